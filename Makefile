@@ -1,0 +1,41 @@
+# Herald: `make run` starts everything on an embedded default; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SQLITE_SUITE := tests/core tests/e2e
+
+.PHONY: run test test-sqlite services lint bench chaos screenshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/python scripts/run.py
+
+services:
+	scripts/ensure-services
+
+test: $(VENV)/.dev-installed services
+	$(BIN)/pytest -n 2 --dist loadfile -q
+	HERALD_TEST_BACKEND=sqlite $(BIN)/pytest -q -p no:randomly $(SQLITE_SUITE)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+
+bench: $(VENV)/.dev-installed services
+	$(BIN)/python -m bench
+
+chaos: $(VENV)/.dev-installed services
+	HERALD_CHAOS_ROUNDS=20 $(BIN)/pytest -q tests/e2e/test_chaos.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

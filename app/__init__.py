@@ -1,0 +1,38 @@
+"""Herald: self-hosted push, SMS and email notifications."""
+from flask import Flask, current_app
+
+from app.config import Config
+from app.extensions import db, init_redis, migrate
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the Flask app: config, extensions, blueprints."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    config = config or Config()
+    app.config.from_object(config)
+    app.extensions["herald_config"] = config
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    init_redis(app)
+
+    from app import (
+        api,
+        cli,
+        console,
+        models,  # noqa: F401  (register every table with the metadata)
+        tracking,
+    )
+
+    for surface in (api, console, tracking, cli):
+        surface.init_app(app)
+    return app
+
+
+def redis_client():
+    """Return the current app's Redis connection."""
+    return current_app.extensions["redis"]
+
+
+def herald_config() -> Config:
+    """Return the current app's Config object (attribute access, for app.core)."""
+    return current_app.extensions["herald_config"]

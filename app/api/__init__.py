@@ -1,0 +1,33 @@
+"""JSON API under /api/v1: resources declared with @route, errors as problem+json."""
+
+from flask import Blueprint
+
+URL_PREFIX = "/api/v1"
+
+
+def init_app(app) -> None:
+    """Register the API blueprint, its error handlers and its OpenAPI routes."""
+    from app import extensions
+    from app.api import (  # noqa: F401  (importing a resource module declares its routes)
+        categories,
+        contacts,
+        devices,
+        health,
+        notifications,
+        openapi,
+        preferences,
+        problems,
+    )
+    from app.api.registry import OPERATIONS
+
+    blueprint = Blueprint("api", __name__, url_prefix=URL_PREFIX)
+    for op in OPERATIONS:
+        blueprint.add_url_rule(op.rule, endpoint=op.endpoint, view_func=op.view,
+                               methods=[op.method])
+    openapi.add_routes(blueprint, URL_PREFIX)
+    problems.register(app, blueprint)
+    # Bearer-token requests carry no cookie, so CSRF protection does not apply to them.
+    csrf = getattr(extensions, "csrf", None)
+    if csrf is not None:
+        csrf.exempt(blueprint)
+    app.register_blueprint(blueprint)

@@ -1,0 +1,31 @@
+"""Categories of messages and their delivery rules."""
+
+from app.api.registry import route
+from app.api.schemas.categories import CategoryIn, CategoryList, CategoryOut, CategoryPath
+from app.core import categories
+from app.extensions import db
+
+TAG = "Categories"
+
+
+@route("/categories", response=CategoryList, scope="manage", tag=TAG,
+       summary="List categories")
+def list_categories():
+    rows = categories.list_categories(db.session)
+    return CategoryList(data=[CategoryOut.model_validate(c) for c in rows])
+
+
+@route("/categories/<key>", path=CategoryPath, response=CategoryOut, scope="manage", tag=TAG,
+       summary="Read a category")
+def get_category(key: str):
+    return CategoryOut.model_validate(categories.get_category(db.session, key))
+
+
+@route("/categories/<key>", "PUT", path=CategoryPath, body=CategoryIn, response=CategoryOut,
+       responses={201: CategoryOut}, scope="manage", tag=TAG,
+       summary="Create or replace a category")
+def put_category(key: str, body: CategoryIn):
+    category, created = categories.upsert_category(db.session, key, body.model_dump())
+    out = CategoryOut.model_validate(category)
+    db.session.commit()
+    return out, 201 if created else 200

@@ -1,0 +1,36 @@
+"""Push devices of a contact: register (idempotent) and unregister."""
+
+from app.api.registry import route
+from app.api.schemas.contacts import ContactPath, DeviceIn, DeviceOut
+from app.core import devices
+from app.core.contacts import get_contact
+from app.extensions import db
+
+TAG = "Devices"
+
+
+@route("/contacts/<external_id>/devices", "POST", path=ContactPath, body=DeviceIn,
+       response=DeviceOut, status=201, responses={200: DeviceOut}, scope="manage", tag=TAG,
+       summary="Register a device",
+       description="Idempotent: a known token (or web-push endpoint) is reactivated and moved "
+                   "to this contact (200); a new one is created (201).")
+def register_device(external_id: str, body: DeviceIn):
+    contact = get_contact(db.session, external_id)
+    subscription = body.subscription.model_dump() if body.subscription else None
+    token = body.subscription.endpoint if body.subscription else body.token
+    device, created = devices.register_device(
+        db.session, contact, body.platform, token, subscription
+    )
+    out = DeviceOut.model_validate(device)
+    db.session.commit()
+    return out, 201 if created else 200
+
+
+@route("/contacts/<external_id>/devices/<path:device>", "DELETE", path=ContactPath,
+       response=None, status=204, scope="manage", tag=TAG, summary="Unregister a device",
+       description="`device` is the device id or its token (web: the endpoint). The device "
+                   "stops receiving pushes; repeating the call is harmless.")
+def unregister_device(external_id: str, device: str):
+    contact = get_contact(db.session, external_id)
+    devices.unregister_device(db.session, contact, device)
+    db.session.commit()

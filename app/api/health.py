@@ -1,0 +1,40 @@
+"""Liveness and readiness: database and Redis reachable, queue depths."""
+
+from typing import Literal
+
+from redis.exceptions import RedisError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app import redis_client
+from app.api.registry import route
+from app.api.schemas.common import Output
+from app.extensions import db
+from app.queues import depths
+
+
+class HealthOut(Output):
+    status: Literal["ok", "degraded"]
+    database: Literal["ok", "unreachable"]
+    redis: Literal["ok", "unreachable"]
+    queues: dict[str, int] | None = None
+
+
+@route("/health", response=HealthOut, responses={503: HealthOut}, auth=False, tag="Health",
+       summary="Check the database and Redis",
+       description="200 when both answer, 503 otherwise. Needs no API key.")
+def health():
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except SQLAlchemyError:
+        db.session.rollback()
+        database = "unreachable"
+    try:
+        queues, redis = depths(redis_client()), "ok"
+    except RedisError:
+        queues, redis = None, "unreachable"
+    healthy = database == redis == "ok"
+    out = HealthOut(status="ok" if healthy else "degraded", database=database, redis=redis,
+                    queues=queues)
+    return out, 200 if healthy else 503, {"Cache-Control": "no-store"}

@@ -1,0 +1,140 @@
+"""Sending notifications (idempotent) and reading the log."""
+
+import re
+import uuid
+
+from flask import Response, json, request
+
+from app import herald_config, redis_client
+from app.api.pagination import decode_cursor, next_link, paginate
+from app.api.registry import current_caller, route
+from app.api.schemas.notifications import (
+    AcceptedNotification,
+    NotificationIn,
+    NotificationOut,
+    NotificationPage,
+    NotificationQuery,
+    NotificationsAccepted,
+    NotificationSummary,
+    StatusChange,
+)
+from app.core import idempotency
+from app.core.dispatch import SendRequest, accept, enqueue
+from app.core.errors import ValidationFailed
+from app.core.notification_log import LogFilter, get_notification, list_notifications
+from app.extensions import db
+from app.models import Contact
+
+TAG = "Notifications"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_PRINTABLE = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+@route("/notifications", "POST", body=NotificationIn, response=NotificationsAccepted,
+       status=202, scope="send", tag=TAG, problems=(409,), summary="Send a notification",
+       description="Writes one notification per contact × channel (× device for push), "
+                   "suppressed ones included with their reason, then queues them. With an "
+                   "`Idempotency-Key` header (or an `event_id`), a repeat within 24 h "
+                   "returns the first response with `Idempotent-Replayed: true` and sends "
+                   "nothing.")
+def send_notification(body: NotificationIn):
+    caller = current_caller()
+    header = _idempotency_header()
+    key = idempotency.effective_key(header, body.event_id)
+    if key is None:
+        return _send(body)
+    redis = redis_client()
+    token = idempotency.lock(redis, caller.id, key)
+    try:
+        stored = idempotency.claim(
+            db.session, caller.id, key,
+            idempotency.fingerprint("POST", request.path, body.model_dump(mode="json")),
+            herald_config().IDEMPOTENCY_TTL_SECONDS,
+            field={"field": IDEMPOTENCY_HEADER, "in": "header"} if header
+            else {"field": "/event_id"},
+        )
+        if stored is not None:
+            db.session.rollback()
+            return Response(json.dumps(stored.body), stored.status, mimetype="application/json",
+                            headers={"Idempotent-Replayed": "true"})
+        return _send(body, key)
+    finally:
+        idempotency.unlock(redis, caller.id, key, token)
+
+
+def _idempotency_header() -> str | None:
+    value = request.headers.get(IDEMPOTENCY_HEADER)
+    if value is not None and not _PRINTABLE.match(value):
+        raise ValidationFailed(
+            "The Idempotency-Key header is not valid",
+            [{"field": IDEMPOTENCY_HEADER, "in": "header",
+              "message": "use 1 to 255 printable ASCII characters, no spaces"}],
+        )
+    return value
+
+
+def _send(body: NotificationIn, key: str | None = None):
+    """Accept, record the idempotent response, commit, then queue."""
+    caller, redis, config = current_caller(), redis_client(), herald_config()
+    request_ = SendRequest(
+        recipients=body.recipients,
+        category=body.category,
+        channels=body.channels,
+        template=body.template,
+        data=body.data,
+        content=body.content.model_dump(exclude_none=True) if body.content else None,
+        send_at=body.send_at,
+        event_id=body.event_id,
+    )
+    accepted = accept(db.session, redis, config, request_, api_key_id=caller.id)
+    result = NotificationsAccepted(notifications=[
+        AcceptedNotification(id=n.id, contact=_external_id(n.contact_id), channel=n.channel,
+                             status=n.status, reason=n.reason, send_at=n.send_at)
+        for n in accepted.notifications
+    ])
+    if key is not None:
+        idempotency.store(db.session, caller.id, key, 202, result.model_dump(mode="json"))
+    db.session.commit()
+    enqueue(redis, config, accepted)
+    return result, 202
+
+
+def _external_id(contact_id: int | None) -> str | None:
+    # accept() loaded the contacts, so this reads the identity map, not the database.
+    contact = db.session.get(Contact, contact_id) if contact_id is not None else None
+    return contact.external_id if contact else None
+
+
+@route("/notifications/<uuid:notification_id>", response=NotificationOut,
+       scope=("send", "manage"), tag=TAG, summary="Read a notification and its history")
+def get_notification_view(notification_id: uuid.UUID):
+    row, external_id, history = get_notification(db.session, notification_id)
+    return NotificationOut(
+        **_summary(row, external_id).model_dump(),
+        content=row.content,
+        history=[StatusChange.model_validate(h) for h in history],
+    )
+
+
+@route("/notifications", query=NotificationQuery, response=NotificationPage,
+       scope=("send", "manage"), tag=TAG, summary="List notifications",
+       description="Newest first. Filters combine with AND; `status` and `channel` repeat.")
+def list_notifications_view(query: NotificationQuery):
+    where = LogFilter(
+        contact=query.contact, statuses=query.status, channels=query.channel,
+        category=query.category, event_id=query.event_id,
+        created_after=query.created_after, created_before=query.created_before,
+    )
+    rows = list_notifications(
+        db.session, where, before=decode_cursor("notification", query.cursor, uuid.UUID),
+        limit=query.limit + 1,
+    )
+    page, cursor = paginate(rows, query.limit, "notification", lambda pair: pair[0].id)
+    data = [_summary(row, external_id) for row, external_id in page]
+    return NotificationPage(data=data, next_cursor=cursor), 200, next_link(cursor)
+
+
+def _summary(row, external_id: str | None) -> NotificationSummary:
+    fields = {name: getattr(row, name) for name in NotificationSummary.model_fields
+              if name != "contact"}
+    return NotificationSummary(**fields, contact=external_id)

@@ -1,0 +1,174 @@
+"""The @route decorator: validate input, check the key's scope, record the OpenAPI operation.
+
+    @route("/contacts/<external_id>", "PUT", body=ContactIn, response=ContactOut,
+           responses={201: ContactOut}, scope="manage", tag="Contacts",
+           summary="Create or replace a contact")
+    def put_contact(external_id, body):
+        ...
+        return ContactOut(...), 201
+
+The view receives the path parameters, `body=` (a validated model) and `query=` when
+declared; it returns a model, (model, status) or (model, status, headers), a Response,
+or None for 204. Routes are added to the blueprint by init_app, in declaration order.
+"""
+
+import functools
+import typing
+from dataclasses import dataclass, field
+
+from flask import Response, g, json, request
+from pydantic import BaseModel, ValidationError
+
+from app.api.problems import (
+    Forbidden,
+    MalformedJson,
+    Unauthorized,
+    UnsupportedMediaType,
+    field_errors,
+)
+from app.core import api_keys
+from app.core.errors import ValidationFailed
+from app.extensions import db
+
+REALM = 'Bearer realm="herald"'
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated API key, detached from the session."""
+
+    id: int
+    name: str
+    scopes: tuple[str, ...]
+
+
+@dataclass
+class Operation:
+    rule: str
+    method: str
+    view: typing.Callable
+    summary: str
+    tag: str
+    description: str = ""
+    scope: str | tuple[str, ...] | None = None
+    auth: bool = True
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    path: type[BaseModel] | None = None
+    responses: dict[int, type[BaseModel] | None] = field(default_factory=dict)
+    problems: tuple[int, ...] = ()
+
+    @property
+    def endpoint(self) -> str:
+        return self.view.__name__
+
+
+OPERATIONS: list[Operation] = []
+
+
+def route(rule: str, method: str = "GET", *, summary: str, tag: str, description: str = "",
+          scope=None, auth: bool = True, body=None, query=None, path=None, response=None,
+          status: int = 200, responses: dict | None = None, problems: tuple[int, ...] = ()):
+    """Declare an API operation (see the module docstring)."""
+
+    def decorator(view):
+        op = Operation(rule, method, view, summary, tag, description, scope, auth, body,
+                       query, path, {status: response, **(responses or {})}, problems)
+        op.view = _wrap(op, view, status)
+        OPERATIONS.append(op)
+        return view
+
+    return decorator
+
+
+def current_caller() -> Caller:
+    return g.api_caller
+
+
+def _wrap(op: Operation, view, status: int):
+    @functools.wraps(view)
+    def wrapper(**params):
+        if op.auth:
+            _authorize(op.scope)
+        if op.path is not None:
+            declared = {k: v for k, v in params.items() if k in op.path.model_fields}
+            params.update(_validate(op.path, declared, "path").model_dump())
+        if op.query is not None:
+            params["query"] = _validate(op.query, _query_args(op.query), "query")
+        if op.body is not None:
+            params["body"] = _parse_body(op.body)
+        return _respond(view(**params), status)
+
+    return wrapper
+
+
+def _authorize(scope) -> None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send an API key as 'Authorization: Bearer <key>'",
+                           headers={"WWW-Authenticate": REALM})
+    key = api_keys.authenticate(db.session, token.strip())
+    if key is None:
+        raise Unauthorized(
+            "The API key is not valid or has been revoked",
+            headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
+        )
+    g.api_caller = Caller(key.id, key.name, tuple(key.scopes or ()))
+    db.session.commit()  # keeps last_used_at even if the request fails later
+    if not api_keys.has_scope(key, scope):
+        needed = scope if isinstance(scope, str) else " or ".join(scope)
+        raise Forbidden(
+            f"This API key lacks the '{needed}' scope",
+            headers={"WWW-Authenticate":
+                     f'{REALM}, error="insufficient_scope", scope="{needed}"'},
+        )
+
+
+def _validate(model: type[BaseModel], data: dict, where: str) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(f"Some {where} parameters are not valid",
+                               field_errors(exc, where)) from None
+
+
+def _query_args(model: type[BaseModel]) -> dict:
+    """Read the query string; fields typed as lists take every repeat of their name."""
+    data = {}
+    for name in request.args:
+        annotation = model.model_fields[name].annotation if name in model.model_fields else None
+        many = list in (typing.get_origin(annotation), *map(typing.get_origin,
+                                                            typing.get_args(annotation)))
+        values = request.args.getlist(name)
+        data[name] = values if many else values[-1]
+    return data
+
+
+def _parse_body(model: type[BaseModel]) -> BaseModel:
+    mimetype = request.mimetype
+    if mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise UnsupportedMediaType(
+            f"Send the body as application/json, not {mimetype or 'nothing'}",
+            headers={"Accept-Post": "application/json"},
+        )
+    raw = request.get_data(cache=True)  # raises 413 beyond MAX_CONTENT_LENGTH
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        broken = [e for e in exc.errors() if e["type"] == "json_invalid"]
+        if broken:
+            raise MalformedJson(broken[0]["msg"]) from None
+        raise
+
+
+def _respond(result, status: int):
+    if isinstance(result, Response):
+        return result
+    if result is None:
+        return Response(status=204)
+    headers = {}
+    if isinstance(result, tuple):
+        result, status, *rest = result
+        headers = rest[0] if rest else {}
+    body = result.model_dump_json() if isinstance(result, BaseModel) else json.dumps(result)
+    return Response(body, status=status, headers=headers, mimetype="application/json")

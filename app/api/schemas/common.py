@@ -1,0 +1,61 @@
+"""Shared schema pieces: base classes, identifiers, problems, pagination."""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.core.contacts import EXTERNAL_ID_PATTERN
+
+Channel = Literal["push", "sms", "email"]
+ExternalId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=255, pattern=EXTERNAL_ID_PATTERN),
+    Field(description="Your id for the contact: no spaces or slashes.", examples=["user-42"]),
+]
+CategoryKey = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]{0,63}$"),
+    Field(description="Lowercase key: letters, digits, _ . -", examples=["orders"]),
+]
+Limit = Annotated[int, Field(ge=1, le=200, description="Page size (at most 200).")]
+Cursor = Annotated[
+    str | None, Field(max_length=200, description="`next_cursor` of the previous page.")
+]
+
+
+class Input(BaseModel):
+    """A request body: unknown fields are errors and types are strict ("1" is no int)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Params(BaseModel):
+    """Query or path parameters: strings by nature, so converted, but no unknown names."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Output(BaseModel):
+    """A response body, built from ORM rows or dicts."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="JSON pointer into the body (or the parameter's name).",
+                       examples=["/recipients/3"])
+    message: str
+    in_: Literal["body", "query", "path", "header"] | None = Field(
+        None, alias="in", description="Where the field is, when not in the body."
+    )
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem; every error response has this shape."""
+
+    type: str = Field(examples=["/api/v1/problems/validation-failed"])
+    title: str
+    status: int
+    detail: str
+    instance: str = Field(description="The request path.")
+    errors: list[FieldError] = Field(default_factory=list)

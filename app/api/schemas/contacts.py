@@ -1,0 +1,218 @@
+"""Contacts, devices and preferences."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from app.api.schemas.common import (
+    CategoryKey,
+    Cursor,
+    ExternalId,
+    Input,
+    Limit,
+    Output,
+    Params,
+)
+from app.core.contacts import (
+    MAX_TAGS,
+    TAG_PATTERN,
+    check_attributes,
+    check_timezone,
+    normalise_email,
+    normalise_locale,
+    normalise_phone,
+)
+from app.core.devices import check_subscription, normalise_token
+
+
+def _unique(values: list) -> list:
+    return list(dict.fromkeys(values))
+
+
+Email = Annotated[str, StringConstraints(max_length=320), AfterValidator(normalise_email),
+                  Field(examples=["ada@example.com"])]
+Phone = Annotated[str, StringConstraints(max_length=32), AfterValidator(normalise_phone),
+                  Field(description="International number; stored in E.164.",
+                        examples=["+14155550100"])]
+Locale = Annotated[str, StringConstraints(max_length=35), AfterValidator(normalise_locale),
+                   Field(description="BCP 47 language tag.", examples=["en-GB"])]
+Timezone = Annotated[str, StringConstraints(max_length=64), AfterValidator(check_timezone),
+                     Field(description="IANA timezone name.", examples=["Europe/Paris"])]
+Tag = Annotated[str, StringConstraints(pattern=TAG_PATTERN)]
+Attributes = Annotated[
+    dict[str, Any],
+    AfterValidator(check_attributes),
+    Field(description="Free-form JSON object for templates and segments (at most 16 KB).",
+          examples=[{"first_name": "Ada", "plan": "pro"}]),
+]
+Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_unique)]
+
+
+class ContactIn(Input):
+    """A contact's full state: fields left out are cleared."""
+
+    email: Email | None = None
+    phone: Phone | None = None
+    locale: Locale | None = None
+    timezone: Timezone | None = None
+    attributes: Attributes = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=list)
+
+
+class ContactPatch(Input):
+    """Changes to some fields; in `attributes`, a null value removes that attribute."""
+
+    email: Email | None = None
+    phone: Phone | None = None
+    locale: Locale | None = None
+    timezone: Timezone | None = None
+    attributes: Attributes | None = None
+    tags: Tags | None = None
+
+
+class ContactBatchItem(ContactIn):
+    external_id: ExternalId
+
+
+class ContactBatchIn(Input):
+    contacts: Annotated[list[ContactBatchItem], Field(min_length=1, max_length=1000)]
+
+    @field_validator("contacts")
+    @classmethod
+    def _distinct(cls, contacts):
+        ids = [c.external_id for c in contacts]
+        if len(set(ids)) != len(ids):
+            raise ValueError("each external_id may appear only once")
+        return contacts
+
+
+class ContactBatchOut(Output):
+    created: list[str]
+    updated: list[str]
+
+
+class WebPushKeys(Input):
+    p256dh: Annotated[str, StringConstraints(max_length=128)]
+    auth: Annotated[str, StringConstraints(max_length=64)]
+
+
+class WebPushSubscription(Input):
+    """A browser's PushSubscription.toJSON()."""
+
+    endpoint: Annotated[str, StringConstraints(max_length=2048)]
+    keys: WebPushKeys
+    expirationTime: int | None = None  # noqa: N815  (the browser's name)
+
+    @model_validator(mode="after")
+    def _usable(self):
+        check_subscription(self.endpoint, self.keys.p256dh, self.keys.auth)
+        return self
+
+
+class DeviceIn(Input):
+    """A device: `token` for ios (APNs, 64 hex) and android (FCM); `subscription` for web."""
+
+    platform: Literal["ios", "android", "web"]
+    token: Annotated[str | None, Field(max_length=2048, validate_default=True)] = None
+    subscription: Annotated[WebPushSubscription | None, Field(validate_default=True)] = None
+
+    @field_validator("token")
+    @classmethod
+    def _token_fits_platform(cls, token, info: ValidationInfo):
+        platform = info.data.get("platform")
+        if platform == "web":
+            if token is not None:
+                raise ValueError("web devices send `subscription`, not `token`")
+            return None
+        if platform and token is None:
+            raise ValueError(f"required for {platform} devices")
+        return normalise_token(platform, token) if platform else token
+
+    @field_validator("subscription")
+    @classmethod
+    def _subscription_fits_platform(cls, subscription, info: ValidationInfo):
+        platform = info.data.get("platform")
+        if platform == "web" and subscription is None:
+            raise ValueError("required for web devices")
+        if platform in ("ios", "android") and subscription is not None:
+            raise ValueError(f"{platform} devices send `token`, not `subscription`")
+        return subscription
+
+
+class DeviceOut(Output):
+    id: int
+    platform: str
+    provider: str
+    token: str = Field(description="APNs/FCM token, or the web-push endpoint.")
+    active: bool
+    deactivated_reason: str | None
+    created_at: datetime
+    last_seen_at: datetime
+    deactivated_at: datetime | None
+
+
+ChannelChoices = dict[str, bool]
+
+
+class ChannelChoicesIn(Input):
+    """Opt in (true) or out (false) per channel; a channel left out is unchanged."""
+
+    push: bool | None = None
+    sms: bool | None = None
+    email: bool | None = None
+
+
+class PreferencesIn(Input):
+    categories: Annotated[dict[CategoryKey, ChannelChoicesIn], Field(min_length=1)] = Field(
+        examples=[{"marketing": {"push": False, "email": True}}]
+    )
+
+
+class PreferencesOut(Output):
+    categories: dict[str, ChannelChoices] = Field(
+        description="Every category and channel; the category's default where unset.",
+        examples=[{"marketing": {"push": False, "sms": True, "email": True}}],
+    )
+
+
+class ContactSummary(Output):
+    external_id: str
+    email: str | None
+    phone: str | None
+    locale: str | None
+    timezone: str | None
+    attributes: dict[str, Any]
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+    last_seen_at: datetime | None
+
+
+class ContactOut(ContactSummary):
+    devices: list[DeviceOut]
+    preferences: dict[str, ChannelChoices]
+
+
+class ContactPage(Output):
+    data: list[ContactSummary]
+    next_cursor: str | None
+
+
+class ContactPath(Params):
+    external_id: ExternalId
+
+
+class ContactQuery(Params):
+    limit: Limit = 50
+    cursor: Cursor = None
+    email: Email | None = None
+    phone: Phone | None = None
+    tag: Tag | None = None

@@ -1,0 +1,208 @@
+"""Sending notifications and reading the log."""
+
+import json
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from app.api.schemas.common import (
+    CategoryKey,
+    Channel,
+    Cursor,
+    ExternalId,
+    Input,
+    Limit,
+    Output,
+    Params,
+)
+from app.models.notifications import STATUSES
+
+MAX_RECIPIENTS = 1000
+MAX_DATA_BYTES = 64 * 1024
+Status = Literal[STATUSES]
+Text = Annotated[str, StringConstraints(max_length=4096)]
+Url = Annotated[str, StringConstraints(max_length=2048, pattern=r"^[A-Za-z][A-Za-z0-9+.\-]*:")]
+
+
+def _bounded_data(value: dict) -> dict:
+    if len(json.dumps(value, separators=(",", ":"))) > MAX_DATA_BYTES:
+        raise ValueError(f"data takes at most {MAX_DATA_BYTES} bytes as JSON")
+    return value
+
+
+class PushContent(Input):
+    """Push content; text fields are templates rendered with `data` and `contact`."""
+
+    title: Text | None = None
+    body: Text | None = None
+    image: Url | None = None
+    deep_link: Url | None = None
+    data: dict[str, Annotated[str, StringConstraints(max_length=4096)]] | None = Field(
+        None, description="Key-value strings delivered to the app."
+    )
+    badge: Annotated[int, Field(ge=0, le=99_999)] | None = None
+    sound: Annotated[str, StringConstraints(max_length=64)] | None = None
+    collapse_key: Annotated[str, StringConstraints(max_length=64)] | None = None
+    ttl_seconds: Annotated[int, Field(ge=0, le=28 * 86400)] | None = None
+    priority: Literal["high", "normal"] | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self):
+        if not (self.title or self.body or self.data or self.badge is not None):
+            raise ValueError("push needs a title, a body, data or a badge")
+        return self
+
+
+class SmsContent(Input):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=1600)]
+
+
+class EmailContent(Input):
+    subject: Annotated[str, StringConstraints(min_length=1, max_length=998)]
+    preheader: Annotated[str, StringConstraints(max_length=255)] | None = None
+    html: Annotated[str, StringConstraints(max_length=512 * 1024)] | None = None
+    text: Annotated[str, StringConstraints(max_length=512 * 1024)] | None = None
+
+    @model_validator(mode="after")
+    def _has_body(self):
+        if not (self.html or self.text):
+            raise ValueError("email needs an html or a text body")
+        return self
+
+
+class InlineContent(Input):
+    """Content per channel, instead of a template."""
+
+    push: PushContent | None = None
+    sms: SmsContent | None = None
+    email: EmailContent | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self):
+        if not (self.push or self.sms or self.email):
+            raise ValueError("give content for at least one channel")
+        return self
+
+
+class NotificationIn(Input):
+    """Send to contacts: a published template with data, or inline content."""
+
+    recipients: Annotated[
+        list[ExternalId], Field(min_length=1, max_length=MAX_RECIPIENTS)
+    ] = Field(description="Contact external ids (1 to 1,000).", examples=[["user-42"]])
+    channels: Annotated[list[Channel], Field(min_length=1, max_length=3)] | None = Field(
+        None, description="Default: every channel each contact can receive."
+    )
+    category: CategoryKey
+    template: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    data: Annotated[dict[str, Any], AfterValidator(_bounded_data)] = Field(
+        default_factory=dict, examples=[{"order": "A-1001"}]
+    )
+    content: Annotated[InlineContent | None, Field(validate_default=True)] = None
+    send_at: AwareDatetime | None = Field(
+        None, description="RFC 3339 time with an offset; default now."
+    )
+    event_id: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = Field(
+        None, description="Your id for the event; a repeat within 24 h sends nothing."
+    )
+
+    @field_validator("channels")
+    @classmethod
+    def _distinct(cls, channels):
+        if channels is not None and len(set(channels)) != len(channels):
+            raise ValueError("each channel may appear only once")
+        return channels
+
+    @field_validator("content")
+    @classmethod
+    def _template_xor_content(cls, content, info: ValidationInfo):
+        template = info.data.get("template")
+        if template is not None and content is not None:
+            raise ValueError("give either template or content, not both")
+        if template is None and content is None and "template" in info.data:
+            raise ValueError("give a template or inline content")
+        for channel in (info.data.get("channels") or []) if content else []:
+            if getattr(content, channel) is None:
+                raise ValueError(f"no {channel} content, but channels includes {channel}")
+        return content
+
+
+class AcceptedNotification(Output):
+    id: uuid.UUID
+    contact: str | None
+    channel: str
+    status: Status
+    reason: str | None
+    send_at: datetime | None
+
+
+class NotificationsAccepted(Output):
+    notifications: list[AcceptedNotification]
+
+
+class StatusChange(Output):
+    status: str
+    attempt: int
+    provider: str | None
+    error_code: str | None
+    detail: str | None
+    at: datetime
+
+
+class NotificationSummary(Output):
+    id: uuid.UUID
+    source: str
+    contact: str | None = Field(description="External id; null once the contact is erased.")
+    channel: str
+    category: str
+    status: Status
+    reason: str | None
+    attempts: int
+    provider: str | None
+    provider_message_id: str | None
+    error_code: str | None
+    error_message: str | None
+    event_id: str | None
+    send_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    queued_at: datetime | None
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    failed_at: datetime | None
+
+
+class NotificationOut(NotificationSummary):
+    content: dict[str, Any] | None = Field(description="The rendered content as sent.")
+    history: list[StatusChange]
+
+
+class NotificationPage(Output):
+    data: list[NotificationSummary]
+    next_cursor: str | None
+
+
+class NotificationPath(Params):
+    notification_id: uuid.UUID
+
+
+class NotificationQuery(Params):
+    limit: Limit = 50
+    cursor: Cursor = None
+    contact: ExternalId | None = None
+    status: list[Status] | None = None
+    channel: list[Channel] | None = None
+    category: CategoryKey | None = None
+    event_id: Annotated[str, StringConstraints(max_length=255)] | None = None
+    created_after: AwareDatetime | None = None
+    created_before: AwareDatetime | None = None

@@ -1,0 +1,153 @@
+"""Email over any SMTP relay with the standard library.
+
+One connection per batch (`send_message` in a loop), STARTTLS when configured or
+offered, AUTH when configured. Reply codes: 4xx transient; 5xx permanent; 550/551/553
+at RCPT (or any 5.1.x status) mean the mailbox is dead, so the address is suppressed.
+If the connection drops (or the server closes it with a 421) we reconnect and resend
+the message in flight; if the new connection fails before any message gets an answer,
+the rest of the batch fails transiently, for the retry machinery above us.
+"""
+import re
+import smtplib
+import ssl
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from urllib.parse import urlsplit
+
+from app.channels.base import (
+    InvalidRecipient,
+    Message,
+    PermanentError,
+    Provider,
+    ProviderError,
+    SendResult,
+    TransientError,
+)
+from app.channels.email.content import EmailParts, email_parts
+
+TIMEOUT_SECONDS = 30
+DEAD_MAILBOX_CODES = {550, 551, 553}
+DEAD_MAILBOX_STATUS = re.compile(r"\b5\.1\.\d\b")  # RFC 3463: bad destination address
+# Losing the connection: reconnect and carry on with the same message.
+CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError)
+
+
+def build_email(message: Message, parts: EmailParts, domain: str) -> EmailMessage:
+    """A MIME message: text, plus HTML as an alternative; non-ASCII headers get encoded."""
+    mail = EmailMessage()  # policy.default: RFC 2047-encodes non-ASCII header text
+    mail["From"] = parts.from_email
+    mail["To"] = parts.to
+    mail["Subject"] = parts.subject
+    if parts.reply_to:
+        mail["Reply-To"] = parts.reply_to
+    mail["Date"] = format_datetime(datetime.now(UTC))
+    mail["Message-ID"] = make_msgid(domain=domain)  # a domain avoids a slow getfqdn()
+    mail["X-Herald-Id"] = message.id
+    for name, value in parts.headers.items():
+        mail[name] = value
+    if parts.text:
+        mail.set_content(parts.text)
+        if parts.html:
+            mail.add_alternative(parts.html, subtype="html")
+    else:
+        mail.set_content(parts.html, subtype="html")
+    return mail
+
+
+def reply_error(code: int, text: str | bytes, at_rcpt: bool = False) -> ProviderError:
+    """Map an SMTP reply to our error tree."""
+    text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    message = f"SMTP {code} {text}"
+    kw = {"code": str(code), "response": text[:2000]}
+    if 400 <= code < 500:
+        return TransientError(message, **kw)
+    if (at_rcpt and code in DEAD_MAILBOX_CODES) or DEAD_MAILBOX_STATUS.search(text):
+        return InvalidRecipient(message, **kw)
+    return PermanentError(message, **kw)
+
+
+class SmtpProvider(Provider):
+    name = "smtp"
+    channel = "email"
+
+    def __init__(self, config):
+        super().__init__(config)
+        self.local_hostname = urlsplit(config.BASE_URL).hostname or "localhost"
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
+        conn = smtplib.SMTP(config.SMTP_HOST, int(config.SMTP_PORT), timeout=TIMEOUT_SECONDS,
+                            local_hostname=self.local_hostname)
+        try:
+            conn.ehlo()
+            if config.SMTP_STARTTLS or conn.has_extn("starttls"):
+                context = ssl.create_default_context(cafile=config.SMTP_CA_FILE or None)
+                conn.starttls(context=context)
+                conn.ehlo()
+            if config.SMTP_USERNAME:
+                conn.login(config.SMTP_USERNAME, config.SMTP_PASSWORD)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def send_batch(self, messages: list[Message]) -> list[SendResult]:
+        """Send every message on one connection; results come back in input order."""
+        results: list[SendResult] = []
+        pending = list(messages)
+        conn, reconnects = None, 1
+        while pending:
+            try:
+                conn = conn or self._connect()
+                while pending:
+                    results.append(self._send_one(conn, pending[0]))
+                    pending.pop(0)
+                    reconnects = 1  # progress: a later drop may reconnect again
+            except (smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError,
+                    ssl.SSLCertVerificationError) as exc:
+                error = PermanentError(f"SMTP misconfigured: {exc}", code="smtp_config")
+                return results + [SendResult(m.id, error=error) for m in pending]
+            except (*CONNECTION_ERRORS, smtplib.SMTPResponseException) as exc:
+                # A 4xx/5xx greeting or EHLO counts as a lost connection too.
+                conn = self._close(conn, polite=False)
+                if reconnects == 0:
+                    error = TransientError(f"SMTP connection lost: {exc!r}", code="connection")
+                    return results + [SendResult(m.id, error=error) for m in pending]
+                reconnects -= 1
+        self._close(conn, polite=True)
+        return results
+
+    def _send_one(self, conn: smtplib.SMTP, message: Message) -> SendResult:
+        """Send one message; reply errors become results, a lost connection is raised."""
+        try:
+            parts = email_parts(message, self.config.EMAIL_FROM)
+            sender = parts.from_address
+            mail = build_email(message, parts, sender.rpartition("@")[2] or "localhost")
+        except (PermanentError, ValueError) as exc:
+            error = exc if isinstance(exc, PermanentError) else PermanentError(
+                f"cannot build the email: {exc}", code="bad_content")
+            return SendResult(message.id, error=error)
+        try:
+            conn.send_message(mail, from_addr=sender, to_addrs=[message.to])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()))
+            return SendResult(message.id, error=reply_error(code, text, at_rcpt=True))
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            return SendResult(message.id, error=reply_error(exc.smtp_code, exc.smtp_error))
+        except smtplib.SMTPNotSupportedError as exc:  # e.g. an address that needs SMTPUTF8
+            return SendResult(message.id, error=PermanentError(f"SMTP: {exc}", code="smtputf8"))
+        return SendResult(message.id, provider_message_id=mail["Message-ID"])
+
+    @staticmethod
+    def _close(conn: smtplib.SMTP | None, polite: bool) -> None:
+        if conn is None:
+            return None
+        try:
+            if polite:
+                conn.quit()
+            else:
+                conn.close()
+        except (smtplib.SMTPException, OSError):
+            conn.close()
+        return None

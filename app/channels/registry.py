@@ -1,0 +1,27 @@
+"""Which provider classes exist, and which ones serve a channel/platform."""
+from importlib import import_module
+
+from app.channels.base import Provider
+
+PROVIDERS = {
+    "fcm": "app.channels.push.fcm:FcmProvider",
+    "apns": "app.channels.push.apns:ApnsProvider",
+    "webpush": "app.channels.push.webpush:WebPushProvider",
+    "twilio": "app.channels.sms.twilio:TwilioProvider",
+    "vonage": "app.channels.sms.vonage:VonageProvider",
+    "sendgrid": "app.channels.email.sendgrid:SendGridProvider",
+    "smtp": "app.channels.email.smtp:SmtpProvider",
+}
+
+
+def provider_class(name: str) -> type[Provider]:
+    module, _, attr = PROVIDERS[name].partition(":")
+    return getattr(import_module(module), attr)
+
+
+def provider_chain(channel: str, config, device_provider: str | None = None) -> list[str]:
+    """Return the provider names to try for a send, primary first, fallbacks after."""
+    if channel == "push":
+        return [device_provider] if device_provider else []
+    setting = config.SMS_PROVIDERS if channel == "sms" else config.EMAIL_PROVIDERS
+    return [name.strip() for name in setting.split(",") if name.strip()]

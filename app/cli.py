@@ -1,0 +1,54 @@
+"""`flask --app wsgi herald …` commands for operators of a Herald install."""
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from app.core.bootstrap import seed_categories
+from app.extensions import db
+
+herald_cli = AppGroup("herald", help="Herald administration commands.")
+
+
+@herald_cli.command("seed")
+def seed_command():
+    """Create the default categories."""
+    added = seed_categories(db.session)
+    click.echo(f"{added} categories added")
+
+
+@herald_cli.command("bootstrap")
+def bootstrap_command():
+    """Seed categories; on a new install create an admin and an API key, printed once."""
+    from app.core.api_keys import create_api_key
+    from app.core.operators import create_operator
+    from app.models import ApiKey, Operator
+
+    seed_categories(db.session)
+    lines = []
+    if db.session.scalar(select(func.count()).select_from(Operator)) == 0:
+        password = secrets.token_urlsafe(12)
+        create_operator(db.session, "admin@example.com", "admin", "Administrator", password)
+        lines.append(f"  console  admin@example.com / {password}")
+    if db.session.scalar(select(func.count()).select_from(ApiKey)) == 0:
+        _, plaintext = create_api_key(db.session, "default", ["send", "manage"])
+        lines.append(f"  API key  {plaintext}")
+    db.session.commit()
+    if lines:
+        click.echo("\nFirst start: these are shown only once, keep them.\n" + "\n".join(lines))
+
+
+@herald_cli.command("sweep")
+def sweep_command():
+    """Run one sweep now (release due rows, re-queue stale ones)."""
+    from app.core.sweeper import sweep
+
+    result = sweep(db.session, current_app.extensions["redis"],
+                   current_app.extensions["herald_config"])
+    click.echo(result)
+
+
+def init_app(app) -> None:
+    app.cli.add_command(herald_cli)

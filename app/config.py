@@ -1,0 +1,105 @@
+"""Configuration read from HERALD_* environment variables."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    """Return the HERALD_<name> environment variable, or a default."""
+    return os.environ.get(f"HERALD_{name}", default)
+
+
+def env_int(name: str, default: int) -> int:
+    return int(env(name, str(default)))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Every setting Herald reads; tests and deployments override through the env."""
+
+    def __init__(self, **overrides):
+        sandbox = env("SANDBOX_HOST", "127.0.0.1")
+        http_port = env_int("SANDBOX_HTTP_PORT", 9100)
+        tls_port = env_int("SANDBOX_TLS_PORT", 9443)
+        sandbox_http = f"http://{sandbox}:{http_port}"
+        sandbox_https = f"https://{sandbox}:{tls_port}"
+
+        self.SECRET_KEY = env("SECRET_KEY", "dev-insecure-change-me")
+        self.SQLALCHEMY_DATABASE_URI = env(
+            "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'herald.db'}"
+        )
+        self.REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+        self.BASE_URL = env("BASE_URL", "http://127.0.0.1:8000")
+        self.MAX_CONTENT_LENGTH = env_int("MAX_REQUEST_BYTES", 2 * 1024 * 1024)
+
+        # Console sign-in: Secure cookies need https; lockout per account and per IP.
+        self.SESSION_COOKIE_SECURE = env_bool(
+            "SESSION_COOKIE_SECURE", self.BASE_URL.startswith("https://")
+        )
+        self.LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+        self.LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+        self.LOGIN_IP_MAX_FAILURES = env_int("LOGIN_IP_MAX_FAILURES", 20)
+
+        # Delivery
+        self.BATCH_SIZE = env_int("BATCH_SIZE", 500)
+        self.MAX_ATTEMPTS = env_int("MAX_ATTEMPTS", 5)
+        self.RETRY_BASE_SECONDS = float(env("RETRY_BASE_SECONDS", "10"))
+        self.RETRY_MAX_SECONDS = float(env("RETRY_MAX_SECONDS", "3600"))
+        self.SEND_LEASE_SECONDS = env_int("SEND_LEASE_SECONDS", 300)
+        self.SWEEP_GRACE_SECONDS = env_int("SWEEP_GRACE_SECONDS", 60)
+        self.SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 5)
+        self.QUIET_HOURS = env("QUIET_HOURS", "22:00-08:00")
+        self.DEFAULT_RATE_LIMIT = env("DEFAULT_RATE_LIMIT", "")
+        self.ALERT_WEBHOOK_URL = env("ALERT_WEBHOOK_URL", "")
+        self.IDEMPOTENCY_TTL_SECONDS = env_int("IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
+
+        # Providers (defaults point at the sandbox simulators)
+        self.SANDBOX_CA_FILE = env("SANDBOX_CA_FILE", str(ROOT / "instance" / "sandbox-ca.pem"))
+        self.FCM_URL = env("FCM_URL", sandbox_http)
+        self.FCM_PROJECT_ID = env("FCM_PROJECT_ID", "herald-sandbox")
+        self.FCM_CREDENTIALS_FILE = env("FCM_CREDENTIALS_FILE")
+        self.APNS_URL = env("APNS_URL", sandbox_https)
+        self.APNS_CA_FILE = env("APNS_CA_FILE", self.SANDBOX_CA_FILE)
+        self.APNS_KEY_FILE = env("APNS_KEY_FILE")
+        self.APNS_KEY_ID = env("APNS_KEY_ID", "SANDBOXKEY")
+        self.APNS_TEAM_ID = env("APNS_TEAM_ID", "SANDBOXTEAM")
+        self.APNS_TOPIC = env("APNS_TOPIC", "com.example.herald")
+        self.VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY")
+        self.VAPID_SUBJECT = env("VAPID_SUBJECT", "mailto:ops@example.com")
+        # Made once when VAPID_PRIVATE_KEY is empty; keep it: browsers subscribed with its key.
+        self.VAPID_KEY_FILE = env("VAPID_KEY_FILE", str(ROOT / "instance" / "vapid-private.pem"))
+        self.WEBPUSH_CA_FILE = env("WEBPUSH_CA_FILE", "")
+        self.SMS_PROVIDERS = env("SMS_PROVIDERS", "twilio,vonage")
+        self.TWILIO_URL = env("TWILIO_URL", sandbox_http)
+        self.TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", "AC" + "0" * 32)
+        self.TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", "sandbox-token")
+        self.TWILIO_FROM = env("TWILIO_FROM", "+15005550006")
+        self.VONAGE_URL = env("VONAGE_URL", sandbox_https)
+        self.VONAGE_CA_FILE = env("VONAGE_CA_FILE", self.SANDBOX_CA_FILE)
+        self.VONAGE_API_KEY = env("VONAGE_API_KEY", "sandbox")
+        self.VONAGE_API_SECRET = env("VONAGE_API_SECRET", "sandbox-secret")
+        self.VONAGE_FROM = env("VONAGE_FROM", "Herald")
+        self.EMAIL_PROVIDERS = env("EMAIL_PROVIDERS", "sendgrid,smtp")
+        self.EMAIL_FROM = env("EMAIL_FROM", "Herald <no-reply@example.com>")
+        self.SENDGRID_URL = env("SENDGRID_URL", sandbox_http)
+        self.SENDGRID_API_KEY = env("SENDGRID_API_KEY", "SG.sandbox")
+        self.SENDGRID_WEBHOOK_PUBLIC_KEY = env("SENDGRID_WEBHOOK_PUBLIC_KEY")
+        self.SMTP_HOST = env("SMTP_HOST", sandbox)
+        self.SMTP_PORT = env_int("SMTP_PORT", 9025)
+        self.SMTP_USERNAME = env("SMTP_USERNAME")
+        self.SMTP_PASSWORD = env("SMTP_PASSWORD")
+        self.SMTP_STARTTLS = env_bool("SMTP_STARTTLS", False)
+        self.SMTP_CA_FILE = env("SMTP_CA_FILE")  # trust this CA for STARTTLS (else system)
+
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        for key, value in overrides.items():
+            setattr(self, key, value)
+
+    def sandbox_urls(self) -> dict:
+        """Return the provider base URLs, for the sandbox banner and tests."""
+        return {k: getattr(self, k) for k in dir(self) if k.endswith("_URL")}

@@ -1,0 +1,42 @@
+"""Jinja filters for console pages: dates, relative times, status tones."""
+
+from datetime import UTC, datetime
+
+# Badge tone per status word (notification statuses, campaign states, key states).
+STATUS_TONES = {
+    "delivered": "success", "sent": "success", "active": "success", "published": "success",
+    "accepted": "neutral", "queued": "neutral", "draft": "neutral", "viewer": "neutral",
+    "sending": "info", "running": "info", "editor": "info", "scheduled": "info",
+    "retrying": "warning", "suppressed": "warning", "paused": "warning", "locked": "warning",
+    "failed": "danger", "dead": "danger", "revoked": "danger", "disabled": "danger",
+    "cancelled": "danger", "admin": "accent",
+}
+
+
+def status_tone(status: str | None) -> str:
+    return STATUS_TONES.get((status or "").lower(), "neutral")
+
+
+def format_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Format a timestamp in UTC (the console shows UTC everywhere, labelled)."""
+    if value is None:
+        return "—"
+    return value.astimezone(UTC).strftime(fmt) + " UTC"
+
+
+def time_ago(value: datetime | None, now: datetime | None = None) -> str:
+    """Return a short relative time ("just now", "5 min ago", "3 days ago")."""
+    if value is None:
+        return "never"
+    seconds = int(((now or datetime.now(UTC)) - value).total_seconds())
+    if seconds < 60:
+        return "just now"
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "min")):
+        if seconds >= size:
+            count = seconds // size
+            plural = "s" if count > 1 and unit != "min" else ""
+            return f"{count} {unit}{plural} ago"
+    return "just now"
+
+
+FILTERS = {"status_tone": status_tone, "datetime": format_datetime, "time_ago": time_ago}

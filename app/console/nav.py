@@ -1,0 +1,47 @@
+"""The sidebar: one NavItem per console area, grouped in sections."""
+
+from dataclasses import dataclass
+
+from flask import request
+from flask_login import current_user
+
+from app.core.operators import has_role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str  # e.g. "console.contacts.index"; the item is active for its blueprint
+    icon: str  # a macro name in templates/_partials/icons.html
+    section: str = "main"  # "main" or "settings"
+    role: str = "viewer"  # lowest role that sees the entry
+
+    @property
+    def blueprint(self) -> str:
+        return self.endpoint.rsplit(".", 1)[0]
+
+
+NAV = [
+    NavItem("Dashboard", "console.dashboard.index", "home"),
+    NavItem("Contacts", "console.contacts.index", "users"),
+    NavItem("Templates", "console.templates.index", "file"),
+    NavItem("Segments", "console.segments.index", "filter"),
+    NavItem("Campaigns", "console.campaigns.index", "send"),
+    NavItem("Notifications log", "console.notifications.index", "list"),
+    NavItem("Operators", "console.operators.index", "shield", "settings", "admin"),
+    NavItem("API keys", "console.api_keys.index", "key", "settings", "admin"),
+    NavItem("Audit log", "console.audit.index", "clock", "settings", "admin"),
+]
+SECTIONS = {"main": None, "settings": "Settings"}
+
+
+def nav_sections() -> list[tuple[str | None, list[tuple[NavItem, bool]]]]:
+    """Return [(section title, [(item, is_active)])] for the signed-in operator."""
+    current = request.blueprint or ""
+    sections = []
+    for key, title in SECTIONS.items():
+        items = [(item, current == item.blueprint) for item in NAV
+                 if item.section == key and has_role(current_user, item.role)]
+        if items:
+            sections.append((title, items))
+    return sections

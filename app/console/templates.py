@@ -1,0 +1,273 @@
+"""Templates: the list, a new template, and the editor (save a draft, publish, locales).
+
+Preview, SMS counter and test send are in templates_preview.py; versions, diff and
+rollback in templates_versions.py; both add their views to this blueprint.
+"""
+
+from dataclasses import dataclass, field
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from app.console import templates_forms as forms
+from app.console.audit import record_change
+from app.console.forms import attach_errors
+from app.console.pagination import cursor_args, keyset_page
+from app.console.security import can, role_required
+from app.core import templates as core
+from app.core.audit import snapshot
+from app.core.contacts import normalise_locale
+from app.core.errors import HeraldError, NotFound
+from app.extensions import db, htmx
+from app.models import Category, Template, TemplateVersion
+
+bp = Blueprint("templates", __name__, url_prefix="/templates")
+
+
+def template_or_404(template_id: int) -> Template:
+    try:
+        return core.get_template(db.session, template_id)
+    except NotFound:
+        abort(404)
+
+
+def version_snapshot(version) -> dict | None:
+    return snapshot(version, core.VERSION_FIELDS) if version is not None else None
+
+
+@bp.route("/")
+@role_required("viewer")
+def index():
+    q, category = request.args.get("q", "").strip(), request.args.get("category", "")
+    stmt = select(Template)
+    if q:
+        stmt = stmt.where(or_(Template.name.icontains(q, autoescape=True),
+                              Template.key.icontains(q, autoescape=True)))
+    if category:
+        stmt = stmt.where(Template.category == category)
+    page = keyset_page(db.session, stmt, Template.id, **cursor_args())
+    live, drafts = _versions_of(page.items)
+    context = dict(page=page, live=live, drafts=drafts, q=q, category=category,
+                   filtered=bool(q or category),
+                   categories=dict(db.session.execute(select(Category.key, Category.name)).all()))
+    if htmx and htmx.target == "template-results":
+        return render_template("console/templates/_results.html", **context)
+    return render_template("console/templates/index.html", **context)
+
+
+def _versions_of(templates: list[Template]) -> tuple[dict, dict]:
+    """Return ({template id: live version}, {template id: draft}) in one query."""
+    ids = [t.id for t in templates]
+    live_ids = [t.published_version_id for t in templates if t.published_version_id]
+    rows = db.session.scalars(select(TemplateVersion).where(or_(
+        TemplateVersion.id.in_(live_ids),
+        TemplateVersion.template_id.in_(ids) & (TemplateVersion.status == "draft"))))
+    live, drafts = {}, {}
+    for row in rows:
+        (drafts if row.status == "draft" else live)[row.template_id] = row
+    return live, drafts
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("editor")
+def new():
+    form = forms.NewTemplateForm()
+    form.category.choices = forms.category_choices(db.session)
+    if form.validate_on_submit():
+        try:
+            template = core.create_template(
+                db.session, form.key.data.strip(), form.name.data, form.category.data,
+                description=form.description.data or "", default_locale=form.default_locale.data,
+                author=current_user.email)
+        except HeraldError as exc:
+            db.session.rollback()
+            attach_errors(form, exc)
+        else:
+            record_change("template.create", "template", template.id,
+                          after=snapshot(template, core.TEMPLATE_FIELDS))
+            db.session.commit()
+            flash(f"“{template.name}” created. Write its content, then publish it.", "success")
+            return redirect(url_for(".edit", template_id=template.id))
+    return render_template("console/templates/new.html", form=form,
+                           locale_names=forms.LOCALE_NAMES), 422 if form.errors else 200
+
+
+@dataclass
+class Submission:
+    """The editor as posted: details, content, and anything wrong with them."""
+
+    details: forms.DetailsForm
+    locales: list[str]
+    content: dict
+    default_locale: str
+    errors: list[dict] = field(default_factory=list)
+
+
+def read_submission(template: Template) -> Submission:
+    details = forms.DetailsForm()
+    details.category.choices = forms.category_choices(db.session)
+    locales = forms.read_locales(request.form)
+    content, errors = forms.read_content(request.form, locales)
+    details.validate_on_submit()
+    default_locale = details.default_locale.data or (locales[0] if locales else "en")
+    return Submission(details, locales, content, default_locale, errors)
+
+
+def render_editor(template: Template, version, submission: Submission | None = None,
+                  errors: list[dict] | None = None, status: int = 200, **extra):
+    """Render the editor for a version, or for posted content (with its errors)."""
+    from app.console.templates_preview import editor_context
+
+    context = editor_context(template, version, submission, errors or [], **extra)
+    return render_template("console/templates/edit.html", **context), status
+
+
+def _active() -> dict:
+    return {"locale": request.form.get("preview_locale") or None,
+            "channel": request.form.get("preview_channel") or None}
+
+
+@bp.route("/<int:template_id>")
+@role_required("viewer")
+def edit(template_id: int):
+    template = template_or_404(template_id)
+    version = core.working_version(db.session, template)
+    return render_editor(template, version, readonly=not can("editor"),
+                         locale=request.args.get("locale"), channel=request.args.get("channel"))
+
+
+def _save(template: Template, submission: Submission):
+    """Apply the details and the draft, with their audit entries; return the draft."""
+    details = submission.details
+    before = snapshot(template, core.TEMPLATE_FIELDS)
+    if core.update_details(db.session, template, details.name.data or "", details.category.data,
+                           details.description.data or ""):
+        record_change("template.update", "template", template.id, before,
+                      snapshot(template, core.TEMPLATE_FIELDS))
+    before = version_snapshot(core.current_draft(db.session, template))
+    draft, changed = core.save_draft(db.session, template, submission.content,
+                                     submission.default_locale, current_user.email)
+    if changed:
+        record_change("template.save_draft", "template", template.id, before,
+                      version_snapshot(draft))
+    return draft, changed
+
+
+def _submit(template: Template, submission: Submission, then):
+    """Save the posted editor, then run `then(template, draft, changed)`; 422 inline errors."""
+    if submission.details.errors or submission.errors:
+        errors = submission.errors + core.content_errors(
+            core.normalise_content(submission.content), submission.default_locale)
+        return render_editor(template, None, submission, errors, 422, **_active())
+    try:
+        draft, changed = _save(template, submission)
+        response = then(template, draft, changed)
+    except HeraldError as exc:
+        db.session.rollback()
+        attach_errors(submission.details, exc)
+        return render_editor(template, None, submission, exc.errors, 422, **_active())
+    db.session.commit()
+    return response
+
+
+def _back_to_editor(template: Template, **args):
+    active = {k: v for k, v in _active().items() if v}
+    return redirect(url_for(".edit", template_id=template.id, **{**active, **args}))
+
+
+@bp.route("/<int:template_id>", methods=["POST"])
+@role_required("editor")
+def save(template_id: int):
+    def then(template, draft, changed):
+        flash(f"Draft v{draft.version} saved." if changed else "No changes to save.",
+              "success" if changed else "info")
+        return _back_to_editor(template)
+
+    template = template_or_404(template_id)
+    return _submit(template, read_submission(template), then)
+
+
+@bp.route("/<int:template_id>/publish", methods=["POST"])
+@role_required("editor")
+def publish(template_id: int):
+    def then(template, draft, changed):
+        if draft.status == "published":
+            flash(f"Nothing new to publish: v{draft.version} is live.", "info")
+            return _back_to_editor(template)
+        before = {"published_version_id": template.published_version_id}
+        core.publish(db.session, template, draft)
+        record_change("template.publish", "template", template.id, before,
+                      {"published_version_id": draft.id, "version": draft.version})
+        flash(f"Version {draft.version} is live: API sends use it from now on.", "success")
+        return _back_to_editor(template)
+
+    template = template_or_404(template_id)
+    return _submit(template, read_submission(template), then)
+
+
+@bp.route("/<int:template_id>/locales", methods=["POST"])
+@role_required("editor")
+def add_locale(template_id: int):
+    """Save the editor with one more locale, a copy of the default variant to translate."""
+    template = template_or_404(template_id)
+    submission = read_submission(template)
+    try:
+        code = normalise_locale(request.form.get("new_locale", "").strip())
+    except ValueError as exc:
+        errors = [{"field": "/new_locale", "message": str(exc)}]
+        return render_editor(template, None, submission, errors, 422, **_active())
+    if code in submission.content:
+        errors = [{"field": "/new_locale", "message": f"there is already a {code} variant"}]
+        return render_editor(template, None, submission, errors, 422, **_active())
+    copy_default = request.form.get("copy_default") == "1"
+    submission.content[code] = (dict(submission.content.get(submission.default_locale, {}))
+                                if copy_default else {})
+
+    def then(template, draft, changed):
+        record_change("template.add_locale", "template", template.id,
+                      after={"locale": code, "version": draft.version})
+        flash(f"{forms.locale_name(code)} ({code}) added to draft v{draft.version}.", "success")
+        return _back_to_editor(template, locale=code)
+
+    return _submit(template, submission, then)
+
+
+@bp.route("/<int:template_id>/locales/<locale>/remove", methods=["POST"])
+@role_required("editor")
+def remove_locale(template_id: int, locale: str):
+    template = template_or_404(template_id)
+    submission = read_submission(template)
+    if locale == submission.default_locale:
+        errors = [{"field": f"/{locale}", "message": "the default locale cannot be removed"}]
+        return render_editor(template, None, submission, errors, 422, **_active())
+    submission.content.pop(locale, None)
+    submission.locales = [code for code in submission.locales if code != locale]
+
+    def then(template, draft, changed):
+        record_change("template.remove_locale", "template", template.id,
+                      before={"locale": locale}, after={"version": draft.version})
+        flash(f"{forms.locale_name(locale)} ({locale}) removed from draft v{draft.version}.",
+              "success")
+        return _back_to_editor(template, locale=submission.default_locale)
+
+    return _submit(template, submission, then)
+
+
+@bp.route("/<int:template_id>/draft/discard", methods=["POST"])
+@role_required("editor")
+def discard_draft(template_id: int):
+    template = template_or_404(template_id)
+    try:
+        draft = core.discard_draft(db.session, template)
+    except HeraldError as exc:
+        flash(exc.detail, "error")
+        return redirect(url_for(".edit", template_id=template.id))
+    record_change("template.discard_draft", "template", template.id, version_snapshot(draft))
+    db.session.commit()
+    flash(f"Draft v{draft.version} discarded; the editor shows the live version.", "success")
+    return redirect(url_for(".edit", template_id=template.id))
+
+
+# The preview and version views register on `bp` too.
+from app.console import templates_preview, templates_versions  # noqa: E402, F401

@@ -1,0 +1,217 @@
+"""Template editor helpers: live preview, SMS counter, email frame, contact picker, test send."""
+
+import hashlib
+import hmac
+import json
+
+from flask import current_app, render_template, request, url_for
+from flask_login import current_user
+from redis.exceptions import RedisError
+from werkzeug.routing import BuildError
+
+from app.console import templates_forms as forms
+from app.console.audit import record_change
+from app.console.security import can, role_required
+from app.console.templates import bp, read_submission, render_editor, template_or_404
+from app.core import dispatch
+from app.core import template_preview as previews
+from app.core import templates as core
+from app.core.errors import HeraldError
+from app.extensions import db, htmx
+
+EMAIL_PREVIEW_TTL = 1800
+# The email preview is the author's own HTML: no scripts, no requests but images and
+# fonts; shown in a sandboxed frame of the console only.
+EMAIL_FRAME_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data: https: http:; "
+                   "font-src data: https:; frame-ancestors 'self'; sandbox")
+
+
+def _email_key(token: str) -> str:
+    return f"herald:template-preview:{token}"
+
+
+def stash_email(html: str | None) -> str | None:
+    """Keep rendered email HTML for the preview frame; return its token (None if none)."""
+    if not html:
+        return None
+    secret = current_app.config["SECRET_KEY"].encode()
+    token = hmac.new(secret, f"{current_user.id}:{html}".encode(), hashlib.sha256).hexdigest()
+    try:
+        current_app.extensions["redis"].set(_email_key(token), html, ex=EMAIL_PREVIEW_TTL)
+    except RedisError:
+        return None
+    return token
+
+
+def _inputs(errors: list[dict]):
+    """Read the sample data and the previewed contact; add their errors to `errors`."""
+    try:
+        sample = previews.parse_sample(request.form.get("sample_data", ""))
+    except HeraldError as exc:
+        sample = {}
+        errors += exc.errors
+    contact = None
+    if request.form.get("preview_source") == "contact":
+        try:
+            contact = previews.find_contact(db.session, request.form.get("preview_contact", ""))
+        except HeraldError as exc:
+            errors += exc.errors
+    return sample, contact
+
+
+def editor_context(template, version, submission, errors, readonly=False, locale=None,
+                   channel=None, **extra) -> dict:
+    """Everything edit.html needs, from a stored version or from posted content."""
+    if submission is not None:
+        content, default_locale = submission.content, submission.default_locale
+        locales, details = submission.locales, submission.details
+        sample_text = request.form.get("sample_data", "")
+    else:
+        content = (version.content if version else None) or {"en": {}}
+        default_locale = version.default_locale if version else "en"
+        locales = [default_locale, *sorted(k for k in content if k != default_locale)]
+        details = forms.DetailsForm(obj=template, default_locale=default_locale)
+        sample_text = None
+    details.category.choices = forms.category_choices(db.session)
+    details.default_locale.choices = [(code, f"{forms.locale_name(code)} ({code})")
+                                      for code in locales]
+    clean = core.normalise_content(content)
+    skeleton = json.dumps(previews.sample_skeleton(clean), indent=2, ensure_ascii=False)
+    sample_errors: list[dict] = []
+    sample, contact = _inputs(sample_errors) if submission is not None else ({}, None)
+    if sample_text is None:
+        sample_text, sample = skeleton, json.loads(skeleton)
+    active = locale if locale in locales else default_locale
+    preview = previews.render_preview(clean, default_locale, active, sample, contact)
+    variant = clean.get(active, {})
+    return dict(
+        template=template, version=version, content=content, default_locale=default_locale,
+        locales=locales, details=details, readonly=readonly, live=template.published_version,
+        draft=core.current_draft(db.session, template),
+        slots=forms.error_slots([*errors, *sample_errors]),
+        active_locale=active, active_channel=channel if channel in core.CHANNELS
+        else next((c for c in core.CHANNELS if c in variant), "push"),
+        sample_text=sample_text, skeleton=skeleton, preview=preview, contact=contact,
+        email_token=stash_email(_email_html(preview)),
+        sms_counts={code: previews.sms_count_for(sms["text"], sample, contact)
+                    for code in locales if (sms := clean.get(code, {}).get("sms"))},
+        live_preview=can("editor"), locale_name=forms.locale_name, senders=_senders(),
+        locale_names=forms.LOCALE_NAMES, fields=core.CHANNEL_FIELDS, **extra)
+
+
+def _senders() -> dict:
+    config = current_app.extensions["herald_config"]
+    return {"sms": config.TWILIO_FROM, "email": config.EMAIL_FROM}
+
+
+def _email_html(preview) -> str | None:
+    return (preview.channels["email"].content or {}).get("html")
+
+
+@bp.route("/preview", methods=["POST"])
+@role_required("editor")
+def preview():
+    """Render the posted editor for the preview pane; field errors go next to the fields."""
+    locales = forms.read_locales(request.form)
+    raw, errors = forms.read_content(request.form, locales)
+    content = core.normalise_content(raw)
+    default_locale = request.form.get("default_locale") or (locales[0] if locales else "en")
+    if default_locale not in content:
+        default_locale = next(iter(content), "en")
+    errors += core.content_errors(content, default_locale)
+    sample, contact = _inputs(errors)
+    locale = request.form.get("preview_locale") or default_locale
+    result = previews.render_preview(content, default_locale, locale, sample, contact)
+    return render_template(
+        "console/templates/_preview.html", preview=result, contact=contact,
+        email_token=stash_email(_email_html(result)), oob=True, senders=_senders(),
+        locale_name=forms.locale_name,
+        slots=forms.error_slots([*errors, *result.errors]),
+        slot_ids=[*forms.slot_ids(locales), "err-sample_data", "err-contact"])
+
+
+@bp.route("/sms-count", methods=["POST"])
+@role_required("editor")
+def sms_count():
+    """The counter under an SMS text: encoding, characters, segments (as rendered)."""
+    locale = request.form.get("locale", "")
+    text = request.form.get(f"{locale}.sms.text", "")
+    sample, contact = _inputs([])
+    count, rendered = previews.sms_count_for(text, sample, contact)
+    return render_template("console/templates/_sms_count.html", count=count, rendered=rendered,
+                           empty=not text.strip(), locale=locale)
+
+
+@bp.route("/preview/email/<token>")
+@role_required("viewer")
+def email_frame(token: str):
+    """The rendered email HTML, for the preview's sandboxed frame, under its own CSP."""
+    try:
+        html = current_app.extensions["redis"].get(_email_key(token))
+    except RedisError:
+        html = None
+    body = html.decode() if html else render_template("console/templates/_email_expired.html")
+    return body, 200, {"Content-Security-Policy": EMAIL_FRAME_CSP,
+                       "X-Frame-Options": "SAMEORIGIN", "Referrer-Policy": "no-referrer",
+                       "Content-Type": "text/html; charset=utf-8"}
+
+
+@bp.route("/contacts")
+@role_required("viewer")
+def contact_options():
+    """<option>s for the contact pickers' datalist."""
+    prefix = next((v for v in request.args.values() if v.strip()), "")
+    contacts = previews.suggest_contacts(db.session, prefix) if len(prefix.strip()) >= 1 else []
+    return render_template("console/templates/_contact_options.html", contacts=contacts)
+
+
+def notification_url(notification_id) -> str:
+    """Link to one notification in the log (its detail page once that area has one)."""
+    try:
+        return url_for("console.notifications.detail", notification_id=notification_id)
+    except BuildError:
+        return url_for("console.notifications.index", id=notification_id)
+
+
+@bp.route("/<int:template_id>/test-send", methods=["POST"])
+@role_required("editor")
+def test_send(template_id: int):
+    """Send the editor's content to one contact through the normal pipeline."""
+    template = template_or_404(template_id)
+    submission = read_submission(template)
+    errors = list(submission.errors)
+    sample, _ = _inputs(errors)
+    channels = [c for c in request.form.getlist("test_channels") if c in core.CHANNELS]
+    rows, contact = [], None
+    try:
+        contact = previews.find_contact(db.session, request.form.get("test_contact", ""))
+    except HeraldError as exc:
+        errors += exc.errors
+    if not errors:
+        rows, errors = _send(template, submission, contact, channels, sample)
+    context = dict(rows=rows, errors=errors, contact=contact, template=template,
+                   notification_url=notification_url)
+    status = 422 if errors else 200
+    if htmx:
+        return render_template("console/templates/_test_send.html", **context), status
+    return render_editor(template, None, submission, [], status, test_result=context,
+                         locale=request.form.get("preview_locale"))
+
+
+def _send(template, submission, contact, channels, sample):
+    config = current_app.extensions["herald_config"]
+    redis = current_app.extensions["redis"]
+    content = core.normalise_content(submission.content)
+    send = previews.test_send_request(template, content, submission.default_locale, contact,
+                                      channels, sample)
+    try:
+        accepted = dispatch.accept(db.session, redis, config, send, source="console")
+    except HeraldError as exc:
+        db.session.rollback()
+        return [], exc.errors or [{"field": "", "message": exc.detail}]
+    record_change("template.test_send", "template", template.id, after={
+        "contact": contact.external_id, "channels": channels or "all",
+        "notifications": [str(n.id) for n in accepted.notifications]})
+    db.session.commit()
+    dispatch.enqueue(redis, config, accepted)
+    return accepted.notifications, []

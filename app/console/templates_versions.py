@@ -1,0 +1,109 @@
+"""Template versions: the list, one version read-only, a diff of any two, rollback."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.console import templates_forms as forms
+from app.console.audit import record_change
+from app.console.forms import ConfirmForm
+from app.console.security import role_required
+from app.console.templates import bp, render_editor, template_or_404, version_snapshot
+from app.core import template_diff
+from app.core import templates as core
+from app.core.errors import HeraldError, NotFound
+from app.extensions import db, htmx
+
+CHANNEL_LABELS = {"push": "Push", "sms": "SMS", "email": "Email"}
+FIELD_LABELS = {"deep_link": "Deep link", "html": "HTML", "text": "Text", "data": "Data"}
+
+
+def _version_or_404(template, number: int):
+    try:
+        return core.get_version(db.session, template, number)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/<int:template_id>/versions")
+@role_required("viewer")
+def versions(template_id: int):
+    template = template_or_404(template_id)
+    rows = core.list_versions(db.session, template)
+    return render_template("console/templates/versions.html", template=template, versions=rows,
+                           live=template.published_version, **_diff_context(template, rows))
+
+
+def _diff_context(template, rows) -> dict:
+    """The two versions to compare (?a=&b=, else the live one and the newest) and the diff."""
+    numbers = [v.version for v in rows]
+    if len(numbers) < 2:
+        return {"diffs": None, "a": None, "b": None, "view": "split"}
+    live = template.published_version
+    default_b = numbers[0]
+    default_a = live.version if live and live.version != default_b else numbers[1]
+    a = request.args.get("a", default_a, type=int)
+    b = request.args.get("b", default_b, type=int)
+    older, newer = (_version_or_404(template, n) for n in (a, b))
+    view = "unified" if request.args.get("view") == "unified" else "split"
+    return {"diffs": template_diff.diff_versions(older, newer), "a": older, "b": newer,
+            "view": view, "path_label": path_label}
+
+
+def path_label(path: tuple[str, ...]) -> str:
+    """("fr", "email", "html") → "French (fr) · Email · HTML"."""
+    if path == ("default_locale",):
+        return "Default locale"
+    locale, channel, name = path
+    label = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+    return f"{forms.locale_name(locale)} ({locale}) · {CHANNEL_LABELS[channel]} · {label}"
+
+
+@bp.route("/<int:template_id>/diff")
+@role_required("viewer")
+def diff(template_id: int):
+    """The comparison card alone (htmx), or the versions page showing it."""
+    template = template_or_404(template_id)
+    rows = core.list_versions(db.session, template)
+    context = _diff_context(template, rows)
+    if htmx and htmx.target == "version-diff":
+        return render_template("console/templates/_diff.html", template=template, versions=rows,
+                               live=template.published_version, **context)
+    return render_template("console/templates/versions.html", template=template, versions=rows,
+                           live=template.published_version, **context)
+
+
+@bp.route("/<int:template_id>/versions/<int:number>")
+@role_required("viewer")
+def version(template_id: int, number: int):
+    """One version, read-only, with its preview."""
+    template = template_or_404(template_id)
+    shown = _version_or_404(template, number)
+    if shown.status == "draft":
+        return redirect(url_for(".edit", template_id=template.id))
+    return render_editor(template, shown, readonly=True, viewing=shown,
+                         locale=request.args.get("locale"), channel=request.args.get("channel"))
+
+
+@bp.route("/<int:template_id>/versions/<int:number>/rollback", methods=["POST"])
+@role_required("editor")
+def rollback(template_id: int, number: int):
+    """Publish a copy of an old version as the newest one; the draft, if any, is kept."""
+    template = template_or_404(template_id)
+    old = _version_or_404(template, number)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    before = {"published_version_id": template.published_version_id,
+              "version": template.published_version.version if template.published_version
+              else None}
+    try:
+        restored = core.rollback(db.session, template, old, author=current_user.email)
+    except HeraldError as exc:
+        db.session.rollback()
+        flash(exc.detail, "error")
+        return redirect(url_for(".versions", template_id=template.id))
+    record_change("template.rollback", "template", template.id, before,
+                  {"published_version_id": restored.id, "version": restored.version,
+                   "restored_from": old.version, "content": version_snapshot(restored)["content"]})
+    db.session.commit()
+    flash(f"Rolled back: v{restored.version} (a copy of v{old.version}) is live.", "success")
+    return redirect(url_for(".versions", template_id=template.id))

@@ -1,0 +1,110 @@
+"""API keys: creation, bearer-token authentication, scopes, revocation.
+
+A key reads "hk_<8 chars>_<secret>". The first part is the visible prefix, stored in
+clear to find the row; the whole token is stored only as a SHA-256 hash. (A fast hash is
+right here: the secret is 256 random bits, nothing a password-cracking rig can guess.)
+"""
+
+import hashlib
+import hmac
+import secrets
+import string
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from app.core.errors import ValidationFailed
+from app.models import ApiKey
+from app.models.auth import SCOPES
+from app.models.types import utcnow
+
+PREFIX_START = "hk_"
+PREFIX_LENGTH = len(PREFIX_START) + 8
+_ALPHABET = string.ascii_lowercase + string.digits
+# last_used_at is written at most this often per key, so busy keys cost no extra writes.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+# Compared against when the prefix is unknown, so a miss costs as much as a hit.
+_DUMMY_HASH = hashlib.sha256(b"herald-timing-equaliser").hexdigest()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_key(session, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
+    """Create a key; return the row and the plaintext token, which is shown only once."""
+    name = (name or "").strip()
+    errors = []
+    if not name or len(name) > 255:
+        errors.append({"field": "/name", "message": "give a name of 1 to 255 characters"})
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown or not scopes:
+        errors.append({"field": "/scopes", "message": f"choose scopes among {', '.join(SCOPES)}"})
+    if errors:
+        raise ValidationFailed("The API key is not valid", errors)
+    prefix = PREFIX_START + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    token = f"{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey(
+        name=name,
+        prefix=prefix,
+        key_hash=hash_token(token),
+        scopes=[s for s in SCOPES if s in scopes],
+    )
+    session.add(key)
+    session.flush()
+    return key, token
+
+
+def authenticate(session, token: str, now: datetime | None = None) -> ApiKey | None:
+    """Return the live key a bearer token belongs to, or None; records when it was used."""
+    now = now or utcnow()
+    prefix = token[:PREFIX_LENGTH] if token.startswith(PREFIX_START) else ""
+    key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix)) if prefix else None
+    matches = hmac.compare_digest(key.key_hash if key else _DUMMY_HASH, hash_token(token))
+    if key is None or not matches or key.revoked_at is not None:
+        return None
+    _touch(session, key, now)
+    return key
+
+
+def _touch(session, key: ApiKey, now: datetime) -> None:
+    """Record last use, at most once per LAST_USED_RESOLUTION (the WHERE keeps it so)."""
+    stale = now - LAST_USED_RESOLUTION
+    if key.last_used_at is not None and key.last_used_at > stale:
+        return
+    session.execute(
+        update(ApiKey)
+        .where(ApiKey.id == key.id)
+        .where(or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at <= stale))
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    key.last_used_at = now
+
+
+def has_scope(key: ApiKey, scope: str | tuple[str, ...] | None) -> bool:
+    """Return True if the key holds the scope (or any one of a tuple of scopes)."""
+    if scope is None:
+        return True
+    wanted = (scope,) if isinstance(scope, str) else scope
+    return any(s in (key.scopes or []) for s in wanted)
+
+
+def revoke_api_key(session, key_id: int, now: datetime | None = None) -> bool:
+    """Revoke a key from now on; return False if it was already revoked or is unknown."""
+    result = session.execute(
+        update(ApiKey)
+        .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount == 1
+
+
+def list_api_keys(session) -> list[ApiKey]:
+    """Return every key, live ones first, newest first."""
+    return list(
+        session.scalars(
+            select(ApiKey).order_by(ApiKey.revoked_at.is_not(None), ApiKey.id.desc())
+        )
+    )

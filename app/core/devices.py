@@ -1,0 +1,116 @@
+"""Push devices: token checks, idempotent registration, unregistration."""
+
+import base64
+import binascii
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app.core.errors import NotFound
+from app.models import Contact, Device
+from app.models.contacts import PLATFORM_PROVIDER
+from app.models.types import utcnow
+
+UNREGISTERED = "unregistered"
+MAX_TOKEN_LENGTH = 2048
+_APNS_TOKEN = re.compile(r"^[0-9a-f]{64}$")
+# FCM registration tokens are ~160 URL-safe characters with a colon; allow some slack.
+_FCM_TOKEN = re.compile(r"^[A-Za-z0-9_:.\-]{32,2048}$")
+
+
+def normalise_token(platform: str, token: str) -> str:
+    """Return the token as stored; raise ValueError if it cannot be one for the platform."""
+    if platform == "ios":
+        token = token.strip().lower()
+        if not _APNS_TOKEN.match(token):
+            raise ValueError("an APNs device token is 64 hexadecimal characters")
+    elif not _FCM_TOKEN.match(token):
+        raise ValueError("not an FCM registration token")
+    return token
+
+
+def check_subscription(endpoint: str, p256dh: str, auth: str) -> None:
+    """Raise ValueError (naming the bad part) unless this is a usable web-push subscription."""
+    parts = urlsplit(endpoint)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise ValueError("endpoint: not an http(s) URL")
+    if len(endpoint) > MAX_TOKEN_LENGTH:
+        raise ValueError(f"endpoint: longer than {MAX_TOKEN_LENGTH} characters")
+    key = _unbase64url(p256dh)
+    if key is None or len(key) != 65 or key[0] != 4:
+        raise ValueError("keys/p256dh: not a base64url uncompressed P-256 public key")
+    secret = _unbase64url(auth)
+    if secret is None or len(secret) != 16:
+        raise ValueError("keys/auth: not a base64url 16-byte secret")
+
+
+def _unbase64url(value: str) -> bytes | None:
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def register_device(
+    session,
+    contact: Contact,
+    platform: str,
+    token: str,
+    subscription: dict | None = None,
+    now: datetime | None = None,
+) -> tuple[Device, bool]:
+    """Register a token for a contact; return (device, created).
+
+    The same (provider, token) registered again is reactivated and moved to this contact:
+    a phone that changes hands keeps its token, and the new owner gets the pushes.
+    """
+    now = now or utcnow()
+    provider = PLATFORM_PROVIDER[platform]
+    device = _find(session, provider, token)
+    created = False
+    if device is None:
+        try:
+            with session.begin_nested():
+                device = Device(contact_id=contact.id, platform=platform, provider=provider,
+                                token=token, created_at=now)
+                session.add(device)
+            created = True
+        except IntegrityError:  # registered concurrently: take the row that won
+            device = _find(session, provider, token)
+    device.contact_id = contact.id
+    device.platform = platform
+    device.subscription = subscription
+    device.active = True
+    device.deactivated_reason = None
+    device.deactivated_at = None
+    device.last_seen_at = now
+    contact.last_seen_at = now
+    session.flush()
+    return device, created
+
+
+def _find(session, provider: str, token: str) -> Device | None:
+    return session.scalar(
+        select(Device)
+        .where(Device.provider == provider, Device.token == token)
+        .execution_options(populate_existing=True)
+    )
+
+
+def unregister_device(session, contact: Contact, ref: str, now: datetime | None = None) -> Device:
+    """Deactivate one of the contact's devices, by id or token; doing it twice is harmless."""
+    match = Device.token.in_({ref, ref.lower()})
+    if ref.isdigit() and len(ref) < 19:  # fits a BIGINT
+        match = or_(Device.id == int(ref), match)
+    device = session.scalar(select(Device).where(Device.contact_id == contact.id, match))
+    if device is None:
+        raise NotFound(f"Contact {contact.external_id!r} has no device {ref!r}")
+    if device.active:
+        device.active = False
+        device.deactivated_reason = UNREGISTERED
+        device.deactivated_at = now or utcnow()
+        session.flush()
+    return device

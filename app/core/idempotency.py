@@ -1,0 +1,146 @@
+"""Idempotent requests: a repeat within the TTL replays the first response, sends nothing.
+
+Keys are per API key. The row is inserted in the same transaction as the work it
+guards, so the unique constraint (api_key_id, key) decides races and a rolled-back
+request leaves no key behind. A short Redis lock turns a concurrent duplicate into a
+quick 409 instead of a wait on the row lock; without Redis the constraint still holds.
+"""
+
+import contextlib
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from redis.exceptions import RedisError
+from sqlalchemy import delete, select, update
+
+from app.core.db import dialect_insert
+from app.core.errors import Conflict, ValidationFailed
+from app.models import IdempotencyKey
+from app.models.types import utcnow
+
+MAX_KEY_LENGTH = 255
+LOCK_SECONDS = 60
+_UNLOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+class KeyReused(ValidationFailed):
+    title = "Idempotency key reused"
+
+
+class RequestInFlight(Conflict):
+    title = "Request in flight"
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    body: dict
+
+
+def effective_key(header: str | None, event_id: str | None) -> str | None:
+    """Return the key that identifies a request: the header, else the body's event id."""
+    if header:
+        return header
+    return f"event:{event_id}" if event_id else None
+
+
+def fingerprint(method: str, path: str, body) -> str:
+    """Hash a request so a reused key with a different request can be told apart."""
+    canonical = json.dumps([method, path, body], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _lock_key(api_key_id: int, key: str) -> str:
+    return f"herald:idem:{api_key_id}:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def lock(redis, api_key_id: int, key: str) -> str | None:
+    """Mark the key in flight; raise RequestInFlight if it already is.
+
+    Returns the token unlock() needs, or None when Redis is unreachable.
+    """
+    token = uuid.uuid4().hex
+    try:
+        taken = redis.set(_lock_key(api_key_id, key), token, nx=True, ex=LOCK_SECONDS)
+    except RedisError:
+        return None
+    if not taken:
+        raise RequestInFlight("A request with this idempotency key is being processed")
+    return token
+
+
+def unlock(redis, api_key_id: int, key: str, token: str | None) -> None:
+    """Release a lock taken by lock(), unless it expired and someone else holds it."""
+    if token is None:
+        return
+    with contextlib.suppress(RedisError):  # else the lock expires by itself
+        redis.eval(_UNLOCK, 1, _lock_key(api_key_id, key), token)
+
+
+def claim(
+    session,
+    api_key_id: int,
+    key: str,
+    request_hash: str,
+    ttl_seconds: int,
+    now: datetime | None = None,
+    field: dict | None = None,
+) -> StoredResponse | None:
+    """Claim a key for this request; return the stored response if it already ran.
+
+    Raises KeyReused (422) for the same key with a different request, RequestInFlight
+    (409) if the first request has not finished. An expired key is claimed afresh.
+    `field` names where the key came from, for the 422's field error.
+    """
+    now = now or utcnow()
+    match = (IdempotencyKey.api_key_id == api_key_id, IdempotencyKey.key == key)
+    session.execute(
+        delete(IdempotencyKey)
+        .where(*match, IdempotencyKey.expires_at <= now)
+        .execution_options(synchronize_session=False)
+    )
+    inserted = session.scalar(
+        dialect_insert(session, IdempotencyKey)
+        .values(api_key_id=api_key_id, key=key, request_hash=request_hash, created_at=now,
+                expires_at=now + timedelta(seconds=ttl_seconds))
+        .on_conflict_do_nothing()
+        .returning(IdempotencyKey.id)
+    )
+    if inserted is not None:
+        return None
+    row = session.scalar(select(IdempotencyKey).where(*match))
+    if row.request_hash != request_hash:
+        raise KeyReused(
+            "This idempotency key was used for a different request",
+            [{**(field or {"field": "Idempotency-Key", "in": "header"}),
+              "message": "already used with a different request"}],
+        )
+    if row.status_code is None:
+        raise RequestInFlight("A request with this idempotency key is being processed")
+    return StoredResponse(row.status_code, row.response)
+
+
+def store(session, api_key_id: int, key: str, status: int, body: dict) -> None:
+    """Record the response of a claimed key, in the transaction that did the work."""
+    session.execute(
+        update(IdempotencyKey)
+        .where(IdempotencyKey.api_key_id == api_key_id, IdempotencyKey.key == key)
+        .values(status_code=status, response=body)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def purge_expired(session, now: datetime | None = None) -> int:
+    """Delete expired keys (housekeeping; claim() ignores them anyway); return how many."""
+    result = session.execute(
+        delete(IdempotencyKey)
+        .where(IdempotencyKey.expires_at <= (now or utcnow()))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

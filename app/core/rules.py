@@ -1,0 +1,113 @@
+"""Rules checked before every send: suppressions, preferences, quiet hours, rate limits.
+
+Each check works on a whole batch (one query or one Redis pipeline), never per row.
+"""
+
+import time
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, tuple_
+
+from app.models import Category, Preference, Suppression
+
+# An exact sliding-window limit, atomic per key: drop entries older than the window,
+# admit and record the hit only while fewer than `limit` remain.
+_SLIDING_WINDOW = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1] - ARGV[2])
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(ARGV[2] * 1000))
+  return 1
+end
+return 0
+"""
+
+
+def suppressed_addresses(session, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Return the (channel, address) pairs that are on the suppression list."""
+    if not pairs:
+        return set()
+    rows = session.execute(
+        select(Suppression.channel, Suppression.address).where(
+            tuple_(Suppression.channel, Suppression.address).in_(list(pairs))
+        )
+    )
+    return {(channel, address) for channel, address in rows}
+
+
+def opted_out(session, category: Category, contact_ids: list[int]) -> set[tuple[int, str]]:
+    """Return the (contact_id, channel) pairs that do not receive this category."""
+    rows = session.execute(
+        select(Preference.contact_id, Preference.channel, Preference.opted_in).where(
+            Preference.category_id == category.id, Preference.contact_id.in_(contact_ids)
+        )
+    ).all()
+    explicit = {(cid, channel): opted_in for cid, channel, opted_in in rows}
+    if category.default_opt_in:
+        return {key for key, opted_in in explicit.items() if not opted_in}
+    # Opt-in-only category: everyone is out unless they said yes.
+    out = {(cid, ch) for cid in contact_ids for ch in ("push", "sms", "email")}
+    return out - {key for key, opted_in in explicit.items() if opted_in}
+
+
+def parse_quiet_hours(setting: str) -> tuple[int, int] | None:
+    """Parse "22:00-08:00" into minutes after midnight; empty means no quiet hours."""
+    if not setting:
+        return None
+    start, end = (part.strip() for part in setting.split("-"))
+    to_minutes = lambda hhmm: int(hhmm[:2]) * 60 + int(hhmm[3:5])  # noqa: E731
+    return to_minutes(start), to_minutes(end)
+
+
+def quiet_until(at: datetime, timezone: str | None, window: tuple[int, int] | None):
+    """Return when the quiet window around `at` ends (UTC), or None if not quiet."""
+    if window is None:
+        return None
+    local = at.astimezone(ZoneInfo(timezone or "UTC"))
+    minute = local.hour * 60 + local.minute
+    start, end = window
+    inside = start <= minute < end if start < end else minute >= start or minute < end
+    if not inside:
+        return None
+    end_local = local.replace(hour=end // 60, minute=end % 60, second=0, microsecond=0)
+    if end_local <= local:
+        end_local += timedelta(days=1)
+    return end_local.astimezone(at.tzinfo)
+
+
+def rate_limit_key(category: str, channel: str, contact_id: int) -> str:
+    return f"herald:rl:{category}:{channel}:{contact_id}"
+
+
+def admit(redis, hits: list[tuple[str, int, int]], now: float | None = None) -> list[bool]:
+    """Count one send per (key, limit, per_seconds) and say which ones are within limits.
+
+    One pipeline for the whole batch; each key's check-and-record is atomic in Redis.
+    """
+    if not hits:
+        return []
+    script = redis.register_script(_SLIDING_WINDOW)
+    now = now if now is not None else time.time()
+    with redis.pipeline(transaction=False) as pipe:
+        for key, limit, per_seconds in hits:
+            script(keys=[key], args=[now, per_seconds, limit, uuid.uuid4().hex], client=pipe)
+        return [bool(result) for result in pipe.execute()]
+
+
+def limit_for(category: Category, channel: str, config) -> tuple[int, int] | None:
+    """Return (limit, per_seconds) for a category and channel, or None for no limit.
+
+    The category's own setting wins; HERALD_DEFAULT_RATE_LIMIT ("push=10/3600,sms=...")
+    applies to every other non-critical category.
+    """
+    own = (category.rate_limits or {}).get(channel)
+    if own:
+        return int(own["limit"]), int(own["per_seconds"])
+    for part in filter(None, (p.strip() for p in config.DEFAULT_RATE_LIMIT.split(","))):
+        name, _, spec = part.partition("=")
+        if name.strip() == channel:
+            limit, _, per = spec.partition("/")
+            return int(limit), int(per)
+    return None

@@ -1,0 +1,45 @@
+"""Flask extensions, created unbound and initialised in create_app()."""
+
+import redis
+from flask_htmx import HTMX
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+htmx = HTMX()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """Give SQLite WAL, foreign keys and a busy timeout (PostgreSQL ignores this)."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def redis_from_url(url: str) -> redis.Redis:
+    """Return a Redis client with timeouts, so an outage fails fast instead of hanging."""
+    return redis.Redis.from_url(
+        url, socket_timeout=5, socket_connect_timeout=2, health_check_interval=30
+    )
+
+
+def init_redis(app) -> None:
+    """Attach one Redis connection pool to the app."""
+    app.extensions["redis"] = redis_from_url(app.config["REDIS_URL"])

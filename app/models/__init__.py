@@ -1,0 +1,29 @@
+"""Every model, imported so the metadata (and Alembic) sees all tables."""
+
+from app.models.audit import AuditLog
+from app.models.auth import ApiKey, Operator
+from app.models.contacts import Category, Contact, Device, Preference, Suppression
+from app.models.imports import ContactImport, ContactImportError
+from app.models.notifications import Event, IdempotencyKey, Notification, NotificationStatus
+from app.models.segments import Segment
+from app.models.templates import Template, TemplateVersion
+
+__all__ = [
+    "ApiKey",
+    "AuditLog",
+    "Category",
+    "Contact",
+    "ContactImport",
+    "ContactImportError",
+    "Device",
+    "Event",
+    "IdempotencyKey",
+    "Notification",
+    "NotificationStatus",
+    "Operator",
+    "Preference",
+    "Segment",
+    "Suppression",
+    "Template",
+    "TemplateVersion",
+]

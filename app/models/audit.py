@@ -1,0 +1,30 @@
+"""The audit log: who changed what in the console, with before/after snapshots."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import BigId, Json, UTCDateTime, utcnow
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    operator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("operators.id", ondelete="SET NULL"), index=True
+    )
+    # Kept as text so the entry still says who it was after the operator is deleted.
+    operator_email: Mapped[str | None] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(64))
+    entity_type: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[dict | None] = mapped_column(Json)
+    after: Mapped[dict | None] = mapped_column(Json)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    ip: Mapped[str | None] = mapped_column(String(45))
+
+
+Index("ix_audit_log_entity", AuditLog.entity_type, AuditLog.entity_id)

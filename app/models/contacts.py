@@ -1,0 +1,107 @@
+"""Contacts, their devices, categories, preferences and suppressions."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import BigId, Json, UTCDateTime, utcnow
+
+CHANNELS = ("push", "sms", "email")
+PLATFORMS = ("ios", "android", "web")
+PLATFORM_PROVIDER = {"ios": "apns", "android": "fcm", "web": "webpush"}
+
+
+class Contact(db.Model):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(255), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    phone: Mapped[str | None] = mapped_column(String(16), index=True)
+    locale: Mapped[str | None] = mapped_column(String(35))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    attributes: Mapped[dict] = mapped_column(Json, default=dict)
+    tags: Mapped[list] = mapped_column(Json, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    devices: Mapped[list["Device"]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Device(db.Model):
+    __tablename__ = "devices"
+    __table_args__ = (UniqueConstraint("provider", "token", name="uq_devices_provider_token"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(16))
+    provider: Mapped[str] = mapped_column(String(16))
+    # FCM/APNs registration token, or the web-push endpoint URL.
+    token: Mapped[str] = mapped_column(String(2048))
+    # Web push only: {"endpoint", "keys": {"p256dh", "auth"}}.
+    subscription: Mapped[dict | None] = mapped_column(Json)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    deactivated_reason: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    contact: Mapped[Contact] = relationship(back_populates="devices")
+
+
+class Category(db.Model):
+    """A kind of message (security, orders, marketing) with its delivery rules."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    description: Mapped[str] = mapped_column(String(512), default="")
+    # Critical messages bypass opt-outs, rate limits and quiet hours.
+    critical: Mapped[bool] = mapped_column(Boolean, default=False)
+    default_opt_in: Mapped[bool] = mapped_column(Boolean, default=True)
+    quiet_hours: Mapped[bool] = mapped_column(Boolean, default=True)
+    # {"push": {"limit": 3, "per_seconds": 3600}, ...}
+    rate_limits: Mapped[dict] = mapped_column(Json, default=dict)
+
+
+class Preference(db.Model):
+    __tablename__ = "preferences"
+    __table_args__ = (
+        UniqueConstraint("contact_id", "category_id", "channel", name="uq_preferences"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(8))
+    opted_in: Mapped[bool] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(String(32), default="api")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    category: Mapped[Category] = relationship()
+
+
+class Suppression(db.Model):
+    """An address or number that must never be sent to (bounce, complaint, STOP)."""
+
+    __tablename__ = "suppressions"
+    __table_args__ = (UniqueConstraint("channel", "address", name="uq_suppressions"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    address: Mapped[str] = mapped_column(String(320))
+    reason: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(String(512), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+Index("ix_devices_contact_active", Device.contact_id, Device.active)

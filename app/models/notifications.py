@@ -1,0 +1,109 @@
+"""The notification log, its status history, idempotency keys and engagement events."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import BigId, Json, UTCDateTime, new_uuid, utcnow
+
+# The fixed status vocabulary.
+ACCEPTED, QUEUED, SENDING, SENT, DELIVERED = "accepted", "queued", "sending", "sent", "delivered"
+SUPPRESSED, RETRYING, FAILED, DEAD = "suppressed", "retrying", "failed", "dead"
+STATUSES = (ACCEPTED, QUEUED, SENDING, SENT, DELIVERED, SUPPRESSED, RETRYING, FAILED, DEAD)
+FINAL_STATUSES = (SENT, DELIVERED, SUPPRESSED, FAILED, DEAD)
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
+    source: Mapped[str] = mapped_column(String(16), default="api")
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
+    campaign_id: Mapped[int | None] = mapped_column(BigId)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(8))
+    category: Mapped[str] = mapped_column(String(64))
+    template_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("template_versions.id", ondelete="SET NULL")
+    )
+    # Device token, E.164 number or email address; cleared when the contact is erased.
+    address: Mapped[str | None] = mapped_column(String(2048))
+    provider: Mapped[str | None] = mapped_column(String(16))
+    # Rendered content for the channel; cleared when the contact is erased.
+    content: Mapped[dict | None] = mapped_column(Json)
+    payload_hash: Mapped[str | None] = mapped_column(String(64))
+    event_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=ACCEPTED)
+    reason: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    send_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the sweeper must next look at the row: a held row's release time, a
+    # retry's next attempt, a queued row's re-queue deadline, a send's lease expiry.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    provider_message_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+Index("ix_notifications_status_due", Notification.status, Notification.due_at)
+Index("ix_notifications_created", Notification.created_at)
+
+
+class NotificationStatus(db.Model):
+    """One row per status transition, with the attempt and provider response."""
+
+    __tablename__ = "notification_statuses"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    notification_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("notifications.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    attempt: Mapped[int] = mapped_column(Integer, default=0)
+    provider: Mapped[str | None] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdempotencyKey(db.Model):
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("api_key_id", "key", name="uq_idempotency_keys"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[dict | None] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Event(db.Model):
+    """Append-only engagement and delivery events (delivered, opened, clicked, ...)."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    notification_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("notifications.id", ondelete="SET NULL"), index=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    user_agent: Mapped[str | None] = mapped_column(String(32))
+    data: Mapped[dict | None] = mapped_column(Json)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,0 +1,59 @@
+"""Queue names and enqueue helpers: one RQ queue per channel, one job per batch of ids."""
+
+import logging
+
+from redis.exceptions import RedisError
+from rq import Queue
+
+log = logging.getLogger(__name__)
+
+CHANNEL_QUEUES = ("push", "sms", "email")
+QUEUES = (*CHANNEL_QUEUES, "events", "campaigns", "maintenance")
+DELIVER_JOB = "workers.jobs.deliver_batch"
+JOB_TIMEOUT = 600
+
+
+def queue(redis, name: str) -> Queue:
+    return Queue(name, connection=redis, default_timeout=JOB_TIMEOUT)
+
+
+def enqueue_ids(redis, config, ids_by_channel: dict[str, list[str]]) -> int:
+    """Enqueue delivery jobs of up to BATCH_SIZE ids each, in one pipeline.
+
+    Returns the number of jobs queued; on a Redis outage logs and returns 0, leaving the
+    rows `queued` in the database for the sweeper to queue again.
+    """
+    size = config.BATCH_SIZE
+    try:
+        with redis.pipeline() as pipe:
+            jobs = 0
+            for channel, ids in ids_by_channel.items():
+                q = queue(redis, channel)
+                batches = [
+                    Queue.prepare_data(
+                        DELIVER_JOB,
+                        args=(channel, ids[i : i + size]),
+                        result_ttl=0,
+                        failure_ttl=7 * 24 * 3600,
+                    )
+                    for i in range(0, len(ids), size)
+                ]
+                q.enqueue_many(batches, pipeline=pipe)
+                jobs += len(batches)
+            pipe.execute()
+        return jobs
+    except RedisError as exc:
+        log.warning(
+            "redis unavailable, %d channel batches left for the sweeper: %s",
+            len(ids_by_channel),
+            exc,
+        )
+        return 0
+
+
+def depths(redis) -> dict[str, int]:
+    """Return how many jobs wait in each queue (for health checks and the console)."""
+    with redis.pipeline() as pipe:
+        for name in QUEUES:
+            pipe.llen(queue(redis, name).key)
+        return dict(zip(QUEUES, pipe.execute(), strict=True))

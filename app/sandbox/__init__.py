@@ -1,0 +1,52 @@
+"""Local simulators of every provider, speaking each one's real wire protocol.
+
+One ASGI app serves the HTTP providers on a plain port and on a TLS port (HTTP/2 via
+ALPN, needed by APNs and by SDKs that insist on https); SMTP runs beside it. What the
+simulators receive is kept in app.sandbox.outbox and exposed under /_sandbox/.
+"""
+from importlib import import_module
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.sandbox.outbox import Fault, outbox
+
+SIMULATORS = ("fcm", "apns", "webpush", "twilio", "vonage", "sendgrid")
+
+
+async def list_outbox(request: Request) -> JSONResponse:
+    provider = request.query_params.get("provider")
+    return JSONResponse({"entries": outbox.entries(provider), "counts": outbox.counts()})
+
+
+async def reset_outbox(request: Request) -> Response:
+    outbox.reset()
+    return Response(status_code=204)
+
+
+async def add_fault(request: Request) -> Response:
+    body = await request.json()
+    outbox.add_fault(
+        Fault(
+            provider=body["provider"],
+            kind=str(body["kind"]),
+            match=body.get("match"),
+            times=int(body.get("times", 1)),
+            retry_after=body.get("retry_after"),
+        )
+    )
+    return Response(status_code=204)
+
+
+def create_sandbox_app() -> Starlette:
+    """Assemble every simulator's routes and the /_sandbox control routes."""
+    routes = [
+        Route("/_sandbox/outbox", list_outbox, methods=["GET"]),
+        Route("/_sandbox/outbox", reset_outbox, methods=["DELETE"]),
+        Route("/_sandbox/faults", add_fault, methods=["POST"]),
+    ]
+    for name in SIMULATORS:
+        routes.extend(import_module(f"app.sandbox.{name}").routes)
+    return Starlette(routes=routes)

@@ -1,0 +1,52 @@
+"""Run every simulator: python -m app.sandbox [--http-port N --tls-port N --smtp-port N]."""
+import argparse
+import asyncio
+import logging
+from pathlib import Path
+
+from hypercorn.asyncio import serve
+from hypercorn.config import Config as HypercornConfig
+
+from app.config import Config
+from app.sandbox import create_sandbox_app
+from app.sandbox.certs import ensure_certificate
+from app.sandbox.smtp import start_smtp
+
+
+def main() -> None:
+    config = Config()
+    parser = argparse.ArgumentParser(description="Herald provider simulators")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--http-port", type=int, default=int(config.FCM_URL.rsplit(":", 1)[1]))
+    parser.add_argument("--tls-port", type=int, default=int(config.APNS_URL.rsplit(":", 1)[1]))
+    parser.add_argument("--smtp-port", type=int, default=config.SMTP_PORT)
+    parser.add_argument("--cert", default=config.SANDBOX_CA_FILE)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s sandbox %(message)s")
+
+    cert = Path(args.cert)
+    key = cert.with_suffix(".key")
+    ensure_certificate(cert, key)
+
+    hc = HypercornConfig()
+    hc.bind = [f"{args.host}:{args.tls_port}"]
+    hc.insecure_bind = [f"{args.host}:{args.http_port}"]
+    hc.certfile, hc.keyfile = str(cert), str(key)
+    hc.alpn_protocols = ["h2", "http/1.1"]
+    hc.keep_alive_max_requests = 10_000_000
+    hc.backlog = 2048
+    hc.accesslog = None
+
+    smtp = start_smtp(args.host, args.smtp_port)
+    logging.info(
+        "http://%s:%d  https://%s:%d (h2)  smtp://%s:%d",
+        args.host, args.http_port, args.host, args.tls_port, args.host, args.smtp_port,
+    )
+    try:
+        asyncio.run(serve(create_sandbox_app(), hc))
+    finally:
+        smtp.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+"""webpush simulator (to be written)."""
+routes: list = []

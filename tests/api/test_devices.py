@@ -1,0 +1,99 @@
+"""Devices: idempotent registration, moving a token between contacts, unregistering."""
+import base64
+
+from sqlalchemy import select
+
+from app.models import Contact, Device
+from tests import factories
+from tests.api.test_auth import assert_problem
+
+FCM = "dGVzdC1mY20tdG9rZW4:APA91bH" + "x" * 120
+APNS = "0123456789abcdef" * 4
+
+
+def b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+SUBSCRIPTION = {
+    "endpoint": "https://push.example.net/send/abc123",
+    "expirationTime": None,
+    "keys": {"p256dh": b64(b"\x04" + b"k" * 64), "auth": b64(b"a" * 16)},
+}
+
+
+def devices(in_db):
+    return in_db(lambda s: [
+        (d.platform, d.provider, d.token, d.active, d.deactivated_reason, d.contact_id)
+        for d in s.scalars(select(Device).order_by(Device.id))
+    ])
+
+
+def test_register_is_idempotent(client, auth, seed, in_db):
+    contact_id = seed(factories.contact)
+    first = client.post("/api/v1/contacts/user-1/devices", headers=auth,
+                        json={"platform": "android", "token": FCM})
+    assert first.status_code == 201, first.get_json()
+    again = client.post("/api/v1/contacts/user-1/devices", headers=auth,
+                        json={"platform": "android", "token": FCM})
+    assert again.status_code == 200
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert devices(in_db) == [("android", "fcm", FCM, True, None, contact_id)]
+
+
+def test_each_platform_stores_its_provider_and_token(client, auth, seed, in_db):
+    contact_id = seed(factories.contact)
+    for body in ({"platform": "ios", "token": APNS.upper()},
+                 {"platform": "web", "subscription": SUBSCRIPTION}):
+        response = client.post("/api/v1/contacts/user-1/devices", headers=auth, json=body)
+        assert response.status_code == 201, response.get_json()
+    assert devices(in_db) == [
+        ("ios", "apns", APNS, True, None, contact_id),
+        ("web", "webpush", SUBSCRIPTION["endpoint"], True, None, contact_id),
+    ]
+    stored = in_db(lambda s: s.scalar(select(Device).where(Device.platform == "web")))
+    assert stored.subscription["keys"] == SUBSCRIPTION["keys"]
+
+
+def test_a_token_moves_to_the_contact_registering_it(client, auth, seed, in_db):
+    seed(factories.contact)
+    bob = seed(factories.contact, "user-2", email="bob@example.com", phone=None)
+    client.post("/api/v1/contacts/user-1/devices", headers=auth,
+                json={"platform": "ios", "token": APNS})
+    client.delete(f"/api/v1/contacts/user-1/devices/{APNS}", headers=auth)
+    moved = client.post("/api/v1/contacts/user-2/devices", headers=auth,
+                        json={"platform": "ios", "token": APNS})
+    assert moved.status_code == 200
+    assert devices(in_db) == [("ios", "apns", APNS, True, None, bob)]
+    assert in_db(lambda s: s.scalar(select(Contact.last_seen_at).where(Contact.id == bob)))
+
+
+def test_unregister_by_id_or_token_is_idempotent(client, auth, seed, in_db):
+    contact_id = seed(factories.contact)
+    ios = client.post("/api/v1/contacts/user-1/devices", headers=auth,
+                      json={"platform": "ios", "token": APNS}).get_json()
+    client.post("/api/v1/contacts/user-1/devices", headers=auth,
+                json={"platform": "web", "subscription": SUBSCRIPTION})
+    for _ in range(2):
+        response = client.delete(f"/api/v1/contacts/user-1/devices/{ios['id']}", headers=auth)
+        assert response.status_code == 204
+    endpoint = SUBSCRIPTION["endpoint"]
+    assert client.delete(f"/api/v1/contacts/user-1/devices/{endpoint}",
+                         headers=auth).status_code == 204
+    assert devices(in_db) == [
+        ("ios", "apns", APNS, False, "unregistered", contact_id),
+        ("web", "webpush", endpoint, False, "unregistered", contact_id),
+    ]
+
+
+def test_unregister_someone_elses_or_unknown_device_is_404(client, auth, seed):
+    seed(factories.contact)
+    seed(factories.contact, "user-2", email="bob@example.com", phone=None)
+    device = client.post("/api/v1/contacts/user-1/devices", headers=auth,
+                         json={"platform": "ios", "token": APNS}).get_json()
+    assert_problem(client.delete(f"/api/v1/contacts/user-2/devices/{device['id']}",
+                                 headers=auth), 404)
+    assert_problem(client.delete("/api/v1/contacts/user-1/devices/999999", headers=auth), 404)
+    assert_problem(client.delete("/api/v1/contacts/ghost/devices/1", headers=auth), 404)
+    assert_problem(client.post("/api/v1/contacts/ghost/devices", headers=auth,
+                               json={"platform": "ios", "token": APNS}), 404)

@@ -1,0 +1,72 @@
+"""The OpenAPI document is generated from the registry and valid; the docs page is offline."""
+import re
+
+from openapi_spec_validator import validate
+
+from app.api.registry import OPERATIONS
+
+
+def test_document_is_valid_openapi_3_1(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.is_json
+    document = response.get_json()
+    assert document["openapi"] == "3.1.0"
+    validate(document)  # raises on any schema error
+
+
+def test_every_route_is_documented_with_its_schemas(client, app):
+    document = client.get("/api/v1/openapi.json").get_json()
+    documented = {(path, method) for path, item in document["paths"].items() for method in item}
+    routed = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") and rule.endpoint not in (
+                "api.openapi_document", "api.docs", "api.problem_type"):
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+            routed |= {(path, m.lower()) for m in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routed == documented
+    assert len(OPERATIONS) == len(documented)
+
+    put_contact = document["paths"]["/api/v1/contacts/{external_id}"]["put"]
+    assert put_contact["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ContactIn"}
+    assert {"200", "201", "401", "403", "404", "422"} <= set(put_contact["responses"])
+    assert put_contact["security"] == [{"apiKey": ["manage"]}]
+    problem = put_contact["responses"]["422"]["content"]["application/problem+json"]
+    assert problem["schema"] == {"$ref": "#/components/schemas/Problem"}
+    listing = document["paths"]["/api/v1/notifications"]["get"]
+    assert {"limit", "cursor", "status", "channel", "contact"} <= {
+        p["name"] for p in listing["parameters"] if p["in"] == "query"}
+
+
+def test_every_reference_resolves(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    refs = set(re.findall(r'"\$ref":\s*"([^"]+)"', client.get("/api/v1/openapi.json").text))
+    assert refs
+    for ref in refs:
+        node = document
+        for part in ref.removeprefix("#/").split("/"):
+            node = node[part]
+        assert isinstance(node, dict) and node
+
+
+def test_docs_page_loads_its_assets_from_this_server(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert len(assets) == 3
+    assert "<script>" not in html and "onload=" not in html  # no inline script
+    for url in assets:
+        assert url.startswith("/static/"), url
+        asset = client.get(url)
+        assert asset.status_code == 200 and len(asset.data) > 100, url
+    spec_url = re.search(r'data-spec-url="([^"]+)"', html)[1]
+    assert client.get(spec_url).get_json()["openapi"] == "3.1.0"
+    init = client.get("/static/js/api-docs.js").get_data(as_text=True)
+    assert "validatorUrl: null" in init and "http" not in init
+
+
+def test_problem_types_are_described(client):
+    document = client.get("/api/v1/problems/validation-failed").get_json()
+    assert document["status"] == 422
+    assert client.get("/api/v1/problems/nope").status_code == 404

@@ -1,0 +1,70 @@
+"""Browser fixtures: the app on a real local port, driven by Chromium through Playwright."""
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.console.conftest import app_with
+
+CHROMIUM = os.environ.get("HERALD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+EXPECTED_4XX = r"Failed to load resource: the server responded with a status of 4(01|22)"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def live_app(app):
+    """The app with CSRF on, as in production."""
+    return app_with(app, WTF_CSRF_ENABLED=True)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, live_server, db):
+    """A fresh browser tab; fails the test on any console error (CSP violations too)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800},
+                                  base_url=live_server)
+    tab = context.new_page()
+    errors = []
+    tab.on("console", lambda msg: errors.append(msg.text) if _is_error(msg) else None)
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.console_errors = errors
+    yield tab
+    context.close()
+    assert errors == [], errors
+
+
+def _is_error(msg) -> bool:
+    """Console errors, less the browser's note on a 4xx answer a test asked for (401, 422)."""
+    return msg.type == "error" and not re.match(EXPECTED_4XX, msg.text)
+
+
+def screenshot(tab, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"))

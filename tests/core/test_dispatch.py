@@ -1,0 +1,148 @@
+"""Dispatch: expansion, rendering and the rules applied before every send."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.core.dispatch import SendRequest, accept
+from app.core.errors import ValidationFailed
+from app.models import Notification, NotificationStatus, Preference, Suppression
+from tests import factories
+
+
+def _accept(db, redis, config, **kw):
+    request = SendRequest(**{"recipients": ["user-1"], "category": "orders", **kw})
+    accepted = accept(db.session, redis, config, request)
+    db.session.commit()
+    return {(n.channel, n.status, n.reason) for n in accepted.notifications}
+
+
+def _count(db, model=Notification) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_every_reachable_channel_gets_a_rendered_row(db, redis, config):
+    factories.category()
+    contact = factories.contact(attributes={"first_name": "Ada"})
+    factories.device(contact, "android", "tok-a")
+    factories.device(contact, "ios", factories.APNS_TOKEN)
+    factories.template()
+
+    result = _accept(db, redis, config, template="welcome", data={"order": "A-1"})
+
+    assert result == {("push", "queued", None), ("sms", "queued", None), ("email", "queued", None)}
+    rows = db.session.scalars(select(Notification).order_by(Notification.channel)).all()
+    push = [r for r in rows if r.channel == "push"]
+    assert {r.provider for r in push} == {"fcm", "apns"}
+    assert push[0].content == {"title": "Hi Ada", "body": "Order A-1 shipped"}
+    email = next(r for r in rows if r.channel == "email")
+    assert email.content["subject"] == "Order A-1"
+    assert email.content["text"] == "Order A-1"  # derived from the HTML part
+    assert _count(db, NotificationStatus) == 4
+
+
+def test_locale_variant_falls_back_to_language(db, redis, config):
+    factories.category()
+    contact = factories.contact(locale="fr-CA")
+    factories.device(contact)
+    factories.template()
+    _accept(db, redis, config, template="welcome", data={"order": "7"}, channels=["push"])
+    row = db.session.scalar(select(Notification))
+    assert row.content["body"] == "Commande 7 expédiée"
+
+
+def test_opt_out_suppresses_but_critical_bypasses(db, redis, config):
+    orders = factories.category()
+    security = factories.category("security", critical=True)
+    contact = factories.contact()
+    for cat in (orders, security):
+        db.session.add(Preference(contact_id=contact.id, category_id=cat.id, channel="sms",
+                                  opted_in=False))
+    db.session.commit()
+    content = {"sms": {"text": "Your code is 123"}}
+
+    assert _accept(db, redis, config, channels=["sms"], content=content) == {
+        ("sms", "suppressed", "opted_out")
+    }
+    assert _accept(db, redis, config, channels=["sms"], content=content,
+                   category="security") == {("sms", "queued", None)}
+
+
+def test_rate_limit_suppresses_the_n_plus_first(db, redis, config):
+    factories.category("marketing", rate_limits={"sms": {"limit": 3, "per_seconds": 3600}})
+    factories.contact()
+    content = {"sms": {"text": "Sale!"}}
+    results = [
+        _accept(db, redis, config, category="marketing", channels=["sms"], content=content)
+        for _ in range(4)
+    ]
+    assert results[:3] == [{("sms", "queued", None)}] * 3
+    assert results[3] == {("sms", "suppressed", "rate_limited")}
+
+
+def test_suppression_list_and_missing_address_are_logged(db, redis, config):
+    factories.category()
+    factories.contact(phone=None)
+    db.session.add(Suppression(channel="email", address="ada@example.com", reason="bounce"))
+    db.session.commit()
+    result = _accept(db, redis, config, channels=["sms", "email", "push"],
+                     content={"sms": {"text": "x"}, "email": {"subject": "s", "text": "t"},
+                              "push": {"title": "t"}})
+    assert result == {("sms", "suppressed", "no_address"),
+                      ("email", "suppressed", "suppressed_address"),
+                      ("push", "suppressed", "no_address")}
+
+
+def test_quiet_hours_hold_until_the_window_ends(db, redis, config):
+    factories.category()
+    factories.contact(timezone="Europe/Paris")
+    config_quiet = type(config)(**{**vars(config), "QUIET_HOURS": "22:00-08:00"})
+    at = datetime(2026, 1, 10, 22, 30, tzinfo=UTC)  # 23:30 in Paris
+    request = SendRequest(recipients=["user-1"], category="orders", channels=["sms"],
+                          content={"sms": {"text": "late"}})
+    accepted = accept(db.session, redis, config_quiet, request, now=at)
+    db.session.commit()
+    row = accepted.notifications[0]
+    assert (row.status, row.reason) == ("accepted", "quiet_hours")
+    assert row.send_at == datetime(2026, 1, 11, 7, 0, tzinfo=UTC)  # 08:00 Paris
+
+
+def test_future_send_at_is_held(db, redis, config):
+    factories.category()
+    factories.contact()
+    later = datetime.now(UTC) + timedelta(hours=2)
+    result = _accept(db, redis, config, channels=["sms"], content={"sms": {"text": "x"}},
+                     send_at=later)
+    assert result == {("sms", "accepted", None)}
+
+
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [
+        ({"recipients": ["nobody"]}, "/recipients/0"),
+        ({"category": "nope"}, "/category"),
+        ({"template": "missing"}, "/template"),
+        ({"content": {"sms": {"text": "{{ undefined_var }}"}}, "channels": ["sms"]},
+         "/content/sms/text"),
+        ({"content": {"sms": {"text": "{% if %}"}}, "channels": ["sms"]}, "/content/sms/text"),
+        ({"content": {"sms": {"text": "x" * 1600}}, "channels": ["sms"]}, "/content/sms"),
+        ({"content": {"push": {"title": "x" * 5000}}, "channels": ["push"]}, "/content/push"),
+    ],
+)
+def test_bad_requests_write_nothing(db, redis, config, kw, field):
+    factories.category()
+    contact = factories.contact()
+    factories.device(contact)
+    with pytest.raises(ValidationFailed) as err:
+        _accept(db, redis, config, **{"content": {"sms": {"text": "hi"}}, **kw})
+    db.session.rollback()
+    assert field in [e["field"] for e in err.value.errors]
+    assert _count(db) == 0
+
+
+def test_template_sandbox_blocks_injection(db, redis, config):
+    factories.category()
+    factories.contact()
+    evil = "{{ ''.__class__.__mro__[1].__subclasses__() }}"
+    with pytest.raises(ValidationFailed):
+        _accept(db, redis, config, channels=["sms"], content={"sms": {"text": evil}})

@@ -1,0 +1,32 @@
+"""End-to-end fixtures: an API key, and channel workers run in-process until idle."""
+import pytest
+from rq import SimpleWorker
+
+import workers.jobs
+from app.core.sweeper import sweep
+from app.extensions import db
+from app.queues import CHANNEL_QUEUES
+
+
+@pytest.fixture()
+def api_headers(app_ctx):
+    from app.core.api_keys import create_api_key
+
+    _, plaintext = create_api_key(db.session, "e2e", ["send", "manage"])
+    db.session.commit()
+    return {"Authorization": f"Bearer {plaintext}"}
+
+
+@pytest.fixture()
+def drain(app, redis):
+    """Run every channel worker until the queues are empty; optionally sweep first."""
+    workers.jobs.use_app(app)
+
+    def run(sweep_first: bool = False, now=None):
+        if sweep_first:
+            with app.app_context():
+                sweep(db.session, redis, app.extensions["herald_config"], now=now)
+        SimpleWorker(list(CHANNEL_QUEUES), connection=redis).work(burst=True)
+        db.session.expire_all()
+
+    return run

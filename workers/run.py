@@ -1,0 +1,28 @@
+"""Start a worker: python -m workers.run push|sms|email|events|campaigns [--burst]."""
+
+import argparse
+import logging
+
+from rq import SimpleWorker
+
+from app.config import Config
+from app.extensions import redis_from_url
+from app.queues import QUEUES
+
+# Each worker also serves the maintenance queue only when asked (the events worker does).
+EXTRA = {"events": ["maintenance"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Herald channel worker")
+    parser.add_argument("queue", choices=QUEUES)
+    parser.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    connection = redis_from_url(Config().REDIS_URL)
+    worker = SimpleWorker([args.queue, *EXTRA.get(args.queue, [])], connection=connection)
+    worker.work(burst=args.burst, with_scheduler=True)
+
+
+if __name__ == "__main__":
+    main()
