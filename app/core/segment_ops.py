@@ -67,13 +67,11 @@ def _field(name, label, ops, **kw) -> FieldSpec:
 
 PUSH_CHOICES = (("ios", "iOS push"), ("android", "Android push"), ("web", "web push"),
                 ("push", "any push"), ("email", "email"), ("sms", "SMS"))
-ADDRESS_CHOICES = (("email", "email"), ("sms", "SMS"))
 
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     _field("attribute", "Attribute", [
         Op("equals", "is"), Op("not_equals", "is not"),
         Op("contains", "contains"), Op("not_contains", "does not contain"),
-        Op("starts_with", "starts with"),
         Op("in", "is any of", LIST), Op("not_in", "is none of", LIST),
         Op("exists", "is set", NONE), Op("not_exists", "is not set", NONE),
         Op("gt", "is more than", NUMBER), Op("gte", "is at least", NUMBER),
@@ -82,7 +80,6 @@ FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
         Op("before", "is a date before", DATE), Op("after", "is a date after", DATE),
         Op("date_between", "is a date between", DATE_RANGE),
         Op("within_last_days", "is a date in the last", DAYS, suffix="days"),
-        Op("within_next_days", "is a date in the next", DAYS, suffix="days"),
         Op("more_than_days_ago", "is a date more than", DAYS, suffix="days ago"),
     ], keyed=True, hint="Custom data on the contact. Text is compared exactly; numbers "
                         "and dates (YYYY-MM-DD) only match values of that kind."),
@@ -96,8 +93,6 @@ FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
         Op("not_reachable", "cannot receive", CHOICE, choices=PUSH_CHOICES),
         Op("has_email", "has an email address", NONE), Op("no_email", "has no email address", NONE),
         Op("has_phone", "has a phone number", NONE), Op("no_phone", "has no phone number", NONE),
-        Op("not_suppressed", "is not suppressed for", CHOICE, choices=ADDRESS_CHOICES),
-        Op("suppressed", "is suppressed for", CHOICE, choices=ADDRESS_CHOICES),
     ], hint="Push needs an active device; email and SMS need an address that is not "
             "suppressed."),
     _field("locale", "Locale", [
@@ -200,7 +195,6 @@ def _date(value) -> str:
         return date.fromisoformat(value.strip() if isinstance(value, str) else value).isoformat()
     except (TypeError, ValueError, AttributeError):
         raise ValueError("enter a date as YYYY-MM-DD") from None
-
 
 
 def _days(op: Op, value) -> int | None:

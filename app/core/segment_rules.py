@@ -1,4 +1,4 @@
-"""The segment rule tree: its vocabulary (fields, operators, value kinds) and validation.
+"""The segment rule tree and its validation (the vocabulary is in segment_ops).
 
 A tree is a root group whose children are conditions or groups of conditions (two
 levels, no deeper):

@@ -41,7 +41,7 @@ NEGATIONS = {
     "not_equals": "equals", "not_contains": "contains", "not_in": "in",
     "not_exists": "exists", "not_has": "has", "has_none": "has_any",
     "not_reachable": "reachable", "no_email": "has_email", "no_phone": "has_phone",
-    "not_suppressed": "suppressed", "not_opened": "opened", "not_clicked": "clicked",
+    "not_opened": "opened", "not_clicked": "clicked",
     "not_converted": "converted",
 }
 
@@ -156,10 +156,10 @@ def compile_tree(tree: RuleTree, dialect: str, now: datetime):
 
 
 def _group(ctx: _Context, match: str, nodes: list, negate: bool):
+    if not nodes:
+        return true()  # only the root may be empty: no conditions, everyone
     if match == "none":
         match, negate = "any", not negate
-    if not nodes:
-        return false() if negate else true()
     children = [_node(ctx, node, negate) for node in nodes]
     # not(a and b) = not a or not b; not(a or b) = not a and not b.
     return and_(*children) if (match == "all") != negate else or_(*children)
@@ -200,16 +200,13 @@ def _attribute(ctx: _Context, op: str, rule: Rule):
     j, key, value = ctx.json, rule.key, rule.value
     if op in ("equals", "in"):
         texts = value if isinstance(value, list) else [value]
-        return j.equals_any(key, [c for t in texts for c in _candidates(t)]), False
+        return j.equals_any(key, [c for t in texts for c in _candidates(t)]), True
     if op == "exists":
         return j.is_set(key), False
     if op == "contains":
         pattern = f"%{_like_escape(value)}%"
         return or_(and_(j.is_string(key), j.text(key).ilike(pattern, escape="\\")),
                    j.array_has(key, value)), True
-    if op == "starts_with":
-        return and_(j.is_string(key),
-                    j.text(key).ilike(f"{_like_escape(value)}%", escape="\\")), True
     if op in _NUMERIC:
         return _NUMERIC[op](j.number(key), j, value), True
     return _DAY_OPS[op](j.day(key), ctx.today, value), True
@@ -228,8 +225,6 @@ _DAY_OPS = {
     "date_between": lambda d, today, v: d.between(v[0], v[1]),
     "within_last_days": lambda d, today, v: d.between(
         (today - timedelta(days=v)).isoformat(), today.isoformat()),
-    "within_next_days": lambda d, today, v: d.between(
-        today.isoformat(), (today + timedelta(days=v)).isoformat()),
     "more_than_days_ago": lambda d, today, v: d < (today - timedelta(days=v)).isoformat(),
 }
 
@@ -255,8 +250,6 @@ def _suppressed(channel: str):
 def _channel(ctx: _Context, op: str, rule: Rule):
     if op in ("has_email", "has_phone"):
         return _has_address(Contact.email if op == "has_email" else Contact.phone), False
-    if op == "suppressed":
-        return _suppressed(rule.value), False
     if rule.value in ("email", "sms"):
         column = Contact.email if rule.value == "email" else Contact.phone
         return and_(_has_address(column), not_(_suppressed(rule.value))), False

@@ -55,13 +55,14 @@ def count_matching(session, rules, now: datetime | None = None) -> int:
 
 def sample_matching(session, rules, limit: int = SAMPLE_SIZE,
                     now: datetime | None = None) -> list[Contact]:
-    """Return the first `limit` matching contacts by id."""
+    """Return up to `limit` matching contacts, sorted by id.
+
+    No ORDER BY in SQL: the scan stops at the `limit`-th match, where ordering by id
+    would either sort every match or walk the primary key through rare ones.
+    """
     condition = segment_condition(session, rules, now)
-    # "id + 0": ordering by the bare key lets PostgreSQL walk the primary key hoping to
-    # meet 20 matches early, which reads the whole table when matches are rare; sorting
-    # the matches (a top-N heap) costs what the count costs.
-    order = Contact.id + 0 if session.get_bind().dialect.name == "postgresql" else Contact.id
-    return list(session.scalars(select(Contact).where(condition).order_by(order).limit(limit)))
+    rows = session.scalars(select(Contact).where(condition).limit(limit))
+    return sorted(rows, key=lambda contact: contact.id)
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def copy_name(session, name: str) -> str:
     """Return "Copy of <name>" (or "… (2)", "… (3)") that no segment uses yet."""
     base = f"Copy of {name}"[:MAX_NAME - 6]
     taken = {n.lower() for n in session.scalars(
-        select(Segment.name).where(Segment.name.like(f"{base}%")))}
+        select(Segment.name).where(Segment.name.istartswith(base, autoescape=True)))}
     candidate, number = base, 1
     while candidate.lower() in taken:
         number += 1
