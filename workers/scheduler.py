@@ -6,19 +6,20 @@ from rq.cron import CronScheduler
 
 from app.config import Config
 from app.extensions import redis_from_url
+from workers import jobs
+
+
+def build(config: Config) -> CronScheduler:
+    """The scheduler with every periodic job registered (not yet started)."""
+    scheduler = CronScheduler(connection=redis_from_url(config.REDIS_URL))
+    scheduler.register(jobs.sweep, queue_name="maintenance",
+                       interval=config.SWEEP_INTERVAL_SECONDS, result_ttl=0)
+    return scheduler
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    config = Config()
-    scheduler = CronScheduler(connection=redis_from_url(config.REDIS_URL))
-    scheduler.register(
-        "workers.jobs.sweep",
-        queue_name="maintenance",
-        interval=config.SWEEP_INTERVAL_SECONDS,
-        result_ttl=0,
-    )
-    scheduler.start()
+    build(Config()).start()
 
 
 if __name__ == "__main__":

@@ -36,8 +36,16 @@ def worker_env(app, sandbox) -> dict:
 
 
 def start_worker(env) -> subprocess.Popen:
+    """A worker in its own process group: it forks RQ's scheduler, which must die with it."""
     return subprocess.Popen([sys.executable, "-m", "workers.run", "sms"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def kill(worker: subprocess.Popen) -> None:
+    """SIGKILL the worker and everything it forked, as a crashed container would be."""
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
 
 
 def test_killed_workers_lose_nothing(app_ctx, db, redis, config, sandbox, monkeypatch):
@@ -60,14 +68,12 @@ def test_killed_workers_lose_nothing(app_ctx, db, redis, config, sandbox, monkey
             enqueue(redis, config, accepted)
             time.sleep(rng.uniform(0.2, 0.8))
             victim = rng.randrange(len(workers))
-            workers[victim].send_signal(signal.SIGKILL)
-            workers[victim].wait()
+            kill(workers[victim])
             workers[victim] = start_worker(env)
         _wait_until_all_sent(db, redis, config, ROUNDS * PER_ROUND)
     finally:
         for worker in workers:
-            worker.kill()
-            worker.wait()
+            kill(worker)
     received = sandbox.received("twilio")
     assert db.session.scalar(select(func.count()).where(Notification.status == SENT)) == (
         ROUNDS * PER_ROUND)
