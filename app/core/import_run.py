@@ -44,6 +44,7 @@ from app.queues import queue
 log = logging.getLogger(__name__)
 CHUNK_ROWS = 5000
 IMPORT_JOB = "workers.jobs.run_import"
+IMPORT_QUEUE = "imports"
 JOB_TIMEOUT = 3600
 # A running import whose heartbeat is older than this lost its worker: it may be resumed.
 STALE_AFTER = timedelta(minutes=2)
@@ -81,7 +82,7 @@ def start_import(session, imp: ContactImport, columns: list[Column], options: Op
 def enqueue_import(redis, import_id: int) -> bool:
     """Queue the import job; False if Redis is unreachable (the console offers a retry)."""
     try:
-        queue(redis, "imports").enqueue(IMPORT_JOB, import_id, job_timeout=JOB_TIMEOUT,
+        queue(redis, IMPORT_QUEUE).enqueue(IMPORT_JOB, import_id, job_timeout=JOB_TIMEOUT,
                                         result_ttl=3600, failure_ttl=7 * 24 * 3600)
     except RedisError as exc:
         log.warning("could not queue import %s: %s", import_id, exc)
@@ -95,6 +96,19 @@ def is_stalled(imp: ContactImport, now: datetime | None = None) -> bool:
     return imp.status in (QUEUED, RUNNING) and beat < (now or utcnow()) - STALE_AFTER
 
 
+def can_resume(imp: ContactImport, now: datetime | None = None) -> bool:
+    """True if the import failed or stalled: queued again, it goes on from its last chunk."""
+    return imp.status == FAILED or is_stalled(imp, now)
+
+
+def resume_import(session, imp: ContactImport) -> None:
+    """Mark a failed or stalled import queued again (the caller commits, then enqueues)."""
+    if not can_resume(imp):
+        raise ValidationFailed("This import is not stalled or failed: there is nothing to resume.")
+    imp.status, imp.failure, imp.finished_at, imp.heartbeat_at = QUEUED, None, None, utcnow()
+    session.flush()
+
+
 def run_import(session, import_id: int, now: datetime | None = None,
                chunk_rows: int = CHUNK_ROWS) -> dict | None:
     """Run (or resume) one import; return its counts, or None if it is not this job's to run."""
@@ -103,6 +117,9 @@ def run_import(session, import_id: int, now: datetime | None = None,
     imp = session.get(ContactImport, import_id, populate_existing=True)
     try:
         _run(session, imp, chunk_rows)
+    except ClaimLost:
+        log.warning("import %s was taken over by another worker", import_id)
+        return None
     except Exception as exc:  # recorded for the operator, then re-raised for RQ's registry
         session.rollback()
         _fail(session, import_id, exc)
@@ -131,48 +148,66 @@ def _run(session, imp: ContactImport, chunk_rows: int) -> None:
     columns, options = mapping_from(imp)
     checker = RowChecker(imp.header, columns, options)
     upsert = _upsert_statement(session, columns, options)
-    done, chunk = imp.processed_rows, []
+    start = done = imp.processed_rows
+    chunk = []
     for index, (line, cells) in enumerate(records(upload_text(imp), imp.delimiter)):
-        if index < done:  # resuming: committed already; only remember its id
-            checker.check(line, cells)
+        row = checker.check(line, cells)  # rows done before a resume: checked for repeats only
+        if index < start:
             continue
-        chunk.append(checker.check(line, cells))
+        chunk.append(row)
         if len(chunk) == chunk_rows:
-            _write_chunk(session, imp, chunk, upsert)
-            chunk = []
-    _write_chunk(session, imp, chunk, upsert)
+            done, chunk = _write_chunk(session, imp, done, chunk, upsert), []
+    _write_chunk(session, imp, done, chunk, upsert)
     imp.status, imp.finished_at, imp.data = DONE, utcnow(), None
     operator = session.get(Operator, imp.operator_id) if imp.operator_id else None
-    audit.record(session, operator, "contact_import.finish", "contact_import", imp.id,
+    audit.record(session, operator, "contact.import_finish", "contact_import", imp.id,
                  after={"filename": imp.filename, "rows": imp.total_rows,
                         "created": imp.created_count, "updated": imp.updated_count,
                         "rejected": imp.error_count})
     session.commit()
 
 
-def _write_chunk(session, imp: ContactImport, chunk: list, upsert) -> None:
-    """Upsert the good rows, store the bad ones and the progress: one transaction."""
+def _write_chunk(session, imp: ContactImport, done: int, chunk: list, upsert) -> int:
+    """Upsert the good rows, store the bad ones and the progress: one transaction.
+
+    The progress only moves from `done` rows on: if another worker moved it meanwhile (it
+    resumed this import while this worker was only slow), this one stops, writing nothing.
+    Return the rows now done.
+    """
     good = [row.record for row in chunk if row.record is not None]
     bad = [row for row in chunk if row.record is None]
     created = _upsert_contacts(session, upsert, good)
     if bad:
         session.execute(insert(ContactImportError), [_error_row(imp, row) for row in bad])
-    imp.processed_rows += len(chunk)
-    imp.created_count += created
-    imp.updated_count += len(good) - created
-    imp.error_count += len(bad)
-    imp.heartbeat_at = utcnow()
+    moved = session.execute(
+        update(ContactImport)
+        .where(ContactImport.id == imp.id, ContactImport.processed_rows == done,
+               ContactImport.status == RUNNING)
+        .values(processed_rows=ContactImport.processed_rows + len(chunk),
+                created_count=ContactImport.created_count + created,
+                updated_count=ContactImport.updated_count + len(good) - created,
+                error_count=ContactImport.error_count + len(bad),
+                heartbeat_at=utcnow())
+        .returning(ContactImport.id),
+        execution_options={"synchronize_session": False},
+    ).first()
+    if moved is None:
+        session.rollback()
+        raise ClaimLost(imp.id)
     session.commit()
+    return done + len(chunk)
+
+
+class ClaimLost(Exception):
+    """Another worker took this import over: this one stops without touching it."""
 
 
 def _error_row(imp: ContactImport, row) -> dict:
-    names = {i: imp.header[i] for i in row.errors}
-    if len(names) > 1:
-        message = "; ".join(f"{names[i]}: {text}" for i, text in row.errors.items())
-    else:
-        message = next(iter(row.errors.values()), row.problem or "")
-    return {"import_id": imp.id, "line": row.line, "columns": ", ".join(names.values())[:1024],
-            "message": message, "values": row.cells}
+    """The stored bad row: its cells, and each problem named after its column."""
+    names = [imp.header[i] for i in row.errors]
+    messages = [f"{imp.header[i]}: {text}" for i, text in row.errors.items()]
+    return {"import_id": imp.id, "line": row.line, "columns": ", ".join(names)[:1024],
+            "message": "; ".join(messages) or row.problem or "", "values": row.cells}
 
 
 def _upsert_contacts(session, upsert, records_: list[dict]) -> int:

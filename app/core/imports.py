@@ -36,6 +36,10 @@ _ALIASES = {
     "tags": {"tags", "tag", "labels", "segments"},
 }
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+# Cell limits of the contact columns (cut-off before parsing, so a huge cell stays cheap).
+_MAX_LENGTH = {"email": 320, "phone": 32, "locale": 35, "timezone": 64}
 
 
 @dataclass
@@ -94,7 +98,7 @@ def read_upload(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Upload:
             f"{exc.start}). In your spreadsheet, save it as “CSV UTF-8”.") from exc
     delimiter = sniff_delimiter(text)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        reader = _reader(text, delimiter)
         header = [name.strip() for name in next(reader, [])]
         rows = sum(1 for cells in reader if any(c.strip() for c in cells))
     except csv.Error as exc:
@@ -144,13 +148,18 @@ def sniff_delimiter(text: str) -> str:
 
 def records(text: str, delimiter: str):
     """Yield (line number, cells) for every non-blank row after the header."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = _reader(text, delimiter)
     next(reader, None)
     line = reader.line_num
     for cells in reader:
         start, line = line + 1, reader.line_num
         if any(c.strip() for c in cells):
             yield start, cells
+
+
+def _reader(text: str, delimiter: str):
+    # strict: a quote left open is an error, not the rest of the file in one cell.
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
 
 
 def upload_text(imp: ContactImport) -> str:
@@ -275,8 +284,7 @@ class RowChecker:
                 self._put(record, column, value)
             except ValueError as exc:
                 row.errors[index] = str(exc)
-        if "external_id" not in row.errors:
-            self._check_repeat(row, record.get("external_id"))
+        self._check_repeat(row, record.get("external_id"))
         if record["attributes"] and not row.errors:
             try:
                 rules.check_attributes(record["attributes"])
@@ -309,12 +317,14 @@ class RowChecker:
             record[column.field] = self._normalise(column.field, value)
 
     def _normalise(self, name: str, value: str) -> str:
+        if len(value) > _MAX_LENGTH[name]:
+            raise ValueError(f"longer than {_MAX_LENGTH[name]} characters")
         if name == "email":
-            return rules.normalise_email(value[:320])
+            return rules.normalise_email(value)
         if name == "phone":
-            return rules.normalise_phone(self._international(value[:32]))
+            return rules.normalise_phone(self._international(value))
         if name == "locale":
-            return rules.normalise_locale(value[:35])
+            return rules.normalise_locale(value)
         return rules.check_timezone(value)
 
     def _international(self, value: str) -> str:
@@ -331,12 +341,11 @@ class RowChecker:
 def _convert(kind: str, value: str):
     """Convert a cell to an attribute value of the given type; raise ValueError if it is not."""
     if kind == "number":
-        try:
-            number = int(value) if re.fullmatch(r"[+-]?\d+", value) else float(value)
-        except ValueError:
-            raise ValueError(f"{value[:40]!r} is not a number") from None
-        if isinstance(number, float) and not math.isfinite(number):
+        if len(value) > 32 or not _NUMBER.fullmatch(value):
             raise ValueError(f"{value[:40]!r} is not a number")
+        number = int(value) if _INTEGER.fullmatch(value) else float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"{value[:40]!r} is too large a number")
         return number
     if kind == "boolean":
         if value.lower() in _TRUE:

@@ -20,7 +20,7 @@ class ContactImport(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     size_bytes: Mapped[int] = mapped_column(Integer)
     # The file itself, so any worker node can read it; cleared once the import ends.
-    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     delimiter: Mapped[str] = mapped_column(String(1), default=",")
     header: Mapped[list] = mapped_column(Json, default=list)
     # [{"field": "external_id"|"email"|…|"attribute"|"skip", "name": …, "type": …}] per column
