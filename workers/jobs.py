@@ -4,7 +4,7 @@ from flask import Flask
 
 from app import create_app
 from app.channels.pool import ProviderPool
-from app.core import delivery, sweeper
+from app.core import delivery, import_run, sweeper
 from app.extensions import db
 
 _app: Flask | None = None
@@ -47,5 +47,15 @@ def sweep() -> dict:
             return sweeper.sweep(
                 db.session, app.extensions["redis"], app.extensions["herald_config"]
             )
+        finally:
+            db.session.remove()
+
+
+def run_import(import_id: int) -> dict | None:
+    """Run (or resume) one CSV contact import."""
+    app = _context()
+    with app.app_context():
+        try:
+            return import_run.run_import(db.session, import_id)
         finally:
             db.session.remove()
