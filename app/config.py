@@ -73,7 +73,8 @@ class Config:
         self.VAPID_SUBJECT = env("VAPID_SUBJECT", "mailto:ops@example.com")
         # Made once when VAPID_PRIVATE_KEY is empty; keep it: browsers subscribed with its key.
         self.VAPID_KEY_FILE = env("VAPID_KEY_FILE", str(ROOT / "instance" / "vapid-private.pem"))
-        self.WEBPUSH_CA_FILE = env("WEBPUSH_CA_FILE", "")
+        # Trusted besides the system roots (the sandbox plays push services over TLS).
+        self.WEBPUSH_CA_FILE = env("WEBPUSH_CA_FILE", self.SANDBOX_CA_FILE)
         self.SMS_PROVIDERS = env("SMS_PROVIDERS", "twilio,vonage")
         self.TWILIO_URL = env("TWILIO_URL", sandbox_http)
         self.TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", "AC" + "0" * 32)

@@ -60,6 +60,8 @@ class Sandbox:
             "TWILIO_URL": self.http_url,
             "VONAGE_URL": self.tls_url,
             "VONAGE_CA_FILE": str(self.cert),
+            "WEBPUSH_CA_FILE": str(self.cert),
+            "VAPID_KEY_FILE": str(self.cert.with_name("vapid-private.pem")),
             "SENDGRID_URL": self.http_url,
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": self.smtp_port,

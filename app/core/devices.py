@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +20,7 @@ MAX_TOKEN_LENGTH = 2048
 _APNS_TOKEN = re.compile(r"^[0-9a-f]{64}$")
 # FCM registration tokens are ~160 URL-safe characters with a colon; allow some slack.
 _FCM_TOKEN = re.compile(r"^[A-Za-z0-9_:.\-]{32,2048}$")
+_BASE64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 
 
 def normalise_token(platform: str, token: str) -> str:
@@ -35,12 +37,12 @@ def normalise_token(platform: str, token: str) -> str:
 def check_subscription(endpoint: str, p256dh: str, auth: str) -> None:
     """Raise ValueError (naming the bad part) unless this is a usable web-push subscription."""
     parts = urlsplit(endpoint)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise ValueError("endpoint: not an http(s) URL")
+    if parts.scheme != "https" or not parts.hostname:
+        raise ValueError("endpoint: not an https URL")
     if len(endpoint) > MAX_TOKEN_LENGTH:
         raise ValueError(f"endpoint: longer than {MAX_TOKEN_LENGTH} characters")
     key = _unbase64url(p256dh)
-    if key is None or len(key) != 65 or key[0] != 4:
+    if key is None or len(key) != 65 or not _on_p256(key):
         raise ValueError("keys/p256dh: not a base64url uncompressed P-256 public key")
     secret = _unbase64url(auth)
     if secret is None or len(secret) != 16:
@@ -48,10 +50,22 @@ def check_subscription(endpoint: str, p256dh: str, auth: str) -> None:
 
 
 def _unbase64url(value: str) -> bytes | None:
+    if not _BASE64URL.match(value):
+        return None
+    value = value.rstrip("=")
     try:
         return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError):
         return None
+
+
+def _on_p256(point: bytes) -> bool:
+    """An uncompressed point that lies on the curve (a browser's key always does)."""
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except ValueError:
+        return False
+    return point[0] == 4
 
 
 def register_device(

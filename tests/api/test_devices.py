@@ -15,10 +15,13 @@ def b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# A browser's public key: an uncompressed point on P-256.
+P256DH = ("BIIW5CCmtM_3Pe7NqQlZS8YDJrO2G2LtQj4e1og_xsqC"
+          "tJScu9a8hHUfyGM8Y4HYhtOoAyL5I8Qe2WqnXrmrrWg")
 SUBSCRIPTION = {
     "endpoint": "https://push.example.net/send/abc123",
     "expirationTime": None,
-    "keys": {"p256dh": b64(b"\x04" + b"k" * 64), "auth": b64(b"a" * 16)},
+    "keys": {"p256dh": P256DH, "auth": b64(b"a" * 16)},
 }
 
 

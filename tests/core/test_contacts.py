@@ -56,10 +56,18 @@ def test_tokens():
             normalise_token(platform, bad)
 
 
+# A browser's public key: an uncompressed point on P-256.
+P256DH = ("BIIW5CCmtM_3Pe7NqQlZS8YDJrO2G2LtQj4e1og_xsqC"
+          "tJScu9a8hHUfyGM8Y4HYhtOoAyL5I8Qe2WqnXrmrrWg")
+
+
 def test_web_push_subscription():
-    good = ("https://push.example.net/x", "BA" + "A" * 85, "A" * 22)
+    good = ("https://push.example.net/x", P256DH, "A" * 22)
     check_subscription(*good)
-    for bad in (("ftp://x/y", *good[1:]), (good[0], "AAAA", good[2]),
-                (good[0], good[1], "AAAA"), (good[0], "BA" + "!" * 85, good[2])):
+    for bad in (("ftp://x/y", *good[1:]), ("http://push.example.net/x", *good[1:]),
+                (good[0], "AAAA", good[2]), (good[0], good[1], "AAAA"),
+                (good[0], "BA" + "!" * 85, good[2]),
+                (good[0], "BA" + "A" * 85, good[2]),  # 65 bytes, but not on the curve
+                (good[0], good[1], "A+" * 11)):
         with pytest.raises(ValueError):
             check_subscription(*bad)

@@ -29,4 +29,7 @@ def drain(app, redis):
         SimpleWorker(list(CHANNEL_QUEUES), connection=redis).work(burst=True)
         db.session.expire_all()
 
-    return run
+    yield run
+    # Close the providers, as a stopping worker does: an idle TLS keep-alive connection
+    # would hold up the sandbox's shutdown at the end of the session.
+    workers.jobs.use_app(app)

@@ -1,0 +1,219 @@
+"""Web push (RFC 8030/8291/8292) to desktop browsers through pywebpush.
+
+A web device's subscription ({"endpoint", "keys": {"p256dh", "auth"}}) rides on the
+Message. pywebpush encrypts each payload (aes128gcm) for its browser; we sign one VAPID
+JWT per push-service origin and reuse it for an hour, and send a batch as concurrent
+requests on one pooled requests session.
+
+The VAPID key comes from HERALD_VAPID_PRIVATE_KEY (PEM, or py-vapid's base64url raw/DER
+form). Unset, a key is made once in HERALD_VAPID_KEY_FILE and kept: browsers subscribe
+with its public key (vapid_public_key), so it must not change under them.
+"""
+import base64
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from py_vapid import Vapid
+from pywebpush import WebPusher, WebPushException
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from app.channels.base import (
+    InvalidRecipient,
+    Message,
+    PermanentError,
+    Provider,
+    RateLimited,
+    SendResult,
+    TransientError,
+)
+from app.channels.push import retry_after_seconds
+from app.channels.push.apns import tls_context
+
+log = logging.getLogger(__name__)
+
+CONCURRENCY = 50
+HOST_POOLS = 32  # push services a batch spreads over (FCM, Mozilla, Apple, WNS, ...)
+TIMEOUT = (5.0, 15.0)
+DEFAULT_TTL = 28 * 24 * 3600  # what FCM keeps an undelivered message for
+# One aes128gcm record of at most 4096 bytes: header 86, tag 16, padding delimiter 1.
+MAX_PAYLOAD_BYTES = 4096 - 86 - 16 - 1
+JWT_REUSE_SECONDS = 3600
+JWT_LIFETIME = 12 * 3600  # push services refuse an exp more than 24 h ahead
+TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+def load_vapid(config) -> Vapid:
+    """Return the VAPID key from settings, or the one kept in VAPID_KEY_FILE (made once)."""
+    value = (config.VAPID_PRIVATE_KEY or "").strip()
+    if value.startswith("-----BEGIN"):
+        return Vapid.from_pem(value.encode())
+    if value:
+        return Vapid.from_string(value)
+    return Vapid.from_pem(ensure_key_file(Path(config.VAPID_KEY_FILE)))
+
+
+def ensure_key_file(path: Path) -> bytes:
+    """Return the PEM key at path, writing a new one first if there is none.
+
+    Workers may start together: the file appears atomically (link), so all of them end
+    up with the key that won.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".vapid-")
+        try:
+            os.write(fd, pem)
+            os.close(fd)
+            os.link(tmp, path)
+            log.info("web push: made a VAPID key in %s", path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_bytes()
+
+
+def vapid_public_key(config) -> str:
+    """The applicationServerKey browsers subscribe with (base64url, uncompressed point)."""
+    point = load_vapid(config).public_key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return base64.urlsafe_b64encode(point).decode().rstrip("=")
+
+
+class _TlsAdapter(HTTPAdapter):
+    """Verify against the system roots plus the configured CA (the sandbox's)."""
+
+    def __init__(self, ca_file: str, **kw):
+        self._context = tls_context(ca_file)
+        super().__init__(**kw)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["ssl_context"] = self._context
+        super().init_poolmanager(*args, **kwargs)
+
+
+class WebPushProvider(Provider):
+    name = "webpush"
+    channel = "push"
+    max_batch = 500
+
+    def __init__(self, config):
+        super().__init__(config)
+        self._vapid = load_vapid(config)
+        self._session = requests.Session()
+        adapter = _TlsAdapter(config.WEBPUSH_CA_FILE, pool_connections=HOST_POOLS,
+                              pool_maxsize=CONCURRENCY, max_retries=Retry(total=0, read=False))
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", HTTPAdapter(pool_maxsize=CONCURRENCY, max_retries=0))
+        self._threads = ThreadPoolExecutor(CONCURRENCY, thread_name_prefix="webpush")
+        self._lock = threading.Lock()
+        self._jwts: dict[str, tuple[str, float]] = {}
+
+    def send_batch(self, messages: list[Message]) -> list[SendResult]:
+        """Send every message concurrently on the pooled session."""
+        return list(self._threads.map(self._send_one, messages))
+
+    def authorization(self, endpoint: str) -> str:
+        """Return the VAPID Authorization header for the endpoint's origin (cached)."""
+        parts = urlsplit(endpoint)
+        audience = f"{parts.scheme}://{parts.netloc}"
+        with self._lock:
+            header, minted_at = self._jwts.get(audience, ("", 0.0))
+            if time.time() - minted_at > JWT_REUSE_SECONDS:
+                claims = {"aud": audience, "sub": self.config.VAPID_SUBJECT,
+                          "exp": int(time.time()) + JWT_LIFETIME}
+                header = self._vapid.sign(claims)["Authorization"]
+                self._jwts[audience] = (header, time.time())
+            return header
+
+    def _send_one(self, message: Message) -> SendResult:
+        if not message.subscription:
+            error = InvalidRecipient("web device has no push subscription",
+                                     code="no_subscription")
+            return SendResult(message.id, error=error)
+        try:
+            data, headers = build_request(message)
+        except (TypeError, ValueError) as exc:
+            error = PermanentError(f"web push payload rejected: {exc}", code="invalid_message")
+            return SendResult(message.id, error=error)
+        headers["Authorization"] = self.authorization(message.subscription["endpoint"])
+        try:
+            pusher = WebPusher(message.subscription, requests_session=self._session)
+            response = pusher.send(data, headers, ttl=headers.pop("TTL"), timeout=TIMEOUT)
+        except (WebPushException, ValueError) as exc:  # keys that cannot be encrypted to
+            return SendResult(message.id, error=InvalidRecipient(
+                f"web push subscription unusable: {exc}", code="bad_subscription"))
+        except requests.RequestException as exc:
+            return SendResult(message.id, error=TransientError(
+                f"web push connection failed: {exc!r}", code="connection_error"))
+        return result_of(message, response)
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=True)
+        self._session.close()
+
+
+def build_request(message: Message) -> tuple[bytes, dict]:
+    """Return the JSON the service worker receives, and the TTL/Urgency/Topic headers."""
+    content = message.content
+    payload = {k: str(content[k]) for k in ("title", "body", "image", "deep_link")
+               if content.get(k)}
+    if content.get("badge") is not None:
+        payload["badge"] = int(content["badge"])
+    payload["data"] = {str(k): str(v) for k, v in (content.get("data") or {}).items()}
+    payload["herald_id"] = message.id
+    data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    if len(data) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"{len(data)} bytes, over the {MAX_PAYLOAD_BYTES} a push can carry")
+    ttl = content.get("ttl_seconds")
+    headers = {"TTL": DEFAULT_TTL if ttl is None else int(ttl)}
+    if content.get("priority") in ("high", "normal"):
+        headers["Urgency"] = content["priority"]
+    if content.get("collapse_key"):
+        headers["Topic"] = topic(str(content["collapse_key"]))
+    return data, headers
+
+
+def topic(collapse_key: str) -> str:
+    """A Topic is at most 32 base64url characters: hash keys that are not."""
+    if TOPIC.match(collapse_key):
+        return collapse_key
+    digest = hashlib.sha256(collapse_key.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:32]
+
+
+def result_of(message: Message, response: requests.Response) -> SendResult:
+    """Classify one push service answer."""
+    status = response.status_code
+    if status in (200, 201, 202):
+        return SendResult(message.id, response.headers.get("Location"))
+    text, raw, code = f"web push {status} {response.reason}", response.text[:2000], str(status)
+    if status in (404, 410):
+        error = InvalidRecipient(text, code=code, response=raw)
+    elif status == 429:
+        retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+        error = RateLimited(text, retry_after=retry_after, code=code, response=raw)
+    elif status >= 500:
+        error = TransientError(text, code=code, response=raw)
+    else:
+        error = PermanentError(text, code=code, response=raw)
+    return SendResult(message.id, error=error)
