@@ -1,6 +1,17 @@
 """Build rows for tests directly through the models (no mocks, real database)."""
+from datetime import timedelta
+
 from app.extensions import db
-from app.models import Category, Contact, Device, Template, TemplateVersion
+from app.models import (
+    Category,
+    Contact,
+    Device,
+    Notification,
+    NotificationStatus,
+    Suppression,
+    Template,
+    TemplateVersion,
+)
 from app.models.contacts import PLATFORM_PROVIDER
 from app.models.types import utcnow
 
@@ -47,5 +58,28 @@ def template(key="welcome", content=None, category="orders") -> Template:
     db.session.add(version)
     db.session.flush()
     row.published_version_id = version.id
+    db.session.commit()
+    return row
+
+
+def suppression(channel="email", address="ada@example.com", reason="hard_bounce", **kw):
+    row = Suppression(channel=channel, address=address, reason=reason, **kw)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def notification(contact_row, channel="email", status="delivered", history=(), **kw):
+    """A notification with its status transitions: [(status, detail[, error code]), ...]."""
+    row = Notification(contact_id=contact_row.id, channel=channel, status=status,
+                       category=kw.pop("category", "orders"), **kw)
+    db.session.add(row)
+    db.session.flush()
+    start = row.created_at or utcnow()
+    for n, (step, detail, *code) in enumerate(history):
+        db.session.add(NotificationStatus(notification_id=row.id, status=step, detail=detail,
+                                          error_code=code[0] if code else None,
+                                          provider=row.provider, attempt=max(row.attempts, 1),
+                                          at=start + timedelta(seconds=n)))
     db.session.commit()
     return row
