@@ -96,8 +96,6 @@ def render_preview(content: dict, default_locale: str, locale: str, sample: dict
     requested = (contact.locale or default_locale) if contact is not None else locale
     variant = pick_locale(content, requested, default_locale)
     chosen = next((k for k, v in content.items() if v is variant), default_locale)
-    if contact is None:  # variables the sample does not name yet show as placeholders
-        sample = _merged(sample_skeleton(content), sample)
     context = build_context(sample, contact)
     channels, errors = {}, []
     for channel in CHANNELS:
@@ -187,15 +185,6 @@ def sample_skeleton(content: dict) -> dict:
             if path and (path[0] in names or len(path) == 1):
                 _insert(tree, path)
     return tree
-
-
-def _merged(base: dict, over: dict) -> dict:
-    """`over` laid on `base`, nested dicts merged key by key."""
-    out = dict(base)
-    for key, value in over.items():
-        both = isinstance(value, dict) and isinstance(out.get(key), dict)
-        out[key] = _merged(out[key], value) if both else value
-    return out
 
 
 def _sources(content: dict):

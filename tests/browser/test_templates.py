@@ -25,10 +25,11 @@ def test_create_a_template_and_see_its_preview(page):
     page.get_by_role("button", name="Create and edit content").click()
     expect(page.locator("h1")).to_contain_text("Order shipped")
 
+    page.locator("#sample-data").fill('{"order": "A-1001", "contact": {"first_name": "Ada"}}')
     page.locator("#f-en-push-title").fill("Your order is on its way")
     page.locator("#f-en-push-body").fill("Hi {{ contact.first_name }}, order {{ order }} shipped.")
     preview = page.locator("#preview-output")
-    expect(preview).to_contain_text("Your order is on its way")  # htmx live preview
+    expect(preview).to_contain_text("Hi Ada, order A-1001 shipped.")  # htmx live preview
 
     page.locator("#ctab-en-sms").click()
     page.locator("#f-en-sms-text").fill("Order {{ order }} has shipped 📦")
