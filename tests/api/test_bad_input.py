@@ -56,6 +56,8 @@ CASES = [
      422, "/subscription"),
     ("web endpoint not a URL", device(platform="web", subscription={
         "endpoint": "push-me", "keys": KEYS}), 422, "/subscription"),
+    ("web endpoint over http", device(platform="web", subscription={
+        "endpoint": "http://push.example.net/x", "keys": KEYS}), 422, "/subscription"),
     # notifications
     ("too many recipients", send(recipients=[f"u{i}" for i in range(1001)], content=SMS),
      422, "/recipients"),
@@ -75,6 +77,13 @@ CASES = [
     ("send_at without offset", send(content=SMS, send_at="2030-01-01T10:00:00"), 422,
      "/send_at"),
     ("unknown category", send(category="nope", content=SMS), 422, "/category"),
+    ("unknown template", send(template="nope"), 422, "/template"),
+    ("push over 4 KB", send(content={"push": {"title": "t" * 4000, "body": "b" * 200}}), 422,
+     "/content/push"),
+    ("SMS over 10 segments", send(channels=["sms"], content={"sms": {"text": "a" * 1531}}),
+     422, "/content/sms"),
+    ("unicode SMS over 10 segments", send(channels=["sms"], content={"sms": {"text": "é✓" * 336}}),
+     422, "/content/sms"),
     ("missing category", ("post", "/api/v1/notifications",
                           {"json": {"recipients": ["user-1"], "content": SMS}}), 422,
      "/category"),
@@ -114,10 +123,16 @@ CASES = [
 ]
 
 
+def contact_with_device():
+    row = factories.contact()
+    factories.device(row, "android", "fcm-token-bad-input-0001")
+    return row
+
+
 @pytest.fixture()
 def known(seed):
     seed(factories.category, "orders")
-    seed(factories.contact)
+    seed(contact_with_device)
 
 
 @pytest.mark.parametrize("request_, status, field",
