@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from app.core.db import upsert
 from app.core.errors import NotFound
-from app.models import Contact, Notification
+from app.models import Contact, Notification, NotificationStatus
 from app.models.types import utcnow
 
 # The fields a PUT replaces (a PATCH replaces only the ones it names).
@@ -174,7 +174,16 @@ def erase_contact(session, external_id: str) -> None:
     contact_id = session.scalar(select(Contact.id).where(Contact.external_id == external_id))
     if contact_id is None:
         raise NotFound(f"No contact with external id {external_id!r}")
-    # Provider error messages can quote the number or address, so they go too.
+    # Provider error messages can quote the number or address, so they go too, from the
+    # row and from its status history.
+    theirs = select(Notification.id).where(Notification.contact_id == contact_id)
+    session.execute(
+        update(NotificationStatus)
+        .where(NotificationStatus.notification_id.in_(theirs),
+               NotificationStatus.error_code.is_not(None))
+        .values(detail=None)
+        .execution_options(synchronize_session=False)
+    )
     session.execute(
         update(Notification)
         .where(Notification.contact_id == contact_id)

@@ -1,0 +1,64 @@
+"""Delivery outcomes end to end: Retry-After honoured, permanent errors final, erasure."""
+from uuid import UUID
+
+import pytest
+from sqlalchemy import select
+
+from app.models import Notification, NotificationStatus, Suppression
+from app.models.types import utcnow
+from tests import factories
+from tests.e2e.test_send_path import history, send
+
+pytestmark = pytest.mark.usefixtures("app_ctx")
+SMS = {"sms": {"text": "Hi"}}
+
+
+@pytest.fixture()
+def ada(db, config, monkeypatch):
+    monkeypatch.setattr(config, "SMS_PROVIDERS", "twilio")  # no failover: see each outcome
+    factories.category()
+    return factories.contact()
+
+
+def test_retry_waits_at_least_the_providers_retry_after(client, api_headers, drain, sandbox,
+                                                        db, ada):
+    sandbox.fail("twilio", "429", retry_after=120)
+    before = utcnow()
+    [sent] = send(client, api_headers, channels=["sms"], content=SMS)
+    drain()
+    row = db.session.get(Notification, UUID(sent["id"]))
+    assert (row.status, row.error_code, row.attempts) == ("retrying", "20429", 1)
+    assert (row.due_at - before).total_seconds() >= 120  # backoff alone is < 0.1 s here
+    drain(sweep_first=True)  # not due yet: nothing is sent again
+    assert db.session.get(Notification, UUID(sent["id"])).status == "retrying"
+    assert sandbox.received("twilio") == []
+
+
+def test_a_permanent_error_fails_at_once_without_suppressing(client, api_headers, drain,
+                                                             sandbox, db, ada):
+    sandbox.fail("twilio", "21408")  # region not enabled: our problem, not the number's
+    [sent] = send(client, api_headers, channels=["sms"], content=SMS)
+    drain()
+    row = db.session.get(Notification, UUID(sent["id"]))
+    assert (row.status, row.attempts, row.error_code) == ("failed", 1, "21408")
+    assert row.failed_at is not None and row.due_at is None
+    assert history(db, row.id) == ["queued", "failed"]
+    assert db.session.scalar(select(Suppression)) is None
+
+
+def test_erasure_removes_the_number_quoted_in_provider_errors(client, api_headers, drain,
+                                                               sandbox, db, ada):
+    sandbox.fail("twilio", "21211")
+    [sent] = send(client, api_headers, channels=["sms"], content=SMS)
+    drain()
+    details = db.session.scalars(select(NotificationStatus.detail)).all()
+    assert any("+14155550100" in (d or "") for d in details)
+
+    assert client.delete("/api/v1/contacts/user-1", headers=api_headers).status_code == 204
+    db.session.expire_all()
+    row = db.session.get(Notification, UUID(sent["id"]))
+    assert (row.contact_id, row.address, row.error_message) == (None, None, None)
+    assert (row.status, row.error_code) == ("failed", "21211")  # the log keeps the outcome
+    statuses = db.session.execute(select(NotificationStatus.status, NotificationStatus.error_code,
+                                         NotificationStatus.detail)).all()
+    assert [tuple(s) for s in statuses] == [("queued", None, None), ("failed", "21211", None)]
