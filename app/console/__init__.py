@@ -15,7 +15,7 @@ from app.console.pagination import url_with
 from app.console.security import can
 
 # Area modules, in registration order; replace a placeholder by rewriting its module.
-AREAS = ("auth", "dashboard", "contacts", "templates", "segments", "campaigns",
+AREAS = ("auth", "dashboard", "contacts", "imports", "templates", "segments", "campaigns",
          "notifications", "operators", "api_keys", "audit")
 
 

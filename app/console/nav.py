@@ -15,6 +15,7 @@ class NavItem:
     icon: str  # a macro name in templates/_partials/icons.html
     section: str = "main"  # "main" or "settings"
     role: str = "viewer"  # lowest role that sees the entry
+    also: tuple[str, ...] = ()  # other blueprints whose pages belong to this entry
 
     @property
     def blueprint(self) -> str:
@@ -23,7 +24,7 @@ class NavItem:
 
 NAV = [
     NavItem("Dashboard", "console.dashboard.index", "home"),
-    NavItem("Contacts", "console.contacts.index", "users"),
+    NavItem("Contacts", "console.contacts.index", "users", also=("console.imports",)),
     NavItem("Templates", "console.templates.index", "file"),
     NavItem("Segments", "console.segments.index", "filter"),
     NavItem("Campaigns", "console.campaigns.index", "send"),
@@ -40,7 +41,7 @@ def nav_sections() -> list[tuple[str | None, list[tuple[NavItem, bool]]]]:
     current = request.blueprint or ""
     sections = []
     for key, title in SECTIONS.items():
-        items = [(item, current == item.blueprint) for item in NAV
+        items = [(item, current in (item.blueprint, *item.also)) for item in NAV
                  if item.section == key and has_role(current_user, item.role)]
         if items:
             sections.append((title, items))

@@ -87,7 +87,7 @@ class CheckedRow:
 def read_upload(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Upload:
     """Decode and parse an uploaded CSV; raise ValidationFailed with a clear message."""
     if len(data) > max_bytes:
-        raise _file_error(f"The file is {_size(len(data))}; the limit is {_size(max_bytes)}.")
+        raise file_too_big(len(data), max_bytes)
     if not data.strip():
         raise _file_error("The file is empty.")
     try:
@@ -127,6 +127,10 @@ def _check_header(header: list[str]) -> None:
 
 def _looks_like_value(name: str) -> bool:
     return name.startswith("+") and name[1:].replace(" ", "").isdigit()
+
+
+def file_too_big(size: int, max_bytes: int) -> ValidationFailed:
+    return _file_error(f"The file is {_size(size)}; the limit is {_size(max_bytes)}.")
 
 
 def _file_error(message: str) -> ValidationFailed:
