@@ -39,4 +39,25 @@ def time_ago(value: datetime | None, now: datetime | None = None) -> str:
     return "just now"
 
 
-FILTERS = {"status_tone": status_tone, "datetime": format_datetime, "time_ago": time_ago}
+def duration(seconds: float | None) -> str:
+    """Return a short length of time: "8 s", "4 min", "2 h 5 min", "3 days"."""
+    if seconds is None:
+        return "—"
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 86400:
+        hours, minutes = divmod(seconds // 60, 60)
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days = seconds // 86400
+    return f"{days} day{'s' if days > 1 else ''}"
+
+
+def from_epoch(value: float) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
+
+
+FILTERS = {"status_tone": status_tone, "datetime": format_datetime, "time_ago": time_ago,
+           "duration": duration, "from_epoch": from_epoch}

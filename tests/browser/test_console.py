@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 NAV = [("Dashboard", "Dashboard"), ("Contacts", "Contacts"), ("Templates", "Templates"),
        ("Segments", "Segments"), ("Campaigns", "Campaigns"),
        ("Notifications log", "Notifications log"), ("Operators", "Operators"),
-       ("API keys", "API keys"), ("Audit log", "Audit log")]
+       ("API keys", "API keys"), ("Audit log", "Audit log"), ("System", "System")]
 
 
 def sign_in(page, email="ada@example.com"):

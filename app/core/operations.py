@@ -1,0 +1,174 @@
+"""What operators watch and fix: queue backlogs, workers, providers, dead notifications."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from rq import Worker
+from rq.job import Job
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+from sqlalchemy import func, insert, select, update
+
+from app.channels.registry import PROVIDERS
+from app.models import Notification, NotificationStatus
+from app.models.notifications import DEAD, QUEUED
+from app.models.types import utcnow
+from app.queues import CHANNEL_QUEUES, QUEUES, enqueue_ids, queue
+
+REDRIVE_LIMIT = 10_000  # rows re-driven per click; a bigger backlog takes a few clicks
+
+# Each provider's endpoint setting and the secrets it uses (shown masked, never whole).
+PROVIDER_SETTINGS = {
+    "fcm": ("FCM_URL", ("FCM_CREDENTIALS_FILE",)),
+    "apns": ("APNS_URL", ("APNS_KEY_FILE", "APNS_KEY_ID", "APNS_TEAM_ID")),
+    "webpush": (None, ("VAPID_PRIVATE_KEY",)),
+    "twilio": ("TWILIO_URL", ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")),
+    "vonage": ("VONAGE_URL", ("VONAGE_API_KEY", "VONAGE_API_SECRET")),
+    "sendgrid": ("SENDGRID_URL", ("SENDGRID_API_KEY",)),
+    "smtp": (None, ("SMTP_USERNAME", "SMTP_PASSWORD")),
+}
+PROVIDER_CHANNEL = {"fcm": "push", "apns": "push", "webpush": "push", "twilio": "sms",
+                    "vonage": "sms", "sendgrid": "email", "smtp": "email"}
+
+
+@dataclass
+class QueueStats:
+    name: str
+    waiting: int
+    running: int
+    scheduled: int
+    failed: int
+    workers: int
+    oldest_seconds: float | None  # age of the job at the head of the queue
+
+    @property
+    def unattended(self) -> bool:
+        """Jobs wait and no worker listens: the backlog only grows."""
+        return self.waiting > 0 and self.workers == 0
+
+
+def queue_stats(redis, now: datetime | None = None) -> list[QueueStats]:
+    """One row per queue, read in a handful of Redis round trips."""
+    now = now or utcnow()
+    serving = Counter(name for worker in Worker.all(connection=redis)
+                      for name in worker.queue_names())
+    stats = []
+    for name in QUEUES:
+        q = queue(redis, name)
+        head = q.get_job_ids(0, 1)
+        job = Job.fetch(head[0], connection=redis) if head else None
+        oldest = (now - job.enqueued_at).total_seconds() if job and job.enqueued_at else None
+        stats.append(QueueStats(
+            name, q.count, StartedJobRegistry(queue=q).count,
+            ScheduledJobRegistry(queue=q).count, FailedJobRegistry(queue=q).count,
+            serving[name], oldest))
+    return stats
+
+
+@dataclass
+class ProviderInfo:
+    name: str
+    channel: str
+    order: int | None  # place in the channel's failover chain; None for push (per device)
+    endpoint: str
+    secrets: dict[str, str]  # setting → masked value, or "" when unset
+    sent: int = 0
+    failed: int = 0
+
+
+def providers(config, session, since: timedelta = timedelta(hours=24)) -> list[ProviderInfo]:
+    """Every provider with its endpoint, masked credentials and recent outcomes."""
+    chains = {"sms": _names(config.SMS_PROVIDERS), "email": _names(config.EMAIL_PROVIDERS)}
+    counts = _outcomes(session, utcnow() - since)
+    rows = []
+    for name in PROVIDERS:
+        channel = PROVIDER_CHANNEL[name]
+        url_setting, secret_settings = PROVIDER_SETTINGS[name]
+        chain = chains.get(channel)
+        if chain is not None and name not in chain:
+            continue
+        endpoint = _endpoint(name, url_setting, config)
+        rows.append(ProviderInfo(
+            name, channel, chain.index(name) + 1 if chain else None, endpoint,
+            {s: mask(getattr(config, s, "")) for s in secret_settings},
+            counts.get((name, "sent"), 0), counts.get((name, "failed"), 0)))
+    return rows
+
+
+def mask(secret) -> str:
+    """Enough to recognise a credential, never enough to use it."""
+    secret = str(secret or "")
+    if not secret:
+        return ""
+    return "•" * 8 + (secret[-4:] if len(secret) >= 12 else "")
+
+
+def _names(setting: str) -> list[str]:
+    return [n.strip() for n in setting.split(",") if n.strip()]
+
+
+def _endpoint(name: str, url_setting: str | None, config) -> str:
+    """Where a provider sends: scheme, host and port only (no path, no user info)."""
+    if name == "webpush":
+        return "each browser's push service"
+    if name == "smtp":
+        return f"smtp://{config.SMTP_HOST}:{config.SMTP_PORT}"
+    parts = urlsplit(getattr(config, url_setting))
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname}{port}"
+
+
+def _outcomes(session, since: datetime) -> dict[tuple[str, str], int]:
+    """(provider, sent|failed) → attempts since `since`, from the status history."""
+    kind = {"sent": "sent", "delivered": "sent", "retrying": "failed", "failed": "failed",
+            "dead": "failed"}
+    rows = session.execute(
+        select(NotificationStatus.provider, NotificationStatus.status, func.count())
+        .where(NotificationStatus.at >= since, NotificationStatus.provider.is_not(None),
+               NotificationStatus.status.in_(kind))
+        .group_by(NotificationStatus.provider, NotificationStatus.status))
+    counts: Counter = Counter()
+    for provider, status, n in rows:
+        counts[(provider, kind[status])] += n
+    return counts
+
+
+def dead_by_channel(session) -> dict[str, int]:
+    rows = session.execute(select(Notification.channel, func.count())
+                           .where(Notification.status == DEAD).group_by(Notification.channel))
+    counts = dict.fromkeys(CHANNEL_QUEUES, 0)
+    counts.update(dict(rows.all()))
+    return counts
+
+
+def redrive_dead(session, redis, config, channel: str | None = None,
+                 limit: int = REDRIVE_LIMIT) -> int:
+    """Queue dead notifications again with fresh attempts; return how many.
+
+    The rows are committed as `queued` before their jobs are queued, so a Redis outage
+    here leaves them to the sweeper like any other send.
+    """
+    now = utcnow()
+    chosen = select(Notification.id).where(Notification.status == DEAD)
+    if channel:
+        chosen = chosen.where(Notification.channel == channel)
+    ids = list(session.scalars(chosen.limit(limit)))
+    if not ids:
+        return 0
+    rows = session.execute(
+        update(Notification).where(Notification.id.in_(ids), Notification.status == DEAD)
+        .values(status=QUEUED, attempts=0, error_code=None, error_message=None,
+                failed_at=None, queued_at=now, updated_at=now,
+                due_at=now + timedelta(seconds=config.SWEEP_GRACE_SECONDS))
+        .returning(Notification.id, Notification.channel)).all()
+    if rows:
+        session.execute(insert(NotificationStatus), [
+            {"notification_id": id_, "status": QUEUED, "at": now, "detail": "re-driven"}
+            for id_, _ in rows])
+    session.commit()
+    by_channel: dict[str, list[str]] = {}
+    for id_, ch in rows:
+        by_channel.setdefault(ch, []).append(str(id_))
+    enqueue_ids(redis, config, by_channel)
+    return len(rows)

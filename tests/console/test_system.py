@@ -1,0 +1,66 @@
+"""Settings → System: queue stats, providers with masked secrets, dead-letter re-drive."""
+from sqlalchemy import select
+
+from app.core import operations
+from app.models import AuditLog, Notification, NotificationStatus
+from app.queues import enqueue_ids, queue
+from tests import factories
+
+
+def dead_sms(db, n=3):
+    contact = factories.contact()
+    rows = [Notification(contact_id=contact.id, channel="sms", category="orders",
+                         status="dead", attempts=5, address=contact.phone,
+                         content={"text": "hi"}, error_code="503") for _ in range(n)]
+    db.session.add_all(rows)
+    db.session.commit()
+    return rows
+
+
+def test_viewers_and_editors_cannot_see_it(viewer_client, editor_client):
+    assert viewer_client.get("/settings/system/").status_code == 403
+    assert editor_client.post("/settings/system/redrive").status_code == 403
+
+
+def test_page_shows_queues_providers_and_masks_secrets(admin_client, config, redis):
+    enqueue_ids(redis, config, {"sms": ["a", "b"]})
+    page = admin_client.get("/settings/system/").get_data(as_text=True)
+    assert "<code class=\"code\">sms</code>" in page and "no worker" in page
+    assert "twilio" in page and "vonage" in page and "sendgrid" in page
+    assert config.TWILIO_AUTH_TOKEN not in page  # only the last four characters show
+    assert operations.mask(config.TWILIO_AUTH_TOKEN) in page
+
+
+def test_queue_stats_count_waiting_jobs(config, redis):
+    enqueue_ids(redis, config, {"email": [str(n) for n in range(config.BATCH_SIZE + 1)]})
+    stats = {q.name: q for q in operations.queue_stats(redis)}
+    assert stats["email"].waiting == 2 and stats["email"].unattended
+    assert stats["push"].waiting == 0 and not stats["push"].unattended
+
+
+def test_redrive_requeues_dead_rows_with_history_and_audit(db, admin_client, redis):
+    rows = dead_sms(db)
+    response = admin_client.post("/settings/system/redrive", data={"channel": "sms"},
+                                 follow_redirects=True)
+    assert "3 dead notifications queued again" in response.get_data(as_text=True)
+    db.session.expire_all()
+    for row in rows:
+        row = db.session.get(Notification, row.id)
+        assert (row.status, row.attempts, row.error_code) == ("queued", 0, None)
+    history = db.session.scalars(select(NotificationStatus.detail)).all()
+    assert history.count("re-driven") == 3
+    [job] = queue(redis, "sms").jobs
+    assert sorted(job.args[1]) == sorted(str(r.id) for r in rows)
+    [entry] = db.session.scalars(select(AuditLog).where(
+        AuditLog.action == "notifications.redrive"))
+    assert entry.after == {"channel": "sms", "count": 3}
+
+
+def test_redrive_with_nothing_dead_says_so(admin_client):
+    response = admin_client.post("/settings/system/redrive", data={"channel": "push"},
+                                 follow_redirects=True)
+    assert "no dead notifications" in response.get_data(as_text=True)
+
+
+def test_redrive_refuses_an_unknown_channel(admin_client):
+    assert admin_client.post("/settings/system/redrive", data={"channel": "fax"}).status_code == 400
