@@ -1,7 +1,9 @@
 """Push devices of a contact: register (idempotent) and unregister."""
 
+from app import herald_config
 from app.api.registry import route
-from app.api.schemas.contacts import ContactPath, DeviceIn, DeviceOut
+from app.api.schemas.contacts import ContactPath, DeviceIn, DeviceOut, VapidKeyOut
+from app.channels.push.vapid import vapid_public_key
 from app.core import devices
 from app.core.contacts import get_contact
 from app.extensions import db
@@ -34,3 +36,12 @@ def unregister_device(external_id: str, device: str):
     contact = get_contact(db.session, external_id)
     devices.unregister_device(db.session, contact, device)
     db.session.commit()
+
+
+@route("/webpush/vapid-public-key", response=VapidKeyOut, scope=("send", "manage"), tag=TAG,
+       summary="Read the web push application server key",
+       description="Browsers subscribe with it: `pushManager.subscribe({userVisibleOnly: true, "
+                   "applicationServerKey})`; register the resulting subscription as a `web` "
+                   "device. Pushes are signed with its private half (VAPID).")
+def get_vapid_public_key():
+    return VapidKeyOut(public_key=vapid_public_key(herald_config()))

@@ -3,6 +3,7 @@ import base64
 
 from sqlalchemy import select
 
+from app.channels.push.vapid import load_vapid
 from app.models import Contact, Device
 from tests import factories
 from tests.api.test_auth import assert_problem
@@ -100,3 +101,17 @@ def test_unregister_someone_elses_or_unknown_device_is_404(client, auth, seed):
     assert_problem(client.delete("/api/v1/contacts/ghost/devices/1", headers=auth), 404)
     assert_problem(client.post("/api/v1/contacts/ghost/devices", headers=auth,
                                json={"platform": "ios", "token": APNS}), 404)
+
+
+def test_vapid_public_key_is_the_signing_key_and_stays(client, auth, make_key, config):
+    first = client.get("/api/v1/webpush/vapid-public-key", headers=auth)
+    assert first.status_code == 200, first.get_json()
+    key = first.get_json()["public_key"]
+    raw = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
+    assert len(raw) == 65 and raw[0] == 4
+    signer = load_vapid(config).public_key.public_numbers()
+    assert raw[1:33] == signer.x.to_bytes(32, "big")  # the key pushes are signed with
+    send_only = make_key(("send",))[1]
+    assert client.get("/api/v1/webpush/vapid-public-key",
+                      headers=send_only).get_json()["public_key"] == key
+    assert_problem(client.get("/api/v1/webpush/vapid-public-key"), 401)

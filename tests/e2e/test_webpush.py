@@ -12,7 +12,7 @@ import http_ece
 import pytest
 from sqlalchemy import select
 
-from app.channels.push.webpush import vapid_public_key
+from app.channels.push.vapid import vapid_public_key
 from app.models import Device, Notification
 from app.sandbox.webpush import subscription, subscription_keys
 from tests import factories

@@ -117,6 +117,13 @@ class WebPushSubscription(Input):
         return self
 
 
+class VapidKeyOut(Output):
+    public_key: str = Field(
+        description="Base64url P-256 public key: the browser's `applicationServerKey`.",
+        examples=["BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U"],
+    )
+
+
 class DeviceIn(Input):
     """A device: `token` for ios (APNs, 64 hex) and android (FCM); `subscription` for web."""
 

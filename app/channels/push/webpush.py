@@ -4,28 +4,19 @@ A web device's subscription ({"endpoint", "keys": {"p256dh", "auth"}}) rides on 
 Message. pywebpush encrypts each payload (aes128gcm) for its browser; we sign one VAPID
 JWT per push-service origin and reuse it for an hour, and send a batch as concurrent
 requests on one pooled requests session.
-
-The VAPID key comes from HERALD_VAPID_PRIVATE_KEY (PEM, or py-vapid's base64url raw/DER
-form). Unset, a key is made once in HERALD_VAPID_KEY_FILE and kept: browsers subscribe
-with its public key (vapid_public_key), so it must not change under them.
+The VAPID key: see app.channels.push.vapid.
 """
 import base64
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from py_vapid import Vapid
 from pywebpush import WebPusher, WebPushException
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -41,6 +32,7 @@ from app.channels.base import (
 )
 from app.channels.push import retry_after_seconds
 from app.channels.push.apns import tls_context
+from app.channels.push.vapid import load_vapid
 
 log = logging.getLogger(__name__)
 
@@ -53,50 +45,6 @@ MAX_PAYLOAD_BYTES = 4096 - 86 - 16 - 1
 JWT_REUSE_SECONDS = 3600
 JWT_LIFETIME = 12 * 3600  # push services refuse an exp more than 24 h ahead
 TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-
-
-def load_vapid(config) -> Vapid:
-    """Return the VAPID key from settings, or the one kept in VAPID_KEY_FILE (made once)."""
-    value = (config.VAPID_PRIVATE_KEY or "").strip()
-    if value.startswith("-----BEGIN"):
-        return Vapid.from_pem(value.encode())
-    if value:
-        return Vapid.from_string(value)
-    return Vapid.from_pem(ensure_key_file(Path(config.VAPID_KEY_FILE)))
-
-
-def ensure_key_file(path: Path) -> bytes:
-    """Return the PEM key at path, writing a new one first if there is none.
-
-    Workers may start together: the file appears atomically (link), so all of them end
-    up with the key that won.
-    """
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".vapid-")
-        try:
-            os.write(fd, pem)
-            os.close(fd)
-            os.link(tmp, path)
-            log.info("web push: made a VAPID key in %s", path)
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(tmp)
-    return path.read_bytes()
-
-
-def vapid_public_key(config) -> str:
-    """The applicationServerKey browsers subscribe with (base64url, uncompressed point)."""
-    point = load_vapid(config).public_key.public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-    )
-    return base64.urlsafe_b64encode(point).decode().rstrip("=")
 
 
 class _TlsAdapter(HTTPAdapter):
