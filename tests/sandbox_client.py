@@ -18,7 +18,7 @@ def free_port() -> int:
 class Sandbox:
     """A running `python -m app.sandbox` subprocess on free ports."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, callbacks: bool = False):
         self.http_port, self.tls_port, self.smtp_port = free_port(), free_port(), free_port()
         self.cert = workdir / "sandbox-ca.pem"
         self.http_url = f"http://127.0.0.1:{self.http_port}"
@@ -30,6 +30,7 @@ class Sandbox:
                 "--tls-port", str(self.tls_port),
                 "--smtp-port", str(self.smtp_port),
                 "--cert", str(self.cert),
+                *(["--callbacks"] if callbacks else []),
             ],
             cwd=Path(__file__).resolve().parent.parent,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -18,6 +18,9 @@ SENDGRID = {"delivered": (DELIVERED, "delivered"), "bounce": (FAILED, "bounced")
             "open": (None, "opened"), "click": (None, "clicked"),
             "unsubscribe": (None, "unsubscribed"), "group_unsubscribe": (None, "unsubscribed")}
 SUPPRESS_ON = {"bounced": "hard_bounce", "complained": "complaint"}
+# Carrier errors that mean the number can never receive SMS (unknown, landline); others
+# (unreachable handset 30003, carrier filtering 30007, unknown 30008) fail one message only.
+TWILIO_PERMANENT = {"30005", "30006"}
 
 
 @dataclass
@@ -31,6 +34,19 @@ class Receipt:
     error_code: str | None = None
     url: str | None = None
     at: datetime | None = None
+
+
+def twilio_receipt(form) -> Receipt | None:
+    """Read a Twilio status callback; None for statuses that change nothing (queued, sent)."""
+    mapped = TWILIO.get(form.get("MessageStatus", ""))
+    if mapped is None:
+        return None
+    status, kind = mapped
+    error_code = form.get("ErrorCode") or None
+    if kind == "bounced" and error_code not in TWILIO_PERMANENT:
+        kind = "undelivered"
+    return Receipt(status, kind, provider_message_id=form.get("MessageSid"),
+                   error_code=error_code)
 
 
 def apply_receipts(session, receipts: list[Receipt]) -> int:

@@ -8,7 +8,7 @@ from hypercorn.asyncio import serve
 from hypercorn.config import Config as HypercornConfig
 
 from app.config import Config
-from app.sandbox import create_sandbox_app
+from app.sandbox import create_sandbox_app, twilio
 from app.sandbox.certs import ensure_certificate
 from app.sandbox.smtp import start_smtp
 
@@ -21,7 +21,10 @@ def main() -> None:
     parser.add_argument("--tls-port", type=int, default=int(config.APNS_URL.rsplit(":", 1)[1]))
     parser.add_argument("--smtp-port", type=int, default=config.SMTP_PORT)
     parser.add_argument("--cert", default=config.SANDBOX_CA_FILE)
+    parser.add_argument("--callbacks", action="store_true",
+                        help="call senders' status webhooks, as the real providers do")
     args = parser.parse_args()
+    twilio.settings["callbacks"] = args.callbacks
     logging.basicConfig(level=logging.INFO, format="%(asctime)s sandbox %(message)s")
 
     cert = Path(args.cert)

@@ -3,20 +3,36 @@
 Validates the request as Twilio does (Basic auth, E.164 `To`, a sender, `Body` length)
 and answers with Twilio's message resource or its error JSON. Fault kinds are Twilio
 error codes ("21211", "21610", "21614", "21408", any other 21xxx/30xxx code), "429"
-(code 20429 with Retry-After) or an HTTP 5xx status ("500", "503", ...).
+(code 20429 with Retry-After) or an HTTP 5xx status ("500", "503", ...). Carrier errors
+(30003 unreachable, 30005 unknown, 30006 landline, 30007 filtered, 30008 unknown) are
+accepted with 201 and reported later, as Twilio does, by an "undelivered" status callback.
+
+With status callbacks on (`python -m app.sandbox --callbacks`, as `make run` starts it),
+each accepted message's StatusCallback URL is called with "sent" then "delivered" (or
+"undelivered"), signed with X-Twilio-Signature under the caller's auth token.
 """
+import asyncio
 import base64
 import binascii
+import logging
 import re
 import secrets
 from email.utils import formatdate
 
+import httpx
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from twilio.request_validator import RequestValidator
 
 from app.core.sms_segments import count
 from app.sandbox.outbox import Fault, outbox
+
+log = logging.getLogger(__name__)
+CARRIER_ERRORS = {"30003", "30005", "30006", "30007", "30008"}
+CALLBACK_DELAY_SECONDS = 0.5
+settings = {"callbacks": False}  # set by `python -m app.sandbox --callbacks`
 
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 MAX_BODY = 1600
@@ -113,14 +129,42 @@ async def create_message(request: Request) -> JSONResponse:
     if rejected is not None:
         return rejected
     fault = outbox.take_fault("twilio", form["To"])
-    if fault is not None:
+    carrier_error = fault.kind if fault is not None and fault.kind in CARRIER_ERRORS else None
+    if fault is not None and carrier_error is None:
         return _fault_response(fault, form["To"])
     sid = "SM" + secrets.token_hex(16)
     resource = _resource(form, account_sid, sid)
     encoding, segments, _ = count(resource["body"])
     outbox.record("twilio", form["To"], dict(form), sid=sid, encoding=encoding,
                   segments=segments)
-    return JSONResponse(resource, status_code=201)
+    callback = form.get("StatusCallback")
+    task = None
+    if callback and settings["callbacks"]:
+        task = BackgroundTask(report_status, callback, _basic_auth(request)[1], resource,
+                              carrier_error)
+    return JSONResponse(resource, status_code=201, background=task)
+
+
+async def report_status(url: str, auth_token: str, resource: dict,
+                        carrier_error: str | None) -> None:
+    """Call the StatusCallback as Twilio does: "sent", then the carrier's verdict."""
+    final = ("undelivered", carrier_error) if carrier_error else ("delivered", None)
+    validator = RequestValidator(auth_token)
+    async with httpx.AsyncClient(timeout=5) as client:
+        for status, error_code in (("sent", None), final):
+            await asyncio.sleep(CALLBACK_DELAY_SECONDS)
+            params = {"AccountSid": resource["account_sid"], "MessageSid": resource["sid"],
+                      "SmsSid": resource["sid"], "MessageStatus": status, "SmsStatus": status,
+                      "To": resource["to"], "From": resource["from"] or "",
+                      "ApiVersion": "2010-04-01"}
+            if error_code:
+                params["ErrorCode"] = error_code
+            headers = {"X-Twilio-Signature": validator.compute_signature(url, params)}
+            try:
+                await client.post(url, data=params, headers=headers)
+            except httpx.HTTPError as exc:
+                log.warning("status callback to %s failed: %s", url, exc)
+                return
 
 
 routes = [

@@ -6,7 +6,13 @@ from sendgrid.helpers.eventwebhook import EventWebhook
 from twilio.request_validator import RequestValidator
 
 from app import herald_config
-from app.core.receipts import SENDGRID, TWILIO, Receipt, apply_receipts, apply_sms_keyword
+from app.core.receipts import (
+    SENDGRID,
+    Receipt,
+    apply_receipts,
+    apply_sms_keyword,
+    twilio_receipt,
+)
 from app.extensions import db
 
 bp = Blueprint("hooks", __name__, url_prefix="/hooks")
@@ -31,12 +37,9 @@ def _verify_twilio() -> None:
 def twilio_status():
     """Twilio status callback: queued, sent, delivered, undelivered, failed."""
     _verify_twilio()
-    mapped = TWILIO.get(request.form.get("MessageStatus", ""))
-    if mapped:
-        status, kind = mapped
-        apply_receipts(db.session, [Receipt(status, kind,
-                                            provider_message_id=request.form.get("MessageSid"),
-                                            error_code=request.form.get("ErrorCode"))])
+    receipt = twilio_receipt(request.form)
+    if receipt is not None:
+        apply_receipts(db.session, [receipt])
     return "", 204
 
 

@@ -1,0 +1,93 @@
+"""Delivery receipts over real sockets: the Twilio simulator calls our signed webhook."""
+import threading
+import time
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.channels.pool import ProviderPool
+from app.config import Config
+from app.core.delivery import deliver_batch
+from app.core.dispatch import SendRequest, accept
+from app.extensions import db as _db
+from app.models import Event, Notification, NotificationStatus, Suppression
+from tests import factories
+from tests.sandbox_client import Sandbox, free_port
+
+
+@pytest.fixture(scope="module")
+def reporting_sandbox(tmp_path_factory):
+    box = Sandbox(tmp_path_factory.mktemp("callbacks"), callbacks=True)
+    yield box
+    box.stop()
+
+
+@pytest.fixture()
+def live(app, reporting_sandbox):
+    """The app on a real port, with BASE_URL (and so the StatusCallback) pointing at it."""
+    port = free_port()
+    config = Config(**{**vars(app.extensions["herald_config"]),
+                       "BASE_URL": f"http://127.0.0.1:{port}",
+                       **reporting_sandbox.config_overrides()})
+    served = create_app(config)
+    server = make_server("127.0.0.1", port, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield served
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def send_sms(app) -> Notification:
+    config, redis = app.extensions["herald_config"], app.extensions["redis"]
+    with app.app_context():
+        factories.category(quiet_hours=False)
+        factories.contact()
+        accepted = accept(_db.session, redis, config, SendRequest(
+            recipients=["user-1"], category="orders", channels=["sms"],
+            content={"sms": {"text": "Your code is 123456"}}))
+        _db.session.commit()
+        [row] = accepted.notifications
+        deliver_batch(_db.session, redis, config, ProviderPool(config), "sms", [str(row.id)])
+        return row.id
+
+
+def wait_for_status(app, notification_id, status: str, timeout: float = 10) -> Notification:
+    deadline = time.monotonic() + timeout
+    with app.app_context():
+        while time.monotonic() < deadline:
+            _db.session.expire_all()
+            row = _db.session.get(Notification, notification_id)
+            if row.status == status:
+                return row
+            time.sleep(0.1)
+    pytest.fail(f"still {row.status}, never {status}")
+
+
+def test_sent_sms_becomes_delivered(live, db):
+    notification_id = send_sms(live)
+    row = wait_for_status(live, notification_id, "delivered")
+    assert row.delivered_at is not None
+    history = db.session.scalars(select(NotificationStatus.status).where(
+        NotificationStatus.notification_id == notification_id).order_by(NotificationStatus.id))
+    assert list(history) == ["queued", "sent", "delivered"]
+    assert db.session.scalars(select(Event.kind)).all() == ["delivered"]
+
+
+def test_landline_is_undelivered_and_suppressed(live, db, reporting_sandbox):
+    reporting_sandbox.fail("twilio", "30006")  # accepted now, reported undeliverable later
+    notification_id = send_sms(live)
+    row = wait_for_status(live, notification_id, "failed")
+    assert row.error_code == "30006"
+    [suppression] = db.session.scalars(select(Suppression))
+    assert (suppression.address, suppression.reason) == ("+14155550100", "hard_bounce")
+
+
+def test_unreachable_handset_fails_once_without_suppressing(live, db, reporting_sandbox):
+    reporting_sandbox.fail("twilio", "30003")
+    notification_id = send_sms(live)
+    assert wait_for_status(live, notification_id, "failed").error_code == "30003"
+    assert db.session.scalars(select(Suppression)).all() == []
+    assert db.session.scalars(select(Event.kind)).all() == ["undelivered"]
