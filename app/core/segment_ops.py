@@ -259,3 +259,13 @@ def _show(value) -> str:
         return f"{value:,}" if isinstance(value, int) else _format_number(value)
     return f"“{value}”" if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d\d-\d\d",
                                                                           value) else str(value)
+
+
+def describe_rules(rules: dict) -> str:
+    """Return a whole tree as words: 'has tag “vip” and (opened … or can receive …)'."""
+    def words(match: str, nodes: list) -> str:
+        parts = [f"({words(n.get('match', 'all'), n.get('rules', []))})"
+                 if n.get("type") == "group" else describe_rule(n) for n in nodes]
+        text = (" and " if match == "all" else " or ").join(parts)
+        return f"none of: {text}" if match == "none" and text else text
+    return words(rules.get("match", "all"), rules.get("rules", [])) or "Everyone"

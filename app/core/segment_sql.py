@@ -1,11 +1,12 @@
 """Compile a validated rule tree into one SQL condition over `contacts`.
 
-PostgreSQL: equality and tags use JSONB containment (@>, which a GIN jsonb_path_ops
-index serves); numeric and date comparisons read a value only after jsonb_typeof and a
-regular expression said it is one, so "n/a" in a numeric comparison simply does not
-match instead of failing the query. SQLite: json_type/json_extract/json_each.
-Devices, events and suppressions are EXISTS subqueries. Negations are pushed down to the
-conditions (De Morgan), so a negated EXISTS stays NOT EXISTS, which plans as an anti-join.
+PostgreSQL: attribute equality uses JSONB containment (@>) and tags the key operators
+(?| any, ?& all), which a GIN index serves; numeric and date comparisons read a value
+only after jsonb_typeof and a regular expression said it is one, so "n/a" in a numeric
+comparison simply does not match instead of failing the query. SQLite: json_type,
+json_extract, json_each. Devices, events and suppressions are EXISTS subqueries.
+Negations are pushed down to the conditions (De Morgan), so a negated EXISTS stays
+NOT EXISTS, which plans as an anti-join.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -28,7 +29,7 @@ from sqlalchemy import (
     true,
     type_coerce,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, array
 
 from app.core.segment_rules import Group, Rule, RuleTree
 from app.models import Contact, Device, Event, Suppression
@@ -84,10 +85,10 @@ class _Postgres:
         return literal(Decimal(str(value)), Numeric())
 
     def tags_any(self, values):
-        return or_(*[self.tags.contains([v]) for v in values])
+        return self.tags.has_any(array(values))
 
     def tags_all(self, values):
-        return self.tags.contains(values)
+        return self.tags.has_all(array(values))
 
 
 class _SQLite:

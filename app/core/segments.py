@@ -24,12 +24,14 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core.audit import snapshot as _snapshot
 from app.core.errors import Conflict, ValidationFailed
+from app.core.segment_ops import describe_rules
 from app.core.segment_rules import RulesInvalid, RuleTree, validate_tree
 from app.core.segment_sql import compile_tree
-from app.models import Contact, Segment
+from app.models import AuditLog, Contact, Segment
 from app.models.types import utcnow
 
-__all__ = ["RulesInvalid", "segment_condition", "segment_query", "validate_tree"]
+__all__ = ["RulesInvalid", "describe_rules", "segment_condition", "segment_query",
+           "validate_tree"]
 
 SEGMENT_FIELDS = ("name", "description", "rules")
 SAMPLE_SIZE = 20
@@ -180,3 +182,14 @@ def known_values(session, limit: int = 2000) -> dict[str, list[str]]:
               "tags": sorted(session.scalars(tag_rows))}
     result.update({name: sorted(session.scalars(q)) for name, q in column_rows.items()})
     return result
+
+
+def last_editors(session, segment_ids: list[int]) -> dict[int, str]:
+    """Return {segment id: email of whoever changed it last}, from the audit log."""
+    latest = (select(func.max(AuditLog.id))
+              .where(AuditLog.entity_type == "segment",
+                     AuditLog.entity_id.in_([str(i) for i in segment_ids]))
+              .group_by(AuditLog.entity_id))
+    rows = session.execute(select(AuditLog.entity_id, AuditLog.operator_email)
+                           .where(AuditLog.id.in_(latest)))
+    return {int(entity_id): email for entity_id, email in rows if email}
