@@ -5,8 +5,10 @@ volume with no logic at all, so the figures are ratios that hold across machines
 """
 import argparse
 import os
+import sys
 import time
 import uuid
+from importlib import import_module
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -120,6 +122,9 @@ def bench_delivery(app, sandbox: Sandbox) -> tuple[float, float]:
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
+        # `python -m bench segments --contacts 100000`: one area's benchmark on its own.
+        return import_module(f"bench.{sys.argv.pop(1)}").main()
     parser = argparse.ArgumentParser()
     parser.add_argument("--contacts", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=10)
