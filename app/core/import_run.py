@@ -203,11 +203,9 @@ class ClaimLost(Exception):
 
 
 def _error_row(imp: ContactImport, row) -> dict:
-    """The stored bad row: its cells, and each problem named after its column."""
     names = [imp.header[i] for i in row.errors]
-    messages = [f"{imp.header[i]}: {text}" for i, text in row.errors.items()]
     return {"import_id": imp.id, "line": row.line, "columns": ", ".join(names)[:1024],
-            "message": "; ".join(messages) or row.problem or "", "values": row.cells}
+            "message": row.message(imp.header), "values": row.cells}
 
 
 def _upsert_contacts(session, upsert, records_: list[dict]) -> int:

@@ -83,6 +83,11 @@ class CheckedRow:
     errors: dict[int, str] = field(default_factory=dict)  # column index -> message
     problem: str | None = None  # a fault of the whole row (cell count, duplicate)
 
+    def message(self, header: list[str]) -> str:
+        """What is wrong, each bad cell named by its column ("email: …; phone: …")."""
+        cells = "; ".join(f"{header[i]}: {text}" for i, text in self.errors.items())
+        return cells or self.problem or ""
+
 
 def read_upload(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Upload:
     """Decode and parse an uploaded CSV; raise ValidationFailed with a clear message."""
