@@ -23,7 +23,7 @@ from app.channels.base import (
     TransientError,
 )
 from app.channels.registry import provider_chain
-from app.core import alerts
+from app.core import alerts, rules
 from app.core.db import insert_ignore
 from app.core.rendering import RenderError, contact_context, pick_locale, render_channel
 from app.models import (
@@ -34,7 +34,15 @@ from app.models import (
     Suppression,
     TemplateVersion,
 )
-from app.models.notifications import DEAD, FAILED, QUEUED, RETRYING, SENDING, SENT
+from app.models.notifications import (
+    DEAD,
+    FAILED,
+    QUEUED,
+    RETRYING,
+    SENDING,
+    SENT,
+    SUPPRESSED,
+)
 from app.models.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -68,13 +76,20 @@ def deliver_batch(
     rows = _claim(session, config, ids, now)
     if not rows:
         return {}
+    blocked = rules.still_blocked(session, rows)
+    if blocked:
+        _suppress(session, [r for r in rows if r.id in blocked], blocked, now)
+        rows = [r for r in rows if r.id not in blocked]
+        if not rows:
+            session.commit()
+            return {SUPPRESSED: len(blocked)}
     messages, outcomes = _build_messages(session, rows)
     by_id = {str(row.id): row for row in rows}
     for name, results in _send(pool, config, channel, rows, messages):
         outcomes += [Outcome(by_id[r.message_id], name, r) for r in results]
     counts = _record(session, redis, config, outcomes, utcnow())
     session.commit()
-    return counts
+    return {**counts, SUPPRESSED: len(blocked)} if blocked else counts
 
 
 def _claim(session, config, ids: list[str], now: datetime) -> list:
@@ -88,6 +103,20 @@ def _claim(session, config, ids: list[str], now: datetime) -> list:
     rows = session.execute(stmt, execution_options={"synchronize_session": False}).all()
     session.commit()  # the lease is visible: a crash from here on is swept and retried
     return rows
+
+
+def _suppress(session, rows, reasons: dict, now: datetime) -> None:
+    """Record rows the rules now block: suppressed, with the reason; no attempt spent."""
+    session.execute(update(Notification), [
+        {"id": r.id, "status": SUPPRESSED, "reason": reasons[r.id], "attempts": r.attempts - 1,
+         "due_at": None, "updated_at": now}
+        for r in rows
+    ])
+    session.execute(insert(NotificationStatus), [
+        {"notification_id": r.id, "status": SUPPRESSED, "attempt": r.attempts - 1, "at": now,
+         "detail": reasons[r.id]}
+        for r in rows
+    ])
 
 
 def _build_messages(session, rows) -> tuple[list[Message], list[Outcome]]:

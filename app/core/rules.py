@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, tuple_
 
-from app.models import Category, Preference, Suppression
+from app.models import Category, Device, Preference, Suppression
 
 # An exact sliding-window limit, atomic per key: drop entries older than the window,
 # admit and record the hit only while fewer than `limit` remain.
@@ -35,6 +35,36 @@ def suppressed_addresses(session, pairs: set[tuple[str, str]]) -> set[tuple[str,
         )
     )
     return {(channel, address) for channel, address in rows}
+
+
+def still_blocked(session, rows) -> dict:
+    """Return {row id: reason} for claimed rows that must not go out any more.
+
+    A row can wait for hours (send_at, quiet hours, retries): since it was accepted the
+    address may have been suppressed (STOP, bounce), the device unregistered or
+    deactivated, or the contact opted out of a non-critical category. Three queries.
+    """
+    blocked = {}
+    bad = suppressed_addresses(session, {(r.channel, r.address) for r in rows if r.address})
+    blocked.update({r.id: "suppressed_address" for r in rows if (r.channel, r.address) in bad})
+    device_ids = {r.device_id for r in rows if r.device_id and r.id not in blocked}
+    if device_ids:
+        dead = set(session.scalars(
+            select(Device.id).where(Device.id.in_(device_ids), Device.active.is_(False))
+        ))
+        blocked.update({r.id: "device_inactive" for r in rows if r.device_id in dead})
+    waiting: dict[str, list] = {}
+    for row in rows:
+        if row.id not in blocked and row.contact_id is not None:
+            waiting.setdefault(row.category, []).append(row)
+    if waiting:
+        for category in session.scalars(
+            select(Category).where(Category.key.in_(waiting), Category.critical.is_(False))
+        ):
+            group = waiting[category.key]
+            out = opted_out(session, category, list({r.contact_id for r in group}))
+            blocked.update({r.id: "opted_out" for r in group if (r.contact_id, r.channel) in out})
+    return blocked
 
 
 def opted_out(session, category: Category, contact_ids: list[int]) -> set[tuple[int, str]]:

@@ -1,4 +1,5 @@
 """Delivery outcomes end to end: Retry-After honoured, permanent errors final, erasure."""
+from datetime import timedelta
 from uuid import UUID
 
 import pytest
@@ -62,3 +63,54 @@ def test_erasure_removes_the_number_quoted_in_provider_errors(client, api_header
     statuses = db.session.execute(select(NotificationStatus.status, NotificationStatus.error_code,
                                          NotificationStatus.detail)).all()
     assert [tuple(s) for s in statuses] == [("queued", None, None), ("failed", "21211", None)]
+
+
+def later(client, headers, channels, content, category="orders"):
+    """Send for an hour from now; return the held row's id and when it is due."""
+    send_at = (utcnow() + timedelta(hours=1)).isoformat()
+    [held] = send(client, headers, channels=channels, content=content, send_at=send_at,
+                  category=category)
+    assert held["status"] == "accepted"
+    return UUID(held["id"]), utcnow() + timedelta(hours=1, seconds=5)
+
+
+def test_an_opt_out_during_the_hold_suppresses_at_send_time(client, api_headers, drain,
+                                                            sandbox, db, ada):
+    factories.category("security", critical=True)
+    held, due = later(client, api_headers, ["sms"], SMS)
+    critical, _ = later(client, api_headers, ["sms"], SMS, category="security")
+    response = client.put("/api/v1/contacts/user-1/preferences", headers=api_headers,
+                          json={"categories": {"orders": {"sms": False},
+                                               "security": {"sms": False}}})
+    assert response.status_code == 200, response.get_json()
+    drain(sweep_first=True, now=due)
+    row = db.session.get(Notification, held)
+    assert (row.status, row.reason, row.attempts) == ("suppressed", "opted_out", 0)
+    assert history(db, held) == ["accepted", "suppressed"]
+    assert db.session.get(Notification, critical).status == "sent"  # critical bypasses
+    assert len(sandbox.received("twilio")) == 1
+
+
+def test_a_stop_during_the_hold_suppresses_even_critical(client, api_headers, drain, sandbox,
+                                                         db, ada):
+    factories.category("security", critical=True)
+    held, due = later(client, api_headers, ["sms"], SMS, category="security")
+    db.session.add(Suppression(channel="sms", address="+14155550100", reason="stop"))
+    db.session.commit()
+    drain(sweep_first=True, now=due)
+    row = db.session.get(Notification, held)
+    assert (row.status, row.reason) == ("suppressed", "suppressed_address")
+    assert sandbox.received("twilio") == []
+
+
+def test_an_unregistered_device_gets_no_held_push(client, api_headers, drain, sandbox, db,
+                                                  ada):
+    device = factories.device(ada, "android", "fcm-token-held-0001")
+    held, due = later(client, api_headers, ["push"], {"push": {"title": "Hi"}})
+    response = client.delete(f"/api/v1/contacts/user-1/devices/{device.id}",
+                             headers=api_headers)
+    assert response.status_code == 204
+    drain(sweep_first=True, now=due)
+    row = db.session.get(Notification, held)
+    assert (row.status, row.reason) == ("suppressed", "device_inactive")
+    assert sandbox.received("fcm") == []
