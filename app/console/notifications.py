@@ -1,22 +1,95 @@
-"""Notifications log (a placeholder until this area is built; replace this module)."""
+"""Notifications log: every notification with filters, one page per notification, re-drive."""
 
-from flask import Blueprint
+import uuid
 
-from app.console.placeholder import render_placeholder
-from app.console.security import role_required
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from app.console.audit import record_change
+from app.console.forms import ConfirmForm
+from app.console.pagination import keyset_page
+from app.console.security import can, role_required
+from app.core import notification_log as log
+from app.core import operations
+from app.core.errors import NotFound
+from app.extensions import db, htmx
+from app.models import Category, Contact, Notification
+from app.models.contacts import CHANNELS
+from app.models.notifications import DEAD, STATUSES
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+PAGE_SIZE = 50
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
 
 
 @bp.route("/")
 @role_required("viewer")
 def index():
-    return render_placeholder(
-        "Notifications log",
-        "Every message Herald accepted, with its status, provider and attempts.",
-        icon="list",
-        points=[
-            "Filter by channel, status, contact or campaign.",
-            "Follow one message from accepted to delivered.",
-        ],
-    )
+    args = request.args
+    q = args.get("q", "").strip()
+    if (notification_id := _uuid(q)) is not None:
+        return redirect(url_for(".detail", notification_id=notification_id))
+    where = log.LogFilter(
+        statuses=[args["status"]] if args.get("status") in STATUSES else None,
+        channels=[args["channel"]] if args.get("channel") in CHANNELS else None,
+        category=args.get("category") or None, search=q or None)
+    page = keyset_page(db.session, log.log_query(where), Notification.id,
+                       before=_uuid(args.get("before")), after=_uuid(args.get("after")),
+                       limit=PAGE_SIZE)
+    context = dict(page=page, contacts=_contacts(page.items), q=q, statuses=STATUSES,
+                   channels=CHANNELS, categories=db.session.scalars(
+                       db.select(Category.key).order_by(Category.key)).all())
+    if htmx and htmx.target == "log-results":
+        return render_template("console/notifications/_results.html", **context)
+    return render_template("console/notifications/index.html", **context)
+
+
+def _contacts(rows) -> dict[int, Contact]:
+    ids = {n.contact_id for n in rows if n.contact_id}
+    if not ids:
+        return {}
+    return {c.id: c for c in db.session.scalars(db.select(Contact).where(Contact.id.in_(ids)))}
+
+
+@bp.route("/<uuid:notification_id>")
+@role_required("viewer")
+def detail(notification_id: uuid.UUID):
+    try:
+        notification, _, history = log.get_notification(db.session, notification_id)
+    except NotFound:
+        abort(404)
+    contact = db.session.get(Contact, notification.contact_id) if notification.contact_id \
+        else None
+    return render_template("console/notifications/detail.html", n=notification,
+                           contact=contact, history=history, confirm=ConfirmForm(),
+                           can_redrive=notification.status == DEAD and can("editor"))
+
+
+@bp.route("/<uuid:notification_id>/redrive", methods=["POST"])
+@role_required("editor")
+def redrive(notification_id: uuid.UUID):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    config, redis = current_app.extensions["herald_config"], current_app.extensions["redis"]
+    if operations.redrive_dead(db.session, redis, config, ids=[notification_id]):
+        record_change("notification.redrive", "notification", str(notification_id),
+                      after={"status": "queued", "attempts": 0})
+        db.session.commit()
+        flash("Queued again with fresh attempts.", "success")
+    else:
+        flash("Only a dead notification can be re-driven.", "info")
+    return redirect(url_for(".detail", notification_id=notification_id))

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 
 from app.core.errors import NotFound
 from app.models import Contact, Notification, NotificationStatus
@@ -19,6 +19,7 @@ class LogFilter:
     event_id: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
+    search: str | None = None  # a contact's external id or email, or an event id
 
 
 def get_notification(session, notification_id: uuid.UUID):
@@ -56,9 +57,15 @@ def list_notifications(
     return [(row, external_id) for row, external_id in session.execute(_filtered(query, where))]
 
 
+def log_query(where: LogFilter) -> Select:
+    """SELECT Notification matching the filter, unordered: page it by id (UUIDv7)."""
+    return _filtered(select(Notification), where)
+
+
 def _filtered(query, where: LogFilter):
     if where.contact is not None:
-        query = query.where(Contact.external_id == where.contact)
+        query = query.where(Notification.contact_id == select(Contact.id).where(
+            Contact.external_id == where.contact).scalar_subquery())
     if where.statuses:
         query = query.where(Notification.status.in_(where.statuses))
     if where.channels:
@@ -71,4 +78,9 @@ def _filtered(query, where: LogFilter):
         query = query.where(Notification.created_at >= where.created_after)
     if where.created_before is not None:
         query = query.where(Notification.created_at < where.created_before)
+    if where.search:
+        contact = select(Contact.id).where(
+            or_(Contact.external_id == where.search, Contact.email == where.search.lower()))
+        query = query.where(or_(Notification.contact_id.in_(contact),
+                                Notification.event_id == where.search))
     return query

@@ -143,7 +143,7 @@ def dead_by_channel(session) -> dict[str, int]:
 
 
 def redrive_dead(session, redis, config, channel: str | None = None,
-                 limit: int = REDRIVE_LIMIT) -> int:
+                 limit: int = REDRIVE_LIMIT, ids: list | None = None) -> int:
     """Queue dead notifications again with fresh attempts; return how many.
 
     The rows are committed as `queued` before their jobs are queued, so a Redis outage
@@ -153,6 +153,8 @@ def redrive_dead(session, redis, config, channel: str | None = None,
     chosen = select(Notification.id).where(Notification.status == DEAD)
     if channel:
         chosen = chosen.where(Notification.channel == channel)
+    if ids is not None:
+        chosen = chosen.where(Notification.id.in_(ids))
     ids = list(session.scalars(chosen.limit(limit)))
     if not ids:
         return 0
