@@ -22,6 +22,7 @@ from app.core.dispatch import SendRequest, accept
 from app.extensions import db
 from app.models import Category, Contact, Notification
 from app.queues import enqueue_ids, queue
+from bench.imports import bench_import
 from tests.sandbox_client import Sandbox
 
 PG = os.environ.get("HERALD_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
@@ -142,6 +143,7 @@ def main() -> None:
             rows.append(("accept (rows/s)", *bench_accept(app, recipients, args.rounds)))
             rows.append(("enqueue (ids/s)", *bench_enqueue(app, 100_000)))
             rows.append(("deliver sms (msgs/s)", *bench_delivery(app, sandbox)))
+            rows.append(("import csv (rows/s)", *bench_import(app)))
     finally:
         sandbox.stop()
     print(f"{'path':<24}{'herald':>12}{'ceiling':>12}{'ratio':>8}")

@@ -1,9 +1,11 @@
-"""CSV import throughput: `python -m bench.imports` (or bench_import(app) from `make bench`).
+"""CSV import throughput: `python -m bench imports [--rows N]`, and a line of `make bench`.
 
-Herald's import (parse, check every cell like the API does, upsert in chunks, record bad
-rows and progress) against the ceiling: a bare executemany INSERT of the same rows.
+Herald's import end to end (store the upload, parse it, check every cell as the API does,
+upsert in chunks, record the bad rows and the progress) against the ceiling: PostgreSQL's
+COPY of the same contacts, already valid, into the same table.
 """
 import argparse
+import json
 import time
 
 import sqlalchemy as sa
@@ -18,29 +20,59 @@ from app.models import Contact
 from app.models.types import utcnow
 
 ROWS = 100_000
+TARGET_SECONDS = 60
+BAD_EVERY = 100  # one row in a hundred has an invalid email, as real files do
+PREFIX = "import-"  # the bench's contacts, so it can run beside other benches' data
 ZONES = ("Europe/Paris", "America/New_York", "Asia/Tokyo", "UTC")
+HEADER = "external_id,email,phone,locale,timezone,tags,first_name,plan,score"
+COPY = ("COPY contacts (external_id, email, phone, locale, timezone, attributes, tags, "
+        "created_at, updated_at) FROM STDIN")
+
+
+def _contact(i: int) -> tuple:
+    return (f"{PREFIX}{i}", f"user{i}@example.com", f"+1415555{i % 10000:04d}", "en-US",
+            ZONES[i % 4], ["newsletter", f"cohort-{i % 12}"],
+            {"first_name": f"Name{i}", "plan": ("free", "pro")[i % 2], "score": i % 100})
 
 
 def sample_csv(n: int = ROWS, bad_every: int = 0) -> bytes:
     """Return a CSV of n contacts; every `bad_every`-th row has an invalid email."""
-    lines = ["external_id,email,phone,locale,timezone,tags,first_name,plan,score"]
+    lines = [HEADER]
     for i in range(n):
-        email = "not-an-email" if bad_every and i % bad_every == 0 else f"user{i}@example.com"
-        lines.append(f"user-{i},{email},+1415555{i % 10000:04d},en-US,{ZONES[i % 4]},"
-                     f"newsletter;cohort-{i % 12},Name{i},{('free', 'pro')[i % 2]},{i % 100}")
+        external_id, email, phone, locale, zone, tags, attributes = _contact(i)
+        if bad_every and i % bad_every == 0:
+            email = "not-an-email"
+        lines.append(f"{external_id},{email},{phone},{locale},{zone},{';'.join(tags)},"
+                     f"{attributes['first_name']},{attributes['plan']},{attributes['score']}")
     return ("\n".join(lines) + "\n").encode()
 
 
-def _truncate_contacts() -> None:
-    db.session.execute(sa.delete(Contact))
+def _delete_sample() -> None:
+    db.session.execute(sa.delete(Contact).where(Contact.external_id.startswith(PREFIX)))
     db.session.commit()
 
 
+def _copy_seconds(n: int) -> float:
+    """Seconds PostgreSQL takes to COPY n ready-made contacts in."""
+    now = utcnow()
+    rows = [(external_id, email, phone, locale, zone, json.dumps(attributes), json.dumps(tags),
+             now, now)
+            for external_id, email, phone, locale, zone, tags, attributes in map(_contact,
+                                                                                 range(n))]
+    connection = db.session.connection().connection.driver_connection
+    start = time.perf_counter()
+    with connection.cursor() as cursor, cursor.copy(COPY) as copy:
+        for row in rows:
+            copy.write_row(row)
+    db.session.commit()
+    return time.perf_counter() - start
+
+
 def bench_import(app, n: int = ROWS) -> tuple[float, float]:
-    """Rows/s of a full CSV import vs a bare executemany of the same contacts."""
-    data = sample_csv(n)
+    """Rows/s of a full CSV import (create → run_import) vs a bare COPY of the contacts."""
+    data = sample_csv(n, BAD_EVERY)
     with app.app_context():
-        _truncate_contacts()
+        _delete_sample()
         start = time.perf_counter()
         imp = create_import(db.session, None, "bench.csv", data, len(data))
         columns = guess_mapping(imp.header, [cells for _, cells in preview_rows(imp)])
@@ -48,34 +80,30 @@ def bench_import(app, n: int = ROWS) -> tuple[float, float]:
         db.session.commit()
         counts = run_import(db.session, imp.id)
         ours = time.perf_counter() - start
-        assert counts == {"created": n, "updated": 0, "errors": 0}, counts
-        _truncate_contacts()
-        now = utcnow()
-        rows = [{"external_id": f"user-{i}", "email": f"user{i}@example.com",
-                 "phone": f"+1415555{i % 10000:04d}", "locale": "en-US", "timezone": ZONES[i % 4],
-                 "attributes": {"first_name": f"Name{i}", "plan": "pro", "score": i % 100},
-                 "tags": ["newsletter", f"cohort-{i % 12}"], "created_at": now, "updated_at": now}
-                for i in range(n)]
-        start = time.perf_counter()
-        db.session.execute(sa.insert(Contact), rows)
-        db.session.commit()
-        ceiling = time.perf_counter() - start
+        bad = len(range(0, n, BAD_EVERY))
+        assert counts == {"created": n - bad, "updated": 0, "errors": bad}, counts
+        _delete_sample()
+        ceiling = _copy_seconds(n)
+        _delete_sample()
     return n / ours, n / ceiling
 
 
 def main() -> None:
     from bench.__main__ import REDIS, fresh_database
 
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(prog="python -m bench imports")
     parser.add_argument("--rows", type=int, default=ROWS)
     args = parser.parse_args()
     app = create_app(Config(SQLALCHEMY_DATABASE_URI=fresh_database(), REDIS_URL=REDIS))
     with app.app_context():
         upgrade()
     ours, ceiling = bench_import(app, args.rows)
+    seconds = args.rows / ours
     print(f"{'path':<24}{'herald':>12}{'ceiling':>12}{'ratio':>8}")
     print(f"{'import csv (rows/s)':<24}{ours:>12,.0f}{ceiling:>12,.0f}{ours / ceiling:>8.2f}")
-    print(f"{args.rows:,} rows imported in {args.rows / ours:.1f} s")
+    verdict = "within" if seconds < TARGET_SECONDS else "OVER"
+    print(f"{args.rows:,} rows imported in {seconds:.1f} s ({verdict} the "
+          f"{TARGET_SECONDS} s target)")
 
 
 if __name__ == "__main__":
