@@ -19,11 +19,12 @@ def create_app(config: Config | None = None) -> Flask:
         api,
         cli,
         console,
+        metrics,
         models,  # noqa: F401  (register every table with the metadata)
         tracking,
     )
 
-    for surface in (api, console, tracking, cli):
+    for surface in (api, console, tracking, metrics, cli):
         surface.init_app(app)
     return app
 

@@ -92,6 +92,7 @@ class Config:
         self.SENDGRID_URL = env("SENDGRID_URL", sandbox_http)
         self.SENDGRID_API_KEY = env("SENDGRID_API_KEY", "SG.sandbox")
         self.SENDGRID_WEBHOOK_PUBLIC_KEY = env("SENDGRID_WEBHOOK_PUBLIC_KEY")
+        self.METRICS_TOKEN = env("METRICS_TOKEN")  # bearer token for /metrics; empty: open
         self.SMTP_HOST = env("SMTP_HOST", sandbox)
         self.SMTP_PORT = env_int("SMTP_PORT", 9025)
         self.SMTP_USERNAME = env("SMTP_USERNAME")

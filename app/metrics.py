@@ -1,0 +1,28 @@
+"""GET /metrics: Prometheus text format (bearer token when HERALD_METRICS_TOKEN is set)."""
+
+import hmac
+
+from flask import Blueprint, Response, abort, current_app, request
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.registry import CollectorRegistry
+
+from app.core.metrics import HeraldCollector
+from app.extensions import db
+
+bp = Blueprint("metrics", __name__)
+
+
+@bp.get("/metrics")
+def metrics():
+    token = current_app.extensions["herald_config"].METRICS_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    if token and not hmac.compare_digest(given.encode(), token.encode()):
+        abort(401)
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(HeraldCollector(current_app.extensions["redis"], lambda: db.session))
+    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST,
+                    headers={"Cache-Control": "no-store"})
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
