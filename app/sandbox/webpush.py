@@ -20,6 +20,7 @@ import json
 import re
 import time
 import uuid
+from functools import lru_cache
 
 import http_ece
 import jwt
@@ -59,6 +60,7 @@ def unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+@lru_cache(maxsize=4096)
 def subscription_keys(name: str) -> tuple[ec.EllipticCurvePrivateKey, bytes]:
     """Return the browser's P-256 key and 16-byte auth secret for a subscription id."""
     seed = hashlib.sha256(f"herald-sandbox-webpush:{name}".encode()).digest()
