@@ -17,7 +17,6 @@ from wtforms.validators import Length
 from app.core.segment_ops import FIELDS, NONE, PAIRS
 
 ROW_NAME = re.compile(r"r-(\d{1,3})(?:-(\d{1,3}))?-(type|key|op|value|value2|match)")
-MATCHES = (("all", "all"), ("any", "any"), ("none", "none"))
 NEW_CONDITION = {"type": "tag", "op": "has"}
 
 

@@ -194,3 +194,8 @@ def test_duplicate_and_delete(editor_client, segment):
     assert list(_db.session.scalars(select(Segment.name))) == ["Copy of VIP"]
     assert audit_actions() == ["segment.duplicate", "segment.delete"]
     assert editor_client.get(f"/segments/{segment.id}").status_code == 404
+
+
+def test_saved_segment_shows_its_rule_json(viewer_client, segment):
+    body = text(viewer_client.get(f"/segments/{segment.id}"))
+    assert "Rule JSON" in body and '"op": "has"' in body
