@@ -115,3 +115,15 @@ def test_vapid_public_key_is_the_signing_key_and_stays(client, auth, make_key, c
     assert client.get("/api/v1/webpush/vapid-public-key",
                       headers=send_only).get_json()["public_key"] == key
     assert_problem(client.get("/api/v1/webpush/vapid-public-key"), 401)
+
+
+def test_a_browser_that_resubscribes_updates_its_keys(client, auth, seed, in_db):
+    seed(factories.contact)
+    first = client.post("/api/v1/contacts/user-1/devices", headers=auth,
+                        json={"platform": "web", "subscription": SUBSCRIPTION})
+    renewed = {**SUBSCRIPTION, "keys": {**SUBSCRIPTION["keys"], "auth": b64(b"b" * 16)}}
+    again = client.post("/api/v1/contacts/user-1/devices", headers=auth,
+                        json={"platform": "web", "subscription": renewed})
+    assert (first.status_code, again.status_code) == (201, 200)
+    stored = in_db(lambda s: s.scalars(select(Device.subscription)).all())
+    assert stored == [{**renewed, "expirationTime": None}]
