@@ -79,8 +79,9 @@
     if ((hit = t.closest(".tpl-tab[data-locale]"))) { showLocale(hit.dataset.locale); return; }
     if ((hit = t.closest(".tpl-ctab[data-channel]"))) { showChannel(hit.dataset.channel); return; }
     if ((hit = t.closest("[data-preview-channel]"))) { showChannel(hit.dataset.previewChannel); return; }
-    if ((hit = t.closest("[data-mail-view]"))) { card().dataset.mailView = hit.dataset.mailView; syncPressed(); return; }
-    if ((hit = t.closest("[data-mail-width]"))) { card().dataset.mailWidth = hit.dataset.mailWidth; syncPressed(); return; }
+    // (The preview card carries data-mail-view/-width itself: match its buttons only.)
+    if ((hit = t.closest("button[data-mail-view]"))) { card().dataset.mailView = hit.dataset.mailView; syncPressed(); return; }
+    if ((hit = t.closest("button[data-mail-width]"))) { card().dataset.mailWidth = hit.dataset.mailWidth; syncPressed(); return; }
     if ((hit = t.closest("[data-add-row]"))) { addRow(hit.dataset.addRow); return; }
     if ((hit = t.closest("[data-remove-row]"))) { hit.closest(".tpl-data-row").remove(); markDirty(); refresh(); return; }
     if ((hit = t.closest("[data-reset-sample]"))) { resetSample(); }
