@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -105,3 +105,21 @@ class Suppression(db.Model):
 
 
 Index("ix_devices_contact_active", Device.contact_id, Device.active)
+
+# Console contact search: prefix LIKE 'x%' on external id, email (any case), phone and
+# locale is served whatever the database collation; attributes are matched with JSONB
+# containment (@>, jsonb_path_ops), tags with ?& (the default GIN operator class).
+Index("ix_contacts_external_id_prefix", Contact.external_id,
+      postgresql_ops={"external_id": "text_pattern_ops"}).ddl_if(dialect="postgresql")
+Index("ix_contacts_email_lower_prefix", func.lower(Contact.email).label("email_lower"),
+      postgresql_ops={"email_lower": "text_pattern_ops"}).ddl_if(dialect="postgresql")
+Index("ix_contacts_phone_prefix", Contact.phone,
+      postgresql_ops={"phone": "text_pattern_ops"}).ddl_if(dialect="postgresql")
+Index("ix_contacts_locale_prefix", Contact.locale,
+      postgresql_ops={"locale": "text_pattern_ops"}).ddl_if(dialect="postgresql")
+Index("ix_contacts_attributes", Contact.attributes, postgresql_using="gin",
+      postgresql_ops={"attributes": "jsonb_path_ops"}).ddl_if(dialect="postgresql")
+Index("ix_contacts_tags", Contact.tags, postgresql_using="gin").ddl_if(dialect="postgresql")
+# "Has an active iOS device" (console filters, segments): an index-only walk by contact id.
+Index("ix_devices_active_platform", Device.platform, Device.contact_id,
+      postgresql_where=Device.active, sqlite_where=Device.active)
