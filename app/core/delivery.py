@@ -9,7 +9,7 @@ import logging
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select, update
 
@@ -283,7 +283,9 @@ def _record(session, redis, config, outcomes: list[Outcome], now: datetime) -> d
 def _handle_dead_recipients(session, outcomes: list[Outcome], now: datetime) -> None:
     """Deactivate devices with dead tokens; suppress numbers and addresses that bounce."""
     dead = [o for o in outcomes if isinstance(o.result.error, InvalidRecipient)]
-    devices = {o.row.device_id: o.result.error.code for o in dead if o.row.device_id}
+    renewed = _registered_since(session, dead)
+    devices = {o.row.device_id: o.result.error.code for o in dead
+               if o.row.device_id and o.row.device_id not in renewed}
     for code in set(devices.values()):
         ids = [d for d, c in devices.items() if c == code]
         session.execute(
@@ -305,3 +307,16 @@ def _handle_dead_recipients(session, outcomes: list[Outcome], now: datetime) -> 
         if o.row.channel != "push" and o.row.address
     ]
     insert_ignore(session, Suppression, suppressions)
+
+
+def _registered_since(session, dead: list[Outcome]) -> set[int]:
+    """Devices registered again after the provider saw their token die (APNs 410 timestamp).
+
+    The app re-registering the token later means it works again: keep the device.
+    """
+    died = {o.row.device_id: datetime.fromtimestamp(o.result.detail["timestamp"] / 1000, UTC)
+            for o in dead if o.row.device_id and "timestamp" in o.result.detail}
+    if not died:
+        return set()
+    seen = session.execute(select(Device.id, Device.last_seen_at).where(Device.id.in_(died)))
+    return {device_id for device_id, last_seen in seen if last_seen and last_seen > died[device_id]}

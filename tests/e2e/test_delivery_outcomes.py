@@ -114,3 +114,18 @@ def test_an_unregistered_device_gets_no_held_push(client, api_headers, drain, sa
     row = db.session.get(Notification, held)
     assert (row.status, row.reason) == ("suppressed", "device_inactive")
     assert sandbox.received("fcm") == []
+
+
+@pytest.mark.parametrize("registered, stays_active", [(timedelta(hours=-1), False),
+                                                      (timedelta(hours=1), True)])
+def test_apns_unregistered_keeps_a_token_registered_again_after_it_died(
+        client, api_headers, drain, sandbox, db, ada, registered, stays_active):
+    device = factories.device(ada, "ios", factories.APNS_TOKEN,
+                              last_seen_at=utcnow() + registered)
+    sandbox.fail("apns", "Unregistered")
+    [sent] = send(client, api_headers, channels=["push"], content={"push": {"title": "Hi"}})
+    drain()
+    row = db.session.get(Notification, UUID(sent["id"]))
+    assert (row.status, row.error_code) == ("failed", "Unregistered")
+    db.session.refresh(device)
+    assert device.active is stays_active
