@@ -187,6 +187,18 @@ def test_a_started_import_cannot_start_twice(editor_client, redis):
     assert queue(redis, IMPORT_QUEUE).count == 1
 
 
+def test_an_import_saved_while_redis_is_down_says_so(app, editor):
+    down = app_with(app, REDIS_URL="redis://127.0.0.1:1/0")
+    client = down.test_client()
+    client.post("/login", data={"email": editor.email, "password": PASSWORD})
+    import_id = uploaded(client)
+    response = client.post(f"/contacts/import/{import_id}/map", data=MAPPING,
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert "the job queue is unreachable" in response.get_data(as_text=True)
+    assert stored(import_id).status == "queued"  # resumable once it counts as stalled
+
+
 def test_a_failed_import_can_be_resumed(editor_client, redis, run_jobs):
     import_id = uploaded(editor_client)
     editor_client.post(f"/contacts/import/{import_id}/map", data=MAPPING)
@@ -226,3 +238,9 @@ def test_viewers_see_imports_but_change_nothing(editor_client, viewer_client, re
 def test_unknown_imports_are_404(viewer_client):
     assert viewer_client.get("/contacts/import/999").status_code == 404
     assert viewer_client.get("/contacts/import/999/errors.csv").status_code == 404
+
+
+def test_an_import_not_started_yet_does_not_poll(editor_client, viewer_client):
+    import_id = uploaded(editor_client)
+    page = viewer_client.get(f"/contacts/import/{import_id}").get_data(as_text=True)
+    assert "Not started" in page and "hx-trigger" not in page
