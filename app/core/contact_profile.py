@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, delete, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from app.core.errors import NotFound
 from app.core.preferences import effective_preferences, update_preferences
@@ -113,8 +113,8 @@ def lift_suppression(session, contact: Contact, suppression_id: int) -> Suppress
     )) if (contact.email or contact.phone) else None
     if found is None:
         raise NotFound(f"Contact {contact.external_id!r} has no suppression {suppression_id}")
-    session.execute(delete(Suppression).where(Suppression.id == found.id)
-                    .execution_options(synchronize_session=False))
+    session.delete(found)
+    session.flush()
     return found
 
 
