@@ -107,3 +107,7 @@ class Event(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(32))
     data: Mapped[dict | None] = mapped_column(Json)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+# Segment engagement rules ask "did this contact open/click since …?" per contact.
+Index("ix_events_contact_kind_at", Event.contact_id, Event.kind, Event.at)
