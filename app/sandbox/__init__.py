@@ -27,16 +27,23 @@ async def reset_outbox(request: Request) -> Response:
 
 
 async def add_fault(request: Request) -> Response:
-    body = await request.json()
-    outbox.add_fault(
-        Fault(
+    """Queue a fault: {"provider", "kind", "match"?, "times"?, "retry_after"?}."""
+    providers = [*SIMULATORS, "smtp"]
+    try:
+        body = await request.json()
+        fault = Fault(
             provider=body["provider"],
             kind=str(body["kind"]),
             match=body.get("match"),
             times=int(body.get("times", 1)),
             retry_after=body.get("retry_after"),
         )
-    )
+    except (ValueError, TypeError, KeyError):
+        fault = None
+    if fault is None or fault.provider not in providers:
+        return JSONResponse({"error": "give a known provider and a fault kind",
+                             "providers": providers}, status_code=422)
+    outbox.add_fault(fault)
     return Response(status_code=204)
 
 

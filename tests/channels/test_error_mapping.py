@@ -120,3 +120,11 @@ def test_a_batch_keeps_its_order_and_fails_only_the_matched_recipient(provider, 
     assert [r.message_id for r in results] == ["n-1", "n-2"]
     assert [r.ok for r in results] == [True, False]
     assert [e["recipient"] for e in sandbox.received(provider.name)] == [first.to]
+
+
+def test_a_malformed_fault_is_refused(sandbox):
+    for body in ({"provider": "pigeon", "kind": "500"}, {"provider": "fcm"},
+                 {"provider": "fcm", "kind": "500", "times": "often"}, [1]):
+        response = sandbox.http.post("/_sandbox/faults", json=body)
+        assert response.status_code == 422, body
+    assert "webpush" in response.json()["providers"]
