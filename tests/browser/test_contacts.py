@@ -127,8 +127,11 @@ def seed_history(contact, now):
 
 def test_search_open_a_contact_and_toggle_a_preference(page):
     make_operator("grace@example.com", "editor", name="Grace Hopper")
-    contacts = seed_contacts()
     sign_in(page, "grace@example.com")
+    page.goto("/contacts/")
+    expect(page.get_by_text("No contacts yet")).to_be_visible()
+    expect(page.locator("#contact-results").get_by_role("link", name="Import CSV")).to_be_visible()
+    contacts = seed_contacts()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Contacts").click()
     expect(page.locator(".contact-table > tbody > tr")).to_have_count(30)
@@ -149,6 +152,8 @@ def test_search_open_a_contact_and_toggle_a_preference(page):
     page.get_by_label("Active device").select_option("")
     page.get_by_label("Search").fill("nobody-here")
     expect(page.get_by_text("No contacts match")).to_be_visible()
+    page.get_by_label("Search").fill("attr:plan")  # 422: the message replaces the results
+    expect(page.locator(".contact-errors")).to_contain_text("attr:name=value")
     page.get_by_label("Search").fill("amelia.hart@")
     page.get_by_role("link", name="amelia.hart@example.com").click()
 
