@@ -199,7 +199,12 @@ def test_create_a_template_and_see_its_preview(page):
 
 
 def _shot(page, name):
-    page.evaluate("window.scrollTo(0, 0)")
+    """Screenshot the top of the page, the preview column scrolled to its top too."""
+    page.evaluate("""() => {
+        document.activeElement.blur();
+        window.scrollTo(0, 0);
+        document.querySelectorAll(".tpl-side").forEach((side) => { side.scrollTop = 0; });
+    }""")
     page.wait_for_timeout(300)  # let the preview's entry animation finish
     screenshot(page, name)
 
@@ -228,8 +233,18 @@ def test_editor_previews_push_sms_and_email(page):
     expect(bubble).to_contain_text("order NW-48213 has shipped with UPS")
     expect(push).to_be_hidden()  # one pane at a time
     expect(page.locator(".pv-sms-summary")).to_contain_text("GSM-7")
-    expect(page.locator("#sms-count-en .sms-count")).to_have_attribute("data-segments", "1")
+    counter = page.locator("#sms-count-en")  # follows the sample data too
+    expect(counter).to_contain_text("108 characters")
+    expect(page.locator(".pv-sms-summary")).to_contain_text("108 characters")
+    expect(counter.locator(".sms-count")).to_have_attribute("data-segments", "1")
     _shot(page, "template_sms")
+
+    page.locator("#f-en-sms-text").fill(  # past 160 characters: two segments, a warning tone
+        ORDER_SHIPPED["en"]["sms"]["text"]
+        + " Reply STOP to stop these delivery updates, or HELP for help.")
+    expect(counter.locator(".sms-count")).to_have_class(re.compile("is-multi"))
+    expect(page.locator(".pv-sms-summary")).to_have_class(re.compile("is-multi"))
+    expect(page.locator(".pv-sms-summary")).to_contain_text("2 segments")
 
     page.locator("#ctab-en-email").click()
     expect(page.locator("[data-testid=email-subject]")).to_have_text("Order NW-48213 has shipped")
