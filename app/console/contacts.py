@@ -3,7 +3,7 @@ suppressions, notification history). CSV import is its own area (imports.py)."""
 
 import uuid
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from app.console.audit import record_change
 from app.console.dashboard import row_count
@@ -86,7 +86,7 @@ def _render_show(contact: Contact, pref_errors: list[str] | None = None, status:
         suppressions=profile.suppressions_of(db.session, contact),
         history=history,
         transitions=profile.transitions(db.session, [n.id for n in history.items]),
-        readonly=not can("editor"), form=ConfirmForm()), status
+        readonly=not can("editor")), status
 
 
 def _posted_choices() -> dict[str, dict[str, bool]]:
@@ -102,12 +102,11 @@ def _posted_choices() -> dict[str, dict[str, bool]]:
 def _preferences_card(contact: Contact, errors: list[str] | None = None, status: int = 200):
     """The preferences card for htmx (with flash messages); without htmx, the whole page."""
     if not htmx:
-        if errors:
-            return _render_show(contact, errors, status)
-        return fragment_or_redirect("", url_for(".show", contact_id=contact.id))
+        return _render_show(contact, errors, status) if errors \
+            else redirect(url_for(".show", contact_id=contact.id))
     body = render_template("console/contacts/_preferences.html", contact=contact,
                            matrix=profile.preference_matrix(db.session, contact.id),
-                           readonly=False, pref_errors=errors or [], form=ConfirmForm())
+                           readonly=False, pref_errors=errors or [])
     return body + render_template("_partials/flash_oob.html"), status
 
 
@@ -151,8 +150,9 @@ def lift_suppression(contact_id: int, suppression_id: int):
     before = snapshot(lifted, ("channel", "address", "reason", "detail", "created_at"))
     record_change("contact.lift_suppression", "contact", contact.id, before=before)
     db.session.commit()
-    flash(f"{before['address']} can receive {before['channel']} again.", "success")
+    channel = "SMS" if before["channel"] == "sms" else before["channel"]
+    flash(f"{before['address']} can receive {channel} again.", "success")
     return fragment_or_redirect(
         "console/contacts/_suppressions.html", url_for(".show", contact_id=contact.id),
         contact=contact, suppressions=profile.suppressions_of(db.session, contact),
-        readonly=False, form=ConfirmForm())
+        readonly=False)

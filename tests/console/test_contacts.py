@@ -246,3 +246,14 @@ def test_history_pages_newest_first(db, viewer_client, people):
     older = viewer_client.get(f"/contacts/{ada.id}?before={made[5].id}").get_data(as_text=True)
     assert "cat-04" in older and "cat-00" in older and "cat-05" not in older
     assert viewer_client.get(f"/contacts/{ada.id}?before=nope").status_code == 404
+
+
+def test_without_javascript_a_save_redirects_to_the_page(db, editor_client, people):
+    ada = people[0]
+    factories.category("orders")
+    response = editor_client.post(f"/contacts/{ada.id}/preferences",
+                                  data={"cell": _cells("orders"), "opted_in": "orders:push"})
+    assert response.status_code == 302 and response.location.endswith(f"/contacts/{ada.id}")
+    page = editor_client.get(response.location).get_data(as_text=True)
+    assert "Preferences saved: 2 changes." in page
+    assert len(db.session.scalars(select(Preference)).all()) == 2
