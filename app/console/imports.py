@@ -211,6 +211,22 @@ def resume(import_id: int):
     return redirect(url_for(".show", import_id=imp.id))
 
 
+@bp.route("/<int:import_id>/discard", methods=["POST"])
+@role_required("editor")
+def discard(import_id: int):
+    imp = _import_or_404(import_id)
+    try:
+        import_run.discard_import(db.session, imp)
+    except ValidationFailed as exc:
+        flash(exc.detail, "info")
+        return redirect(url_for(".show", import_id=imp.id))
+    record_change("contact.import_discard", "contact_import", import_id,
+                  before={"filename": imp.filename, "rows": imp.total_rows})
+    db.session.commit()
+    flash(f"{imp.filename} discarded: nothing was imported.", "success")
+    return redirect(url_for(".index"))
+
+
 @bp.route("/<int:import_id>/errors.csv")
 @role_required("viewer")
 def errors_csv(import_id: int):

@@ -79,6 +79,14 @@ def start_import(session, imp: ContactImport, columns: list[Column], options: Op
     session.flush()
 
 
+def discard_import(session, imp: ContactImport) -> None:
+    """Delete an upload whose import never started (the file goes with it)."""
+    if imp.status != UPLOADED:
+        raise ValidationFailed("This import has started: it stays in the history.")
+    session.delete(imp)
+    session.flush()
+
+
 def enqueue_import(redis, import_id: int) -> bool:
     """Queue the import job; False if Redis is unreachable (the console offers a retry)."""
     try:

@@ -244,3 +244,18 @@ def test_an_import_not_started_yet_does_not_poll(editor_client, viewer_client):
     import_id = uploaded(editor_client)
     page = viewer_client.get(f"/contacts/import/{import_id}").get_data(as_text=True)
     assert "Not started" in page and "hx-trigger" not in page
+
+
+def test_cancel_discards_an_upload_that_never_started(editor_client, redis):
+    import_id = uploaded(editor_client)
+    response = editor_client.post(f"/contacts/import/{import_id}/discard", follow_redirects=True)
+    assert "contacts.csv discarded" in response.get_data(as_text=True)
+    assert stored(import_id) is None
+    assert db.session.scalar(select(AuditLog.before).where(
+        AuditLog.action == "contact.import_discard")) == {"filename": "contacts.csv", "rows": 3}
+
+    started = uploaded(editor_client)
+    editor_client.post(f"/contacts/import/{started}/map", data=MAPPING)
+    kept = editor_client.post(f"/contacts/import/{started}/discard", follow_redirects=True)
+    assert "stays in the history" in kept.get_data(as_text=True)
+    assert stored(started) is not None
