@@ -4,9 +4,9 @@ PostgreSQL: attribute equality uses JSONB containment (@>) and tags the key oper
 (?| any, ?& all), which a GIN index serves; numeric and date comparisons read a value
 only after jsonb_typeof and a regular expression said it is one, so "n/a" in a numeric
 comparison simply does not match instead of failing the query. SQLite: json_type,
-json_extract, json_each. Devices, events and suppressions are EXISTS subqueries.
-Negations are pushed down to the conditions (De Morgan), so a negated EXISTS stays
-NOT EXISTS, which plans as an anti-join.
+json_extract, json_each. Devices and events are subqueries of contact ids: IN when
+wanted, NOT EXISTS when negated. Negations are pushed down to the conditions (De
+Morgan), so a negated group still plans as anti-joins.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import (
     Float,
     Numeric,
+    Select,
     String,
     and_,
     case,
@@ -173,6 +174,12 @@ def _node(ctx: _Context, node: Rule | Group, negate: bool):
     if op in NEGATIONS:
         op, negate = NEGATIONS[op], not negate
     expr, nullable = COMPILERS[node.type](ctx, op, node)
+    if isinstance(expr, Select):  # the ids of contacts with a matching device or event
+        # IN plans as a semi-join, or inside OR as one hashed lookup that parallel workers
+        # can share (a correlated EXISTS there forces a serial scan); NOT EXISTS plans as
+        # an anti-join and, unlike NOT IN, is not fooled by NULL ids.
+        ids = expr.selected_columns[0]
+        return not_(exists(expr.where(ids == Contact.id))) if negate else Contact.id.in_(expr)
     if not negate:
         return expr  # NULL (unknown) behaves as false inside and/or
     return not_(func.coalesce(expr, false())) if nullable else not_(expr)
@@ -254,10 +261,10 @@ def _channel(ctx: _Context, op: str, rule: Rule):
     if rule.value in ("email", "sms"):
         column = Contact.email if rule.value == "email" else Contact.phone
         return and_(_has_address(column), not_(_suppressed(rule.value))), False
-    devices = select(Device.id).where(Device.contact_id == Contact.id, Device.active)
+    devices = select(Device.contact_id).where(Device.active)
     if rule.value != "push":
         devices = devices.where(Device.platform == rule.value)
-    return exists(devices), False
+    return devices, False
 
 
 def _profile(column):
@@ -276,10 +283,10 @@ def _profile(column):
 
 
 def _engagement(ctx: _Context, op: str, rule: Rule):
-    events = select(Event.id).where(Event.contact_id == Contact.id, Event.kind == op)
+    events = select(Event.contact_id).where(Event.kind == op)
     if rule.value:
         events = events.where(Event.at >= ctx.now - timedelta(days=rule.value))
-    return exists(events), False
+    return events, False
 
 
 def _midnight(day: str | date) -> datetime:
