@@ -109,5 +109,6 @@ class Event(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-# Segment engagement rules ask "did this contact open/click since …?" per contact.
-Index("ix_events_contact_kind_at", Event.contact_id, Event.kind, Event.at)
+# Segment engagement rules collect "contacts who opened/clicked since …" from this
+# index alone (an index-only range scan), whatever the number of contacts.
+Index("ix_events_kind_at_contact", Event.kind, Event.at, Event.contact_id)
