@@ -13,8 +13,9 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.config import Config
+from app.core.import_rows import Options
 from app.core.import_run import create_import, run_import, start_import
-from app.core.imports import Options, guess_mapping, preview_rows
+from app.core.imports import guess_mapping, preview_rows
 from app.extensions import db
 from app.models import Contact
 from app.models.types import utcnow

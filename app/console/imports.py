@@ -28,12 +28,10 @@ from app.console.pagination import cursor_args, keyset_page
 from app.console.security import can, role_required
 from app.core import import_run
 from app.core.errors import ValidationFailed
+from app.core.import_rows import Column, Options, RowChecker
 from app.core.imports import (
     ATTRIBUTE_TYPES,
     FIELDS,
-    Column,
-    Options,
-    RowChecker,
     check_mapping,
     file_too_big,
     guess_mapping,

@@ -26,16 +26,8 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from app.core import audit
 from app.core.db import dialect_insert
 from app.core.errors import ValidationFailed
-from app.core.imports import (
-    Column,
-    Options,
-    RowChecker,
-    check_mapping,
-    mapping_from,
-    read_upload,
-    records,
-    upload_text,
-)
+from app.core.import_rows import Column, Options, RowChecker
+from app.core.imports import check_mapping, mapping_from, read_upload, records, upload_text
 from app.models import Contact, ContactImport, ContactImportError, Operator
 from app.models.imports import DONE, FAILED, QUEUED, RUNNING, UPLOADED
 from app.models.types import UTCDateTime, utcnow

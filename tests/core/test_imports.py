@@ -4,10 +4,9 @@ from sqlalchemy import select, update
 
 from app.core import import_run
 from app.core.errors import ValidationFailed
+from app.core.import_rows import Column, Options
 from app.core.import_run import create_import, resume_import, run_import, start_import
 from app.core.imports import (
-    Column,
-    Options,
     check_mapping,
     guess_mapping,
     preview_rows,
