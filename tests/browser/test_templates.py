@@ -262,6 +262,9 @@ def test_editor_previews_push_sms_and_email(page):
     expect(page.locator("#panel-en")).to_be_hidden()
     expect(page.locator("[data-testid=email-subject]")).to_have_text(
         "Votre commande NW-48213 est expédiée")
+    page.locator("[data-preview-channel=push]").click()
+    expect(page.locator("[data-testid=push-card]")).to_contain_text("Bonjour Amelia")
+    expect(page.locator("#preview-output .pv-meta")).to_have_count(0)  # no image, badge, data
 
 
 def test_templates_list_and_versions(page):
