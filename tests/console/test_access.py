@@ -1,12 +1,12 @@
 """Every console view declares a role; anonymous → login, viewer writes → 403."""
 import pytest
 from flask import Blueprint, Flask
-from werkzeug.routing import AnyConverter, IntegerConverter
+from werkzeug.routing import AnyConverter, IntegerConverter, UUIDConverter
 
 from app.console import security
 
 ADMIN_PAGES = ["/settings/operators/", "/settings/operators/new", "/settings/api-keys/",
-               "/settings/api-keys/new", "/settings/audit/"]
+               "/settings/api-keys/new", "/settings/audit/", "/settings/system/"]
 READ_PAGES = ["/dashboard", "/contacts/", "/templates/", "/segments/", "/campaigns/",
               "/notifications/"]
 
@@ -25,6 +25,8 @@ def build(rule) -> str:
     for arg, converter in rule._converters.items():
         if isinstance(converter, IntegerConverter):
             values[arg] = 1
+        elif isinstance(converter, UUIDConverter):
+            values[arg] = "00000000-0000-7000-8000-000000000001"
         elif isinstance(converter, AnyConverter):
             values[arg] = sorted(converter.items)[0]
         else:
