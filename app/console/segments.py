@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.console import segments_forms as forms
 from app.console.audit import record_change
-from app.console.forms import ConfirmForm, attach_errors
+from app.console.forms import ConfirmForm
 from app.console.security import can, role_required
 from app.core import segments as core
 from app.core.errors import HeraldError
@@ -54,10 +54,10 @@ def _preview(builder: forms.Builder) -> tuple[core.Preview | None, dict]:
 
 
 def _editor(segment: Segment | None, details: forms.DetailsForm, builder: forms.Builder,
-            status: int = 200, errors: dict | None = None):
-    result, rule_errors = _preview(builder)
+            status: int = 200):
+    result, errors = _preview(builder)
     context = dict(segment=segment, details=details, builder=builder, preview=result,
-                   errors={**rule_errors, **(errors or {})}, fields=FIELDS,
+                   errors=errors, fields=FIELDS,
                    known=core.known_values(db.session), readonly=not can("editor"),
                    confirm=ConfirmForm())
     return render_template(EDITOR, **context), 422 if context["errors"] else status
@@ -93,10 +93,12 @@ def save(segment_id: int | None = None):
         else:
             core.update_segment(db.session, segment, name, builder.rules_dict(), description)
     except HeraldError as exc:
-        db.session.rollback()
-        attach_errors(details, exc)
-        return _editor(segment if before else None, details, builder, 422,
-                       forms.row_errors([e for e in exc.errors if e["field"] != "/name"]))
+        db.session.rollback()  # rule errors show at their rows: the editor re-checks them
+        details.name.errors = [*details.name.errors,
+                               *(e["message"] for e in exc.errors if e["field"] == "/name")]
+        if not exc.errors:
+            details.form_errors.append(exc.detail)
+        return _editor(segment, details, builder, 422)
     record_change("segment.update" if before else "segment.create", "segment", segment.id,
                   before, core.snapshot(segment))
     db.session.commit()

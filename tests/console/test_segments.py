@@ -101,6 +101,7 @@ def test_invalid_rules_rerender_422_at_the_row(editor_client, people):
     slot = re.search(r'id="err-r-1-0"[^>]*>(.*?)</div>', text(response), re.S)
     assert slot and "enter a number" in slot.group(1)
     assert 'name="r-1-0-value" value="lots"' in text(response)
+    assert "alert-error" not in text(response)  # said once, at the row
     assert _db.session.scalar(select(Segment)) is None and audit_actions() == []
 
 
