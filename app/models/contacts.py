@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -122,4 +122,4 @@ Index("ix_contacts_attributes", Contact.attributes, postgresql_using="gin",
 Index("ix_contacts_tags", Contact.tags, postgresql_using="gin").ddl_if(dialect="postgresql")
 # "Has an active iOS device" (console filters, segments): an index-only walk by contact id.
 Index("ix_devices_active_platform", Device.platform, Device.contact_id,
-      postgresql_where=Device.active, sqlite_where=Device.active)
+      postgresql_where=text("active"), sqlite_where=text("active"))
