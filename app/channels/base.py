@@ -4,7 +4,9 @@ A provider maps a channel-neutral Message to its wire payload, sends a batch thr
 its SDK, and classifies each outcome. Retries, pacing, failover and bookkeeping live
 above it, in app.core.delivery, once.
 """
+import time
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 
 
 @dataclass(frozen=True)
@@ -87,3 +89,17 @@ class Provider:
 
     def close(self) -> None:
         """Release connections; called when the worker stops."""
+
+
+def retry_after_seconds(value: str | None, default: float | None = None) -> float | None:
+    """Read a Retry-After header (delta-seconds or an HTTP date) as seconds from now."""
+    if not value:
+        return default
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        return max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0)
+    except (TypeError, ValueError):
+        return default

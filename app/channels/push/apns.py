@@ -31,8 +31,8 @@ from app.channels.base import (
     RateLimited,
     SendResult,
     TransientError,
+    retry_after_seconds,
 )
-from app.channels.push import retry_after_seconds
 
 log = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from app.channels.base import (
     RateLimited,
     SendResult,
     TransientError,
+    retry_after_seconds,
 )
-from app.channels.push import retry_after_seconds
 from app.channels.push.apns import tls_context
 from app.channels.push.vapid import load_vapid
 

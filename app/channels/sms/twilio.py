@@ -5,9 +5,7 @@ shares one SDK client and one pooled HTTP session. Pacing lives above this modul
 """
 import logging
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
-from email.utils import parsedate_to_datetime
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -25,6 +23,7 @@ from app.channels.base import (
     RateLimited,
     SendResult,
     TransientError,
+    retry_after_seconds,
 )
 
 log = logging.getLogger(__name__)
@@ -33,20 +32,6 @@ log = logging.getLogger(__name__)
 # caller records reason "stop" for that code).
 INVALID_RECIPIENT = {21211, 21610, 21614}
 TIMEOUT_SECONDS = 15
-
-
-def retry_after_seconds(value: str | None, default: float | None = None) -> float | None:
-    """Parse a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return default
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        return max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0)
-    except (TypeError, ValueError):
-        return default
 
 
 class SharedSessionClient(HttpClient):

@@ -33,8 +33,8 @@ from app.channels.base import (
     RateLimited,
     SendResult,
     TransientError,
+    retry_after_seconds,
 )
-from app.channels.sms.twilio import retry_after_seconds
 from app.core.sms_segments import GSM7, encoding_of
 
 TIMEOUT_SECONDS = 15
