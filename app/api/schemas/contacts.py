@@ -100,14 +100,18 @@ class ContactBatchOut(Output):
 
 
 class WebPushKeys(Input):
-    p256dh: Annotated[str, StringConstraints(max_length=128)]
-    auth: Annotated[str, StringConstraints(max_length=64)]
+    p256dh: Annotated[str, StringConstraints(max_length=128)] = Field(
+        description="The browser's P-256 public key: 65 bytes, base64url.")
+    auth: Annotated[str, StringConstraints(max_length=64)] = Field(
+        description="The browser's auth secret: 16 bytes, base64url.")
 
 
 class WebPushSubscription(Input):
     """A browser's PushSubscription.toJSON()."""
 
-    endpoint: Annotated[str, StringConstraints(max_length=2048)]
+    endpoint: Annotated[str, StringConstraints(max_length=2048)] = Field(
+        description="The push service URL the browser was given (https).",
+        examples=["https://fcm.googleapis.com/fcm/send/dXJ...:APA91b..."])
     keys: WebPushKeys
     expirationTime: int | None = None  # noqa: N815  (the browser's name)
 
