@@ -3,8 +3,7 @@
 A web device's subscription ({"endpoint", "keys": {"p256dh", "auth"}}) rides on the
 Message. pywebpush encrypts each payload (aes128gcm) for its browser; we sign one VAPID
 JWT per push-service origin and reuse it for an hour, and send a batch as concurrent
-requests on one pooled requests session.
-The VAPID key: see app.channels.push.vapid.
+requests on one pooled requests session. The VAPID key: see app.channels.push.vapid.
 """
 import base64
 import hashlib
