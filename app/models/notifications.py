@@ -24,7 +24,7 @@ class Notification(db.Model):
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
     campaign_id: Mapped[int | None] = mapped_column(BigId)
     contact_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+        ForeignKey("contacts.id", ondelete="SET NULL")
     )
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id", ondelete="SET NULL"))
     channel: Mapped[str] = mapped_column(String(8))
@@ -59,6 +59,8 @@ class Notification(db.Model):
 
 Index("ix_notifications_status_due", Notification.status, Notification.due_at)
 Index("ix_notifications_created", Notification.created_at)
+# A contact's history, newest first, one index range per page (ids are UUIDv7).
+Index("ix_notifications_contact_id", Notification.contact_id, Notification.id)
 
 
 class NotificationStatus(db.Model):

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 01f9098e6970
+Revision ID: 0208e394b83d
 Revises:
-Create Date: 2026-11-25 10:09:00.517440
+Create Date: 2026-11-25 11:18:03.416353
 
 """
 
@@ -12,7 +12,7 @@ import app.models.types
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = "01f9098e6970"
+revision = "0208e394b83d"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -79,8 +79,40 @@ def upgrade():
         sa.UniqueConstraint("external_id"),
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_contacts_attributes",
+            ["attributes"],
+            unique=False,
+            postgresql_using="gin",
+            postgresql_ops={"attributes": "jsonb_path_ops"},
+        )
         batch_op.create_index(batch_op.f("ix_contacts_email"), ["email"], unique=False)
+        batch_op.create_index(
+            "ix_contacts_email_lower_prefix",
+            [sa.literal_column("lower(email)").label("email_lower")],
+            unique=False,
+            postgresql_ops={"email_lower": "text_pattern_ops"},
+        )
+        batch_op.create_index(
+            "ix_contacts_external_id_prefix",
+            ["external_id"],
+            unique=False,
+            postgresql_ops={"external_id": "text_pattern_ops"},
+        )
+        batch_op.create_index(
+            "ix_contacts_locale_prefix",
+            ["locale"],
+            unique=False,
+            postgresql_ops={"locale": "text_pattern_ops"},
+        )
         batch_op.create_index(batch_op.f("ix_contacts_phone"), ["phone"], unique=False)
+        batch_op.create_index(
+            "ix_contacts_phone_prefix",
+            ["phone"],
+            unique=False,
+            postgresql_ops={"phone": "text_pattern_ops"},
+        )
+        batch_op.create_index("ix_contacts_tags", ["tags"], unique=False, postgresql_using="gin")
 
     op.create_table(
         "operators",
@@ -224,6 +256,13 @@ def upgrade():
         sa.UniqueConstraint("provider", "token", name="uq_devices_provider_token"),
     )
     with op.batch_alter_table("devices", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_devices_active_platform",
+            ["platform", "contact_id"],
+            unique=False,
+            postgresql_where=sa.text("active"),
+            sqlite_where=sa.text("active"),
+        )
         batch_op.create_index("ix_devices_contact_active", ["contact_id", "active"], unique=False)
         batch_op.create_index(batch_op.f("ix_devices_contact_id"), ["contact_id"], unique=False)
 
@@ -385,9 +424,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("notifications", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_notifications_contact_id"), ["contact_id"], unique=False
-        )
+        batch_op.create_index("ix_notifications_contact_id", ["contact_id", "id"], unique=False)
         batch_op.create_index("ix_notifications_created", ["created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_notifications_event_id"), ["event_id"], unique=False)
         batch_op.create_index(
@@ -419,6 +456,9 @@ def upgrade():
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_events_at"), ["at"], unique=False)
+        batch_op.create_index(
+            "ix_events_kind_at_contact", ["kind", "at", "contact_id"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_events_notification_id"), ["notification_id"], unique=False
         )
@@ -454,6 +494,7 @@ def downgrade():
     op.drop_table("notification_statuses")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_events_notification_id"))
+        batch_op.drop_index("ix_events_kind_at_contact")
         batch_op.drop_index(batch_op.f("ix_events_at"))
 
     op.drop_table("events")
@@ -462,7 +503,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_notifications_provider_message_id"))
         batch_op.drop_index(batch_op.f("ix_notifications_event_id"))
         batch_op.drop_index("ix_notifications_created")
-        batch_op.drop_index(batch_op.f("ix_notifications_contact_id"))
+        batch_op.drop_index("ix_notifications_contact_id")
 
     op.drop_table("notifications")
     with op.batch_alter_table("contact_import_errors", schema=None) as batch_op:
@@ -479,6 +520,11 @@ def downgrade():
     with op.batch_alter_table("devices", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_devices_contact_id"))
         batch_op.drop_index("ix_devices_contact_active")
+        batch_op.drop_index(
+            "ix_devices_active_platform",
+            postgresql_where=sa.text("active"),
+            sqlite_where=sa.text("active"),
+        )
 
     op.drop_table("devices")
     with op.batch_alter_table("contact_imports", schema=None) as batch_op:
@@ -495,8 +541,26 @@ def downgrade():
     op.drop_table("suppressions")
     op.drop_table("operators")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.drop_index("ix_contacts_tags", postgresql_using="gin")
+        batch_op.drop_index(
+            "ix_contacts_phone_prefix", postgresql_ops={"phone": "text_pattern_ops"}
+        )
         batch_op.drop_index(batch_op.f("ix_contacts_phone"))
+        batch_op.drop_index(
+            "ix_contacts_locale_prefix", postgresql_ops={"locale": "text_pattern_ops"}
+        )
+        batch_op.drop_index(
+            "ix_contacts_external_id_prefix", postgresql_ops={"external_id": "text_pattern_ops"}
+        )
+        batch_op.drop_index(
+            "ix_contacts_email_lower_prefix", postgresql_ops={"email_lower": "text_pattern_ops"}
+        )
         batch_op.drop_index(batch_op.f("ix_contacts_email"))
+        batch_op.drop_index(
+            "ix_contacts_attributes",
+            postgresql_using="gin",
+            postgresql_ops={"attributes": "jsonb_path_ops"},
+        )
 
     op.drop_table("contacts")
     op.drop_table("categories")
