@@ -72,7 +72,7 @@ SAMPLE = """{
   "eta": "Thursday",
   "carrier": "UPS",
   "tracking_number": "1Z 999 AA1 0123 4567 84",
-  "tracking_url": "https://nwind.example/t/48213",
+  "tracking_url": "https://nwind.co/t/48213",
   "contact": {"first_name": "Amelia"}
 }"""
 
@@ -234,8 +234,8 @@ def test_editor_previews_push_sms_and_email(page):
     expect(push).to_be_hidden()  # one pane at a time
     expect(page.locator(".pv-sms-summary")).to_contain_text("GSM-7")
     counter = page.locator("#sms-count-en")  # follows the sample data too
-    expect(counter).to_contain_text("108 characters")
-    expect(page.locator(".pv-sms-summary")).to_contain_text("108 characters")
+    expect(counter).to_contain_text("103 characters")
+    expect(page.locator(".pv-sms-summary")).to_contain_text("103 characters")
     expect(counter.locator(".sms-count")).to_have_attribute("data-segments", "1")
     _shot(page, "template_sms")
 
