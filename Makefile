@@ -37,5 +37,8 @@ bench: $(VENV)/.dev-installed services
 chaos: $(VENV)/.dev-installed services
 	HERALD_CHAOS_ROUNDS=20 $(BIN)/pytest -q tests/e2e/test_chaos.py
 
+screenshots: $(VENV)/.dev-installed services
+	HERALD_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q -p no:randomly tests/browser
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,6 +1,7 @@
 """Browser fixtures: the app on a real local port, driven by Chromium through Playwright."""
 import os
 import re
+import tempfile
 import threading
 from pathlib import Path
 
@@ -14,7 +15,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 EXPECTED_4XX = r"Failed to load resource: the server responded with a status of 4(01|22)"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# `make screenshots` refreshes the README tour; other runs keep their shots out of the tree.
+SCREENSHOTS = Path(os.environ.get("HERALD_SCREENSHOTS_DIR") or
+                   Path(tempfile.gettempdir()) / "herald-screenshots")
 
 
 @pytest.fixture(scope="session")
