@@ -19,6 +19,12 @@ def use_app(app: Flask) -> None:
     _app, _pool = app, ProviderPool(app.extensions["herald_config"])
 
 
+def close() -> None:
+    """Release the providers' connections and threads: the worker is stopping."""
+    if _pool is not None:
+        _pool.close()
+
+
 def _context() -> Flask:
     """Create the app and provider pool once per worker process."""
     if _app is None:

@@ -8,6 +8,7 @@ from rq import SimpleWorker
 from app.config import Config
 from app.extensions import redis_from_url
 from app.queues import QUEUES
+from workers import jobs
 
 # Each worker also serves the maintenance queue only when asked (the events worker does).
 EXTRA = {"events": ["maintenance"]}
@@ -21,7 +22,10 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     connection = redis_from_url(Config().REDIS_URL)
     worker = SimpleWorker([args.queue, *EXTRA.get(args.queue, [])], connection=connection)
-    worker.work(burst=args.burst, with_scheduler=True)
+    try:
+        worker.work(burst=args.burst, with_scheduler=True)
+    finally:
+        jobs.close()
 
 
 if __name__ == "__main__":
