@@ -32,4 +32,4 @@ def drain(app, redis):
     yield run
     # Close the providers, as a stopping worker does: an idle TLS keep-alive connection
     # would hold up the sandbox's shutdown at the end of the session.
-    workers.jobs.use_app(app)
+    workers.jobs.close()
