@@ -155,13 +155,23 @@
     if (source && target && !target.dataset.touched) target.value = slug(source.value);
   });
 
+  // A locale tab says when its panel has an error (the preview refreshes the slots).
+  function markLocaleErrors() {
+    document.querySelectorAll(".tpl-tab[data-locale]").forEach(function (tab) {
+      var panel = document.getElementById(tab.getAttribute("aria-controls"));
+      tab.classList.toggle("has-error", !!(panel && panel.querySelector(".tpl-error:not(:empty)")));
+    });
+  }
+
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "preview-output") syncPressed();
     isolate(document);
   });
+  document.addEventListener("htmx:afterSettle", markLocaleErrors);
 
   function init() {
     isolate(document);
+    markLocaleErrors();
     syncPressed();
     restoreSample();
     var key = document.querySelector("[data-key-target]");

@@ -266,6 +266,13 @@ def test_editor_previews_push_sms_and_email(page):
     expect(page.locator("[data-testid=push-card]")).to_contain_text("Bonjour Amelia")
     expect(page.locator("#preview-output .pv-meta")).to_have_count(0)  # no image, badge, data
 
+    page.locator("#ctab-fr-push").click()
+    page.locator("#f-fr-push-title").fill("Votre commande {{ order ")  # an error in French…
+    expect(page.locator("#err-fr-push-title")).to_contain_text("unexpected end of template")
+    page.locator("#tab-en").click()
+    expect(page.locator("#tab-fr")).to_have_class(re.compile("has-error"))  # …shows on its tab
+    expect(page.locator("#tab-en")).not_to_have_class(re.compile("has-error"))
+
 
 def test_templates_list_and_versions(page):
     make_operator("grace@example.com", "editor", name="Grace Hopper")
