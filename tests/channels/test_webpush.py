@@ -1,7 +1,9 @@
 """Web push: the provider's request, and a simulator that checks what push services check."""
 import ssl
+import threading
 import time
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import jwt
@@ -128,3 +130,26 @@ def test_simulator_checks_vapid_ttl_and_encryption(sandbox, browser, change, sta
         [entry] = sandbox.received("webpush")
         assert entry["payload"] == {"title": "Hi"}
         assert headers["authorization"].endswith(",k=" + entry["vapid"]["k"])
+
+
+def test_a_redirecting_endpoint_is_not_followed(provider, browser, sandbox):
+    class Redirect(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802  (http.server's name)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(307)
+            self.send_header("Location", browser["endpoint"])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_port}/wp/unit"
+        [result] = provider.send_batch([push({**browser, "endpoint": endpoint})])
+    finally:
+        server.shutdown()
+    assert (type(result.error), result.error.code) == (PermanentError, "redirect")
+    assert sandbox.received("webpush") == []

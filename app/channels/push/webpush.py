@@ -67,6 +67,7 @@ class WebPushProvider(Provider):
         super().__init__(config)
         self._vapid = load_vapid(config)
         self._session = requests.Session()
+        self._session.max_redirects = 0  # push services never redirect: don't follow one
         adapter = _TlsAdapter(config.WEBPUSH_CA_FILE, pool_connections=HOST_POOLS,
                               pool_maxsize=CONCURRENCY, max_retries=Retry(total=0, read=False))
         self._session.mount("https://", adapter)
@@ -109,6 +110,9 @@ class WebPushProvider(Provider):
         except (WebPushException, ValueError) as exc:  # keys that cannot be encrypted to
             return SendResult(message.id, error=InvalidRecipient(
                 f"web push subscription unusable: {exc}", code="bad_subscription"))
+        except requests.TooManyRedirects as exc:
+            return SendResult(message.id, error=PermanentError(
+                f"web push endpoint redirects: {exc}", code="redirect"))
         except requests.RequestException as exc:
             return SendResult(message.id, error=TransientError(
                 f"web push connection failed: {exc!r}", code="connection_error"))
