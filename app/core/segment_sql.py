@@ -48,7 +48,34 @@ NEGATIONS = {
 }
 
 
-class _Postgres:
+class _Json:
+    """Reading contact attributes; each dialect says how JSON types and values look."""
+
+    string_kind: str
+    number_kinds: tuple[str, ...]
+    number_type: type
+
+    def is_string(self, key):
+        return self.typeof(key) == self.string_kind
+
+    def is_set(self, key):
+        return func.coalesce(self.typeof(key), "null") != "null"
+
+    def number(self, key):
+        text = self.text(key)
+        return case((self.typeof(key).in_(self.number_kinds), cast(text, self.number_type)),
+                    (and_(self.is_string(key), text.regexp_match(NUMERIC_TEXT)),
+                     cast(text, self.number_type)))
+
+    def day(self, key):
+        text = self.text(key)
+        return case((and_(self.is_string(key), text.regexp_match(DAY_TEXT)),
+                     func.substr(text, 1, 10)))
+
+
+class _Postgres(_Json):
+    string_kind, number_kinds, number_type = "string", ("number",), Numeric
+
     def __init__(self):
         self.attrs = type_coerce(Contact.attributes, JSONB)
         self.tags = type_coerce(Contact.tags, JSONB)
@@ -62,25 +89,8 @@ class _Postgres:
     def equals_any(self, key, values):
         return or_(*[self.attrs.contains({key: v}) for v in values])
 
-    def is_string(self, key):
-        return self.typeof(key) == "string"
-
     def array_has(self, key, value):
         return self.attrs.contains({key: [value]})
-
-    def is_set(self, key):
-        return func.coalesce(self.typeof(key), "null") != "null"
-
-    def number(self, key):
-        text = self.text(key)
-        return case((self.typeof(key) == "number", cast(text, Numeric)),
-                    (and_(self.is_string(key), text.regexp_match(NUMERIC_TEXT)),
-                     cast(text, Numeric)))
-
-    def day(self, key):
-        text = self.text(key)
-        return case((and_(self.is_string(key), text.regexp_match(DAY_TEXT)),
-                     func.substr(text, 1, 10)))
 
     def num(self, value):
         return literal(Decimal(str(value)), Numeric())
@@ -92,7 +102,9 @@ class _Postgres:
         return self.tags.has_all(array(values))
 
 
-class _SQLite:
+class _SQLite(_Json):
+    string_kind, number_kinds, number_type = "text", ("integer", "real"), Float
+
     def _path(self, key):
         return f'$."{key}"'  # keys never hold quotes or backslashes (validated)
 
@@ -106,30 +118,14 @@ class _SQLite:
         kind, value = self.typeof(key), self.text(key)
         return or_(*[
             kind == ("true" if v else "false") if isinstance(v, bool)
-            else and_(kind.in_(("integer", "real")), value == v) if isinstance(v, int | float)
+            else and_(kind.in_(self.number_kinds), value == v) if isinstance(v, int | float)
             else and_(kind == "text", value == v)
             for v in values])
-
-    def is_string(self, key):
-        return self.typeof(key) == "text"
 
     def array_has(self, key, value):
         each = func.json_each(Contact.attributes, self._path(key)).table_valued("value")
         return and_(self.typeof(key) == "array",
                     exists(select(1).select_from(each).where(each.c.value == value)))
-
-    def is_set(self, key):
-        return func.coalesce(self.typeof(key), "null") != "null"
-
-    def number(self, key):
-        kind, value = self.typeof(key), self.text(key)
-        return case((kind.in_(("integer", "real")), cast(value, Float)),
-                    (and_(kind == "text", value.regexp_match(NUMERIC_TEXT)), cast(value, Float)))
-
-    def day(self, key):
-        value = self.text(key)
-        return case((and_(self.is_string(key), value.regexp_match(DAY_TEXT)),
-                     func.substr(value, 1, 10)))
 
     def num(self, value):
         return literal(float(value), Float())
@@ -249,18 +245,14 @@ def _has_address(column):
     return and_(column.is_not(None), column != "")
 
 
-def _suppressed(channel: str):
-    column = Contact.email if channel == "email" else Contact.phone
-    return exists(select(Suppression.id).where(Suppression.channel == channel,
-                                               Suppression.address == column))
-
-
 def _channel(ctx: _Context, op: str, rule: Rule):
     if op in ("has_email", "has_phone"):
         return _has_address(Contact.email if op == "has_email" else Contact.phone), False
     if rule.value in ("email", "sms"):
         column = Contact.email if rule.value == "email" else Contact.phone
-        return and_(_has_address(column), not_(_suppressed(rule.value))), False
+        suppressed = select(Suppression.id).where(Suppression.channel == rule.value,
+                                                  Suppression.address == column)
+        return and_(_has_address(column), not_(exists(suppressed))), False
     devices = select(Device.contact_id).where(Device.active)
     if rule.value != "push":
         devices = devices.where(Device.platform == rule.value)
@@ -289,9 +281,10 @@ def _engagement(ctx: _Context, op: str, rule: Rule):
     return events, False
 
 
-def _midnight(day: str | date) -> datetime:
-    day = date.fromisoformat(day) if isinstance(day, str) else day
-    return datetime.combine(day, time.min, tzinfo=UTC)
+def _midnight(day: str, days_later: int = 0) -> datetime:
+    """Return the UTC start of the day YYYY-MM-DD (or of a day `days_later`)."""
+    return datetime.combine(date.fromisoformat(day) + timedelta(days=days_later), time.min,
+                            tzinfo=UTC)
 
 
 def _timestamp(column):
@@ -299,10 +292,9 @@ def _timestamp(column):
         value = rule.value
         conditions = {
             "before": lambda: column < _midnight(value),
-            "after": lambda: column >= _midnight(_midnight(value).date() + timedelta(days=1)),
-            "date_between": lambda: and_(
-                column >= _midnight(value[0]),
-                column < _midnight(_midnight(value[1]).date() + timedelta(days=1))),
+            "after": lambda: column >= _midnight(value, 1),
+            "date_between": lambda: and_(column >= _midnight(value[0]),
+                                         column < _midnight(value[1], 1)),
             "within_last_days": lambda: column >= ctx.now - timedelta(days=value or 0),
             "more_than_days_ago": lambda: column < ctx.now - timedelta(days=value or 0),
             "never": lambda: column.is_(None),
