@@ -9,6 +9,7 @@ answer carries the preview out of band, so the count always follows the rules.
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.console import segments_forms as forms
 from app.console.audit import record_change
@@ -31,7 +32,8 @@ def _segment_or_404(segment_id: int) -> Segment:
 @bp.route("/")
 @role_required("viewer")
 def index():
-    rows = list(db.session.scalars(select(Segment).order_by(Segment.updated_at.desc())))
+    rows = list(db.session.scalars(select(Segment).options(selectinload(Segment.created_by))
+                                   .order_by(Segment.updated_at.desc())))
     return render_template("console/segments/index.html", segments=rows,
                            editors=core.last_editors(db.session, [s.id for s in rows]),
                            describe=core.describe_rules)
@@ -110,7 +112,7 @@ def _fragment(template: str, builder: forms.Builder, **context):
     """Render a builder fragment, with the preview and error slots out of band."""
     result, errors = _preview(builder)
     common = dict(builder=builder, preview=result, errors=errors, fields=FIELDS,
-                  known=core.known_values(db.session), readonly=False, oob=True)
+                  readonly=False, oob=True)
     html = render_template(template, **common, **context)
     return html + render_template("console/segments/_preview.html", **common), \
         422 if errors else 200
