@@ -157,8 +157,9 @@ def _posted(row: dict) -> Condition:
 def changed_row(builder: Builder, trigger: str | None) -> Condition | None:
     """Return the row whose field or operator select (named `trigger`) just changed.
 
-    A field without the row's operator starts at its first operator with an empty value;
-    otherwise the value stays, and the preview says if it does not fit.
+    A field without the row's operator starts at its first operator with an empty value
+    (or its first choice); otherwise the value stays, and the preview says if it does not
+    fit.
     """
     found = ROW_NAME.fullmatch(trigger or "")
     node = builder.find(trigger.rsplit("-", 1)[0]) if found else None
@@ -167,6 +168,9 @@ def changed_row(builder: Builder, trigger: str | None) -> Condition | None:
     if node.op not in node.spec.ops:
         node.op = next(iter(node.spec.ops))
         node.value = node.value2 = ""
+    choices = [name for name, _ in node.operator.choices]
+    if choices and node.value not in choices:
+        node.value = choices[0]  # what the select shows anyway
     return node
 
 

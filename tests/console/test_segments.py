@@ -183,6 +183,10 @@ def test_changing_the_field_rerenders_the_row(editor_client, people):
     assert body.lstrip().startswith('<div class="seg-cond')
     assert '<option value="opened" selected>' in body and 'name="r-0-value" value=""' in body
     assert 'data-count="0"' in body  # "opened a message at any time": nobody has
+    reachable = editor_client.post("/segments/builder/row", headers={
+        **HX, "HX-Trigger-Name": "r-0-type"}, data=vip_form(**{"r-0-type": "channel"}))
+    assert '<option value="ios" selected>' in text(reachable)
+    assert reachable.status_code == 200 and 'data-count="0"' in text(reachable)
 
 
 def test_duplicate_and_delete(editor_client, segment):
