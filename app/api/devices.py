@@ -6,6 +6,7 @@ from app.api.schemas.contacts import ContactPath, DeviceIn, DeviceOut, VapidKeyO
 from app.channels.push.vapid import vapid_public_key
 from app.core import devices
 from app.core.contacts import get_contact
+from app.core.errors import ValidationFailed
 from app.extensions import db
 
 TAG = "Devices"
@@ -19,6 +20,11 @@ TAG = "Devices"
 def register_device(external_id: str, body: DeviceIn):
     contact = get_contact(db.session, external_id)
     subscription = body.subscription.model_dump() if body.subscription else None
+    allowed = herald_config().WEBPUSH_ALLOWED_HOSTS
+    if subscription and not devices.push_service_allowed(subscription["endpoint"], allowed):
+        raise ValidationFailed("The subscription's push service is not allowed", [{
+            "field": "/subscription/endpoint",
+            "message": "not a known browser push service (see HERALD_WEBPUSH_ALLOWED_HOSTS)"}])
     token = body.subscription.endpoint if body.subscription else body.token
     device, created = devices.register_device(
         db.session, contact, body.platform, token, subscription

@@ -49,6 +49,19 @@ def check_subscription(endpoint: str, p256dh: str, auth: str) -> None:
         raise ValueError("keys/auth: not a base64url 16-byte secret")
 
 
+def push_service_allowed(endpoint: str, allowed: str) -> bool:
+    """Whether the endpoint's host is in `allowed` (comma-separated; "*.x" = any subdomain).
+
+    Only the browsers' push services are allowed, so an API caller cannot make workers
+    POST to hosts inside the network (server-side request forgery).
+    """
+    host = (urlsplit(endpoint).hostname or "").lower()
+    for pattern in (p.strip().lower() for p in allowed.split(",") if p.strip()):
+        if host == pattern or (pattern.startswith("*.") and host.endswith(pattern[1:])):
+            return True
+    return False
+
+
 def _unbase64url(value: str) -> bytes | None:
     if not _BASE64URL.match(value):
         return None

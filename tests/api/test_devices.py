@@ -20,7 +20,7 @@ def b64(raw: bytes) -> str:
 P256DH = ("BIIW5CCmtM_3Pe7NqQlZS8YDJrO2G2LtQj4e1og_xsqC"
           "tJScu9a8hHUfyGM8Y4HYhtOoAyL5I8Qe2WqnXrmrrWg")
 SUBSCRIPTION = {
-    "endpoint": "https://push.example.net/send/abc123",
+    "endpoint": "https://fcm.googleapis.com/fcm/send/abc123",
     "expirationTime": None,
     "keys": {"p256dh": P256DH, "auth": b64(b"a" * 16)},
 }
@@ -127,3 +127,18 @@ def test_a_browser_that_resubscribes_updates_its_keys(client, auth, seed, in_db)
     assert (first.status_code, again.status_code) == (201, 200)
     stored = in_db(lambda s: s.scalars(select(Device.subscription)).all())
     assert stored == [{**renewed, "expirationTime": None}]
+
+
+def test_a_subscription_to_an_unknown_host_is_refused(client, auth, seed, in_db):
+    seed(factories.contact)
+    for endpoint in ("https://10.0.0.5/push/abc", "https://metadata.google.internal/x",
+                     "https://fcm.googleapis.com.evil.example/send/abc"):
+        response = client.post("/api/v1/contacts/user-1/devices", headers=auth, json={
+            "platform": "web", "subscription": {**SUBSCRIPTION, "endpoint": endpoint}})
+        assert_problem(response, 422)
+        assert response.get_json()["errors"][0]["field"] == "/subscription/endpoint"
+    assert devices(in_db) == []
+    allowed = client.post("/api/v1/contacts/user-1/devices", headers=auth, json={
+        "platform": "web", "subscription": {
+            **SUBSCRIPTION, "endpoint": "https://wns2-par02p.notify.windows.com/w/?token=x"}})
+    assert allowed.status_code == 201

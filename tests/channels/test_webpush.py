@@ -153,3 +153,15 @@ def test_a_redirecting_endpoint_is_not_followed(provider, browser, sandbox):
         server.shutdown()
     assert (type(result.error), result.error.code) == (PermanentError, "redirect")
     assert sandbox.received("webpush") == []
+
+
+def test_an_endpoint_outside_the_allowed_push_services_is_never_called(config, browser,
+                                                                       sandbox, monkeypatch):
+    monkeypatch.setattr(config, "WEBPUSH_ALLOWED_HOSTS", "fcm.googleapis.com")
+    refusing = WebPushProvider(config)
+    try:
+        [result] = refusing.send_batch([push(browser)])
+    finally:
+        refusing.close()
+    assert isinstance(result.error, InvalidRecipient) and result.error.code == "host_not_allowed"
+    assert sandbox.received("webpush") == []

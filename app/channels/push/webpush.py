@@ -32,6 +32,7 @@ from app.channels.base import (
 )
 from app.channels.push.apns import tls_context
 from app.channels.push.vapid import load_vapid
+from app.core.devices import push_service_allowed
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,11 @@ class WebPushProvider(Provider):
         except (TypeError, ValueError) as exc:
             error = PermanentError(f"web push payload rejected: {exc}", code="invalid_message")
             return SendResult(message.id, error=error)
-        headers["Authorization"] = self.authorization(message.subscription["endpoint"])
+        endpoint = message.subscription["endpoint"]
+        if not push_service_allowed(endpoint, self.config.WEBPUSH_ALLOWED_HOSTS):
+            return SendResult(message.id, error=InvalidRecipient(
+                "web push endpoint is not an allowed push service", code="host_not_allowed"))
+        headers["Authorization"] = self.authorization(endpoint)
         try:
             pusher = WebPusher(message.subscription, requests_session=self._session)
             response = pusher.send(data, headers, ttl=headers.pop("TTL"), timeout=TIMEOUT)
