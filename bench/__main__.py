@@ -4,44 +4,22 @@ Each line compares our throughput with the fastest the same backend does for the
 volume with no logic at all, so the figures are ratios that hold across machines.
 """
 import argparse
-import os
 import sys
-import time
 import uuid
 from importlib import import_module
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from app import create_app
 from app.channels.pool import ProviderPool
-from app.config import Config
 from app.core.delivery import deliver_batch
 from app.core.dispatch import SendRequest, accept
 from app.extensions import db
 from app.models import Category, Contact, Notification
 from app.queues import enqueue_ids, queue
+from bench.common import fresh_app, timed
 from bench.imports import bench_import
 from tests.sandbox_client import Sandbox
-
-PG = os.environ.get("HERALD_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
-REDIS = os.environ.get("HERALD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-
-
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def fresh_database() -> str:
-    admin = sa.create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text("DROP DATABASE IF EXISTS herald_bench WITH (FORCE)"))
-        conn.execute(sa.text("CREATE DATABASE herald_bench"))
-    admin.dispose()
-    return f"{PG}/herald_bench"
 
 
 def seed_contacts(n: int) -> list[str]:
@@ -131,14 +109,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
     sandbox = Sandbox(Path("instance"))
-    config = Config(SQLALCHEMY_DATABASE_URI=fresh_database(), REDIS_URL=REDIS,
-                    QUIET_HOURS="", **sandbox.config_overrides())
-    app = create_app(config)
+    app = fresh_app(QUIET_HOURS="", **sandbox.config_overrides())
     rows = []
     try:
         with app.app_context():
-            upgrade()
-            app.extensions["redis"].flushdb()
             recipients = seed_contacts(args.contacts)
             rows.append(("accept (rows/s)", *bench_accept(app, recipients, args.rounds)))
             rows.append(("enqueue (ids/s)", *bench_enqueue(app, 100_000)))

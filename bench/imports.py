@@ -9,16 +9,14 @@ import json
 import time
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from app import create_app
-from app.config import Config
 from app.core.import_rows import Options
 from app.core.import_run import create_import, run_import, start_import
 from app.core.imports import guess_mapping, preview_rows
 from app.extensions import db
 from app.models import Contact
 from app.models.types import utcnow
+from bench.common import fresh_app
 
 ROWS = 100_000
 TARGET_SECONDS = 60
@@ -90,14 +88,10 @@ def bench_import(app, n: int = ROWS) -> tuple[float, float]:
 
 
 def main() -> None:
-    from bench.__main__ import REDIS, fresh_database
-
     parser = argparse.ArgumentParser(prog="python -m bench imports")
     parser.add_argument("--rows", type=int, default=ROWS)
     args = parser.parse_args()
-    app = create_app(Config(SQLALCHEMY_DATABASE_URI=fresh_database(), REDIS_URL=REDIS))
-    with app.app_context():
-        upgrade()
+    app = fresh_app()
     ours, ceiling = bench_import(app, args.rows)
     seconds = args.rows / ours
     print(f"{'path':<24}{'herald':>12}{'ceiling':>12}{'ratio':>8}")

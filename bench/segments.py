@@ -10,13 +10,10 @@ import statistics
 import time
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from app import create_app
-from app.config import Config
 from app.core.segments import count_matching, sample_matching
 from app.extensions import db
-from bench.__main__ import PG, REDIS
+from bench.common import fresh_app
 
 DATABASE = "herald_bench_segments"
 
@@ -130,24 +127,12 @@ def bench_segments(app, contacts: int = 1_000_000, rounds: int = 5) -> list[tupl
     return rows
 
 
-def fresh_app():
-    admin = sa.create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        conn.execute(sa.text(f"CREATE DATABASE {DATABASE}"))
-    admin.dispose()
-    app = create_app(Config(SQLALCHEMY_DATABASE_URI=f"{PG}/{DATABASE}", REDIS_URL=REDIS))
-    with app.app_context():
-        upgrade()
-    return app
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    bench_segments(fresh_app(), args.contacts, args.rounds)
+    bench_segments(fresh_app(DATABASE), args.contacts, args.rounds)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ number of POSTs at the same concurrency on one pooled session, one body encrypte
 The ratio is what encryption and classification cost per message.
 """
 import argparse
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,13 +17,8 @@ from app.channels.base import Message
 from app.channels.push.webpush import CONCURRENCY, WebPushProvider
 from app.config import Config
 from app.sandbox.webpush import subscription
+from bench.common import timed
 from tests.sandbox_client import Sandbox
-
-
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 def main() -> None:

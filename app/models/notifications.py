@@ -103,7 +103,9 @@ class Event(db.Model):
     notification_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("notifications.id", ondelete="SET NULL"), index=True
     )
-    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    # Indexed: erasing a contact nulls its events (ON DELETE SET NULL) without a scan.
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     url: Mapped[str | None] = mapped_column(String(2048))
     user_agent: Mapped[str | None] = mapped_column(String(32))

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 0208e394b83d
+Revision ID: 414f82bedeea
 Revises:
-Create Date: 2026-11-25 11:18:03.416353
+Create Date: 2026-11-25 11:25:58.417912
 
 """
 
@@ -12,7 +12,7 @@ import app.models.types
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = "0208e394b83d"
+revision = "414f82bedeea"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -456,6 +456,7 @@ def upgrade():
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_events_at"), ["at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_events_contact_id"), ["contact_id"], unique=False)
         batch_op.create_index(
             "ix_events_kind_at_contact", ["kind", "at", "contact_id"], unique=False
         )
@@ -495,6 +496,7 @@ def downgrade():
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_events_notification_id"))
         batch_op.drop_index("ix_events_kind_at_contact")
+        batch_op.drop_index(batch_op.f("ix_events_contact_id"))
         batch_op.drop_index(batch_op.f("ix_events_at"))
 
     op.drop_table("events")

@@ -1,0 +1,33 @@
+"""What every benchmark shares: where it runs, a fresh migrated database, a stopwatch."""
+import os
+import time
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from app.config import Config
+
+PG = os.environ.get("HERALD_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("HERALD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def fresh_app(database: str = "herald_bench", **settings):
+    """The app on a new, migrated PostgreSQL database and an empty Redis db."""
+    admin = sa.create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        conn.execute(sa.text(f"CREATE DATABASE {database}"))
+    admin.dispose()
+    app = create_app(Config(SQLALCHEMY_DATABASE_URI=f"{PG}/{database}", REDIS_URL=REDIS,
+                            **settings))
+    with app.app_context():
+        upgrade()
+        app.extensions["redis"].flushdb()
+    return app
