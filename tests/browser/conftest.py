@@ -1,6 +1,7 @@
 """Browser fixtures: the app on a real local port, driven by Chromium through Playwright."""
 import os
 import re
+import tempfile
 import threading
 from pathlib import Path
 
@@ -15,8 +16,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 EXPECTED_4XX = r"Failed to load resource: the server responded with a status of 4(01|22)"
 # `make screenshots` refreshes the README tour; other runs keep their shots out of the tree.
+# `make screenshots` refreshes the README tour; other runs keep their shots out of the tree.
 SCREENSHOTS = Path(os.environ.get("HERALD_SCREENSHOTS_DIR") or
-                   Path(__file__).resolve().parents[2] / "docs" / "screenshots")
+                   Path(tempfile.gettempdir()) / "herald-screenshots")
 
 
 @pytest.fixture(scope="session")
