@@ -16,7 +16,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 EXPECTED_4XX = r"Failed to load resource: the server responded with a status of 4(01|22)"
 # `make screenshots` refreshes the README tour; other runs keep their shots out of the tree.
-# `make screenshots` refreshes the README tour; other runs keep their shots out of the tree.
 SCREENSHOTS = Path(os.environ.get("HERALD_SCREENSHOTS_DIR") or
                    Path(tempfile.gettempdir()) / "herald-screenshots")
 
