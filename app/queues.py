@@ -8,7 +8,7 @@ from rq import Queue
 log = logging.getLogger(__name__)
 
 CHANNEL_QUEUES = ("push", "sms", "email")
-QUEUES = (*CHANNEL_QUEUES, "events", "campaigns", "maintenance", "imports")
+QUEUES = (*CHANNEL_QUEUES, "events", "maintenance", "imports")
 DELIVER_JOB = "workers.jobs.deliver_batch"
 JOB_TIMEOUT = 600
 

@@ -4,6 +4,7 @@ from pathlib import Path
 from honcho.environ import parse_procfile
 from rq import Queue
 
+from app.queues import QUEUES
 from workers import jobs, run, scheduler
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,5 +25,5 @@ def test_scheduler_registers_the_sweeper_on_a_served_queue(config, redis):
     assert Queue(job.origin, connection=redis).job_ids == [job.id]
 
 
-def test_every_channel_queue_has_a_worker():
-    assert {"push", "sms", "email", "events", "maintenance"} <= served_queues()
+def test_every_queue_has_a_worker():
+    assert set(QUEUES) <= served_queues()
