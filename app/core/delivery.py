@@ -6,41 +6,32 @@ Running a batch twice changes nothing the second time: only `queued` rows are cl
 """
 
 import logging
-import random
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select, update
 
 from app.channels.base import (
-    InvalidRecipient,
     Message,
     PermanentError,
     ProviderError,
-    RateLimited,
     SendResult,
     TransientError,
 )
 from app.channels.registry import provider_chain
-from app.core import alerts, rules
-from app.core.db import insert_ignore
+from app.core import rules
+from app.core.outcomes import Outcome, record_outcomes
 from app.core.rendering import RenderError, contact_context, pick_locale, render_channel
 from app.models import (
     Contact,
     Device,
     Notification,
     NotificationStatus,
-    Suppression,
     TemplateVersion,
 )
 from app.models.notifications import (
-    DEAD,
-    FAILED,
     QUEUED,
-    RETRYING,
     SENDING,
-    SENT,
     SUPPRESSED,
 )
 from app.models.types import utcnow
@@ -59,13 +50,6 @@ CLAIMED = (
     Notification.template_version_id,
     Notification.category,
 )
-
-
-@dataclass
-class Outcome:
-    row: object  # the claimed row
-    provider: str | None
-    result: SendResult
 
 
 def deliver_batch(
@@ -87,7 +71,7 @@ def deliver_batch(
     by_id = {str(row.id): row for row in rows}
     for name, results in _send(pool, config, channel, rows, messages):
         outcomes += [Outcome(by_id[r.message_id], name, r) for r in results]
-    counts = _record(session, redis, config, outcomes, utcnow())
+    counts = record_outcomes(session, redis, config, outcomes, utcnow())
     session.commit()
     return {**counts, SUPPRESSED: len(blocked)} if blocked else counts
 
@@ -208,115 +192,3 @@ def _send(pool, config, channel, rows, messages):
             pending = [m for m in pending if m.id in retry_elsewhere]
             if not pending:
                 break
-
-
-def backoff_seconds(config, attempt: int, retry_after: float | None = None) -> float:
-    """Exponential backoff with full jitter, never sooner than the provider's Retry-After."""
-    ceiling = min(config.RETRY_MAX_SECONDS, config.RETRY_BASE_SECONDS * 2 ** (attempt - 1))
-    delay = random.uniform(ceiling / 2, ceiling)
-    return max(delay, retry_after or 0)
-
-
-def _classify(config, outcome: Outcome, now: datetime) -> dict:
-    row, error = outcome.row, outcome.result.error
-    values = {
-        "id": row.id,
-        "provider": outcome.provider,
-        "updated_at": now,
-        "due_at": None,
-        "error_code": None,
-        "error_message": None,
-        "provider_message_id": outcome.result.provider_message_id,
-    }
-    if error is None:
-        return {**values, "status": SENT, "sent_at": now}
-    values.update(
-        error_code=str(error.code or type(error).__name__), error_message=str(error)[:2000]
-    )
-    if isinstance(error, TransientError) and row.attempts < config.MAX_ATTEMPTS:
-        retry_after = error.retry_after if isinstance(error, RateLimited) else None
-        delay = backoff_seconds(config, row.attempts, retry_after)
-        return {**values, "status": RETRYING, "due_at": now + timedelta(seconds=delay)}
-    status = DEAD if isinstance(error, TransientError) else FAILED
-    return {**values, "status": status, "failed_at": now}
-
-
-def _record(session, redis, config, outcomes: list[Outcome], now: datetime) -> dict[str, int]:
-    updates = [_classify(config, o, now) for o in outcomes]
-    by_key: dict[tuple, list[dict]] = {}
-    for values in updates:  # executemany needs one key set per statement
-        by_key.setdefault(tuple(sorted(values)), []).append(values)
-    for group in by_key.values():
-        session.execute(update(Notification), group)
-    session.execute(
-        insert(NotificationStatus),
-        [
-            {
-                "notification_id": o.row.id,
-                "status": v["status"],
-                "attempt": o.row.attempts,
-                "provider": o.provider,
-                "error_code": v["error_code"],
-                "at": now,
-                "detail": v["error_message"] or o.result.provider_message_id,
-            }
-            for o, v in zip(outcomes, updates, strict=True)
-        ],
-    )
-    _handle_dead_recipients(session, outcomes, now)
-    counts: dict[str, int] = {}
-    for values in updates:
-        counts[values["status"]] = counts.get(values["status"], 0) + 1
-    if counts.get(DEAD):
-        alerts.raise_alert(
-            redis,
-            config,
-            "dead_notifications",
-            {
-                "count": counts[DEAD],
-                "ids": [str(v["id"]) for v in updates if v["status"] == DEAD][:20],
-            },
-        )
-    return counts
-
-
-def _handle_dead_recipients(session, outcomes: list[Outcome], now: datetime) -> None:
-    """Deactivate devices with dead tokens; suppress numbers and addresses that bounce."""
-    dead = [o for o in outcomes if isinstance(o.result.error, InvalidRecipient)]
-    renewed = _registered_since(session, dead)
-    devices = {o.row.device_id: o.result.error.code for o in dead
-               if o.row.device_id and o.row.device_id not in renewed}
-    for code in set(devices.values()):
-        ids = [d for d, c in devices.items() if c == code]
-        session.execute(
-            update(Device)
-            .where(Device.id.in_(ids))
-            .values(
-                active=False, deactivated_at=now, deactivated_reason=str(code or "invalid")[:64]
-            )
-        )
-    suppressions = [
-        {
-            "channel": o.row.channel,
-            "address": o.row.address,
-            "created_at": now,
-            "reason": "stop" if str(o.result.error.code) == "21610" else "invalid_recipient",
-            "detail": str(o.result.error)[:512],
-        }
-        for o in dead
-        if o.row.channel != "push" and o.row.address
-    ]
-    insert_ignore(session, Suppression, suppressions)
-
-
-def _registered_since(session, dead: list[Outcome]) -> set[int]:
-    """Devices registered again after the provider saw their token die (APNs 410 timestamp).
-
-    The app re-registering the token later means it works again: keep the device.
-    """
-    died = {o.row.device_id: datetime.fromtimestamp(o.result.detail["timestamp"] / 1000, UTC)
-            for o in dead if o.row.device_id and "timestamp" in o.result.detail}
-    if not died:
-        return set()
-    seen = session.execute(select(Device.id, Device.last_seen_at).where(Device.id.in_(died)))
-    return {device_id for device_id, last_seen in seen if last_seen and last_seen > died[device_id]}
