@@ -41,6 +41,8 @@ def main() -> int:
         env["HERALD_REDIS_URL"] = f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}/0"
         if not port_open(EMBEDDED_REDIS_PORT):
             redis = start_redis()
+    if not env.get("HERALD_SENDGRID_WEBHOOK_PUBLIC_KEY"):  # trust the simulator's events
+        env["HERALD_SENDGRID_WEBHOOK_PUBLIC_KEY"] = sandbox_webhook_key()
     try:
         flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
         subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True)
@@ -54,6 +56,15 @@ def main() -> int:
         if redis is not None:
             redis.terminate()
             redis.wait(timeout=10)
+
+
+def sandbox_webhook_key() -> str:
+    """The public key the SendGrid simulator signs its events with (made on first run)."""
+    sys.path.insert(0, str(ROOT))
+    from app.config import Config
+    from app.sandbox.certs import WEBHOOK_KEY_FILE, ensure_webhook_key
+
+    return ensure_webhook_key(Path(Config().SANDBOX_CA_FILE).with_name(WEBHOOK_KEY_FILE))
 
 
 def start_redis() -> subprocess.Popen:

@@ -18,7 +18,8 @@ def free_port() -> int:
 class Sandbox:
     """A running `python -m app.sandbox` subprocess on free ports."""
 
-    def __init__(self, workdir: Path, callbacks: bool = False):
+    def __init__(self, workdir: Path, callbacks_to: str | None = None):
+        """`callbacks_to`: Herald's base URL, to have status callbacks and events posted."""
         self.http_port, self.tls_port, self.smtp_port = free_port(), free_port(), free_port()
         self.cert = workdir / "sandbox-ca.pem"
         self.http_url = f"http://127.0.0.1:{self.http_port}"
@@ -30,10 +31,11 @@ class Sandbox:
                 "--tls-port", str(self.tls_port),
                 "--smtp-port", str(self.smtp_port),
                 "--cert", str(self.cert),
-                *(["--callbacks"] if callbacks else []),
+                *(["--callbacks"] if callbacks_to else []),
             ],
             cwd=Path(__file__).resolve().parent.parent,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1",
+                 **({"HERALD_BASE_URL": callbacks_to} if callbacks_to else {})},
         )
         self.http = httpx.Client(base_url=self.http_url, timeout=10)
         self._wait_until_up()
@@ -67,6 +69,12 @@ class Sandbox:
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": self.smtp_port,
         }
+
+    def webhook_public_key(self) -> str:
+        """The key SendGrid's events are signed with, as its console shows it."""
+        from app.sandbox.certs import WEBHOOK_KEY_FILE, ensure_webhook_key
+
+        return ensure_webhook_key(self.cert.with_name(WEBHOOK_KEY_FILE))
 
     def received(self, provider: str) -> list[dict]:
         """Return every request the named simulator accepted, oldest first."""

@@ -55,7 +55,7 @@ def apply_receipts(session, receipts: list[Receipt]) -> int:
     if not rows:
         return 0
     now = utcnow()
-    events, history, suppressions = [], [], []
+    events, updates, history, suppressions = [], [], [], []
     for receipt in receipts:
         row = rows.get(receipt.notification_id) or rows.get(receipt.provider_message_id)
         if row is None:
@@ -64,10 +64,9 @@ def apply_receipts(session, receipts: list[Receipt]) -> int:
         events.append({"notification_id": row.id, "contact_id": row.contact_id,
                        "kind": receipt.kind, "url": receipt.url, "at": at})
         if receipt.status and row.status in (SENDING, SENT):
-            values = {"status": receipt.status, "updated_at": now,
-                      "error_code": receipt.error_code}
-            values["delivered_at" if receipt.status == DELIVERED else "failed_at"] = at
-            session.execute(update(Notification).where(Notification.id == row.id).values(values))
+            stamp = "delivered_at" if receipt.status == DELIVERED else "failed_at"
+            updates.append({"id": row.id, "status": receipt.status, "updated_at": now,
+                            "error_code": receipt.error_code, stamp: at})
             history.append({"notification_id": row.id, "status": receipt.status, "at": at,
                             "provider": row.provider, "error_code": receipt.error_code,
                             "attempt": row.attempts})
@@ -76,6 +75,8 @@ def apply_receipts(session, receipts: list[Receipt]) -> int:
                                  "reason": SUPPRESS_ON[receipt.kind], "created_at": now,
                                  "detail": receipt.error_code or ""})
     session.execute(insert(Event), events)
+    for keys in {tuple(sorted(u)) for u in updates}:  # executemany: one key set a statement
+        session.execute(update(Notification), [u for u in updates if tuple(sorted(u)) == keys])
     if history:
         session.execute(insert(NotificationStatus), history)
     insert_ignore(session, Suppression, suppressions)

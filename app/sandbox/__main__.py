@@ -4,12 +4,13 @@ import asyncio
 import logging
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
 from hypercorn.asyncio import serve
 from hypercorn.config import Config as HypercornConfig
 
 from app.config import Config
-from app.sandbox import create_sandbox_app, twilio
-from app.sandbox.certs import ensure_certificate
+from app.sandbox import create_sandbox_app, sendgrid, twilio
+from app.sandbox.certs import WEBHOOK_KEY_FILE, ensure_certificate, ensure_webhook_key
 from app.sandbox.smtp import start_smtp
 
 
@@ -25,6 +26,12 @@ def main() -> None:
                         help="call senders' status webhooks, as the real providers do")
     args = parser.parse_args()
     twilio.settings["callbacks"] = args.callbacks
+    if args.callbacks:  # SendGrid posts to the account's Event Webhook URL, signed
+        signing = Path(args.cert).with_name(WEBHOOK_KEY_FILE)
+        ensure_webhook_key(signing)
+        sendgrid.settings.update(
+            webhook_url=f"{config.BASE_URL.rstrip('/')}/hooks/sendgrid",
+            signing_key=serialization.load_pem_private_key(signing.read_bytes(), None))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s sandbox %(message)s")
 
     cert = Path(args.cert)

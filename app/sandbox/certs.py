@@ -1,4 +1,5 @@
 """A self-signed certificate for the simulators' TLS port, made once and reused."""
+import base64
 import datetime
 import ipaddress
 from pathlib import Path
@@ -46,3 +47,23 @@ def ensure_certificate(cert_path: Path, key_path: Path) -> None:
         )
     )
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+WEBHOOK_KEY_FILE = "sendgrid-webhook.pem"  # beside the sandbox certificate
+
+
+def ensure_webhook_key(key_path: Path) -> str:
+    """Make (once) the key the SendGrid simulator signs events with; return the public half.
+
+    The public key comes back as SendGrid shows its "verification key": base64 DER.
+    """
+    if not key_path.exists():
+        key_path.parent.mkdir(parents=True, exist_ok=True)
+        key = ec.generate_private_key(ec.SECP256R1())
+        key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                               serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+    key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+    der = key.public_key().public_bytes(serialization.Encoding.DER,
+                                        serialization.PublicFormat.SubjectPublicKeyInfo)
+    return base64.b64encode(der).decode()

@@ -5,11 +5,25 @@ X-Message-Id, or SendGrid's `{"errors": [{"message", "field", "help"}]}`. Each
 personalization's recipients are recorded separately, the request body narrowed to that
 personalization. Fault kinds: "400" (the matched recipient's address rejected, with its
 field), "401", "403", "413", "429" (X-RateLimit-Reset = now + retry_after), "500", "503".
+"bounce" accepts the mail and reports it bounced later.
+
+With callbacks on (`python -m app.sandbox --callbacks`), the accepted mail's events
+("processed", then "delivered" or "bounce") are posted to the Event Webhook URL, signed
+as SendGrid signs them: ECDSA P-256 over timestamp + body, with each personalization's
+custom_args at the top level of its events.
 """
+import asyncio
+import base64
+import json
+import logging
 import re
 import secrets
 import time
 
+import httpx
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -20,6 +34,9 @@ EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 HELP = "http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html"
 MAX_PERSONALIZATIONS = 1000
 MAX_RECIPIENTS = 1000
+log = logging.getLogger(__name__)
+EVENT_DELAY_SECONDS = 0.5
+settings = {"webhook_url": "", "signing_key": None}  # set by `python -m app.sandbox --callbacks`
 FAULT_MESSAGES = {
     401: "The provided authorization grant is invalid, expired, or revoked",
     403: "access forbidden",
@@ -132,18 +149,61 @@ async def mail_send(request: Request) -> Response:
     problems = problems_in(body)
     if problems:
         return errors(400, *problems)
+    bounced = set()
     for index, personalization in enumerate(body["personalizations"]):
         for _, email in _recipients(personalization):
             fault = outbox.take_fault("sendgrid", email)
-            if fault is not None:
+            if fault is not None and fault.kind == "bounce":
+                bounced.add(email)
+            elif fault is not None:
                 return _fault_response(fault, index)
     message_id = secrets.token_urlsafe(16)[:22]
+    events = []
     for index, personalization in enumerate(body["personalizations"]):
         payload = {**body, "personalizations": [personalization]}
         for kind, email in _recipients(personalization):
             outbox.record("sendgrid", email, payload, message_id=message_id, kind=kind,
                           personalization=index)
-    return Response(status_code=202, headers={"X-Message-Id": message_id})
+            events.append((email, personalization.get("custom_args") or {}, email in bounced))
+    task = None
+    if settings["webhook_url"] and settings["signing_key"] is not None:
+        task = BackgroundTask(post_events, message_id, events)
+    return Response(status_code=202, headers={"X-Message-Id": message_id}, background=task)
+
+
+async def post_events(message_id: str, recipients: list[tuple[str, dict, bool]]) -> None:
+    """Post "processed", then "delivered" or "bounce", for every recipient, signed."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        for stage in ("processed", "final"):
+            await asyncio.sleep(EVENT_DELAY_SECONDS)
+            batch = [_event(message_id, n, email, args, stage, bounced)
+                     for n, (email, args, bounced) in enumerate(recipients)]
+            body = json.dumps(batch)
+            timestamp = str(int(time.time()))
+            signature = settings["signing_key"].sign((timestamp + body).encode(),
+                                                     ec.ECDSA(hashes.SHA256()))
+            headers = {"Content-Type": "application/json",
+                       "X-Twilio-Email-Event-Webhook-Signature":
+                           base64.b64encode(signature).decode(),
+                       "X-Twilio-Email-Event-Webhook-Timestamp": timestamp}
+            try:
+                await client.post(settings["webhook_url"], content=body, headers=headers)
+            except httpx.HTTPError as exc:
+                log.warning("event webhook %s failed: %s", settings["webhook_url"], exc)
+                return
+
+
+def _event(message_id: str, n: int, email: str, custom_args: dict, stage: str,
+           bounced: bool) -> dict:
+    event = {"email": email, "timestamp": int(time.time()),
+             "sg_event_id": secrets.token_urlsafe(16),
+             "sg_message_id": f"{message_id}.recvd-{n}-{secrets.token_hex(4)}", **custom_args}
+    if stage == "processed":
+        return {**event, "event": "processed"}
+    if bounced:
+        return {**event, "event": "bounce", "type": "bounce", "status": "5.1.1",
+                "reason": "550 5.1.1 The email account that you tried to reach does not exist"}
+    return {**event, "event": "delivered", "response": "250 2.0.0 OK"}
 
 
 routes = [Route("/v3/mail/send", mail_send, methods=["POST"])]

@@ -72,7 +72,7 @@ def sendgrid_events():
     receipts = [
         Receipt(*SENDGRID[e["event"]], notification_id=e.get("herald_id"),
                 provider_message_id=(e.get("sg_message_id") or "").split(".")[0] or None,
-                error_code=e.get("reason") or e.get("type"), url=e.get("url"),
+                error_code=e.get("status") or e.get("type"), url=e.get("url"),
                 at=datetime.fromtimestamp(e["timestamp"], UTC)
                 if isinstance(e.get("timestamp"), int) else None)
         for e in events if isinstance(e, dict) and e.get("event") in SENDGRID

@@ -1,4 +1,4 @@
-"""Delivery receipts over real sockets: the Twilio simulator calls our signed webhook."""
+"""Delivery receipts over real sockets: the simulators call our signed webhooks."""
 import threading
 import time
 
@@ -18,18 +18,23 @@ from tests.sandbox_client import Sandbox, free_port
 
 
 @pytest.fixture(scope="module")
-def reporting_sandbox(tmp_path_factory):
-    box = Sandbox(tmp_path_factory.mktemp("callbacks"), callbacks=True)
+def port():
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def reporting_sandbox(tmp_path_factory, port):
+    box = Sandbox(tmp_path_factory.mktemp("callbacks"), callbacks_to=f"http://127.0.0.1:{port}")
     yield box
     box.stop()
 
 
 @pytest.fixture()
-def live(app, reporting_sandbox):
-    """The app on a real port, with BASE_URL (and so the StatusCallback) pointing at it."""
-    port = free_port()
+def live(app, reporting_sandbox, port):
+    """The app on a real port, with BASE_URL (and so the webhooks) pointing at it."""
     config = Config(**{**vars(app.extensions["herald_config"]),
-                       "BASE_URL": f"http://127.0.0.1:{port}",
+                       "BASE_URL": f"http://127.0.0.1:{port}", "EMAIL_PROVIDERS": "sendgrid",
+                       "SENDGRID_WEBHOOK_PUBLIC_KEY": reporting_sandbox.webhook_public_key(),
                        **reporting_sandbox.config_overrides()})
     served = create_app(config)
     server = make_server("127.0.0.1", port, served, threaded=True)
@@ -40,17 +45,20 @@ def live(app, reporting_sandbox):
     thread.join(timeout=5)
 
 
-def send_sms(app) -> Notification:
+CONTENT = {"sms": {"text": "Your code is 123456"},
+           "email": {"subject": "Your code", "text": "It is 123456"}}
+
+
+def send(app, channel: str = "sms") -> Notification:
     config, redis = app.extensions["herald_config"], app.extensions["redis"]
     with app.app_context():
         factories.category(quiet_hours=False)
         factories.contact()
         accepted = accept(_db.session, redis, config, SendRequest(
-            recipients=["user-1"], category="orders", channels=["sms"],
-            content={"sms": {"text": "Your code is 123456"}}))
+            recipients=["user-1"], category="orders", channels=[channel], content=CONTENT))
         _db.session.commit()
         [row] = accepted.notifications
-        deliver_batch(_db.session, redis, config, ProviderPool(config), "sms", [str(row.id)])
+        deliver_batch(_db.session, redis, config, ProviderPool(config), channel, [str(row.id)])
         return row.id
 
 
@@ -67,7 +75,7 @@ def wait_for_status(app, notification_id, status: str, timeout: float = 10) -> N
 
 
 def test_sent_sms_becomes_delivered(live, db):
-    notification_id = send_sms(live)
+    notification_id = send(live)
     row = wait_for_status(live, notification_id, "delivered")
     assert row.delivered_at is not None
     history = db.session.scalars(select(NotificationStatus.status).where(
@@ -78,7 +86,7 @@ def test_sent_sms_becomes_delivered(live, db):
 
 def test_landline_is_undelivered_and_suppressed(live, db, reporting_sandbox):
     reporting_sandbox.fail("twilio", "30006")  # accepted now, reported undeliverable later
-    notification_id = send_sms(live)
+    notification_id = send(live)
     row = wait_for_status(live, notification_id, "failed")
     assert row.error_code == "30006"
     [suppression] = db.session.scalars(select(Suppression))
@@ -87,7 +95,22 @@ def test_landline_is_undelivered_and_suppressed(live, db, reporting_sandbox):
 
 def test_unreachable_handset_fails_once_without_suppressing(live, db, reporting_sandbox):
     reporting_sandbox.fail("twilio", "30003")
-    notification_id = send_sms(live)
+    notification_id = send(live)
     assert wait_for_status(live, notification_id, "failed").error_code == "30003"
     assert db.session.scalars(select(Suppression)).all() == []
     assert db.session.scalars(select(Event.kind)).all() == ["undelivered"]
+
+
+def test_sent_email_becomes_delivered_through_signed_events(live, db):
+    notification_id = send(live, "email")
+    row = wait_for_status(live, notification_id, "delivered")
+    assert row.provider == "sendgrid" and row.delivered_at is not None
+    assert db.session.scalars(select(Event.kind)).all() == ["delivered"]
+
+
+def test_bounced_email_fails_and_suppresses_the_address(live, db, reporting_sandbox):
+    reporting_sandbox.fail("sendgrid", "bounce")
+    notification_id = send(live, "email")
+    assert wait_for_status(live, notification_id, "failed").error_code == "5.1.1"
+    [suppression] = db.session.scalars(select(Suppression))
+    assert (suppression.address, suppression.reason) == ("ada@example.com", "hard_bounce")
