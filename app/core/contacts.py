@@ -156,11 +156,12 @@ def get_contact(session, external_id: str) -> Contact:
 
 
 def update_contact(session, external_id: str, changes: dict) -> Contact:
-    """Change only the given fields; in `attributes`, a null value removes that key."""
+    """Change only the given fields; in `attributes`, a null value removes that key, and
+    `attributes` or `tags` themselves null clear them all."""
     contact = get_contact(session, external_id)
     for name, value in changes.items():
         if name == "attributes":
-            merged = {**(contact.attributes or {}), **value}
+            merged = {**(contact.attributes or {}), **value} if value is not None else {}
             value = {k: v for k, v in merged.items() if v is not None}
         setattr(contact, name, [] if name == "tags" and value is None else value)
     contact.updated_at = utcnow()

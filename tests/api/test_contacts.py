@@ -46,6 +46,16 @@ def test_patch_changes_only_the_named_fields(client, auth, in_db):
     assert_problem(client.patch("/api/v1/contacts/nobody", json={}, headers=auth), 404)
 
 
+def test_patch_with_null_attributes_or_tags_clears_them(client, auth, in_db):
+    client.put("/api/v1/contacts/user-1", json=ADA, headers=auth)
+    response = client.patch("/api/v1/contacts/user-1", headers=auth,
+                            json={"attributes": None, "tags": None})
+    assert response.status_code == 200, response.get_json()
+    assert (response.get_json()["attributes"], response.get_json()["tags"]) == ({}, [])
+    stored = in_db(lambda s: s.scalar(select(Contact)))
+    assert (stored.attributes, stored.tags, stored.email) == ({}, [], "Ada@example.com")
+
+
 def test_get_shows_devices_and_effective_preferences(client, auth, seed):
     seed(factories.category, "orders")
     seed(factories.category, "marketing", default_opt_in=False)

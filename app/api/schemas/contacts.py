@@ -68,7 +68,8 @@ class ContactIn(Input):
 
 
 class ContactPatch(Input):
-    """Changes to some fields; in `attributes`, a null value removes that attribute."""
+    """Changes to some fields; in `attributes`, a null value removes that attribute;
+    `attributes` or `tags` null clear them all."""
 
     email: Email | None = None
     phone: Phone | None = None
