@@ -130,7 +130,7 @@ def _find(session, provider: str, token: str) -> Device | None:
 def unregister_device(session, contact: Contact, ref: str, now: datetime | None = None) -> Device:
     """Deactivate one of the contact's devices, by id or token; doing it twice is harmless."""
     match = Device.token.in_({ref, ref.lower()})
-    if ref.isdigit() and len(ref) < 19:  # fits a BIGINT
+    if ref.isascii() and ref.isdigit() and len(ref) < 19:  # fits a BIGINT
         match = or_(Device.id == int(ref), match)
     device = session.scalar(select(Device).where(Device.contact_id == contact.id, match))
     if device is None:

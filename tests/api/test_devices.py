@@ -98,6 +98,8 @@ def test_unregister_someone_elses_or_unknown_device_is_404(client, auth, seed):
     assert_problem(client.delete(f"/api/v1/contacts/user-2/devices/{device['id']}",
                                  headers=auth), 404)
     assert_problem(client.delete("/api/v1/contacts/user-1/devices/999999", headers=auth), 404)
+    # Unicode digits ("²") are not an id.
+    assert_problem(client.delete("/api/v1/contacts/user-1/devices/%C2%B2", headers=auth), 404)
     assert_problem(client.delete("/api/v1/contacts/ghost/devices/1", headers=auth), 404)
     assert_problem(client.post("/api/v1/contacts/ghost/devices", headers=auth,
                                json={"platform": "ios", "token": APNS}), 404)
