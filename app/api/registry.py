@@ -25,6 +25,7 @@ from app.api.problems import (
     Unauthorized,
     UnsupportedMediaType,
     field_errors,
+    pointer,
 )
 from app.core import api_keys
 from app.core.errors import ValidationFailed
@@ -90,13 +91,17 @@ def _wrap(op: Operation, view, status: int):
     def wrapper(**params):
         if op.auth:
             _authorize(op.scope)
+        _reject_nul(params, "path")
         if op.path is not None:
             declared = {k: v for k, v in params.items() if k in op.path.model_fields}
             params.update(_validate(op.path, declared, "path").model_dump())
         if op.query is not None:
-            params["query"] = _validate(op.query, _query_args(op.query), "query")
+            args = _query_args(op.query)
+            _reject_nul(args, "query")
+            params["query"] = _validate(op.query, args, "query")
         if op.body is not None:
             params["body"] = _parse_body(op.body)
+            _reject_nul(params["body"].model_dump(), "body")
         return _respond(view(**params), status)
 
     return wrapper
@@ -130,6 +135,28 @@ def _validate(model: type[BaseModel], data: dict, where: str) -> BaseModel:
     except ValidationError as exc:
         raise ValidationFailed(f"Some {where} parameters are not valid",
                                field_errors(exc, where)) from None
+
+
+def _reject_nul(data: dict, where: str) -> None:
+    """Refuse NUL characters in any string or key: PostgreSQL text and JSONB cannot hold them."""
+    located = {} if where == "body" else {"in": where}
+    errors = [{"field": pointer(loc), "message": "must not contain NUL characters", **located}
+              for loc in dict.fromkeys(_nul_locations(data))]
+    if errors:
+        raise ValidationFailed(f"Some {where} fields are not valid", errors)
+
+
+def _nul_locations(value, loc: tuple = ()):
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield loc
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul_locations(key, (*loc, key))
+            yield from _nul_locations(item, (*loc, key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _nul_locations(item, (*loc, index))
 
 
 def _query_args(model: type[BaseModel]) -> dict:

@@ -1,8 +1,17 @@
 """Shared schema pieces: base classes, identifiers, problems, pagination."""
 
+import re
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from app.core.contacts import EXTERNAL_ID_PATTERN
 
@@ -17,6 +26,17 @@ CategoryKey = Annotated[
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]{0,63}$"),
     Field(description="Lowercase key: letters, digits, _ . -", examples=["orders"]),
 ]
+_RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$", re.I)
+
+
+def _rfc3339(value) -> datetime:
+    """Parse only RFC 3339 text, as the document's `date-time` says: no numbers, no spaces."""
+    if isinstance(value, str) and _RFC3339.match(value):
+        return datetime.fromisoformat(value.upper())  # ValueError for a day or hour out of range
+    raise ValueError("use an RFC 3339 date-time with an offset, e.g. 2026-01-31T09:00:00Z")
+
+
+DateTime = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
 Limit = Annotated[int, Field(ge=1, le=200, description="Page size (at most 200).")]
 Cursor = Annotated[
     str | None, Field(max_length=200, description="`next_cursor` of the previous page.")

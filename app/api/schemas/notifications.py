@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     Field,
     StringConstraints,
     ValidationInfo,
@@ -19,6 +18,7 @@ from app.api.schemas.common import (
     CategoryKey,
     Channel,
     Cursor,
+    DateTime,
     ExternalId,
     Input,
     Limit,
@@ -109,7 +109,7 @@ class NotificationIn(Input):
         default_factory=dict, examples=[{"order": "A-1001"}]
     )
     content: Annotated[InlineContent | None, Field(validate_default=True)] = None
-    send_at: AwareDatetime | None = Field(
+    send_at: DateTime | None = Field(
         None, description="RFC 3339 time with an offset; default now."
     )
     event_id: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = Field(
@@ -204,5 +204,5 @@ class NotificationQuery(Params):
     channel: list[Channel] | None = None
     category: CategoryKey | None = None
     event_id: Annotated[str, StringConstraints(max_length=255)] | None = None
-    created_after: AwareDatetime | None = None
-    created_before: AwareDatetime | None = None
+    created_after: DateTime | None = None
+    created_before: DateTime | None = None
