@@ -9,7 +9,7 @@ from importlib import import_module
 
 from flask import Blueprint
 
-from app.console import errors, filters, security
+from app.console import errors, filters, inputs, security
 from app.console.nav import nav_sections
 from app.console.pagination import url_with
 from app.console.security import can
@@ -22,6 +22,7 @@ AREAS = ("auth", "dashboard", "contacts", "imports", "templates", "segments", "c
 def _console_blueprint() -> Blueprint:
     console = Blueprint("console", __name__)
     console.before_request(security.guard_console_request)
+    console.before_request(inputs.reject_nul_characters)
     errors.register(console)
     for name in AREAS:
         console.register_blueprint(import_module(f"app.console.{name}").bp)
@@ -30,6 +31,7 @@ def _console_blueprint() -> Blueprint:
 
 def init_app(app) -> None:
     security.init_app(app)
+    app.url_map.converters["int"] = inputs.IdConverter  # before the console's rules bind
     app.register_blueprint(_console_blueprint())
     errors.register_fallbacks(app)
     app.jinja_env.globals.update(nav_sections=nav_sections, url_with=url_with, can=can)

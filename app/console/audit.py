@@ -6,6 +6,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.console.forms import AuditFilterForm
+from app.console.inputs import as_id
 from app.console.pagination import cursor_args, keyset_page
 from app.console.security import client_ip, role_required
 from app.core import audit
@@ -46,7 +47,7 @@ def index():
     form = _filter_form()
     form.validate()
     filters = audit.AuditFilter(
-        operator_id=int(form.operator.data) if (form.operator.data or "").isdigit() else None,
+        operator_id=as_id(form.operator.data),
         action=form.action.data or None,
         entity_type=form.entity_type.data or None,
         entity_id=(form.entity_id.data or "").strip() or None,

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 from flask import request, url_for
 
+from app.console.inputs import int_arg
+
 DEFAULT_PAGE_SIZE = 50
 
 
@@ -46,7 +48,7 @@ def keyset_page(session, stmt, column, before: int | None = None, after: int | N
 
 def cursor_args() -> dict:
     """Return the `before`/`after` cursors of the current request as ints (or None)."""
-    return {name: request.args.get(name, type=int) for name in ("before", "after")}
+    return {name: int_arg(name) for name in ("before", "after")}
 
 
 def url_with(**changes) -> str:

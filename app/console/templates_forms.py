@@ -112,7 +112,7 @@ def _badge(raw: str) -> tuple[int | None, str | None]:
     raw = raw.strip()
     if not raw:
         return None, None
-    if not raw.isdigit() or int(raw) > MAX_BADGE:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_BADGE:
         return None, f"a whole number from 0 to {MAX_BADGE}"
     return int(raw), None
 

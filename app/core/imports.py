@@ -56,6 +56,10 @@ def read_upload(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Upload:
         raise _file_error(
             f"The file is not UTF-8 text (byte 0x{data[exc.start]:02x} at position "
             f"{exc.start}). In your spreadsheet, save it as “CSV UTF-8”.") from exc
+    if "\x00" in text:  # nothing could store it; a binary file often decodes this far
+        raise _file_error(f"The file has a NUL character at position {text.index(chr(0))}: "
+                          "it is not a CSV text file. In your spreadsheet, save it as "
+                          "“CSV UTF-8”.")
     delimiter = sniff_delimiter(text)
     try:
         reader = _reader(text, delimiter)

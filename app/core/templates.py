@@ -25,6 +25,7 @@ MAX_BADGE = 99999
 RESERVED_DATA_KEYS = {"from", "message_type", "collapse_key", "herald_id"}
 RESERVED_DATA_PREFIXES = ("google.", "gcm.")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,127}$")
+MAX_VERSION = 2**31 - 1  # version numbers are INTEGER: larger ones name no version
 
 
 class VersionImmutable(Conflict):
@@ -190,7 +191,8 @@ def list_versions(session, template: Template) -> list[TemplateVersion]:
 
 def get_version(session, template: Template, number: int) -> TemplateVersion:
     version = session.scalar(select(TemplateVersion).where(
-        TemplateVersion.template_id == template.id, TemplateVersion.version == number))
+        TemplateVersion.template_id == template.id, TemplateVersion.version == number)) \
+        if abs(number) <= MAX_VERSION else None
     if version is None:
         raise NotFound(f"Template {template.key} has no version {number}")
     return version

@@ -1,0 +1,429 @@
+"""Crawl the whole console as each role, then throw hostile input at every form and filter.
+
+Seeded with realistic rows in every area, it GETs every console route (real, unknown and
+malformed ids), follows every link one level deep, and posts hostile values to every form:
+never a 5xx, every full page has its <h1>, and rejected input writes nothing.
+"""
+import html
+import io
+import re
+import uuid
+from datetime import timedelta
+from urllib.parse import quote, urlencode
+
+import pytest
+import sqlalchemy as sa
+
+from app.core import api_keys, audit, import_run, segments
+from app.core import templates as core_templates
+from app.core.import_rows import Column, Options
+from app.extensions import db
+from app.models import Notification, NotificationStatus
+from app.models.notifications import STATUSES
+from app.models.types import utcnow
+from tests import factories
+from tests.console.conftest import make_operator
+
+CSV = ("external_id,email,phone,plan\n"
+       "user-10,grace@example.com,+14155550110,pro\n"
+       "user-11,not-an-email,,free\n"
+       "user-12,,+14155550112,\n")
+UNKNOWN_INT = "987654"
+HUGE_INT = "99999999999999999999"  # past the largest BIGINT
+SCRIPT = "<script>alert(1)</script>"
+HOSTILE = ["", "x" * 5000, "مرحبا \u202eevil\u202c 👩‍👩‍👧 ✓", "a\x00b",
+           "'; DROP TABLE contacts; --", "{{ 7*7 }}", SCRIPT, "-1", HUGE_INT, "abc", "1.5", "²"]
+BOGUS_HTMX = {"HX-Request": "true", "HX-Target": "no-such-target", "HX-Trigger": "\u202e",
+              "HX-Trigger-Name": "r-999-type", "HX-Current-URL": "javascript:alert(1)",
+              "HX-Boosted": "maybe"}
+H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+LINK = re.compile(r'\s(?:href|hx-get)="(/[^"]*)"')
+MESSAGE = re.compile(r'class="[^"]*(field-error|alert|is-invalid|error)')
+NO_H1 = ("/api/", "/templates/preview/email/")  # other surfaces; the email preview's frame
+ROLE_RANK = {"viewer": 0, "editor": 1, "admin": 2}
+
+
+# --- seeding ---------------------------------------------------------------------------
+
+def seed(admin) -> dict:
+    """Realistic rows in every console area; return the ids the routes need."""
+    session = db.session
+    factories.category("orders")
+    factories.category("marketing")
+    ada = factories.contact(locale="en-GB", tags=["vip", "beta"], attributes={
+        "first_name": "Ada", "last_name": "Lovelace", "plan": "pro", "seats": 12})
+    bob = factories.contact("user-2", email="bob@example.com", phone="+14155550101",
+                            locale="fr", tags=["trial"], attributes={"first_name": "Bob"})
+    factories.device(ada)
+    factories.device(ada, platform="ios", token=factories.APNS_TOKEN)
+    suppression = factories.suppression(address=ada.email)
+
+    template = factories.template("order-shipped")
+    content = {**template.published_version.content,
+               "de": {"push": {"title": "Hallo", "body": "Bestellung {{ order }}"}}}
+    v2, _ = core_templates.save_draft(session, template, content, "en", "admin@example.com")
+    core_templates.publish(session, template, v2)
+    content["en"]["sms"]["text"] = "Your order {{ order }} is on its way"
+    core_templates.save_draft(session, template, content, "en", "editor@example.com")
+
+    segment = segments.create_segment(
+        session, "VIP customers", {"match": "all", "rules": [
+            {"type": "tag", "op": "has", "value": "vip"},
+            {"type": "group", "match": "any", "rules": [
+                {"type": "locale", "op": "equals", "value": "en-GB"},
+                {"type": "attribute", "key": "plan", "op": "equals", "value": "pro"}]}]},
+        "Our best customers", admin)
+
+    done = import_run.create_import(session, admin, "signups.csv", CSV.encode(), 1 << 20)
+    import_run.start_import(session, done, [Column("external_id"), Column("email"),
+                                            Column("phone"), Column("attribute", "plan")],
+                            Options())
+    session.commit()
+    import_run.run_import(session, done.id)
+    uploaded = import_run.create_import(session, admin, "more.csv", CSV.encode(), 1 << 20)
+
+    notifications = {}
+    for n, status in enumerate(STATUSES):
+        row = Notification(contact_id=(ada if n % 2 else bob).id, channel=("email", "sms",
+                           "push")[n % 3], category="orders", status=status, address="x",
+                           template_version_id=v2.id, provider="sendgrid", attempts=1,
+                           error_message="503 Service Unavailable" if status == "dead" else None,
+                           content={"text": f"Order {n} shipped"},
+                           created_at=utcnow() - timedelta(minutes=n), event_id=f"evt-{n}")
+        session.add(row)
+        session.flush()
+        session.add_all([NotificationStatus(notification_id=row.id, status="queued"),
+                         NotificationStatus(notification_id=row.id, status=status, attempt=1,
+                                            provider="sendgrid", detail="seeded")])
+        notifications[status] = row.id
+
+    key, _ = api_keys.create_api_key(session, "checkout service (production)", ["send"])
+    audit.record(session, admin, "segment.create", "segment", segment.id, None,
+                 segments.snapshot(segment), "127.0.0.1")
+    audit.record(session, admin, "template.publish", "template", template.id,
+                 {"published_version_id": None}, {"published_version_id": v2.id}, "127.0.0.1")
+    session.commit()
+    other = make_operator("grace@example.com", "editor", name="Grace Hopper")
+    return {"contact_id": ada.id, "other_contact_id": bob.id,
+            "suppression_id": suppression.id, "template_id": template.id, "number": 1,
+            "segment_id": segment.id, "import_id": done.id, "uploaded_import_id": uploaded.id,
+            "notification_id": notifications["dead"], "notifications": notifications,
+            "key_id": key.id, "operator_id": other.id, "locale": "de", "token": "0" * 64,
+            "verb": "disable"}
+
+
+def row_counts() -> dict[str, int]:
+    """Every table's row count, in one query."""
+    tables = [t.name for t in db.metadata.sorted_tables]
+    sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in tables)
+    db.session.rollback()
+    return dict(db.session.execute(sa.text(sql)).all())
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+def console_rules(app, method="GET"):
+    return sorted((r for r in app.url_map.iter_rules()
+                   if r.endpoint.startswith("console.") and method in r.methods),
+                  key=lambda r: r.rule)
+
+
+def build(rule, values: dict) -> str:
+    def fill(match):
+        return quote(str(values[match[2]]), safe="")
+    return re.sub(r"<(?:([^:>]+):)?([^>]+)>", fill, rule.rule)
+
+
+def required_role(app, endpoint: str) -> str | None:
+    return getattr(app.view_functions[endpoint], "required_role", None)
+
+
+def is_full_page(response) -> bool:
+    return response.mimetype == "text/html" and \
+        response.get_data(as_text=True).lstrip()[:15].lower() == "<!doctype html>"
+
+
+class Failed:
+    """Stands for a response when the view raised (the test app propagates exceptions)."""
+
+    status_code, mimetype = 500, ""
+
+    def __init__(self, exc: Exception):
+        self.exc = exc
+
+
+def fetch(client, method: str, url: str, **kw):
+    try:
+        return getattr(client, method)(url, **kw)
+    except Exception as exc:  # noqa: BLE001 - every failure is reported, then the crawl goes on
+        db.session.rollback()
+        return Failed(exc)
+
+
+def check_page(problems: list, label: str, response) -> None:
+    """No 5xx; a full page has a non-empty <h1>; no hostile script comes back unescaped."""
+    if isinstance(response, Failed):
+        first_line = str(response.exc).splitlines()[0][:160]
+        problems.append(f"{label}: {type(response.exc).__name__}: {first_line}")
+        return
+    if response.status_code >= 500:
+        problems.append(f"{label}: {response.status_code}")
+        return
+    body = response.get_data(as_text=True) if response.mimetype.startswith("text/") else ""
+    if is_full_page(response) and not response.request.path.startswith(NO_H1):
+        found = H1.search(body)
+        if not found or not re.sub(r"<[^>]+>", "", found[1]).strip():
+            problems.append(f"{label}: no <h1>")
+    if SCRIPT in body and response.mimetype == "text/html":
+        problems.append(f"{label}: unescaped <script> in the page")
+
+
+def links(response) -> set[str]:
+    if response.status_code != 200 or response.mimetype != "text/html":
+        return set()
+    found = {html.unescape(u) for u in LINK.findall(response.get_data(as_text=True))}
+    return {u for u in found if not u.startswith(("/static/", "//"))}
+
+
+def report(problems: list) -> None:
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:80])
+
+
+@pytest.fixture()
+def ids(admin, editor, viewer):
+    return seed(admin)
+
+
+@pytest.fixture()
+def clients(admin_client, editor_client, viewer_client):
+    return {"admin": admin_client, "editor": editor_client, "viewer": viewer_client}
+
+
+# --- 1. every route, every link ----------------------------------------------------------
+
+def variants(rule, ids: dict):
+    """(label, url, expected status) for the real row, an unknown id and a malformed one."""
+    names = sorted(rule.arguments)
+    yield "real", build(rule, ids), None
+    converters = {name: type(rule._converters[name]).__name__ for name in names}
+    for name in names:
+        kind = converters[name]
+        if kind == "IntegerConverter":
+            bad = [("unknown", UNKNOWN_INT, 404), ("huge", HUGE_INT, 404),
+                   ("malformed", "abc", 404), ("negative", "-1", 404)]
+        elif kind == "UUIDConverter":
+            bad = [("unknown", str(uuid.uuid4()), 404), ("malformed", "not-a-uuid", 404)]
+        else:
+            continue
+        for label, value, status in bad:
+            yield f"{label} {name}", build(rule, {**ids, name: value}), status
+
+
+def test_every_route_and_link_as_every_role(app, ids, clients):
+    problems, followed = [], set()
+    for role, client in clients.items():
+        for rule in console_rules(app):
+            needed = required_role(app, rule.endpoint)
+            allowed = needed is None or ROLE_RANK[role] >= ROLE_RANK[needed]
+            for label, url, expected in variants(rule, ids):
+                response = fetch(client, "get", url)
+                check_page(problems, f"{role} GET {url} ({label})", response)
+                if not allowed and response.status_code not in (403, 404):
+                    problems.append(f"{role} GET {url}: {response.status_code}, wanted 403")
+                elif allowed and expected and response.status_code != expected:
+                    problems.append(f"{role} GET {url} ({label}): {response.status_code}, "
+                                    f"wanted {expected}")
+                elif allowed and not expected and response.status_code not in (200, 302, 410):
+                    problems.append(f"{role} GET {url}: {response.status_code}")
+                for link in links(response) - followed:
+                    followed.add(link)
+                    check_page(problems, f"{role} link {link} (from {url})",
+                               fetch(client, "get", link))
+        followed.clear()
+    report(problems)
+
+
+def test_every_status_has_a_readable_detail_page(ids, viewer_client):
+    for status, notification_id in ids["notifications"].items():
+        response = viewer_client.get(f"/notifications/{notification_id}")
+        assert response.status_code == 200, status
+        assert H1.search(response.get_data(as_text=True))
+
+
+# --- 2. hostile GET filters --------------------------------------------------------------
+
+def filters(ids: dict) -> list[tuple[str, list[str], str | None]]:
+    """(page, query arguments it reads, its htmx results target)."""
+    contact, template = ids["contact_id"], ids["template_id"]
+    cursors = ["before", "after"]
+    return [
+        ("/contacts/", ["q", "has", "platform", "tag", "locale", *cursors], "contact-results"),
+        (f"/contacts/{contact}", cursors, None),
+        ("/contacts/import/", cursors, None),
+        ("/templates/", ["q", "category", *cursors], "template-results"),
+        (f"/templates/{template}", ["locale", "channel"], None),
+        (f"/templates/{template}/versions", ["a", "b", "view"], None),
+        (f"/templates/{template}/diff", ["a", "b", "view"], "version-diff"),
+        (f"/templates/{template}/versions/1", ["locale", "channel"], None),
+        ("/templates/contacts", ["q", "test_contact"], None),
+        ("/notifications/", ["q", "status", "channel", "category", *cursors], "log-results"),
+        ("/settings/audit/", ["operator", "action", "entity_type", "entity_id", "since", "until",
+                              *cursors], "audit-results"),
+        ("/dashboard", ["page"], None),
+        ("/segments/", ["page"], None),
+        (f"/segments/{ids['segment_id']}", ["page"], None),
+    ]
+
+
+def test_hostile_query_arguments_never_fail(app, ids, admin_client):
+    problems = []
+    before = row_counts()
+    for path, names, target in filters(ids):
+        for name in names:
+            for value in HOSTILE:
+                url = f"{path}?{urlencode({name: value})}"
+                check_page(problems, f"GET {url[:90]!r}", fetch(admin_client, "get", url))
+                if target and value in ("abc", SCRIPT, "a\x00b"):
+                    response = fetch(admin_client, "get", url, headers={
+                        "HX-Request": "true", "HX-Target": target})
+                    check_page(problems, f"htmx GET {url[:90]!r}", response)
+        check_page(problems, f"bogus htmx GET {path}",
+                   fetch(admin_client, "get", path, headers=BOGUS_HTMX))
+    assert row_counts() == before
+    report(problems)
+
+
+# --- 3. hostile form posts ---------------------------------------------------------------
+
+def forms(ids: dict, v: str) -> list[tuple[str, dict]]:
+    """(path, form data) for every console POST, with the hostile value `v` in each field."""
+    contact, template = ids["contact_id"], ids["template_id"]
+    editor_fields = {"name": v, "category": v, "description": v, "default_locale": v,
+                     "locales": ["en", v], "en.push.title": v, "en.push.body": v,
+                     "en.push.badge": v, "en.push.data.key": v, "en.push.data.value": v,
+                     "en.sms.text": v, "en.email.subject": v, "en.email.html": v,
+                     "sample_data": v, "preview_source": "contact", "preview_contact": v,
+                     "preview_locale": v, "preview_channel": v}
+    rules = {"match": v, "r-0-type": v, "r-0-op": v, "r-0-key": v, "r-0-value": v,
+             "r-0-value2": v, "r-1-type": "group", "r-1-match": v, "r-1-0-type": "tag",
+             "r-1-0-op": "has", "r-1-0-value": v}
+    return [
+        (f"/contacts/{contact}/preferences", {"cell": [v, f"{v}:email", "orders:" + v],
+                                              "opted_in": v}),
+        (f"/contacts/{contact}/suppressions/{UNKNOWN_INT}/lift", {}),
+        (f"/contacts/import/{ids['uploaded_import_id']}/map",
+         {"field-0": v, "name-0": v, "type-0": v, "field-3": "attribute", "name-3": v,
+          "type-3": v, "tag_separator": v, "tag_mode": v, "default_region": v}),
+        (f"/contacts/import/{ids['uploaded_import_id']}/map",
+         {"action": "preview", "field-0": v, "field-1": "email", "tag_separator": v}),
+        (f"/contacts/import/{ids['import_id']}/resume", {"x": v}),
+        (f"/contacts/import/{ids['import_id']}/discard", {"x": v}),
+        ("/templates/new", {"name": v, "key": v, "category": v, "default_locale": v,
+                            "description": v}),
+        (f"/templates/{template}", editor_fields),
+        (f"/templates/{template}/publish", editor_fields),
+        (f"/templates/{template}/locales", {**editor_fields, "locales": "en", "new_locale": v,
+                                            "copy_default": v}),
+        (f"/templates/{template}/locales/{quote(v, safe='') or 'x'}/remove",
+         {**editor_fields, "locales": ["en", "de"]}),
+        ("/templates/preview", editor_fields),
+        ("/templates/sms-count", {"locale": v, f"{v}.sms.text": v, "sample_data": v}),
+        (f"/templates/{template}/test-send", {**editor_fields, "test_contact": v,
+                                              "test_channels": v}),
+        (f"/templates/{template}/versions/{UNKNOWN_INT}/rollback", {}),
+        ("/segments/new", {"name": v, "description": v, **rules}),
+        (f"/segments/{ids['segment_id']}", {"name": v, "description": v, **rules}),
+        ("/segments/preview", rules),
+        ("/segments/builder/row", rules),
+        ("/segments/builder", {"action": v, **rules}),
+        ("/segments/builder", {"action": f"add:{v}", **rules}),
+        ("/segments/builder", {"action": f"remove:{v}", **rules}),
+        (f"/notifications/{uuid.uuid4()}/redrive", {}),
+        ("/settings/operators/new", {"email": v, "name": v, "role": v}),
+        (f"/settings/operators/{ids['operator_id']}/role", {"role": v}),
+        ("/settings/api-keys/new", {"name": v, "scopes": v}),
+        (f"/settings/api-keys/{UNKNOWN_INT}/revoke", {}),
+        ("/settings/system/redrive", {"channel": v}),
+    ]
+
+
+def test_hostile_form_posts_never_fail_nor_write_when_rejected(app, ids, admin_client):
+    problems, statuses = [], set()
+    for value in HOSTILE:
+        for path, data in forms(ids, value):
+            for headers in ({}, {"HX-Request": "true", "HX-Trigger-Name": "r-0-type"}):
+                before = row_counts()
+                response = fetch(admin_client, "post", path, data=data, headers=headers)
+                label = f"POST {path[:70]} {value[:20]!r} {'htmx' if headers else ''}"
+                check_page(problems, label, response)
+                statuses.add(response.status_code)
+                if 400 <= response.status_code < 500 and row_counts() != before:
+                    problems.append(f"{label}: {response.status_code} but rows were written")
+                if response.status_code == 422 and not MESSAGE.search(
+                        response.get_data(as_text=True)):
+                    problems.append(f"{label}: 422 without a message")
+    report(problems)
+    assert {400, 404, 422} <= statuses  # refused input was seen, not just accepted
+
+
+def test_hostile_uploads_are_refused_without_a_row(ids, editor_client):
+    problems = []
+    for value in HOSTILE:
+        for filename, data in ((f"{value}.csv", CSV), ("contacts.csv", value),
+                               ("contacts.csv", f"external_id,{value}\nu-1,{value}\n")):
+            before = row_counts()
+            response = fetch(editor_client, "post", "/contacts/import/new", data={
+                "file": (io.BytesIO(data.encode()), filename)},
+                content_type="multipart/form-data")
+            check_page(problems, f"upload {filename[:30]!r} {data[:30]!r}", response)
+            if response.status_code >= 400 and row_counts() != before:
+                problems.append(f"upload {filename[:30]!r}: rejected but rows were written")
+    report(problems)
+
+
+# --- regressions found by the crawl ------------------------------------------------------
+
+def test_ids_past_bigint_are_not_found(ids, viewer_client):
+    template = ids["template_id"]
+    for url in (f"/contacts/{HUGE_INT}", f"/segments/{HUGE_INT}/count",
+                f"/templates/{template}/versions/{2**40}", f"/contacts/import/{HUGE_INT}"):
+        assert viewer_client.get(url).status_code == 404, url
+    for url in (f"/contacts/?before={HUGE_INT}", f"/templates/?after={HUGE_INT}",
+                f"/templates/{template}/versions?a={2**40}"):
+        assert viewer_client.get(url).status_code in (200, 404), url
+
+
+def test_audit_filter_ignores_an_operator_that_is_not_an_id(ids, admin_client):
+    for value in (HUGE_INT, "²", "abc"):
+        page = admin_client.get(f"/settings/audit/?operator={quote(value)}")
+        assert page.status_code == 200 and "segment.create" in page.get_data(as_text=True)
+
+
+def test_nul_characters_are_refused_with_a_message_and_nothing_written(ids, editor_client):
+    before = row_counts()
+    search = editor_client.get("/contacts/?q=a%00b")
+    saved = editor_client.post("/templates/new", data={"name": "a\x00b", "key": "nul",
+                                                       "category": "orders"})
+    for response in (search, saved):
+        assert response.status_code == 400
+        assert "NUL character" in response.get_data(as_text=True)
+    assert row_counts() == before
+
+
+def test_a_badge_in_other_digits_is_a_field_error(ids, editor_client):
+    response = editor_client.post(f"/templates/{ids['template_id']}", data={
+        "name": "Order shipped", "category": "orders", "default_locale": "en",
+        "locales": "en", "en.push.title": "Hi", "en.push.body": "Shipped",
+        "en.push.badge": "²"})
+    assert response.status_code == 422
+    assert "a whole number from 0 to" in response.get_data(as_text=True)
+
+
+def test_a_csv_with_a_nul_character_is_refused_at_upload(ids, editor_client):
+    before = row_counts()
+    response = editor_client.post("/contacts/import/new", data={
+        "file": (io.BytesIO(b"external_id,email\nu-1,a\x00b@example.com\n"), "c.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "NUL character at position" in response.get_data(as_text=True)
+    assert row_counts() == before
