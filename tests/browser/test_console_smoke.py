@@ -1,0 +1,44 @@
+"""Every console page an editor or a viewer reaches, in Chromium at two laptop sizes:
+no console error (the `page` fixture fails on one), no page wider than the window."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.console.conftest import PASSWORD, make_operator
+from tests.console.test_crawl import seed
+
+pytestmark = pytest.mark.browser
+
+NAV = ["/dashboard", "/contacts/", "/templates/", "/segments/", "/campaigns/",
+       "/notifications/"]
+OVERFLOW = "document.scrollingElement.scrollWidth - window.innerWidth"
+
+
+def pages(ids: dict) -> list[str]:
+    return [*NAV, f"/contacts/{ids['contact_id']}", f"/templates/{ids['template_id']}",
+            f"/templates/{ids['template_id']}/versions", f"/segments/{ids['segment_id']}",
+            "/contacts/import/", f"/contacts/import/{ids['import_id']}",
+            f"/notifications/{ids['notification_id']}"]
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)], ids=["1280", "1024"])
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+def test_every_page_fits_without_console_errors(page, role, size):
+    ids = seed(make_operator("admin@example.com", "admin", name="Ada Admin"))
+    make_operator(f"{role}@example.com", role, name=f"Sam {role.title()}")
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto("/login")
+    page.get_by_label("Email").fill(f"{role}@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+
+    overflowing = {}
+    for url in pages(ids):
+        response = page.goto(url, wait_until="networkidle")
+        assert response.status == 200, url
+        expect(page.locator("h1").first).not_to_be_empty()
+        if (extra := page.evaluate(OVERFLOW)) > 0:
+            overflowing[url] = extra
+    assert overflowing == {}, f"pages wider than {size[0]}px by: {overflowing}"
