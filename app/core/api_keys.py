@@ -58,8 +58,10 @@ def create_api_key(session, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
 def authenticate(session, token: str, now: datetime | None = None) -> ApiKey | None:
     """Return the live key a bearer token belongs to, or None; records when it was used."""
     now = now or utcnow()
-    prefix = token[:PREFIX_LENGTH] if token.startswith(PREFIX_START) else ""
-    key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix)) if prefix else None
+    prefix = token[:PREFIX_LENGTH]
+    well_formed = prefix.startswith(PREFIX_START) and len(prefix) == PREFIX_LENGTH and all(
+        c in _ALPHABET for c in prefix.removeprefix(PREFIX_START))  # no NUL reaches the query
+    key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix)) if well_formed else None
     matches = hmac.compare_digest(key.key_hash if key else _DUMMY_HASH, hash_token(token))
     if key is None or not matches or key.revoked_at is not None:
         return None

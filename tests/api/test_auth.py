@@ -30,7 +30,8 @@ def test_missing_key_is_401_with_a_challenge(client, headers):
 
 def test_invalid_key_is_401_invalid_token(client, auth):
     token = auth["Authorization"].removeprefix("Bearer ")
-    for bad in (token[:-2], "hk_abcdefgh_nope", "not-a-key"):
+    for bad in (token[:-2], "hk_abcdefgh_nope", "not-a-key", "hk_\x00bcdefgh_nope",
+                token[:4] + "\x00" + token[5:]):
         response = client.get("/api/v1/contacts", headers={"Authorization": f"Bearer {bad}"})
         assert_problem(response, 401)
         assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
