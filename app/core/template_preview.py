@@ -75,6 +75,10 @@ def parse_sample(text: str) -> dict:
             "field": "/sample_data",
             "message": f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"}]
         ) from exc
+    except RecursionError as exc:  # "[[[[…" nested past what the parser can follow
+        raise ValidationFailed("Invalid sample data", [{
+            "field": "/sample_data", "message": "The sample data is nested too deeply."}]
+        ) from exc
     if not isinstance(value, dict):
         raise ValidationFailed("Invalid sample data", [{
             "field": "/sample_data", "message": "Sample data must be a JSON object: { … }"}])
