@@ -1,8 +1,9 @@
 """Keyset pagination for console lists: newest first, `?before=` / `?after=` cursors."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import request
 
 from app.console.inputs import int_arg
 
@@ -52,11 +53,17 @@ def cursor_args() -> dict:
 
 
 def url_with(**changes) -> str:
-    """Return the current page's URL with some query arguments changed (None drops one)."""
-    args = request.args.to_dict()
+    """Return the current page's URL with some query arguments changed (None drops one).
+
+    Built from the path and the query string, never url_for keywords: an argument named
+    `endpoint`, `_method` or like a path part must not reach url_for. Repeated arguments
+    (?has=email&has=phone) stay.
+    """
+    args = request.args.copy()
     for name, value in changes.items():
-        if value is None or value == "":
-            args.pop(name, None)
-        else:
+        args.pop(name, None)
+        if value is not None and value != "":
             args[name] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    query = urlencode(list(args.items(multi=True)))
+    path = request.script_root + request.path
+    return f"{path}?{query}" if query else path

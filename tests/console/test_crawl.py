@@ -290,6 +290,9 @@ def test_hostile_query_arguments_never_fail(app, ids, admin_client):
                     check_page(problems, f"htmx GET {url[:90]!r}", response)
         check_page(problems, f"bogus htmx GET {path}",
                    fetch(admin_client, "get", path, headers=BOGUS_HTMX))
+        for cursor in (UNKNOWN_INT, "ffffffff-ffff-ffff-ffff-ffffffffffff"):  # pager links
+            url = f"{path}?before={cursor}&_method=POST&endpoint=x&_external=1&contact_id=x"
+            check_page(problems, f"GET {url}", fetch(admin_client, "get", url))
     assert row_counts() == before
     report(problems)
 
@@ -482,6 +485,19 @@ def test_ids_past_bigint_are_not_found(ids, viewer_client):
     for url in (f"/contacts/?before={HUGE_INT}", f"/templates/?after={HUGE_INT}",
                 f"/templates/{template}/versions?a={2**40}"):
         assert viewer_client.get(url).status_code in (200, 404), url
+
+
+@pytest.mark.parametrize("extra", ["_method=POST", "endpoint=x", "contact_id=abc"])
+def test_pager_links_never_pass_query_arguments_to_url_for(ids, viewer_client, extra):
+    contact, newest = ids["contact_id"], "ffffffff-ffff-ffff-ffff-ffffffffffff"
+    for path in (f"/contacts/?before={UNKNOWN_INT}&has=email&has=phone",
+                 f"/notifications/?before={newest}", f"/contacts/{contact}?before={newest}"):
+        page = viewer_client.get(f"{path}&{extra}")
+        assert page.status_code in (200, 422), path
+        newer = re.search(r'href="([^"]*)" rel="prev"', page.get_data(as_text=True))
+        assert newer and extra in html.unescape(newer[1]), path
+    listed = viewer_client.get(f"/contacts/?before={UNKNOWN_INT}&has=email&has=phone")
+    assert "has=email&amp;has=phone" in listed.get_data(as_text=True)  # repeated filters kept
 
 
 def test_audit_filter_ignores_an_operator_that_is_not_an_id(ids, admin_client):
