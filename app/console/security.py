@@ -74,8 +74,8 @@ def login_policy() -> LoginPolicy:
 
 def safe_next(target: str | None) -> str | None:
     """Return `target` if it is a local path (no scheme/host), else None: no open redirect."""
-    if not target:
-        return None
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return None  # a browser reads a backslash as "/" and drops tabs: "/\\x" is "//x"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None

@@ -23,7 +23,7 @@ from app.models import Notification, NotificationStatus
 from app.models.notifications import STATUSES
 from app.models.types import utcnow
 from tests import factories
-from tests.console.conftest import make_operator
+from tests.console.conftest import PASSWORD, make_operator
 
 CSV = ("external_id,email,phone,plan\n"
        "user-10,grace@example.com,+14155550110,pro\n"
@@ -498,6 +498,15 @@ def test_pager_links_never_pass_query_arguments_to_url_for(ids, viewer_client, e
         assert newer and extra in html.unescape(newer[1]), path
     listed = viewer_client.get(f"/contacts/?before={UNKNOWN_INT}&has=email&has=phone")
     assert "has=email&amp;has=phone" in listed.get_data(as_text=True)  # repeated filters kept
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example", "/\t/evil.example", "//evil.example",
+                                    "https://evil.example", "/\n/evil.example"])
+def test_sign_in_never_sends_the_operator_to_another_site(app, client, admin, target):
+    response = client.post(f"/login?next={quote(target)}",
+                           data={"email": admin.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.location == "/dashboard"
 
 
 def test_audit_filter_ignores_an_operator_that_is_not_an_id(ids, admin_client):
