@@ -405,6 +405,18 @@ def valid_forms(ids: dict, n: int) -> list[tuple[str, dict]]:
         ("/settings/operators/new", {"email": f"new{n}@example.com", "name": "New",
                                      "role": "viewer"}),
         ("/settings/api-keys/new", {"name": f"key {n}", "scopes": "send"}),
+        (f"/templates/{template}/test-send", {**content, "test_contact": "user-1",
+                                              "test_channels": "sms"}),
+        ("/templates/sms-count", {"locale": "en", "en.sms.text": "Hi {{ order }}",
+                                  "sample_data": '{"order": 1}'}),
+        (f"/contacts/{ids['contact_id']}/preferences", {"cell": ["orders:email", "orders:sms"],
+                                                       "opted_in": "orders:sms"}),
+        ("/segments/builder", {"action": "add-group:", "match": "any", "r-0-type": "tag",
+                               "r-0-op": "has_any", "r-0-value": "vip, beta"}),
+        (f"/segments/{ids['segment_id']}", {"name": "VIP customers", "match": "all",
+                                            "r-0-type": "last_seen", "r-0-op": "within_last_days",
+                                            "r-0-value": "30"}),
+        ("/settings/system/redrive", {"channel": "email"}),
     ]
 
 
