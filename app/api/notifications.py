@@ -28,10 +28,16 @@ from app.models import Contact
 TAG = "Notifications"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _PRINTABLE = re.compile(r"^[\x21-\x7e]{1,255}$")
+IDEMPOTENCY_PARAMETER = {
+    "name": IDEMPOTENCY_HEADER, "in": "header", "required": False,
+    "description": "Your key for this request: a repeat within 24 h returns the first response.",
+    "schema": {"type": "string", "pattern": _PRINTABLE.pattern},
+}
 
 
 @route("/notifications", "POST", body=NotificationIn, response=NotificationsAccepted,
-       status=202, scope="send", tag=TAG, problems=(409,), summary="Send a notification",
+       status=202, scope="send", tag=TAG, problems=(409,), headers=(IDEMPOTENCY_PARAMETER,),
+       summary="Send a notification",
        description="Writes one notification per contact × channel (× device for push), "
                    "suppressed ones included with their reason, then queues them. With an "
                    "`Idempotency-Key` header (or an `event_id`), a repeat within 24 h "

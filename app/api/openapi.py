@@ -74,7 +74,7 @@ def _operation(op: Operation, key_map, components) -> dict:
         "summary": op.summary,
         "tags": [op.tag],
         "parameters": _path_parameters(op, key_map, components)
-        + _parameters(op.query, "query", key_map, components),
+        + _parameters(op.query, "query", key_map, components) + list(op.headers),
         "responses": _responses(op, key_map),
     }
     if op.description:
@@ -135,7 +135,7 @@ def _problem_statuses(op: Operation) -> list[int]:
         statuses |= {401, 403}
     if op.body is not None:
         statuses |= {400, 413, 415, 422}
-    if op.query is not None or op.path is not None:
+    if op.query is not None or op.path is not None or op.headers:
         statuses.add(422)
     if "<" in op.rule:
         statuses.add(404)

@@ -58,6 +58,7 @@ class Operation:
     path: type[BaseModel] | None = None
     responses: dict[int, type[BaseModel] | None] = field(default_factory=dict)
     problems: tuple[int, ...] = ()
+    headers: tuple[dict, ...] = ()  # OpenAPI header parameters, which the view reads itself
 
     @property
     def endpoint(self) -> str:
@@ -69,12 +70,13 @@ OPERATIONS: list[Operation] = []
 
 def route(rule: str, method: str = "GET", *, summary: str, tag: str, description: str = "",
           scope=None, auth: bool = True, body=None, query=None, path=None, response=None,
-          status: int = 200, responses: dict | None = None, problems: tuple[int, ...] = ()):
+          status: int = 200, responses: dict | None = None, problems: tuple[int, ...] = (),
+          headers: tuple[dict, ...] = ()):
     """Declare an API operation (see the module docstring)."""
 
     def decorator(view):
         op = Operation(rule, method, view, summary, tag, description, scope, auth, body,
-                       query, path, {status: response, **(responses or {})}, problems)
+                       query, path, {status: response, **(responses or {})}, problems, headers)
         op.view = _wrap(op, view, status)
         OPERATIONS.append(op)
         return view
