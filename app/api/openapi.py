@@ -126,7 +126,18 @@ def _responses(op: Operation, key_map) -> dict:
     problem = {PROBLEM_MIMETYPE: {"schema": _ref(key_map, Problem, "serialization")}}
     for status in _problem_statuses(op):
         responses[str(status)] = {"description": HTTPStatus(status).phrase, "content": problem}
+        if status in _PROBLEM_HEADERS:
+            name, description = _PROBLEM_HEADERS[status]
+            responses[str(status)]["headers"] = {name: {
+                "description": description, "required": True, "schema": {"type": "string"}}}
     return responses
+
+
+_PROBLEM_HEADERS = {
+    401: ("WWW-Authenticate", "The Bearer challenge; `error=\"invalid_token\"` for a bad key."),
+    403: ("WWW-Authenticate", "`error=\"insufficient_scope\"` and the scope needed."),
+    415: ("Accept-Post", "The media type to send: application/json."),
+}
 
 
 def _problem_statuses(op: Operation) -> list[int]:

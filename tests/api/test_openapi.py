@@ -33,6 +33,8 @@ def test_every_route_is_documented_with_its_schemas(client, app):
     assert put_contact["security"] == [{"apiKey": ["manage"]}]
     problem = put_contact["responses"]["422"]["content"]["application/problem+json"]
     assert problem["schema"] == {"$ref": "#/components/schemas/Problem"}
+    assert put_contact["responses"]["401"]["headers"]["WWW-Authenticate"]["required"] is True
+    assert "Accept-Post" in put_contact["responses"]["415"]["headers"]
     send = document["paths"]["/api/v1/notifications"]["post"]
     assert [(p["name"], p["in"]) for p in send["parameters"]] == [("Idempotency-Key", "header")]
     listing = document["paths"]["/api/v1/notifications"]["get"]
