@@ -42,3 +42,35 @@ def test_every_page_fits_without_console_errors(page, role, size):
         if (extra := page.evaluate(OVERFLOW)) > 0:
             overflowing[url] = extra
     assert overflowing == {}, f"pages wider than {size[0]}px by: {overflowing}"
+
+
+HOSTILE_TYPING = ["'; DROP TABLE contacts; --", "<script>alert(1)</script>", "attr:",
+                  "مرحبا \u202eevil\u202c 👩‍👩‍👧", "{{ 7*7 }", "x" * 600]
+
+
+def test_hostile_typing_never_breaks_a_page(page):
+    """Type hostile text where the console searches or previews as you type."""
+    ids = seed(make_operator("admin@example.com", "admin", name="Ada Admin"))
+    make_operator("editor@example.com", "editor", name="Sam Editor")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto("/login")
+    page.get_by_label("Email").fill("editor@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+
+    dialogs = []  # an injected script's alert() would open one
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    template = f"/templates/{ids['template_id']}"
+    for url, field in (("/contacts/", "#contact-q"), ("/templates/", "#tpl-q"),
+                       ("/notifications/", "#log-q"), (template, "#sample-data"),
+                       (template, "textarea[name='en.push.body']")):
+        page.goto(url, wait_until="networkidle")
+        for text in HOSTILE_TYPING:
+            page.locator(field).fill(text)
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(400)  # the search's and the preview's typing delay
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate(OVERFLOW) <= 0, (url, text[:20])
+        expect(page.locator("h1").first).not_to_be_empty()
+    assert dialogs == []
