@@ -5,6 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from app.extensions import db
+from app.models import Segment, Template
+from tests import factories
 from tests.console.conftest import PASSWORD, make_operator
 from tests.console.test_crawl import seed
 
@@ -74,3 +77,30 @@ def test_hostile_typing_never_breaks_a_page(page):
             assert page.evaluate(OVERFLOW) <= 0, (url, text[:20])
         expect(page.locator("h1").first).not_to_be_empty()
     assert dialogs == []
+
+
+def test_long_unbroken_names_do_not_widen_pages(page):
+    """Names at their length limits, without a space to break at, stay inside the page."""
+    ids = seed(make_operator("admin@example.com", "admin", name="Ada Admin"))
+    make_operator("editor@example.com", "editor", name="Sam Editor")
+    long_contact = factories.contact("c" * 255, email=f"{'e' * 240}@example.com",
+                                     phone="+14155550199", tags=["t" * 64],
+                                     attributes={"k" * 64: "v" * 500})
+    template = db.session.get(Template, ids["template_id"])
+    template.name, template.description = "N" * 255, "D" * 1024
+    segment = db.session.get(Segment, ids["segment_id"])
+    segment.name, segment.description = "S" * 255, "D" * 1024
+    db.session.commit()
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto("/login")
+    page.get_by_label("Email").fill("editor@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+
+    overflowing = {}
+    for url in [*pages(ids), f"/contacts/{long_contact.id}"]:
+        page.goto(url, wait_until="networkidle")
+        if (extra := page.evaluate(OVERFLOW)) > 0:
+            overflowing[url] = extra
+    assert overflowing == {}
