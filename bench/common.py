@@ -1,4 +1,5 @@
 """What every benchmark shares: where it runs, a fresh migrated database, a stopwatch."""
+import argparse
 import os
 import time
 
@@ -16,6 +17,15 @@ def timed(fn) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+def run_over_contacts(bench, database: str) -> None:
+    """The command line of a benchmark over many contacts: --contacts N --rounds N."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    bench(fresh_app(database), args.contacts, args.rounds)
 
 
 def fresh_app(database: str = "herald_bench", **settings):

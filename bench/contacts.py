@@ -5,7 +5,6 @@ search indexes exist, then times one list page (51 rows, newest first, keyset) p
 the console offers, first page and a deep one. Each page needs < 100 ms (p50) to keep
 the list's search-as-you-type responsive.
 """
-import argparse
 import statistics
 import time
 
@@ -15,7 +14,7 @@ from app.console.pagination import keyset_page
 from app.core.contact_search import ContactQuery, search
 from app.extensions import db
 from app.models import Contact, Device
-from bench.common import fresh_app
+from bench.common import run_over_contacts
 from bench.segments import seed
 
 DATABASE = "herald_bench_contacts"
@@ -80,11 +79,7 @@ def bench_contacts(app, contacts: int = 1_000_000, rounds: int = 5) -> list[tupl
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--contacts", type=int, default=1_000_000)
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
-    bench_contacts(fresh_app(DATABASE), args.contacts, args.rounds)
+    run_over_contacts(bench_contacts, DATABASE)
 
 
 if __name__ == "__main__":

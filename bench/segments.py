@@ -5,7 +5,6 @@ generate_series (seconds, not minutes), runs ANALYZE, then times the COUNT (and 
 20-row sample) of representative segments, next to a bare `SELECT count(*) FROM
 contacts` in the same run. The console's live count needs < 1 s each (p50).
 """
-import argparse
 import statistics
 import time
 
@@ -13,7 +12,7 @@ import sqlalchemy as sa
 
 from app.core.segments import count_matching, sample_matching
 from app.extensions import db
-from bench.common import fresh_app
+from bench.common import run_over_contacts
 
 DATABASE = "herald_bench_segments"
 
@@ -128,11 +127,7 @@ def bench_segments(app, contacts: int = 1_000_000, rounds: int = 5) -> list[tupl
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--contacts", type=int, default=1_000_000)
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
-    bench_segments(fresh_app(DATABASE), args.contacts, args.rounds)
+    run_over_contacts(bench_segments, DATABASE)
 
 
 if __name__ == "__main__":
