@@ -101,12 +101,27 @@ def can_resume(imp: ContactImport, now: datetime | None = None) -> bool:
     return imp.status == FAILED or is_stalled(imp, now)
 
 
-def resume_import(session, imp: ContactImport) -> None:
+def resume_import(session, imp: ContactImport, now: datetime | None = None) -> None:
     """Mark a failed or stalled import queued again (the caller commits, then enqueues)."""
-    if not can_resume(imp):
+    now = now or utcnow()
+    if not can_resume(imp, now):
         raise ValidationFailed("This import is not stalled or failed: there is nothing to resume.")
-    imp.status, imp.failure, imp.finished_at, imp.heartbeat_at = QUEUED, None, None, utcnow()
+    imp.status, imp.failure, imp.finished_at, imp.heartbeat_at = QUEUED, None, None, now
     session.flush()
+
+
+def resume_stalled(session, redis, now: datetime | None = None) -> int:
+    """Queue again every import whose worker died (no heartbeat for STALE_AFTER)."""
+    now = now or utcnow()
+    beat = func.coalesce(ContactImport.heartbeat_at, ContactImport.created_at)
+    stalled = list(session.scalars(select(ContactImport).where(
+        ContactImport.status.in_((QUEUED, RUNNING)), beat < now - STALE_AFTER)))
+    for imp in stalled:
+        resume_import(session, imp, now)
+    session.commit()
+    for imp in stalled:  # two jobs for one import are harmless: only one claims it
+        enqueue_import(redis, imp.id)
+    return len(stalled)
 
 
 def run_import(session, import_id: int, now: datetime | None = None,

@@ -1,10 +1,12 @@
-"""Release held and retrying rows when due; re-queue what a crash or outage left behind."""
+"""Release held and retrying rows when due; re-queue what a crash or outage left behind
+(notifications, and CSV imports whose worker died)."""
 
 import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
+from app.core.import_run import resume_stalled
 from app.models import IdempotencyKey, Notification
 from app.models.notifications import ACCEPTED, QUEUED, RETRYING, SENDING
 from app.models.types import utcnow
@@ -55,6 +57,7 @@ def sweep(session, redis, config, now: datetime | None = None) -> dict[str, int]
         redis.incrby(REDELIVERED_KEY, len(recovered))
         log.warning("recovered %d notifications from expired leases", len(recovered))
     return {
+        "imports_resumed": resume_stalled(session, redis, now),
         "released": len(released),
         "requeued": len(stale),
         "recovered": len(recovered),

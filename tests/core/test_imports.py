@@ -13,8 +13,10 @@ from app.core.imports import (
     read_upload,
     sniff_delimiter,
 )
+from app.core.sweeper import sweep
 from app.models import AuditLog, Contact, ContactImport, ContactImportError
 from app.models.types import utcnow
+from app.queues import queue
 from tests import factories
 
 HEADER = "external_id,email,phone,locale,timezone,tags,plan,score,vip,joined"
@@ -293,3 +295,23 @@ def test_check_mapping_names_each_problem(columns, options, field, message):
         check_mapping(["a", "b"], columns, options)
     assert any(e["field"] == field and message in e["message"] for e in caught.value.errors), \
         caught.value.errors
+
+
+def test_the_sweeper_requeues_an_import_whose_worker_died(db, redis, config):
+    imp = create_import(db.session, None, "c.csv", b"external_id\nuser-1\nuser-2\n", 1024)
+    start_import(db.session, imp, [Column("external_id")], Options())
+    db.session.commit()
+    beat = utcnow()
+    db.session.execute(update(ContactImport).where(ContactImport.id == imp.id)
+                       .values(status="running", processed_rows=1, heartbeat_at=beat))
+    db.session.commit()
+
+    assert sweep(db.session, redis, config, beat + import_run.STALE_AFTER / 2)[
+        "imports_resumed"] == 0
+    assert sweep(db.session, redis, config, beat + import_run.STALE_AFTER * 2)[
+        "imports_resumed"] == 1
+    [job] = queue(redis, import_run.IMPORT_QUEUE).jobs
+    assert job.args == (imp.id,)
+    db.session.refresh(imp)
+    assert imp.status == "queued"
+    assert run_import(db.session, imp.id) == {"created": 1, "updated": 0, "errors": 0}
