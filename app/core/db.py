@@ -1,5 +1,6 @@
 """Small database helpers that differ between PostgreSQL and SQLite."""
 
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
 
@@ -16,12 +17,21 @@ def insert_ignore(session, model, rows: list[dict]) -> None:
     session.execute(dialect_insert(session, model).on_conflict_do_nothing(), rows)
 
 
-def upsert(session, model, rows: list[dict], conflict: list[str], update: list[str]) -> None:
-    """Bulk insert rows; a row that hits the `conflict` key updates `update` instead."""
+def upsert(session, model, rows: list[dict], conflict: list[str], columns: list[str]) -> None:
+    """Bulk insert rows; a row that hits the `conflict` key updates `columns` instead."""
     if not rows:
         return
     stmt = dialect_insert(session, model)
     stmt = stmt.on_conflict_do_update(
-        index_elements=conflict, set_={name: stmt.excluded[name] for name in update}
+        index_elements=conflict, set_={name: stmt.excluded[name] for name in columns}
     )
     session.execute(stmt, rows)
+
+
+def bulk_update(session, model, rows: list[dict]) -> None:
+    """Update rows by primary key (each dict holds it), one executemany per set of keys."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:  # executemany needs the same columns in every row of a statement
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    for group in groups.values():
+        session.execute(update(model), group)

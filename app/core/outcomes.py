@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, update
 
 from app.channels.base import InvalidRecipient, RateLimited, SendResult, TransientError
 from app.core import alerts
-from app.core.db import insert_ignore
+from app.core.db import bulk_update, insert_ignore
 from app.models import Device, Notification, NotificationStatus, Suppression
 from app.models.notifications import DEAD, FAILED, RETRYING, SENT
 
@@ -61,11 +61,7 @@ def record_outcomes(session, redis, config, outcomes: list[Outcome],
                     now: datetime) -> dict[str, int]:
     """Write every outcome in bulk; return counts per resulting status."""
     updates = [_classify(config, o, now) for o in outcomes]
-    by_key: dict[tuple, list[dict]] = {}
-    for values in updates:  # executemany needs one key set per statement
-        by_key.setdefault(tuple(sorted(values)), []).append(values)
-    for group in by_key.values():
-        session.execute(update(Notification), group)
+    bulk_update(session, Notification, updates)
     session.execute(
         insert(NotificationStatus),
         [

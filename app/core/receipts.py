@@ -3,9 +3,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select
 
-from app.core.db import insert_ignore
+from app.core.db import bulk_update, insert_ignore
 from app.models import Event, Notification, NotificationStatus, Suppression
 from app.models.notifications import DELIVERED, FAILED, SENDING, SENT
 from app.models.types import utcnow
@@ -75,8 +75,7 @@ def apply_receipts(session, receipts: list[Receipt]) -> int:
                                  "reason": SUPPRESS_ON[receipt.kind], "created_at": now,
                                  "detail": receipt.error_code or ""})
     session.execute(insert(Event), events)
-    for keys in {tuple(sorted(u)) for u in updates}:  # executemany: one key set a statement
-        session.execute(update(Notification), [u for u in updates if tuple(sorted(u)) == keys])
+    bulk_update(session, Notification, updates)
     if history:
         session.execute(insert(NotificationStatus), history)
     insert_ignore(session, Suppression, suppressions)
