@@ -10,7 +10,7 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import func, insert, select, update
 
-from app.channels.registry import PROVIDERS
+from app.channels.registry import PROVIDERS, provider_chain
 from app.models import Notification, NotificationStatus
 from app.models.notifications import DEAD, QUEUED
 from app.models.types import utcnow
@@ -79,7 +79,7 @@ class ProviderInfo:
 
 def providers(config, session, since: timedelta = timedelta(hours=24)) -> list[ProviderInfo]:
     """Every provider with its endpoint, masked credentials and recent outcomes."""
-    chains = {"sms": _names(config.SMS_PROVIDERS), "email": _names(config.EMAIL_PROVIDERS)}
+    chains = {channel: provider_chain(channel, config) for channel in ("sms", "email")}
     counts = _outcomes(session, utcnow() - since)
     rows = []
     for name in PROVIDERS:
@@ -102,10 +102,6 @@ def mask(secret) -> str:
     if not secret:
         return ""
     return "•" * 8 + (secret[-4:] if len(secret) >= 12 else "")
-
-
-def _names(setting: str) -> list[str]:
-    return [n.strip() for n in setting.split(",") if n.strip()]
 
 
 def _endpoint(name: str, url_setting: str | None, config) -> str:
