@@ -2,10 +2,10 @@
 import secrets
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from app import herald_config, redis_client
 from app.core.bootstrap import seed_categories
 from app.extensions import db
 
@@ -45,8 +45,8 @@ def sweep_command():
     """Run one sweep now (release due rows, re-queue stale ones)."""
     from app.core.sweeper import sweep
 
-    result = sweep(db.session, current_app.extensions["redis"],
-                   current_app.extensions["herald_config"])
+    result = sweep(db.session, redis_client(),
+                   herald_config())
     click.echo(result)
 
 

@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from app import redis_client
 from app.console.audit import record_change
 from app.console.forms import LoginForm, SetPasswordForm
 from app.console.security import (
@@ -36,7 +37,7 @@ def login():
     if not form.validate_on_submit():
         return render_template("console/auth/login.html", form=form), 422 if form.errors else 200
     result = operators.authenticate(
-        db.session, current_app.extensions["redis"], form.email.data, form.password.data,
+        db.session, redis_client(), form.email.data, form.password.data,
         client_ip(), login_policy(),
     )
     if result.operator is None:

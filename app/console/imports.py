@@ -11,7 +11,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -23,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app import herald_config, redis_client
 from app.console.audit import record_change
 from app.console.pagination import cursor_args, keyset_page
 from app.console.security import can, role_required
@@ -48,7 +48,7 @@ ERROR_SAMPLE = 10  # rejected rows shown on the finished import's page
 
 
 def _max_bytes() -> int:
-    return current_app.extensions["herald_config"].IMPORT_MAX_BYTES
+    return herald_config().IMPORT_MAX_BYTES
 
 
 @bp.url_value_preprocessor
@@ -162,7 +162,7 @@ def mapping(import_id: int):
 
 
 def _enqueue(imp: ContactImport) -> None:
-    if not import_run.enqueue_import(current_app.extensions["redis"], imp.id):
+    if not import_run.enqueue_import(redis_client(), imp.id):
         flash("The import is saved, but the job queue is unreachable right now. It can be "
               "resumed from this page in a few minutes.", "warning")
 

@@ -5,7 +5,6 @@ import uuid
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -13,6 +12,7 @@ from flask import (
     url_for,
 )
 
+from app import herald_config, redis_client
 from app.console.audit import record_change
 from app.console.forms import ConfirmForm
 from app.console.pagination import keyset_page
@@ -84,7 +84,7 @@ def detail(notification_id: uuid.UUID):
 def redrive(notification_id: uuid.UUID):
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    config, redis = current_app.extensions["herald_config"], current_app.extensions["redis"]
+    config, redis = herald_config(), redis_client()
     if operations.redrive_dead(db.session, redis, config, ids=[notification_id]):
         record_change("notification.redrive", "notification", str(notification_id),
                       after={"status": "queued", "attempts": 0})

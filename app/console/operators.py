@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import herald_config
 from app.console.audit import record_change
 from app.console.forms import ConfirmForm, InviteOperatorForm, RoleForm, attach_errors
 from app.console.responses import fragment_or_redirect
@@ -23,7 +24,7 @@ def _operator_or_404(operator_id: int) -> Operator:
 def set_password_link(operator: Operator) -> str:
     """Return the one-time set-password URL, on BASE_URL (not on the request's Host)."""
     token = core.make_password_token(operator, current_app.config["SECRET_KEY"])
-    base_url = current_app.extensions["herald_config"].BASE_URL.rstrip("/")
+    base_url = herald_config().BASE_URL.rstrip("/")
     return base_url + url_for("console.auth.set_password", token=token)
 
 

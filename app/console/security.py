@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
+from app import herald_config
 from app.core.operators import LoginPolicy, has_role, load_by_session_id
 from app.extensions import csrf, db, htmx, login_manager
 
@@ -67,7 +68,7 @@ def client_ip() -> str:
 
 
 def login_policy() -> LoginPolicy:
-    config = current_app.extensions["herald_config"]
+    config = herald_config()
     return LoginPolicy(config.LOGIN_MAX_FAILURES, config.LOGIN_LOCKOUT_SECONDS,
                        config.LOGIN_IP_MAX_FAILURES)
 

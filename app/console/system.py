@@ -1,7 +1,8 @@
 """Settings → System: queue backlogs and workers, providers in use, dead-letter re-drive."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from app import herald_config, redis_client
 from app.console.audit import record_change
 from app.console.forms import ConfirmForm
 from app.console.security import role_required
@@ -16,8 +17,8 @@ bp = Blueprint("system", __name__, url_prefix="/settings/system")
 @bp.route("/")
 @role_required("admin")
 def index():
-    redis = current_app.extensions["redis"]
-    config = current_app.extensions["herald_config"]
+    redis = redis_client()
+    config = herald_config()
     return render_template(
         "console/system/index.html", queues=operations.queue_stats(redis),
         providers=operations.providers(config, db.session),
@@ -31,8 +32,8 @@ def redrive():
     channel = request.form.get("channel") or None
     if not ConfirmForm().validate_on_submit() or channel not in (None, *CHANNEL_QUEUES):
         abort(400)
-    config = current_app.extensions["herald_config"]
-    count = operations.redrive_dead(db.session, current_app.extensions["redis"], config,
+    config = herald_config()
+    count = operations.redrive_dead(db.session, redis_client(), config,
                                     channel)
     if count:
         record_change("notifications.redrive", "notification", None,

@@ -9,6 +9,7 @@ from flask_login import current_user
 from redis.exceptions import RedisError
 from werkzeug.routing import BuildError
 
+from app import herald_config, redis_client
 from app.console import templates_forms as forms
 from app.console.audit import record_change
 from app.console.security import can, role_required
@@ -37,7 +38,7 @@ def stash_email(html: str | None) -> str | None:
     secret = current_app.config["SECRET_KEY"].encode()
     token = hmac.new(secret, f"{current_user.id}:{html}".encode(), hashlib.sha256).hexdigest()
     try:
-        current_app.extensions["redis"].set(_email_key(token), html, ex=EMAIL_PREVIEW_TTL)
+        redis_client().set(_email_key(token), html, ex=EMAIL_PREVIEW_TTL)
     except RedisError:
         return None
     return token
@@ -100,7 +101,7 @@ def editor_context(template, version, submission, errors, readonly=False, locale
 
 
 def _senders() -> dict:
-    config = current_app.extensions["herald_config"]
+    config = herald_config()
     return {"sms": config.TWILIO_FROM, "email": config.EMAIL_FROM}
 
 
@@ -147,7 +148,7 @@ def sms_count():
 def email_frame(token: str):
     """The rendered email HTML, for the preview's sandboxed frame, under its own CSP."""
     try:
-        html = current_app.extensions["redis"].get(_email_key(token))
+        html = redis_client().get(_email_key(token))
     except RedisError:
         html = None
     body = html.decode() if html else render_template("console/templates/_email_expired.html")
@@ -199,8 +200,8 @@ def test_send(template_id: int):
 
 
 def _send(template, submission, contact, channels, sample):
-    config = current_app.extensions["herald_config"]
-    redis = current_app.extensions["redis"]
+    config = herald_config()
+    redis = redis_client()
     content = core.normalise_content(submission.content)
     send = previews.test_send_request(template, content, submission.default_locale, contact,
                                       channels, sample)
