@@ -18,8 +18,9 @@ BACKEND = os.environ.get("HERALD_TEST_BACKEND", "postgresql")  # or "sqlite"
 
 
 def _worker_index() -> int:
+    """This process's slot: xdist worker, offset by HERALD_TEST_SLOT so checkouts can test side by side."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    return int(worker.removeprefix("gw") or 0)
+    return int(worker.removeprefix("gw") or 0) + 2 * int(os.environ.get("HERALD_TEST_SLOT", "0"))
 
 
 @pytest.fixture(scope="session")
