@@ -18,7 +18,7 @@ BACKEND = os.environ.get("HERALD_TEST_BACKEND", "postgresql")  # or "sqlite"
 
 
 def _worker_index() -> int:
-    """This process's slot: the xdist worker, offset by HERALD_TEST_SLOT (checkouts side by side)."""
+    """This process's slot: xdist worker plus 2 × HERALD_TEST_SLOT (checkouts side by side)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     return int(worker.removeprefix("gw") or 0) + 2 * int(os.environ.get("HERALD_TEST_SLOT", "0"))
 
