@@ -97,6 +97,11 @@ class Config:
         self.SENDGRID_URL = env("SENDGRID_URL", sandbox_http)
         self.SENDGRID_API_KEY = env("SENDGRID_API_KEY", "SG.sandbox")
         self.SENDGRID_WEBHOOK_PUBLIC_KEY = env("SENDGRID_WEBHOOK_PUBLIC_KEY")
+        # Replays: a signed webhook timestamp older than this is refused (SendGrid), and
+        # providers that sign none (Twilio status callbacks) have their ids remembered
+        # this many days (inbound STOP/START message ids are kept for good).
+        self.WEBHOOK_MAX_AGE_SECONDS = env_int("WEBHOOK_MAX_AGE_SECONDS", 600)
+        self.WEBHOOK_ID_RETENTION_DAYS = env_int("WEBHOOK_ID_RETENTION_DAYS", 30)
         self.METRICS_TOKEN = env("METRICS_TOKEN")  # bearer token for /metrics; empty: open
         self.SMTP_HOST = env("SMTP_HOST", sandbox)
         self.SMTP_PORT = env_int("SMTP_PORT", 9025)

@@ -1,11 +1,12 @@
 """Release held and retrying rows when due; re-queue what a crash or outage left behind
-(notifications, and CSV imports whose worker died)."""
+(notifications, and CSV imports whose worker died); forget expired keys and webhook ids."""
 
 import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
+from app.core import webhooks
 from app.core.import_run import resume_stalled
 from app.models import IdempotencyKey, Notification
 from app.models.notifications import ACCEPTED, QUEUED, RETRYING, SENDING
@@ -47,6 +48,7 @@ def sweep(session, redis, config, now: datetime | None = None) -> dict[str, int]
     stale = _requeue(session, config, (QUEUED,), now)
     recovered = _requeue(session, config, (SENDING,), now)  # a worker died mid-batch
     expired = session.execute(delete(IdempotencyKey).where(IdempotencyKey.expires_at < now))
+    webhook_ids = webhooks.prune(session, now)
     session.commit()
     by_channel: dict[str, list[str]] = {}
     for row in (*released, *stale, *recovered):
@@ -62,4 +64,5 @@ def sweep(session, redis, config, now: datetime | None = None) -> dict[str, int]
         "requeued": len(stale),
         "recovered": len(recovered),
         "idempotency_keys_expired": expired.rowcount,
+        "webhook_ids_expired": webhook_ids,
     }

@@ -9,16 +9,27 @@ Anything else is one request per message; requests run on a small thread pool.
 
 One bad address fails a whole request with a 400 naming `personalizations.N...`: that
 message fails, and the rest of the request is sent once more without it.
+
+The Event Webhook posts a JSON array signed with ECDSA over timestamp + raw body. Each
+event is validated on its own: one malformed event is refused, the others are applied.
 """
+import base64
 import http.client
 import json
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from email.utils import parseaddr
+from typing import Annotated, Literal
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 from python_http_client.exceptions import HTTPError
 from sendgrid import SendGridAPIClient
+from sendgrid.helpers.eventwebhook import EventWebhook
 
 from app.channels.base import (
     InvalidRecipient,
@@ -31,6 +42,7 @@ from app.channels.base import (
     TransientError,
 )
 from app.channels.email.content import EmailParts, email_parts
+from app.core.webhooks import FUTURE_SKEW
 
 MAX_PERSONALIZATIONS = 1000
 TIMEOUT_SECONDS = 15
@@ -162,3 +174,65 @@ class SendGridProvider(Provider):
         if rest and resend:
             return results + self._send_request(rest, resend=False)
         return results + [SendResult(m.id, error=whole) for m, _ in rest]
+
+
+# Event Webhook ---------------------------------------------------------------------
+
+EVENTS = ("processed", "deferred", "delivered", "bounce", "dropped", "open", "click",
+          "spamreport", "unsubscribe", "group_unsubscribe", "group_resubscribe")
+EARLIEST_EVENT = 946684800  # 2000-01-01: SendGrid reports nothing older
+UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+Id = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+Code = Annotated[str, StringConstraints(max_length=64)]
+Long = Annotated[str, StringConstraints(max_length=2048)]
+
+
+class WebhookEvent(BaseModel):
+    """One Event Webhook event: the fields Herald reads, strictly typed; others ignored."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+    event: Literal[EVENTS]
+    sg_event_id: Id  # opaque, compared as given
+    email: Annotated[str, StringConstraints(max_length=320)]
+    timestamp: int
+    sg_message_id: Id | None = None
+    # Our custom_args come back at the top level: the notification id, exactly as we
+    # sent it (str(uuid), lower case); any other spelling is not ours.
+    herald_id: Annotated[str, StringConstraints(pattern=UUID)] | None = None
+    status: Code | None = None
+    type: Code | None = None
+    reason: Long | None = None
+    url: Long | None = None
+
+    @field_validator("timestamp")
+    @classmethod
+    def _plausible(cls, value: int, info) -> int:
+        latest = (info.context["now"] + FUTURE_SKEW).timestamp()
+        if not EARLIEST_EVENT <= value <= latest:
+            raise ValueError("not a plausible Unix time for an event")
+        return value
+
+
+def signature_valid(public_key: str, body: bytes, signature: str, timestamp: str) -> bool:
+    """Check the ECDSA P-256/SHA-256 signature over timestamp + the raw body bytes."""
+    key = EventWebhook().convert_public_key_to_ecdsa(public_key)
+    try:
+        key.verify(base64.b64decode(signature, validate=True), timestamp.encode() + body,
+                   ec.ECDSA(hashes.SHA256()))
+    except (InvalidSignature, ValueError):  # ValueError: not base64, not ASCII
+        return False
+    return True
+
+
+def parse_events(body: list, now: datetime) -> tuple[list[WebhookEvent], list[dict]]:
+    """Validate each event on its own; return the valid ones and why the others are not."""
+    events, refused = [], []
+    for index, raw in enumerate(body):
+        try:
+            events.append(WebhookEvent.model_validate(raw, context={"now": now}))
+        except ValidationError as exc:
+            fields = sorted({".".join(map(str, e["loc"])) or "event"
+                             for e in exc.errors(include_url=False, include_input=False)})
+            refused.append({"index": index, "fields": fields})
+    return events, refused
