@@ -102,8 +102,10 @@ class Config:
         self.SMTP_PORT = env_int("SMTP_PORT", 9025)
         self.SMTP_USERNAME = env("SMTP_USERNAME")
         self.SMTP_PASSWORD = env("SMTP_PASSWORD")
-        self.SMTP_STARTTLS = env_bool("SMTP_STARTTLS", False)
-        self.SMTP_CA_FILE = env("SMTP_CA_FILE")  # trust this CA for STARTTLS (else system)
+        # auto: implicit TLS on port 465, else STARTTLS when offered; or starttls (required),
+        # implicit, none. HERALD_SMTP_STARTTLS=1 is the older spelling of starttls.
+        self.SMTP_TLS = env("SMTP_TLS", "starttls" if env_bool("SMTP_STARTTLS", False) else "auto")
+        self.SMTP_CA_FILE = env("SMTP_CA_FILE")  # trust this CA for the relay (else system)
 
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         for key, value in overrides.items():
