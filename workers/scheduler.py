@@ -5,6 +5,7 @@ import logging
 from rq.cron import CronScheduler
 
 from app.config import Config
+from app.core import startup
 from app.extensions import redis_from_url
 from workers import jobs
 
@@ -19,7 +20,9 @@ def build(config: Config) -> CronScheduler:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    build(Config()).start()
+    config = Config()
+    startup.check_or_exit(config)
+    build(config).start()
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ def index():
     return render_template(
         "console/system/index.html", queues=operations.queue_stats(redis),
         providers=operations.providers(config, db.session),
+        totals=operations.outcome_totals(db.session),
         dead=operations.dead_by_channel(db.session), alerts=recent_alerts(redis, 10),
         confirm=ConfirmForm())
 

@@ -8,14 +8,17 @@ from urllib.parse import urlsplit
 from rq import Worker
 from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import case, distinct, func, insert, literal, literal_column, select, update
 
 from app.channels.registry import PROVIDERS, provider_chain
 from app.models import Notification, NotificationStatus
-from app.models.notifications import DEAD, QUEUED
+from app.models.notifications import DEAD, DELIVERED, FAILED, QUEUED, RETRYING, SENT
 from app.models.types import utcnow
 from app.queues import CHANNEL_QUEUES, QUEUES, enqueue_ids, queue
 
+# History statuses that mean a provider took the message, or refused / lost it.
+SENT_KINDS = (SENT, DELIVERED)
+FAILED_KINDS = (RETRYING, FAILED, DEAD)
 REDRIVE_LIMIT = 10_000  # rows re-driven per click; a bigger backlog takes a few clicks
 
 # Each provider's endpoint setting and the secrets it uses (shown masked, never whole).
@@ -115,19 +118,29 @@ def _endpoint(name: str, url_setting: str | None, config) -> str:
     return f"{parts.scheme}://{parts.hostname}{port}"
 
 
-def _outcomes(session, since: datetime) -> dict[tuple[str, str], int]:
-    """(provider, sent|failed) → attempts since `since`, from the status history."""
-    kind = {"sent": "sent", "delivered": "sent", "retrying": "failed", "failed": "failed",
-            "dead": "failed"}
+def outcome_totals(session, since: timedelta = timedelta(hours=24)) -> dict[str, int]:
+    """{sent, failed}: notifications that reached sent, and that met an error, since then."""
+    counts = _outcomes(session, utcnow() - since, by_provider=False)
+    return {kind: counts.get((None, kind), 0) for kind in ("sent", "failed")}
+
+
+def _outcomes(session, since: datetime,
+              by_provider: bool = True) -> dict[tuple[str | None, str], int]:
+    """(provider or None, sent|failed) → notifications since `since`, each counted once.
+
+    The history holds a row per move: sent then delivered, retrying then dead. Counting
+    rows would count one message once per move, so count distinct notifications.
+    """
+    history = NotificationStatus
+    kind = case((history.status.in_(SENT_KINDS), literal_column("'sent'")),
+                else_=literal_column("'failed'"))  # literal SQL: GROUP BY repeats it
+    provider = history.provider if by_provider else literal(None)
     rows = session.execute(
-        select(NotificationStatus.provider, NotificationStatus.status, func.count())
-        .where(NotificationStatus.at >= since, NotificationStatus.provider.is_not(None),
-               NotificationStatus.status.in_(kind))
-        .group_by(NotificationStatus.provider, NotificationStatus.status))
-    counts: Counter = Counter()
-    for provider, status, n in rows:
-        counts[(provider, kind[status])] += n
-    return counts
+        select(provider, kind, func.count(distinct(history.notification_id)))
+        .where(history.at >= since, history.provider.is_not(None),
+               history.status.in_(SENT_KINDS + FAILED_KINDS))
+        .group_by(*([history.provider] if by_provider else []), kind))
+    return {(name, kind): n for name, kind, n in rows}
 
 
 def dead_by_channel(session) -> dict[str, int]:

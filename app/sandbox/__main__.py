@@ -1,4 +1,8 @@
-"""Run every simulator: python -m app.sandbox [--http-port N --tls-port N --smtp-port N]."""
+"""Run every simulator: python -m app.sandbox [--http-port N --tls-port N --smtp-port N].
+
+It listens where HERALD_SANDBOX_HOST and HERALD_SANDBOX_{HTTP,TLS,SMTP}_PORT say, whatever
+the providers point at: a provider uses the sandbox by pointing its URL there.
+"""
 import argparse
 import asyncio
 import logging
@@ -17,10 +21,10 @@ from app.sandbox.smtp import start_smtp
 def main() -> None:
     config = Config()
     parser = argparse.ArgumentParser(description="Herald provider simulators")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--http-port", type=int, default=int(config.FCM_URL.rsplit(":", 1)[1]))
-    parser.add_argument("--tls-port", type=int, default=int(config.APNS_URL.rsplit(":", 1)[1]))
-    parser.add_argument("--smtp-port", type=int, default=config.SMTP_PORT)
+    parser.add_argument("--host", default=config.SANDBOX_HOST)
+    parser.add_argument("--http-port", type=int, default=config.SANDBOX_HTTP_PORT)
+    parser.add_argument("--tls-port", type=int, default=config.SANDBOX_TLS_PORT)
+    parser.add_argument("--smtp-port", type=int, default=config.SANDBOX_SMTP_PORT)
     parser.add_argument("--cert", default=config.SANDBOX_CA_FILE)
     parser.add_argument("--callbacks", action="store_true",
                         help="call senders' status webhooks, as the real providers do")

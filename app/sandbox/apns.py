@@ -2,14 +2,15 @@
 
 Validates like Apple: HTTP/2 only, `authorization: bearer <JWT>` signed ES256 with a
 `kid` header and `iss`/`iat` claims (the signature is checked against the sandbox key
-for that kid, app.channels.push.apns.sandbox_signing_key; tokens older than an hour
-get ExpiredProviderToken), apns-topic, push type, priority, apns-id, expiration,
-collapse id, a 64-hex device token and a JSON body with `aps` of at most 4096 bytes.
-Answers 200 with apns-id echoed, or `{"reason": ...}` errors. Fault kinds (Apple's
-reasons, or the status as shorthand): Unregistered/410 (with timestamp),
-BadDeviceToken/400, DeviceTokenNotForTopic, ExpiredProviderToken,
-InvalidProviderToken/403, PayloadTooLarge/413, TooManyRequests/429,
-TooManyProviderTokenUpdates, InternalServerError/500, ServiceUnavailable/503.
+for that kid, app.channels.push.apns.sandbox_signing_key; `iss` must be a team id of 10
+letters or digits; tokens older than an hour get ExpiredProviderToken), apns-topic,
+push type, priority, apns-id, expiration, collapse id, a 64-hex device token and a JSON
+body with `aps` of at most 4096 bytes. Answers 200 with apns-id echoed, or
+`{"reason": ...}` errors. Fault kinds (Apple's reasons, or the status as shorthand):
+Unregistered/410 (with timestamp), BadDeviceToken/400, DeviceTokenNotForTopic,
+ExpiredProviderToken, InvalidProviderToken/403, PayloadTooLarge/413,
+TooManyRequests/429, TooManyProviderTokenUpdates, InternalServerError/500,
+ServiceUnavailable/503.
 Sandbox-only reasons: HTTP2Required (505) for HTTP/1.x, BadPayload for a body that is
 not a JSON object with `aps`.
 """
@@ -30,6 +31,7 @@ from app.sandbox.outbox import outbox
 MAX_PAYLOAD_BYTES = 4096
 TOKEN_MAX_AGE = 3600
 DEVICE_TOKEN = re.compile(r"^[0-9a-fA-F]{64}$")
+TEAM_ID = re.compile(r"^[A-Z0-9]{10}$")
 APNS_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 PUSH_TYPES = {"alert", "background", "location", "voip", "complication", "fileprovider", "mdm",
               "liveactivity", "pushtotalk", "widgets", "controls"}
@@ -70,6 +72,8 @@ def check_token(authorization: str) -> dict:
                             options={"require": ["iss", "iat"]})
     except jwt.InvalidTokenError as exc:
         raise Rejected(403, "InvalidProviderToken") from exc
+    if not TEAM_ID.match(str(claims["iss"])):
+        raise Rejected(403, "InvalidProviderToken")
     if time.time() - claims["iat"] > TOKEN_MAX_AGE:
         raise Rejected(403, "ExpiredProviderToken")
     return {"kid": header["kid"], "iss": claims["iss"], "iat": claims["iat"]}

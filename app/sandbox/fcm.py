@@ -6,12 +6,16 @@ UNREGISTERED (404), INVALID_ARGUMENT (400, the token is named as the bad field),
 SENDER_ID_MISMATCH (403), THIRD_PARTY_AUTH_ERROR (401), QUOTA_EXCEEDED or 429 (429,
 Retry-After from the fault), UNAVAILABLE or 503, INTERNAL or 500. A token containing
 "invalid" is always rejected as INVALID_ARGUMENT, so tests need no fault for a bad token.
+
+POST /token plays Google's OAuth token endpoint for a service-account JSON whose
+`token_uri` points here: it answers the JWT-bearer grant with an access token.
 """
 import json
 import re
 import secrets
 import time
 
+import jwt
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -23,6 +27,7 @@ TOKEN = re.compile(r"^[A-Za-z0-9_:.\-]{8,4096}$")
 TTL = re.compile(r"^\d+(\.\d{1,9})?s$")
 FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
 BAD_TOKEN = "The registration token is not a valid FCM registration token"
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 # error code -> (HTTP status, canonical status, message)
 ERRORS = {
@@ -120,4 +125,19 @@ async def send(request: Request) -> JSONResponse:
     return JSONResponse({"name": name})
 
 
-routes = [Route("/v1/projects/{project}/messages:send", send, methods=["POST"])]
+async def token(request: Request) -> JSONResponse:
+    """Exchange a service account's signed assertion for an access token."""
+    form = await request.form()
+    try:
+        claims = jwt.decode(form.get("assertion", ""), options={"verify_signature": False})
+    except jwt.InvalidTokenError:
+        claims = {}
+    if form.get("grant_type") != JWT_BEARER or not claims.get("iss"):
+        return JSONResponse({"error": "invalid_grant", "error_description": "Invalid JWT"},
+                            status_code=400)
+    return JSONResponse({"access_token": f"ya29.sandbox-{secrets.token_hex(16)}",
+                         "expires_in": 3600, "token_type": "Bearer"})
+
+
+routes = [Route("/v1/projects/{project}/messages:send", send, methods=["POST"]),
+          Route("/token", token, methods=["POST"])]

@@ -4,7 +4,8 @@ Faults are taken per recipient at RCPT. Kinds answered at RCPT with that reply c
 "450", "451", "452", "550", "551", "553"; "421" answers and closes the connection;
 "drop" closes it without a word. Kinds answered at DATA for that recipient's
 message: "552", "554". STARTTLS and AUTH are offered when start_smtp is given a TLS
-context and users (the tests of the SMTP provider use that).
+context and users, or TLS from the first byte (port 465 style) with implicit_tls (the
+tests of the SMTP provider use that).
 """
 import asyncio
 import email
@@ -74,7 +75,8 @@ class Sink:
         view = inbox_view(envelope.original_content or envelope.content)
         for recipient in envelope.rcpt_tos:
             outbox.record("smtp", recipient, view, mail_from=envelope.mail_from,
-                          rcpt_tos=list(envelope.rcpt_tos), tls=session.ssl is not None,
+                          rcpt_tos=list(envelope.rcpt_tos),
+                          tls=server.transport.get_extra_info("ssl_object") is not None,
                           authenticated=bool(session.authenticated), peer=list(session.peer))
         return "250 2.0.0 OK: queued"
 
@@ -89,10 +91,14 @@ def _authenticator(users: dict[str, str]):
 
 
 def start_smtp(host: str, port: int, tls_context: ssl.SSLContext | None = None,
-               users: dict[str, str] | None = None) -> Controller:
-    """Start the sink on host:port; with a TLS context it offers (and requires) STARTTLS."""
+               users: dict[str, str] | None = None, implicit_tls: bool = False) -> Controller:
+    """Start the sink on host:port; with a TLS context it requires STARTTLS, or with
+    implicit_tls speaks TLS from the first byte."""
     options = {}
-    if tls_context is not None:
+    if tls_context is not None and implicit_tls:
+        # aiosmtpd only counts STARTTLS as encryption when it decides whether AUTH may go
+        options.update(ssl_context=tls_context, auth_require_tls=False)
+    elif tls_context is not None:
         options.update(tls_context=tls_context, require_starttls=True)
     if users:
         options.update(authenticator=_authenticator(users), auth_required=True)

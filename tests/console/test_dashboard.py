@@ -30,3 +30,15 @@ def test_empty_dashboard_has_empty_states(viewer_client):
 
 def test_root_redirects_to_dashboard(viewer_client):
     assert viewer_client.get("/").headers["Location"] == "/dashboard"
+
+
+def test_a_delivered_sms_and_email_count_once_each(admin_client):
+    """The history has sent and delivered rows; the dashboard counts notifications."""
+    contact = factories.contact()
+    delivered = [("queued", None), ("sent", "provider-id"), ("delivered", None)]
+    factories.notification(contact, "sms", provider="twilio", history=delivered)
+    factories.notification(contact, "email", provider="sendgrid", history=delivered)
+    page = admin_client.get("/dashboard").get_data(as_text=True)
+    assert '<span class="stat-value">2</span>' in page  # notifications in 24 h
+    assert '<progress class="bar bar-success" max="2" value="2" aria-label="delivered"' in page
+    assert '<progress class="bar bar-success" max="2" value="0" aria-label="sent"' in page

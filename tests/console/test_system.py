@@ -1,4 +1,6 @@
 """Settings → System: queue stats, providers with masked secrets, dead-letter re-drive."""
+import re
+
 from sqlalchemy import select
 
 from app.core import operations
@@ -64,3 +66,38 @@ def test_redrive_with_nothing_dead_says_so(admin_client):
 
 def test_redrive_refuses_an_unknown_channel(admin_client):
     assert admin_client.post("/settings/system/redrive", data={"channel": "fax"}).status_code == 400
+
+
+def provider_counts(page: str) -> dict[str, tuple[str, str]]:
+    """{row name: (sent, errors)}: the last two cells of each row, as the page shows them."""
+    counts = {}
+    for name, cells in re.findall(r'<th scope="row"[^>]*>(.*?)</th>(.*?)</tr>', page, re.S):
+        values = [re.sub(r"<[^>]+>", "", cell).strip()
+                  for cell in re.findall(r'<td class="num">(.*?)</td>', cells, re.S)]
+        counts[re.sub(r"<[^>]+>.*", "", name, flags=re.S).strip()] = tuple(values[-2:])
+    return counts
+
+
+def test_sent_in_24h_counts_each_notification_once(db, admin_client):
+    """One SMS and one email, each sent then delivered: 1 per provider, 2 in all."""
+    contact = factories.contact()
+    delivered = [("queued", None), ("sent", "provider-id"), ("delivered", None)]
+    factories.notification(contact, "sms", provider="twilio", history=delivered)
+    factories.notification(contact, "email", provider="sendgrid", history=delivered)
+    counts = provider_counts(admin_client.get("/settings/system/").get_data(as_text=True))
+    assert counts["twilio"] == ("1", "0") and counts["sendgrid"] == ("1", "0")
+    assert counts["All providers"] == ("2", "0")
+
+
+def test_errors_in_24h_count_each_notification_once(db, admin_client):
+    """Retried twice and then dead is one notification with errors, not three."""
+    contact = factories.contact()
+    factories.notification(contact, "sms", status="dead", provider="twilio", attempts=3,
+                           history=[("retrying", "503", "503"), ("retrying", "503", "503"),
+                                    ("dead", "503", "503")])
+    factories.notification(contact, "email", provider="sendgrid",
+                           history=[("retrying", "429", "429"), ("sent", "id"),
+                                    ("delivered", None)])
+    counts = provider_counts(admin_client.get("/settings/system/").get_data(as_text=True))
+    assert counts["twilio"] == ("0", "1") and counts["sendgrid"] == ("1", "1")
+    assert counts["All providers"] == ("1", "2")

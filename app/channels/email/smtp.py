@@ -1,7 +1,9 @@
 """Email over any SMTP relay with the standard library.
 
-One connection per batch (`send_message` in a loop), STARTTLS when configured or
-offered, AUTH when configured. Reply codes: 4xx transient; 5xx permanent; 550/551/553
+One connection per batch (`send_message` in a loop). TLS per HERALD_SMTP_TLS: implicit
+(port 465 by default), STARTTLS required, STARTTLS when offered (auto, other ports), or
+none; the relay's certificate is checked against HERALD_SMTP_CA_FILE or the system
+roots. AUTH when configured. Reply codes: 4xx transient; 5xx permanent; 550/551/553
 at RCPT (or any 5.1.x status) mean the mailbox is dead, so the address is suppressed.
 If the connection drops (or the server closes it with a 421) we reconnect and resend
 the message in flight; if the new connection fails before any message gets an answer,
@@ -27,6 +29,7 @@ from app.channels.base import (
 from app.channels.email.content import EmailParts, email_parts
 
 TIMEOUT_SECONDS = 30
+IMPLICIT_TLS_PORT = 465  # TLS from the first byte; 587 and 25 upgrade with STARTTLS
 DEAD_MAILBOX_CODES = {550, 551, 553}
 DEAD_MAILBOX_STATUS = re.compile(r"\b5\.1\.\d\b")  # RFC 3463: bad destination address
 # Losing the connection: reconnect and carry on with the same message.
@@ -67,6 +70,14 @@ def reply_error(code: int, text: str | bytes, at_rcpt: bool = False) -> Provider
     return PermanentError(message, **kw)
 
 
+def tls_mode(config) -> str:
+    """HERALD_SMTP_TLS, with auto meaning implicit TLS on port 465 (SMTPS, RFC 8314)."""
+    mode = (config.SMTP_TLS or "auto").lower()
+    if mode == "auto" and int(config.SMTP_PORT) == IMPLICIT_TLS_PORT:
+        return "implicit"
+    return mode
+
+
 class SmtpProvider(Provider):
     name = "smtp"
     channel = "email"
@@ -77,12 +88,18 @@ class SmtpProvider(Provider):
 
     def _connect(self) -> smtplib.SMTP:
         config = self.config
-        conn = smtplib.SMTP(config.SMTP_HOST, int(config.SMTP_PORT), timeout=TIMEOUT_SECONDS,
-                            local_hostname=self.local_hostname)
+        mode = tls_mode(config)
+        context = None if mode == "none" else ssl.create_default_context(
+            cafile=config.SMTP_CA_FILE or None)
+        options = {"timeout": TIMEOUT_SECONDS, "local_hostname": self.local_hostname}
+        if mode == "implicit":
+            conn = smtplib.SMTP_SSL(config.SMTP_HOST, int(config.SMTP_PORT), context=context,
+                                    **options)
+        else:
+            conn = smtplib.SMTP(config.SMTP_HOST, int(config.SMTP_PORT), **options)
         try:
             conn.ehlo()
-            if config.SMTP_STARTTLS or conn.has_extn("starttls"):
-                context = ssl.create_default_context(cafile=config.SMTP_CA_FILE or None)
+            if mode == "starttls" or (mode == "auto" and conn.has_extn("starttls")):
                 conn.starttls(context=context)
                 conn.ehlo()
             if config.SMTP_USERNAME:

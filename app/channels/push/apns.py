@@ -6,7 +6,8 @@ key downloaded from the Apple developer account (AuthKey_<KEY_ID>.p8, a PEM PKCS
 EC key), HERALD_APNS_KEY_ID, HERALD_APNS_TEAM_ID, HERALD_APNS_TOPIC (the bundle id) and
 HERALD_APNS_URL=https://api.push.apple.com (api.sandbox.push.apple.com for development
 builds). With no key file the provider signs with the sandbox key derived from the key
-id (see sandbox_signing_key), which the simulator verifies and Apple never accepts.
+id (see sandbox_signing_key), which the simulator verifies and Apple never accepts;
+production mode (HERALD_ENV=production) refuses to start without the key file.
 """
 import hashlib
 import json
@@ -76,8 +77,9 @@ class ApnsProvider(Provider):
         if config.APNS_KEY_FILE:
             pem = Path(config.APNS_KEY_FILE).read_bytes()
             self._key = serialization.load_pem_private_key(pem, password=None)
-        else:
-            log.info("APNs: no key file, signing with the sandbox key for %s", config.APNS_KEY_ID)
+        else:  # production mode refuses to start like this (app.core.startup)
+            log.warning("APNs: HERALD_APNS_KEY_FILE is unset: signing with the sandbox key "
+                        "for %s, which only the sandbox accepts", config.APNS_KEY_ID)
             self._key = sandbox_signing_key(config.APNS_KEY_ID)
         self._base = config.APNS_URL.rstrip("/")
         self._client = httpx.Client(

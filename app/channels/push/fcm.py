@@ -25,6 +25,7 @@ from app.channels.base import (
     TransientError,
     retry_after_seconds,
 )
+from app.core.startup import fcm_project_id
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ class FcmProvider(Provider):
             credential = FixedTokenCredentials()
         self.app = firebase_admin.initialize_app(
             credential,
-            {"projectId": config.FCM_PROJECT_ID, "httpTimeout": 30},
+            {"projectId": fcm_project_id(config), "httpTimeout": 30},
             name=f"herald-fcm-{uuid.uuid4().hex}",
         )
         self._service = _point_service(self.app, config.FCM_URL.rstrip("/"))
