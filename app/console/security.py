@@ -7,7 +7,8 @@ from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from app import herald_config
-from app.core.operators import LoginPolicy, has_role, load_by_session_id
+from app.core.login_limits import LoginPolicy
+from app.core.operators import has_role, load_by_session_id
 from app.extensions import csrf, db, htmx, login_manager
 
 # Machine-to-machine and recipient-facing paths authenticate otherwise (API keys, signed
