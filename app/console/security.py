@@ -9,6 +9,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, login_user
 
 from app import herald_config
+from app.console import log_redaction
 from app.core.login_limits import LoginPolicy
 from app.core.operators import has_role, load_by_session_id
 from app.extensions import csrf, db, htmx, login_manager
@@ -178,6 +179,7 @@ def init_app(app) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(seconds=config.SESSION_IDLE_SECONDS),
         SESSION_REFRESH_EACH_REQUEST=True,
     )
+    log_redaction.init_app(app)  # set-password links carry their token in the path
     # CSRF runs in our own hook so whole path prefixes can be exempted cleanly.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
