@@ -33,8 +33,17 @@ def port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def prepare_instance() -> None:
+    """Make the instance folder, or narrow an old one: the database and keys live there."""
+    from app.private_files import PRIVATE_DIR, make_private_dir, restrict
+
+    make_private_dir(INSTANCE)
+    restrict(INSTANCE, PRIVATE_DIR)
+
+
 def main() -> int:
-    INSTANCE.mkdir(exist_ok=True)
+    sys.path.insert(0, str(ROOT))
+    prepare_instance()
     env = {**os.environ, "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
     redis = None
     if not env.get("HERALD_REDIS_URL"):
@@ -60,7 +69,6 @@ def main() -> int:
 
 def sandbox_webhook_key() -> str:
     """The public key the SendGrid simulator signs its events with (made on first run)."""
-    sys.path.insert(0, str(ROOT))
     from app.config import Config
     from app.sandbox.certs import WEBHOOK_KEY_FILE, ensure_webhook_key
 
