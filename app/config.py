@@ -61,6 +61,10 @@ class Config:
         self.SESSION_COOKIE_SECURE = env_bool(
             "SESSION_COOKIE_SECURE", self.BASE_URL.startswith("https://")
         )
+        self.SESSION_COOKIE_NAME = env("SESSION_COOKIE_NAME", "herald_session")
+        # A session ends after this long without a request, and this long after sign-in.
+        self.SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 3600)
+        self.SESSION_LIFETIME_SECONDS = env_int("SESSION_LIFETIME_SECONDS", 12 * 3600)
         self.LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
         self.LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
         self.LOGIN_IP_MAX_FAILURES = env_int("LOGIN_IP_MAX_FAILURES", 20)

@@ -10,6 +10,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from app import private_files
+
 
 class Base(DeclarativeBase):
     pass
@@ -20,6 +22,13 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = HTMX()
+
+
+@event.listens_for(Engine, "do_connect")
+def _private_sqlite_file(dialect, _record, cargs, cparams):
+    """Have the SQLite file made 0600 before SQLite opens it (its -wal/-shm follow)."""
+    if dialect.name == "sqlite" and cargs and not cparams.get("uri"):
+        private_files.prepare_sqlite_file(cargs[0])
 
 
 @event.listens_for(Engine, "connect")

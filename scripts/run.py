@@ -47,10 +47,18 @@ def processes(config: Config) -> dict[str, str]:
             if name != "sandbox" or on_sandbox}
 
 
+def prepare_instance() -> None:
+    """Make the instance folder, or narrow an old one: the database and keys live there."""
+    from app.private_files import PRIVATE_DIR, make_private_dir, restrict
+
+    make_private_dir(INSTANCE)
+    restrict(INSTANCE, PRIVATE_DIR)
+
+
 def main() -> int:
     config = Config()
     startup.check_or_exit(config)
-    INSTANCE.mkdir(exist_ok=True)
+    prepare_instance()
     env = {**os.environ, "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
     redis = None
     if not env.get("HERALD_REDIS_URL"):

@@ -1,7 +1,7 @@
 """Sign-in, sign-out and setting a password from an invitation link."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from app import redis_client
 from app.console.audit import record_change
@@ -13,6 +13,7 @@ from app.console.security import (
     role_required,
     safe_next,
     self_service,
+    start_session,
 )
 from app.core import operators
 from app.extensions import db
@@ -44,7 +45,7 @@ def login():
         status = 429 if result.error in {"locked", "ip_blocked"} else 401
         return render_template("console/auth/login.html", form=form,
                                error=SIGN_IN_ERRORS[result.error]), status
-    login_user(result.operator)
+    start_session(result.operator)
     return redirect(safe_next(request.args.get("next")) or url_for("console.dashboard.index"))
 
 

@@ -1,19 +1,24 @@
 """Console security: sign-in sessions, roles, CSRF scope, cookies and response headers."""
 
+import time
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, redirect, request, url_for
-from flask_login import current_user
+from flask import abort, current_app, g, redirect, request, session, url_for
+from flask_login import current_user, login_user
 
 from app import herald_config
-from app.core.operators import LoginPolicy, has_role, load_by_session_id
+from app.console import log_redaction
+from app.core.login_limits import LoginPolicy
+from app.core.operators import has_role, load_by_session_id
 from app.extensions import csrf, db, htmx, login_manager
 
 # Machine-to-machine and recipient-facing paths authenticate otherwise (API keys, signed
 # tokens, provider signatures), so the console's CSRF check does not apply to them.
 CSRF_EXEMPT_PREFIXES = ("/api/", "/hooks/", "/o/", "/c/", "/s/", "/p/", "/_sandbox/")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SIGNED_IN_AT = "herald_signed_in_at"  # session key: when this sign-in began (epoch seconds)
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -71,6 +76,25 @@ def login_policy() -> LoginPolicy:
     config = herald_config()
     return LoginPolicy(config.LOGIN_MAX_FAILURES, config.LOGIN_LOCKOUT_SECONDS,
                        config.LOGIN_IP_MAX_FAILURES)
+
+
+def start_session(operator) -> None:
+    """Sign the operator in on a fresh session, which ends when idle and at its lifetime."""
+    session.clear()  # nothing from before the sign-in carries over
+    login_user(operator)
+    session.permanent = True  # cookie and signature expire SESSION_IDLE_SECONDS after use
+    session[SIGNED_IN_AT] = int(time.time())
+
+
+def _load_operator(value: str):
+    # Every signed-in request loads its operator here, so this is where a session that
+    # has been refreshed by activity still ends, SESSION_LIFETIME_SECONDS after sign-in.
+    started = session.get(SIGNED_IN_AT)
+    if not isinstance(started, int) or \
+            time.time() - started > herald_config().SESSION_LIFETIME_SECONDS:
+        session.clear()
+        return None
+    return load_by_session_id(db.session, value)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -145,10 +169,17 @@ def _security_headers(response):
 
 
 def init_app(app) -> None:
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.config.setdefault("SESSION_COOKIE_NAME", "herald_session")
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 12 * 3600)
+    config = app.extensions["herald_config"]
+    # Assigned, not setdefault: Flask defines every one of these keys itself (a cookie
+    # called "session" that lasts 31 days), so a default would never apply.
+    app.config.update(
+        SESSION_COOKIE_NAME=config.SESSION_COOKIE_NAME,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=config.SESSION_IDLE_SECONDS),
+        SESSION_REFRESH_EACH_REQUEST=True,
+    )
+    log_redaction.init_app(app)  # set-password links carry their token in the path
     # CSRF runs in our own hook so whole path prefixes can be exempted cleanly.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
@@ -158,7 +189,7 @@ def init_app(app) -> None:
     login_manager.login_view = "console.auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
-    login_manager.user_loader(lambda value: load_by_session_id(db.session, value))
+    login_manager.user_loader(_load_operator)
     login_manager.unauthorized_handler(_unauthorized)
     app.before_request(_forget_loaded_user)
     app.before_request(_csrf_protect)

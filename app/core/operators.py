@@ -2,15 +2,16 @@
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import redis as redis_lib
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from app.core import login_limits
 from app.core.errors import ValidationFailed
+from app.core.login_limits import LoginPolicy
 from app.models import Operator
 from app.models.auth import ROLES
 from app.models.types import utcnow
@@ -26,13 +27,6 @@ _DUMMY_HASH = _hasher.hash("herald-timing-equaliser")
 
 class OperatorError(ValidationFailed):
     """A change the rules forbid: duplicate email, weak password, removing the last admin."""
-
-
-@dataclass(frozen=True)
-class LoginPolicy:
-    max_failures: int = 5
-    lockout_seconds: int = 900
-    ip_max_failures: int = 20
 
 
 @dataclass(frozen=True)
@@ -95,70 +89,42 @@ def find_by_email(session, email: str) -> Operator | None:
     return session.scalar(select(Operator).where(Operator.email == normalise_email(email)))
 
 
-def _verify(operator: Operator | None, password: str) -> bool:
+def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(
-            operator.password_hash if operator and operator.password_hash else _DUMMY_HASH,
-            password,
-        ) and bool(operator and operator.password_hash)
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
 
-def _ip_key(ip: str) -> str:
-    return f"herald:login:ip:{ip}"
-
-
-def _ip_failures(redis, ip: str) -> int:
-    try:
-        return int(redis.get(_ip_key(ip)) or 0)
-    except redis_lib.RedisError:
-        return 0  # fail open: the per-account lockout still applies
-
-
-def _count_ip_failure(redis, ip: str, window: int) -> None:
-    try:
-        pipe = redis.pipeline()
-        pipe.incr(_ip_key(ip))
-        pipe.expire(_ip_key(ip), window)
-        pipe.execute()
-    except redis_lib.RedisError:
-        pass  # fail open, as in _ip_failures
-
-
 def authenticate(session, redis, email: str, password: str, ip: str,
                  policy: LoginPolicy, now: datetime | None = None) -> SignIn:
-    """Check a sign-in, counting failures per account and per IP; commits the counters."""
+    """Check a sign-in within the per-IP and per-account limits; commits the counters.
+
+    The attempt is counted before the password is checked (see login_limits), and a
+    successful sign-in resets the account's count and gives the IP's place back.
+    """
     now = now or utcnow()
-    if _ip_failures(redis, ip) >= policy.ip_max_failures:
+    if not login_limits.take_ip_attempt(redis, ip, policy):
         return SignIn(error="ip_blocked")
     operator = find_by_email(session, email)
-    if operator and operator.locked_until and operator.locked_until > now:
+    password_hash = operator.password_hash if operator else None
+    attempt = login_limits.take_account_attempt(session, operator.id, policy, now) \
+        if operator else 0
+    session.commit()  # the count, and no connection held during the slow check below
+    if attempt is None:
         return SignIn(error="locked")
-    if not _verify(operator, password):
-        _count_ip_failure(redis, ip, policy.lockout_seconds)
-        return SignIn(error=_count_account_failure(session, operator, policy, now))
+    if not _verify(password_hash, password):
+        return SignIn(error="locked" if attempt >= policy.max_failures else "invalid")
     if not operator.active:
         return SignIn(error="disabled")
-    if _hasher.check_needs_rehash(operator.password_hash):
+    if _hasher.check_needs_rehash(password_hash):
         operator.password_hash = _hasher.hash(password)
     operator.failed_logins = 0
     operator.locked_until = None
     operator.last_login_at = now
     session.commit()
+    login_limits.give_back_ip_attempt(redis, ip)
     return SignIn(operator=operator)
-
-
-def _count_account_failure(session, operator, policy: LoginPolicy, now: datetime) -> str:
-    if operator is None:
-        return "invalid"
-    operator.failed_logins = (operator.failed_logins or 0) + 1
-    locked = operator.failed_logins >= policy.max_failures
-    if locked:
-        operator.locked_until = now + timedelta(seconds=policy.lockout_seconds)
-        operator.failed_logins = 0
-    session.commit()
-    return "locked" if locked else "invalid"
 
 
 def create_operator(session, email: str, role: str, name: str = "",

@@ -1,4 +1,7 @@
-"""A self-signed certificate for the simulators' TLS port, made once and reused."""
+"""A self-signed certificate for the simulators' TLS port, made once and reused.
+
+Its key, and the key the SendGrid simulator signs events with, are private files.
+"""
 import base64
 import datetime
 import ipaddress
@@ -9,12 +12,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from app.private_files import restrict, write_private
+
 
 def ensure_certificate(cert_path: Path, key_path: Path) -> None:
     """Write a certificate for localhost/127.0.0.1 unless one is already there."""
     if cert_path.exists() and key_path.exists():
+        restrict(key_path)
         return
-    cert_path.parent.mkdir(parents=True, exist_ok=True)
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Herald sandbox")])
     now = datetime.datetime.now(datetime.UTC)
@@ -39,14 +44,10 @@ def ensure_certificate(cert_path: Path, key_path: Path) -> None:
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    write_private(key_path, key.private_bytes(serialization.Encoding.PEM,
+                                              serialization.PrivateFormat.PKCS8,
+                                              serialization.NoEncryption()))
+    write_private(cert_path, cert.public_bytes(serialization.Encoding.PEM))
 
 
 WEBHOOK_KEY_FILE = "sendgrid-webhook.pem"  # beside the sandbox certificate
@@ -57,12 +58,13 @@ def ensure_webhook_key(key_path: Path) -> str:
 
     The public key comes back as SendGrid shows its "verification key": base64 DER.
     """
-    if not key_path.exists():
-        key_path.parent.mkdir(parents=True, exist_ok=True)
+    if key_path.exists():
+        restrict(key_path)
+    else:  # processes that start together all keep the key written first
         key = ec.generate_private_key(ec.SECP256R1())
-        key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                               serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
+        write_private(key_path, key.private_bytes(serialization.Encoding.PEM,
+                                                  serialization.PrivateFormat.PKCS8,
+                                                  serialization.NoEncryption()), replace=False)
     key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
     der = key.public_key().public_bytes(serialization.Encoding.DER,
                                         serialization.PublicFormat.SubjectPublicKeyInfo)

@@ -7,13 +7,13 @@ setting (or a shared file), or each would make its own.
 """
 import base64
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid
+
+from app.private_files import restrict, write_private
 
 log = logging.getLogger(__name__)
 
@@ -31,26 +31,19 @@ def load_vapid(config) -> Vapid:
 def ensure_key_file(path: Path) -> bytes:
     """Return the PEM key at path, writing a new one first if there is none.
 
-    Workers may start together: the file appears atomically (link), so all of them end
-    up with the key that won.
+    Workers may start together: the file appears atomically, so all of them end up with
+    the key that won. It is readable by this user only.
     """
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        restrict(path)
+    else:
         pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".vapid-")
-        try:
-            os.write(fd, pem)
-            os.close(fd)
-            os.link(tmp, path)
+        if write_private(path, pem, replace=False):
             log.info("web push: made a VAPID key in %s", path)
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(tmp)
     return path.read_bytes()
 
 
