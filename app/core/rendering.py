@@ -8,6 +8,7 @@ from inscriptis import get_text
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from app.channels.push import push_is_empty
 from app.core.errors import ValidationFailed
 
 # Sandboxed: no attribute access to internals, no mutation of the data; strict: an
@@ -130,8 +131,8 @@ def check_limits(channel: str, content: dict, field: str) -> list[dict]:
         size = len(json.dumps(content, separators=(",", ":")).encode())
         if size > MAX_PUSH_BYTES:
             return [{"field": field, "message": f"push payload is {size} bytes; max is 4096"}]
-        if not content.get("title") and not content.get("body") and not content.get("data"):
-            return [{"field": field, "message": "push needs a title, a body or data"}]
+        if push_is_empty(content):
+            return [{"field": field, "message": "push needs a title, a body, data or a badge"}]
     elif channel == "sms":
         if not content.get("text"):
             return [{"field": field, "message": "SMS text is empty"}]
