@@ -4,12 +4,12 @@ import json
 from functools import lru_cache
 
 import css_inline
-from inscriptis import get_text
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from app.channels.push import push_is_empty
 from app.core.errors import ValidationFailed
+from app.core.html_text import html_to_text
 
 # Sandboxed: no attribute access to internals, no mutation of the data; strict: an
 # undefined variable is an error shown to the author, never a blank in a customer's inbox.
@@ -119,7 +119,7 @@ def _render_email(source: dict, context: dict, prefix: str) -> dict:
         # Mail clients drop <style> blocks: move the CSS onto the elements, once, here.
         out["html"] = css_inline.inline(html) if "<style" in html else html
     if not out.get("text") and out.get("html"):
-        out["text"] = get_text(out["html"]).strip()
+        out["text"] = html_to_text(out["html"])
     return out
 
 
