@@ -59,3 +59,12 @@ def test_a_template_with_only_a_badge_can_be_published():
     assert templates.publish_errors({"en": {"push": {"badge": 0}}}, "en") == []
     assert templates.publish_errors({"en": {"push": {"sound": "ding"}}}, "en") == [
         {"field": "/en/push/title", "message": "a push needs a title, a body, data or a badge"}]
+
+
+@pytest.mark.parametrize("key, status", [("from", 400), ("google.c.a.e", 400), ("gcm.n.x", 400),
+                                         ("message_type", 400), ("order", 200)])
+def test_the_fcm_simulator_refuses_reserved_keys_as_fcm_does(sandbox, key, status):
+    response = sandbox.http.post(
+        "/v1/projects/herald-sandbox/messages:send", headers={"Authorization": "Bearer t0ken-abc"},
+        json={"message": {"token": "fcm-token-ada", "data": {key: "x"}}})
+    assert response.status_code == status, response.text
