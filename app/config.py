@@ -100,11 +100,13 @@ class Config:
         self.VAPID_KEY_FILE = env("VAPID_KEY_FILE", str(ROOT / "instance" / "vapid-private.pem"))
         # Trusted besides the system roots (the sandbox plays push services over TLS).
         self.WEBPUSH_CA_FILE = env("WEBPUSH_CA_FILE", self.SANDBOX_CA_FILE)
-        # Push services a web subscription may point at (the sandbox's host by default too).
+        # Push services a web subscription may point at: DNS names, https on port 443.
         self.WEBPUSH_ALLOWED_HOSTS = env(
             "WEBPUSH_ALLOWED_HOSTS",
             "fcm.googleapis.com,updates.push.services.mozilla.com,*.notify.windows.com,"
-            f"*.push.apple.com,{sandbox}")
+            "*.push.apple.com")
+        # Origins that may be an IP, another port or a private address: only the sandbox's.
+        self.WEBPUSH_PRIVATE_ORIGINS = env("WEBPUSH_PRIVATE_ORIGINS", sandbox_https)
         self.SMS_PROVIDERS = env("SMS_PROVIDERS", "twilio,vonage")
         self.TWILIO_URL = env("TWILIO_URL", sandbox_http)
         self.TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", DEV_DEFAULTS["TWILIO_ACCOUNT_SID"])

@@ -29,7 +29,8 @@ def main() -> None:
     sandbox = Sandbox(Path("instance"))
     try:
         config = Config(**sandbox.config_overrides())
-        subs = [subscription(sandbox.http_url, f"bench-{i}") for i in range(args.browsers)]
+        # Push services are https: the simulator's TLS port, its certificate trusted.
+        subs = [subscription(sandbox.tls_url, f"bench-{i}") for i in range(args.browsers)]
         content = {"title": "Order shipped", "body": "Your order A-1001 is on its way",
                    "data": {"order": "A-1001"}}
         messages = [Message(f"m-{i}", "push", subs[i % len(subs)]["endpoint"], content,
@@ -41,13 +42,14 @@ def main() -> None:
         assert all(r.ok for r in results), next(r.error for r in results if not r.ok)
 
         session = requests.Session()
-        session.mount("http://", HTTPAdapter(pool_maxsize=CONCURRENCY))
-        headers = {"Authorization": provider.authorization(subs[0]["endpoint"]), "TTL": "60",
+        session.mount("https://", HTTPAdapter(pool_maxsize=CONCURRENCY))
+        headers = {"Authorization": provider.authorization(sandbox.tls_url), "TTL": "60",
                    "Content-Encoding": "aes128gcm"}
         body = WebPusher(subs[0]).encode(b'{"title":"Order shipped"}')["body"]
 
         def post(_):
-            response = session.post(subs[0]["endpoint"], data=body, headers=headers)
+            response = session.post(subs[0]["endpoint"], data=body, headers=headers,
+                                    verify=str(sandbox.cert))
             assert response.status_code == 201, response.text
 
         with ThreadPoolExecutor(CONCURRENCY) as threads:

@@ -64,6 +64,7 @@ class Sandbox:
             "VONAGE_URL": self.tls_url,
             "VONAGE_CA_FILE": str(self.cert),
             "WEBPUSH_CA_FILE": str(self.cert),
+            "WEBPUSH_PRIVATE_ORIGINS": self.tls_url,
             "VAPID_KEY_FILE": str(self.cert.with_name("vapid-private.pem")),
             "SENDGRID_URL": self.http_url,
             "SMTP_HOST": "127.0.0.1",

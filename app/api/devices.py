@@ -3,6 +3,7 @@
 from app import herald_config
 from app.api.registry import route
 from app.api.schemas.contacts import ContactPath, DeviceIn, DeviceOut, VapidKeyOut
+from app.channels.push.endpoints import check_endpoint
 from app.channels.push.vapid import vapid_public_key
 from app.core import devices
 from app.core.contacts import get_contact
@@ -20,11 +21,8 @@ TAG = "Devices"
 def register_device(external_id: str, body: DeviceIn):
     contact = get_contact(db.session, external_id)
     subscription = body.subscription.model_dump() if body.subscription else None
-    allowed = herald_config().WEBPUSH_ALLOWED_HOSTS
-    if subscription and not devices.push_service_allowed(subscription["endpoint"], allowed):
-        raise ValidationFailed("The subscription's push service is not allowed", [{
-            "field": "/subscription/endpoint",
-            "message": "not a known browser push service (see HERALD_WEBPUSH_ALLOWED_HOSTS)"}])
+    if subscription:
+        _check_endpoint(subscription["endpoint"])
     token = body.subscription.endpoint if body.subscription else body.token
     device, created = devices.register_device(
         db.session, contact, body.platform, token, subscription
@@ -32,6 +30,15 @@ def register_device(external_id: str, body: DeviceIn):
     out = DeviceOut.model_validate(device)
     db.session.commit()
     return out, 201 if created else 200
+
+
+def _check_endpoint(endpoint: str) -> None:
+    config = herald_config()
+    try:
+        check_endpoint(endpoint, config.WEBPUSH_ALLOWED_HOSTS, config.WEBPUSH_PRIVATE_ORIGINS)
+    except ValueError as exc:
+        raise ValidationFailed("The subscription's push service is not allowed", [{
+            "field": "/subscription/endpoint", "message": str(exc)}]) from exc
 
 
 @route("/contacts/<external_id>/devices/<path:device>", "DELETE", path=ContactPath,

@@ -35,7 +35,10 @@ def normalise_token(platform: str, token: str) -> str:
 
 
 def check_subscription(endpoint: str, p256dh: str, auth: str) -> None:
-    """Raise ValueError (naming the bad part) unless this is a usable web-push subscription."""
+    """Raise ValueError (naming the bad part) unless this is a usable web-push subscription.
+
+    Whether workers may call the endpoint is for app.channels.push.endpoints to say.
+    """
     parts = urlsplit(endpoint)
     if parts.scheme != "https" or not parts.hostname:
         raise ValueError("endpoint: not an https URL")
@@ -47,19 +50,6 @@ def check_subscription(endpoint: str, p256dh: str, auth: str) -> None:
     secret = _unbase64url(auth)
     if secret is None or len(secret) != 16:
         raise ValueError("keys/auth: not a base64url 16-byte secret")
-
-
-def push_service_allowed(endpoint: str, allowed: str) -> bool:
-    """Whether the endpoint's host is in `allowed` (comma-separated; "*.x" = any subdomain).
-
-    Only the browsers' push services are allowed, so an API caller cannot make workers
-    POST to hosts inside the network (server-side request forgery).
-    """
-    host = (urlsplit(endpoint).hostname or "").lower()
-    for pattern in (p.strip().lower() for p in allowed.split(",") if p.strip()):
-        if host == pattern or (pattern.startswith("*.") and host.endswith(pattern[1:])):
-            return True
-    return False
 
 
 def _unbase64url(value: str) -> bytes | None:

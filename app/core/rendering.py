@@ -4,11 +4,12 @@ import json
 from functools import lru_cache
 
 import css_inline
-from inscriptis import get_text
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from app.channels.push import push_is_empty
 from app.core.errors import ValidationFailed
+from app.core.html_text import html_to_text
 
 # Sandboxed: no attribute access to internals, no mutation of the data; strict: an
 # undefined variable is an error shown to the author, never a blank in a customer's inbox.
@@ -118,7 +119,7 @@ def _render_email(source: dict, context: dict, prefix: str) -> dict:
         # Mail clients drop <style> blocks: move the CSS onto the elements, once, here.
         out["html"] = css_inline.inline(html) if "<style" in html else html
     if not out.get("text") and out.get("html"):
-        out["text"] = get_text(out["html"]).strip()
+        out["text"] = html_to_text(out["html"])
     return out
 
 
@@ -130,8 +131,8 @@ def check_limits(channel: str, content: dict, field: str) -> list[dict]:
         size = len(json.dumps(content, separators=(",", ":")).encode())
         if size > MAX_PUSH_BYTES:
             return [{"field": field, "message": f"push payload is {size} bytes; max is 4096"}]
-        if not content.get("title") and not content.get("body") and not content.get("data"):
-            return [{"field": field, "message": "push needs a title, a body or data"}]
+        if push_is_empty(content):
+            return [{"field": field, "message": "push needs a title, a body, data or a badge"}]
     elif channel == "sms":
         if not content.get("text"):
             return [{"field": field, "message": "SMS text is empty"}]

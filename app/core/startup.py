@@ -263,6 +263,9 @@ def _web_push(config) -> list[Problem]:
     if local:
         found.append(Problem("HERALD_WEBPUSH_ALLOWED_HOSTS", f"includes {local}: a subscription "
                              "could make Herald post to this machine; list push services only"))
+    if config.WEBPUSH_PRIVATE_ORIGINS.strip():
+        found.append(Problem("HERALD_WEBPUSH_PRIVATE_ORIGINS", "is set: subscriptions could make "
+                             "Herald post to private addresses; set it empty in production"))
     if _dev_default(config, "VAPID_SUBJECT"):
         found.append(Problem("HERALD_VAPID_SUBJECT", "is the example contact: push services "
                              "write to it about problems", fatal=False))

@@ -5,6 +5,7 @@ import re
 
 from sqlalchemy import event, func, inspect, select
 
+from app.channels.push import push_is_empty, reserved_data_key
 from app.core.contacts import normalise_locale
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.rendering import RenderError, check_syntax
@@ -21,9 +22,6 @@ CHANNELS = tuple(CHANNEL_FIELDS)
 TEMPLATE_FIELDS = ("key", "name", "category", "description", "published_version_id")
 VERSION_FIELDS = ("version", "status", "default_locale", "content")
 MAX_BADGE = 99999
-# FCM refuses these data keys; herald_id is the key deliveries are matched by.
-RESERVED_DATA_KEYS = {"from", "message_type", "collapse_key", "herald_id"}
-RESERVED_DATA_PREFIXES = ("google.", "gcm.")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,127}$")
 MAX_VERSION = 2**31 - 1  # version numbers are INTEGER: larger ones name no version
 
@@ -102,7 +100,7 @@ def _push_errors(fields: dict, prefix: str) -> list[dict]:
         errors.append({"field": f"{prefix}/badge",
                        "message": f"a whole number from 0 to {MAX_BADGE}"})
     for key in fields.get("data", {}):
-        if key in RESERVED_DATA_KEYS or key.startswith(RESERVED_DATA_PREFIXES):
+        if reserved_data_key(key):
             errors.append({"field": f"{prefix}/data", "message": f"{key!r} is a reserved key"})
     return errors
 
@@ -115,9 +113,9 @@ def publish_errors(content: dict, default_locale: str) -> list[dict]:
             errors.append({"field": f"/{locale}",
                            "message": f"the {locale} variant is empty: add content or remove it"})
         push, email = variant.get("push"), variant.get("email")
-        if push and not (push.get("title") or push.get("body") or push.get("data")):
+        if push and push_is_empty(push):
             errors.append({"field": f"/{locale}/push/title",
-                           "message": "a push needs a title, a body or data"})
+                           "message": "a push needs a title, a body, data or a badge"})
         if email and not email.get("subject"):
             errors.append({"field": f"/{locale}/email/subject", "message": "required"})
         if email and not (email.get("html") or email.get("text")):

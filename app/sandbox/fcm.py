@@ -1,10 +1,10 @@
 """FCM HTTP v1 simulator: POST /v1/projects/{project}/messages:send.
 
-Checks what FCM checks (bearer token, JSON shape, one target, string data, TTL format,
-4 KB payload) and answers with FCM's real success and error bodies. Fault kinds:
-UNREGISTERED (404), INVALID_ARGUMENT (400, the token is named as the bad field),
-SENDER_ID_MISMATCH (403), THIRD_PARTY_AUTH_ERROR (401), QUOTA_EXCEEDED or 429 (429,
-Retry-After from the fault), UNAVAILABLE or 503, INTERNAL or 500. A token containing
+Checks what FCM checks (bearer token, JSON shape, one target, string data without
+reserved keys, TTL format, 4 KB payload) and answers with FCM's real success and error
+bodies. Fault kinds: UNREGISTERED (404), INVALID_ARGUMENT (400, the token is named as the
+bad field), SENDER_ID_MISMATCH (403), THIRD_PARTY_AUTH_ERROR (401), QUOTA_EXCEEDED or 429
+(429, Retry-After from the fault), UNAVAILABLE or 503, INTERNAL or 500. A token containing
 "invalid" is always rejected as INVALID_ARGUMENT, so tests need no fault for a bad token.
 
 POST /token plays Google's OAuth token endpoint for a service-account JSON whose
@@ -28,6 +28,9 @@ TTL = re.compile(r"^\d+(\.\d{1,9})?s$")
 FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
 BAD_TOKEN = "The registration token is not a valid FCM registration token"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+# Data keys FCM refuses (HTTP v1 reference, Message.data).
+RESERVED_KEYS = {"from", "message_type"}
+RESERVED_PREFIXES = ("google", "gcm")
 
 # error code -> (HTTP status, canonical status, message)
 ERRORS = {
@@ -84,6 +87,9 @@ def check_message(message: dict) -> JSONResponse | None:
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
     ):
         return invalid("Invalid value at 'message.data': values must be strings", "message.data")
+    reserved = [k for k in data if k in RESERVED_KEYS or k.startswith(RESERVED_PREFIXES)]
+    if reserved:
+        return invalid(f"Invalid data payload key: {reserved[0]}", "message.data")
     android = message.get("android") or {}
     if str(android.get("priority", "high")).lower() not in ("high", "normal"):
         return invalid("Invalid value at 'message.android.priority'", "message.android.priority")

@@ -1,12 +1,14 @@
 """Devices: idempotent registration, moving a token between contacts, unregistering."""
 import base64
 
+import pytest
 from sqlalchemy import select
 
 from app.channels.push.vapid import load_vapid
 from app.models import Contact, Device
 from tests import factories
 from tests.api.test_auth import assert_problem
+from tests.channels.test_webpush_endpoints import PARSER_TRICKS, PRIVATE_ORIGIN_TRICKS, hostile
 
 FCM = "dGVzdC1mY20tdG9rZW4:APA91bH" + "x" * 120
 APNS = "0123456789abcdef" * 4
@@ -144,3 +146,24 @@ def test_a_subscription_to_an_unknown_host_is_refused(client, auth, seed, in_db)
         "platform": "web", "subscription": {
             **SUBSCRIPTION, "endpoint": "https://wns2-par02p.notify.windows.com/w/?token=x"}})
     assert allowed.status_code == 201
+
+
+@pytest.mark.parametrize("template", PARSER_TRICKS + PRIVATE_ORIGIN_TRICKS)
+def test_a_hostile_endpoint_is_refused_at_registration(client, auth, seed, in_db, sandbox,
+                                                       template):
+    seed(factories.contact)
+    endpoint = hostile(template, 8080, sandbox)
+    response = client.post("/api/v1/contacts/user-1/devices", headers=auth, json={
+        "platform": "web", "subscription": {**SUBSCRIPTION, "endpoint": endpoint}})
+    assert_problem(response, 422)
+    [error] = response.get_json()["errors"]
+    assert error["field"].startswith("/subscription"), error
+    assert devices(in_db) == []
+
+
+def test_the_sandbox_origin_is_the_one_private_endpoint_allowed(client, auth, seed, sandbox):
+    seed(factories.contact)
+    response = client.post("/api/v1/contacts/user-1/devices", headers=auth, json={
+        "platform": "web", "subscription": {**SUBSCRIPTION,
+                                            "endpoint": sandbox.tls_url + "/wp/ada"}})
+    assert response.status_code == 201, response.get_json()

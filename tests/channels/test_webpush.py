@@ -67,15 +67,15 @@ def test_oversize_or_unaddressable_pushes_fail_without_a_request(provider, brows
 
 
 def test_one_vapid_token_per_push_service_reused_then_renewed(provider, monkeypatch):
-    first = provider.authorization("https://fcm.googleapis.com/wp/abc")
-    assert provider.authorization("https://fcm.googleapis.com/wp/def") == first
-    other = provider.authorization("https://updates.push.services.mozilla.com/wpush/v2/x")
+    first = provider.authorization("https://fcm.googleapis.com")
+    assert provider.authorization("https://fcm.googleapis.com") == first
+    other = provider.authorization("https://updates.push.services.mozilla.com")
     token = other.split("t=", 1)[1].split(",", 1)[0]
     assert jwt.decode(token, options={"verify_signature": False})["aud"] == \
         "https://updates.push.services.mozilla.com"
     later = time.time() + 3601
     monkeypatch.setattr(time, "time", lambda: later)
-    assert provider.authorization("https://fcm.googleapis.com/wp/abc") != first
+    assert provider.authorization("https://fcm.googleapis.com") != first
 
 
 def post(sandbox, sub, headers: dict, body: bytes | None = None) -> httpx.Response:
@@ -132,7 +132,7 @@ def test_simulator_checks_vapid_ttl_and_encryption(sandbox, browser, change, sta
         assert headers["authorization"].endswith(",k=" + entry["vapid"]["k"])
 
 
-def test_a_redirecting_endpoint_is_not_followed(provider, browser, sandbox):
+def test_a_redirecting_endpoint_is_not_followed(config, browser, sandbox, monkeypatch):
     class Redirect(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802  (http.server's name)
             self.rfile.read(int(self.headers["Content-Length"]))
@@ -145,11 +145,17 @@ def test_a_redirecting_endpoint_is_not_followed(provider, browser, sandbox):
             """Quiet."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(sandbox.cert, sandbox.cert.with_suffix(".key"))
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"https://127.0.0.1:{server.server_port}"
+    monkeypatch.setattr(config, "WEBPUSH_PRIVATE_ORIGINS", f"{sandbox.tls_url},{origin}")
+    provider = WebPushProvider(config)
     try:
-        endpoint = f"http://127.0.0.1:{server.server_port}/wp/unit"
-        [result] = provider.send_batch([push({**browser, "endpoint": endpoint})])
+        [result] = provider.send_batch([push({**browser, "endpoint": origin + "/wp/unit"})])
     finally:
+        provider.close()
         server.shutdown()
     assert (type(result.error), result.error.code) == (PermanentError, "redirect")
     assert sandbox.received("webpush") == []
@@ -158,6 +164,7 @@ def test_a_redirecting_endpoint_is_not_followed(provider, browser, sandbox):
 def test_an_endpoint_outside_the_allowed_push_services_is_never_called(config, browser,
                                                                        sandbox, monkeypatch):
     monkeypatch.setattr(config, "WEBPUSH_ALLOWED_HOSTS", "fcm.googleapis.com")
+    monkeypatch.setattr(config, "WEBPUSH_PRIVATE_ORIGINS", "")  # the sandbox's, no longer
     refusing = WebPushProvider(config)
     try:
         [result] = refusing.send_batch([push(browser)])

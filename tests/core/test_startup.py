@@ -40,6 +40,7 @@ def production(key_files):
         VAPID_PRIVATE_KEY="a-real-key",
         VAPID_SUBJECT="mailto:push@acme.example",
         WEBPUSH_ALLOWED_HOSTS="fcm.googleapis.com,updates.push.services.mozilla.com",
+        WEBPUSH_PRIVATE_ORIGINS="",
         TWILIO_URL="https://api.twilio.com",
         TWILIO_ACCOUNT_SID="AC" + "1" * 32,
         TWILIO_AUTH_TOKEN="real-token",
@@ -92,6 +93,7 @@ MISCONFIGURED = [
     ({"APNS_TEAM_ID": "HERALDTEAM"}, "HERALD_APNS_TEAM_ID"),
     ({"APNS_TEAM_ID": "ELEVENCHARS"}, "HERALD_APNS_TEAM_ID"),
     ({"WEBPUSH_ALLOWED_HOSTS": "fcm.googleapis.com,127.0.0.1"}, "HERALD_WEBPUSH_ALLOWED_HOSTS"),
+    ({"WEBPUSH_PRIVATE_ORIGINS": "https://10.0.0.5:8443"}, "HERALD_WEBPUSH_PRIVATE_ORIGINS"),
     ({"BASE_URL": "http://127.0.0.1:8000"}, "HERALD_BASE_URL"),
     ({"SMTP_TLS": "none", "SMTP_USERNAME": "herald"}, "HERALD_SMTP_TLS"),
     ({"FCM_PROJECT_ID": "acme-staging"}, "HERALD_FCM_PROJECT_ID"),
@@ -133,7 +135,7 @@ def test_every_problem_is_listed_at_once():
         create_app(Config(ENV="production"))
     message = str(refused.value)
     for setting in ("HERALD_SECRET_KEY", "HERALD_APNS_KEY_FILE", "HERALD_FCM_URL",
-                    "HERALD_SMTP_HOST", "HERALD_WEBPUSH_ALLOWED_HOSTS"):
+                    "HERALD_SMTP_HOST", "HERALD_WEBPUSH_PRIVATE_ORIGINS"):
         assert setting in message
 
 

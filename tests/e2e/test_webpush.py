@@ -16,6 +16,7 @@ from app.channels.push.vapid import vapid_public_key
 from app.models import Device, Notification
 from app.sandbox.webpush import subscription, subscription_keys
 from tests import factories
+from tests.channels.test_webpush_endpoints import local_listener
 from tests.e2e.test_send_path import history, send
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
@@ -126,3 +127,22 @@ def test_web_subscription_must_be_https_with_real_keys(client, api_headers, db, 
         assert response.status_code == 422, response.get_json()
         assert response.get_json()["errors"][0]["field"] == "/subscription"
     assert db.session.scalar(select(Device.token)) == browser["endpoint"]
+
+
+def test_a_stored_device_with_a_hostile_endpoint_is_deactivated_never_called(
+        client, api_headers, drain, sandbox, db):
+    """A device row written before the endpoint rules (or under other settings)."""
+    factories.category()
+    ada = factories.contact()
+    with local_listener() as (port, seen):
+        endpoint = f"https://localhost:{port}\\@fcm.googleapis.com/wp/ada"
+        sub = {**subscription(sandbox.tls_url, "ada"), "endpoint": endpoint}
+        factories.device(ada, platform="web", token=endpoint, subscription=sub)
+        [sent] = send(client, api_headers, channels=["push"], content={"push": {"title": "Hi"}})
+        drain()
+    row = db.session.get(Notification, UUID(sent["id"]))
+    assert (row.status, row.error_code) == ("failed", "host_not_allowed")
+    device = db.session.scalar(select(Device))
+    assert (device.active, device.deactivated_reason) == (False, "host_not_allowed")
+    assert seen == []
+    assert sandbox.received("webpush") == []

@@ -25,6 +25,7 @@ from app.api.schemas.common import (
     Output,
     Params,
 )
+from app.channels.push import push_is_empty, reserved_data_key
 from app.models.notifications import STATUSES
 
 MAX_RECIPIENTS = 1000
@@ -32,6 +33,12 @@ MAX_DATA_BYTES = 64 * 1024
 Status = Literal[STATUSES]
 Text = Annotated[str, StringConstraints(max_length=4096)]
 Url = Annotated[str, StringConstraints(max_length=2048, pattern=r"^[A-Za-z][A-Za-z0-9+.\-]*:")]
+
+
+def _unreserved(key: str) -> str:
+    if reserved_data_key(key):
+        raise ValueError(f"{key!r} is reserved (FCM refuses it, or Herald sets it)")
+    return key
 
 
 def _bounded_data(value: dict) -> dict:
@@ -47,8 +54,13 @@ class PushContent(Input):
     body: Text | None = None
     image: Url | None = None
     deep_link: Url | None = None
-    data: dict[str, Annotated[str, StringConstraints(max_length=4096)]] | None = Field(
-        None, description="Key-value strings delivered to the app."
+    data: dict[
+        Annotated[str, AfterValidator(_unreserved)],
+        Annotated[str, StringConstraints(max_length=4096)],
+    ] | None = Field(
+        None, description="Key-value strings delivered to the app. Reserved keys are refused: "
+                          "`from`, `message_type`, `notification`, `collapse_key`, `herald_id` "
+                          "and any key starting with `google` or `gcm`.",
     )
     badge: Annotated[int, Field(ge=0, le=99_999)] | None = None
     sound: Annotated[str, StringConstraints(max_length=64)] | None = None
@@ -58,7 +70,7 @@ class PushContent(Input):
 
     @model_validator(mode="after")
     def _not_empty(self):
-        if not (self.title or self.body or self.data or self.badge is not None):
+        if push_is_empty(self.model_dump(include={"title", "body", "data", "badge"})):
             raise ValueError("push needs a title, a body, data or a badge")
         return self
 

@@ -137,11 +137,18 @@ def build_request(message: Message, topic: str) -> tuple[dict, bytes]:
     """Return the apns-* headers and JSON body for one message."""
     content = message.content
     alert = {k: str(content[k]) for k in ("title", "body") if content.get(k)}
-    aps: dict = {"alert": alert} if alert else {"content-available": 1}
+    aps: dict = {"alert": alert} if alert else {}
     if content.get("badge") is not None:
         aps["badge"] = int(content["badge"])
     if content.get("sound"):
         aps["sound"] = str(content["sound"])
+    # Apple: an alert, a badge or a sound is a user interaction, sent as an alert push
+    # (priority 5 unless it needs the user at once); a background push carries none of
+    # them. So a badge-only push (badge 0 clears it) is an alert push at priority 5, and
+    # data without an alert also asks to wake the app (content-available).
+    background = not aps
+    if not alert and (background or content.get("data")):
+        aps["content-available"] = 1
     if content.get("image"):
         aps["mutable-content"] = 1  # lets the notification service extension fetch the image
     payload = {str(k): str(v) for k, v in (content.get("data") or {}).items()}
@@ -149,11 +156,10 @@ def build_request(message: Message, topic: str) -> tuple[dict, bytes]:
     for key in ("deep_link", "image"):
         if content.get(key):
             payload[key] = str(content[key])
-    background = not alert
     headers = {
         "apns-topic": topic,
         "apns-push-type": "background" if background else "alert",
-        "apns-priority": "5" if background or content.get("priority") == "normal" else "10",
+        "apns-priority": "5" if not alert or content.get("priority") == "normal" else "10",
         "apns-id": apns_id(message.id),
     }
     if content.get("ttl_seconds") is not None:

@@ -131,6 +131,9 @@ def build_message(message: Message) -> messaging.Message:
         )
     android_notification = None
     badge = content.get("badge")
+    if notification is None and badge is not None:
+        # Android has no badge without a notification: a data message hands it to the app.
+        data["badge"] = str(int(badge))
     if notification and (content.get("sound") or badge is not None):
         android_notification = messaging.AndroidNotification(
             sound=content.get("sound"), notification_count=None if badge is None else int(badge)

@@ -4,6 +4,8 @@ A web device's subscription ({"endpoint", "keys": {"p256dh", "auth"}}) rides on 
 Message. pywebpush encrypts each payload (aes128gcm) for its browser; we sign one VAPID
 JWT per push-service origin and reuse it for an hour, and send a batch as concurrent
 requests on one pooled requests session. The VAPID key: see app.channels.push.vapid.
+Which endpoints may be called, and where connections may go: app.channels.push.endpoints
+(checked when a device registers, and again before each send).
 """
 import base64
 import hashlib
@@ -13,11 +15,9 @@ import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
 
 import requests
 from pywebpush import WebPusher, WebPushException
-from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from app.channels.base import (
@@ -31,8 +31,8 @@ from app.channels.base import (
     retry_after_seconds,
 )
 from app.channels.push.apns import tls_context
+from app.channels.push.endpoints import ForbiddenAddress, GuardedAdapter, check_endpoint
 from app.channels.push.vapid import load_vapid
-from app.core.devices import push_service_allowed
 
 log = logging.getLogger(__name__)
 
@@ -47,18 +47,6 @@ JWT_LIFETIME = 12 * 3600  # push services refuse an exp more than 24 h ahead
 TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
-class _TlsAdapter(HTTPAdapter):
-    """Verify against the system roots plus the configured CA (the sandbox's)."""
-
-    def __init__(self, ca_file: str, **kw):
-        self._context = tls_context(ca_file)
-        super().__init__(**kw)
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["ssl_context"] = self._context
-        super().init_poolmanager(*args, **kwargs)
-
-
 class WebPushProvider(Provider):
     name = "webpush"
     channel = "push"
@@ -69,10 +57,15 @@ class WebPushProvider(Provider):
         self._vapid = load_vapid(config)
         self._session = requests.Session()
         self._session.max_redirects = 0  # push services never redirect: don't follow one
-        adapter = _TlsAdapter(config.WEBPUSH_CA_FILE, pool_connections=HOST_POOLS,
-                              pool_maxsize=CONCURRENCY, max_retries=Retry(total=0, read=False))
+        # Connections go to public addresses only, or to the private origins configured;
+        # TLS verifies against the system roots plus the configured CA (the sandbox's).
+        private = config.WEBPUSH_PRIVATE_ORIGINS
+        adapter = GuardedAdapter(private, tls_context(config.WEBPUSH_CA_FILE),
+                                 pool_connections=HOST_POOLS, pool_maxsize=CONCURRENCY,
+                                 max_retries=Retry(total=0, read=False))
         self._session.mount("https://", adapter)
-        self._session.mount("http://", HTTPAdapter(pool_maxsize=CONCURRENCY, max_retries=0))
+        self._session.mount("http://", GuardedAdapter(private, pool_maxsize=CONCURRENCY,
+                                                      max_retries=0))
         self._threads = ThreadPoolExecutor(CONCURRENCY, thread_name_prefix="webpush")
         self._lock = threading.Lock()
         self._jwts: dict[str, tuple[str, float]] = {}
@@ -81,10 +74,8 @@ class WebPushProvider(Provider):
         """Send every message concurrently on the pooled session."""
         return list(self._threads.map(self._send_one, messages))
 
-    def authorization(self, endpoint: str) -> str:
-        """Return the VAPID Authorization header for the endpoint's origin (cached)."""
-        parts = urlsplit(endpoint)
-        audience = f"{parts.scheme}://{parts.netloc}"
+    def authorization(self, audience: str) -> str:
+        """Return the VAPID Authorization header for a push service origin (cached)."""
         with self._lock:
             header, minted_at = self._jwts.get(audience, ("", 0.0))
             if time.time() - minted_at > JWT_REUSE_SECONDS:
@@ -105,13 +96,19 @@ class WebPushProvider(Provider):
             error = PermanentError(f"web push payload rejected: {exc}", code="invalid_message")
             return SendResult(message.id, error=error)
         endpoint = message.subscription["endpoint"]
-        if not push_service_allowed(endpoint, self.config.WEBPUSH_ALLOWED_HOSTS):
+        try:  # again: the device may predate a rule, or the settings may have changed
+            origin = check_endpoint(endpoint, self.config.WEBPUSH_ALLOWED_HOSTS,
+                                    self.config.WEBPUSH_PRIVATE_ORIGINS)
+        except ValueError as exc:
             return SendResult(message.id, error=InvalidRecipient(
-                "web push endpoint is not an allowed push service", code="host_not_allowed"))
-        headers["Authorization"] = self.authorization(endpoint)
+                f"web push endpoint refused: {exc}", code="host_not_allowed"))
+        headers["Authorization"] = self.authorization(origin)
         try:
             pusher = WebPusher(message.subscription, requests_session=self._session)
             response = pusher.send(data, headers, ttl=headers.pop("TTL"), timeout=TIMEOUT)
+        except ForbiddenAddress as exc:
+            return SendResult(message.id, error=InvalidRecipient(
+                f"web push endpoint refused: {exc}", code="private_address"))
         except (WebPushException, ValueError) as exc:  # keys that cannot be encrypted to
             return SendResult(message.id, error=InvalidRecipient(
                 f"web push subscription unusable: {exc}", code="bad_subscription"))
