@@ -113,7 +113,8 @@ class NotificationIn(Input):
         None, description="RFC 3339 time with an offset; default now."
     )
     event_id: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = Field(
-        None, description="Your id for the event; a repeat within 24 h sends nothing."
+        None, description="Your id for the event; a repeat within 24 h sends nothing, "
+                          "whatever the Idempotency-Key header says."
     )
 
     @field_validator("channels")
