@@ -10,12 +10,17 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from app.core import json_numbers
+
 
 class Base(DeclarativeBase):
     pass
 
 
-db = SQLAlchemy(model_class=Base)
+# JSON columns never write NaN or Infinity (JSONB cannot hold them, and SQLite's JSON
+# functions fail on every row after one), and read any a row already holds as null.
+db = SQLAlchemy(model_class=Base, engine_options={"json_serializer": json_numbers.dumps,
+                                                  "json_deserializer": json_numbers.loads})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

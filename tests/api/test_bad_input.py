@@ -125,6 +125,15 @@ CASES = [
      "/event_id"),
     ("NUL in a path parameter", ("delete", "/api/v1/contacts/user-1/devices/a%00", {}), 422,
      "/device"),
+    # non-finite numbers, which JSON does not have and JSONB cannot hold
+    ("NaN in an attribute", raw("put", "/api/v1/contacts/user-9",
+                                '{"attributes": {"score": NaN}}'), 422, "/attributes/score"),
+    ("Infinity in event data", raw("post", "/api/v1/notifications", json.dumps(
+        {**SEND, "content": SMS})[:-1] + ', "data": {"n": [1, -Infinity]}}'), 422, "/data/n/1"),
+    ("number past a float in a batch", raw("post", "/api/v1/contacts:batch",
+                                           '{"contacts": [{"external_id": "a", "attributes": '
+                                           '{"x": {"y": 1e999}}}]}'), 422,
+     "/contacts/0/attributes/x/y"),
     # transport
     ("malformed JSON", raw("put", "/api/v1/contacts/user-9", '{"email": '), 400, None),
     ("empty body", raw("post", "/api/v1/notifications", ""), 400, None),

@@ -44,9 +44,10 @@ Cursor = Annotated[
 
 
 class Input(BaseModel):
-    """A request body: unknown fields are errors and types are strict ("1" is no int)."""
+    """A request body: unknown fields are errors and types are strict ("1" is no int);
+    numbers are finite (JSON has no NaN or Infinity)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class Params(BaseModel):
