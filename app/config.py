@@ -59,6 +59,8 @@ class Config:
         self.DEFAULT_RATE_LIMIT = env("DEFAULT_RATE_LIMIT", "")
         self.ALERT_WEBHOOK_URL = env("ALERT_WEBHOOK_URL", "")
         self.IDEMPOTENCY_TTL_SECONDS = env_int("IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
+        # How far ahead a send may be scheduled (send_at); a few minutes back is allowed.
+        self.MAX_SCHEDULE_DAYS = env_int("MAX_SCHEDULE_DAYS", 365)
 
         # Providers (defaults point at the sandbox simulators)
         self.SANDBOX_CA_FILE = env("SANDBOX_CA_FILE", str(ROOT / "instance" / "sandbox-ca.pem"))

@@ -292,9 +292,13 @@ def _engagement(ctx: _Context, op: str, rule: Rule):
 
 
 def _midnight(day: str, days_later: int = 0) -> datetime:
-    """Return the UTC start of the day YYYY-MM-DD (or of a day `days_later`)."""
-    return datetime.combine(date.fromisoformat(day) + timedelta(days=days_later), time.min,
-                            tzinfo=UTC)
+    """Return the UTC start of the day YYYY-MM-DD (or of a day `days_later`); the day
+    after 9999-12-31 is the last representable instant."""
+    try:
+        later = date.fromisoformat(day) + timedelta(days=days_later)
+    except OverflowError:
+        return datetime.max.replace(tzinfo=UTC)
+    return datetime.combine(later, time.min, tzinfo=UTC)
 
 
 def _timestamp(column):

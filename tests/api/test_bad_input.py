@@ -114,6 +114,22 @@ CASES = [
      "/created_before"),
     ("send_at with a space", send(content=SMS, send_at="2030-01-01 10:00:00Z"), 422,
      "/send_at"),
+    # date-times: in UTC within datetime's years, send_at within the schedule window
+    ("send_at past the last year in UTC", send(content=SMS, send_at="9999-12-31T23:59:59-01:00"),
+     422, "/send_at"),
+    ("send_at before the first year in UTC", send(content=SMS,
+                                                  send_at="0001-01-01T00:00:00+01:00"),
+     422, "/send_at"),
+    ("send_at centuries ahead", send(content=SMS, send_at="2999-01-01T00:00:00Z"), 422,
+     "/send_at"),
+    ("send_at years ago", send(content=SMS, send_at="2001-01-01T00:00:00+02:00"), 422,
+     "/send_at"),
+    ("created_after past the last year in UTC", (
+        "get", "/api/v1/notifications?created_after=9999-12-31T23:59:59-01:00", {}), 422,
+     "/created_after"),
+    ("created_before before the first year in UTC", (
+        "get", "/api/v1/notifications?created_before=0001-01-01T00:00:00%2B00:01", {}), 422,
+     "/created_before"),
     # NUL characters, which PostgreSQL text and JSONB cannot hold
     ("NUL in a body string", ("put", "/api/v1/categories/promo", {"json": {"name": "a\x00"}}),
      422, "/name"),

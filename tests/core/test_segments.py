@@ -171,6 +171,11 @@ CASES = {
     "seen in the last 7 days": (tree(rule("last_seen", "within_last_days", 7)), set("adfk")),
     "not seen for 100 days": (tree(rule("last_seen", "more_than_days_ago", 100)), {"e", "j"}),
     "seen before 2026": (tree(rule("last_seen", "before", "2026-01-01")), {"e", "j"}),
+    "created after the last day": (tree(rule("created", "after", "9999-12-31")), set()),
+    "seen in any representable year": (tree(rule("last_seen", "date_between",
+                                                 ["0001-01-01", "9999-12-31"])),
+                                       EVERYONE - set("chl")),
+    "created before the first day": (tree(rule("created", "before", "0001-01-01")), set()),
     # Groups.
     "any inside all": (tree(rule("tag", "has", "vip"),
                             group("any", rule("channel", "reachable", "ios"),
