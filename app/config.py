@@ -36,6 +36,8 @@ class Config:
         self.REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.BASE_URL = env("BASE_URL", f"http://{env('BIND', '127.0.0.1:8000')}")
         self.MAX_CONTENT_LENGTH = env_int("MAX_REQUEST_BYTES", 2 * 1024 * 1024)
+        # Path and query; longer is a 414. Keep it under gunicorn's --limit-request-line.
+        self.MAX_URL_BYTES = env_int("MAX_URL_BYTES", 4096)
         # A CSV contact import may be larger than other requests (100,000 rows ≈ 10 MB).
         self.IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 
