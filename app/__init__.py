@@ -25,12 +25,13 @@ def create_app(config: Config | None = None) -> Flask:
         api,
         cli,
         console,
+        http_limits,
         metrics,
         models,  # noqa: F401  (register every table with the metadata)
         tracking,
     )
 
-    for surface in (api, console, tracking, metrics, cli):
+    for surface in (http_limits, api, console, tracking, metrics, cli):
         surface.init_app(app)
     return app
 

@@ -54,6 +54,8 @@ class Config:
         self.REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.BASE_URL = env("BASE_URL", f"http://{env('BIND', '127.0.0.1:8000')}")
         self.MAX_CONTENT_LENGTH = env_int("MAX_REQUEST_BYTES", 2 * 1024 * 1024)
+        # Path and query; longer is a 414. Keep it under gunicorn's --limit-request-line.
+        self.MAX_URL_BYTES = env_int("MAX_URL_BYTES", 4096)
         # A CSV contact import may be larger than other requests (100,000 rows ≈ 10 MB).
         self.IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 
@@ -81,6 +83,8 @@ class Config:
         self.DEFAULT_RATE_LIMIT = env("DEFAULT_RATE_LIMIT", "")
         self.ALERT_WEBHOOK_URL = env("ALERT_WEBHOOK_URL", "")
         self.IDEMPOTENCY_TTL_SECONDS = env_int("IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
+        # How far ahead a send may be scheduled (send_at); a few minutes back is allowed.
+        self.MAX_SCHEDULE_DAYS = env_int("MAX_SCHEDULE_DAYS", 365)
 
         # Providers (defaults point at the sandbox simulators)
         self.SANDBOX_CA_FILE = env("SANDBOX_CA_FILE", str(ROOT / "instance" / "sandbox-ca.pem"))

@@ -11,13 +11,17 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 from app import private_files
+from app.core import json_numbers
 
 
 class Base(DeclarativeBase):
     pass
 
 
-db = SQLAlchemy(model_class=Base)
+# JSON columns never write NaN or Infinity (JSONB cannot hold them, and SQLite's JSON
+# functions fail on every row after one), and read any a row already holds as null.
+db = SQLAlchemy(model_class=Base, engine_options={"json_serializer": json_numbers.dumps,
+                                                  "json_deserializer": json_numbers.loads})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

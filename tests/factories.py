@@ -1,5 +1,8 @@
 """Build rows for tests directly through the models (no mocks, real database)."""
+import json
 from datetime import timedelta
+
+import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
@@ -82,4 +85,19 @@ def notification(contact_row, channel="email", status="delivered", history=(), *
                                           provider=row.provider, attempt=max(row.attempts, 1),
                                           at=start + timedelta(seconds=n)))
     db.session.commit()
+    return row
+
+
+def contact_holding_non_finite(external_id="user-nan", **attributes) -> Contact:
+    """A contact whose attribute `score` holds what no input takes any more, written by SQL:
+    NaN in SQLite's JSON text; in PostgreSQL's JSONB (no NaN) a number past a float's range."""
+    row = contact(external_id, None, None)
+    dialect = db.session.get_bind().dialect.name
+    score = "NaN" if dialect == "sqlite" else "1" + "0" * 400 + ".5"
+    raw = json.dumps({**attributes, "score": 0}).replace('"score": 0', f'"score": {score}')
+    value = "CAST(:raw AS jsonb)" if dialect == "postgresql" else ":raw"
+    db.session.execute(sa.text(f"UPDATE contacts SET attributes = {value} WHERE id = :id"),
+                       {"raw": raw, "id": row.id})
+    db.session.commit()
+    db.session.expire(row)
     return row

@@ -40,32 +40,31 @@ IDEMPOTENCY_PARAMETER = {
        summary="Send a notification",
        description="Writes one notification per contact × channel (× device for push), "
                    "suppressed ones included with their reason, then queues them. With an "
-                   "`Idempotency-Key` header (or an `event_id`), a repeat within 24 h "
-                   "returns the first response with `Idempotent-Replayed: true` and sends "
-                   "nothing.")
+                   "`Idempotency-Key` header or an `event_id` (both count when both are "
+                   "given), a repeat of either within 24 h returns the first response with "
+                   "`Idempotent-Replayed: true` and sends nothing.")
 def send_notification(body: NotificationIn):
     caller = current_caller()
-    header = _idempotency_header()
-    key = idempotency.effective_key(header, body.event_id)
-    if key is None:
+    keys = _idempotency_keys(_idempotency_header(), body.event_id)
+    if not keys:
         return _send(body)
-    redis = redis_client()
-    token = idempotency.lock(redis, caller.id, key)
-    try:
-        stored = idempotency.claim(
-            db.session, caller.id, key,
+    with idempotency.locked(redis_client(), caller.id, list(keys)):
+        stored = idempotency.claim_all(
+            db.session, caller.id, keys,
             idempotency.fingerprint("POST", request.path, body.model_dump(mode="json")),
             herald_config().IDEMPOTENCY_TTL_SECONDS,
-            field={"field": IDEMPOTENCY_HEADER, "in": "header"} if header
-            else {"field": "/event_id"},
         )
         if stored is not None:
             db.session.rollback()
             return Response(json.dumps(stored.body), stored.status, mimetype="application/json",
                             headers={"Idempotent-Replayed": "true"})
-        return _send(body, key)
-    finally:
-        idempotency.unlock(redis, caller.id, key, token)
+        return _send(body, tuple(keys))
+
+
+def _idempotency_keys(header: str | None, event_id: str | None) -> dict[str, dict]:
+    """Return {key: the field it came from, for errors} for the request's idempotency keys."""
+    return {key: {"field": IDEMPOTENCY_HEADER, "in": "header"} if key == header
+            else {"field": "/event_id"} for key in idempotency.request_keys(header, event_id)}
 
 
 def _idempotency_header() -> str | None:
@@ -79,7 +78,7 @@ def _idempotency_header() -> str | None:
     return value
 
 
-def _send(body: NotificationIn, key: str | None = None):
+def _send(body: NotificationIn, keys: tuple[str, ...] = ()):
     """Accept, record the idempotent response, commit, then queue."""
     caller, redis, config = current_caller(), redis_client(), herald_config()
     request_ = SendRequest(
@@ -98,7 +97,7 @@ def _send(body: NotificationIn, key: str | None = None):
                              status=n.status, reason=n.reason, send_at=n.send_at)
         for n in accepted.notifications
     ])
-    if key is not None:
+    for key in keys:
         idempotency.store(db.session, caller.id, key, 202, result.model_dump(mode="json"))
     db.session.commit()
     enqueue(redis, config, accepted)

@@ -141,7 +141,7 @@ _PROBLEM_HEADERS = {
 
 
 def _problem_statuses(op: Operation) -> list[int]:
-    statuses = set(op.problems)
+    statuses = set(op.problems) | {414}  # any URL past MAX_URL_BYTES
     if op.auth:
         statuses |= {401, 403}
     if op.body is not None:

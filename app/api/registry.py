@@ -13,6 +13,7 @@ or None for 204. Routes are added to the blueprint by init_app, in declaration o
 """
 
 import functools
+import math
 import typing
 from dataclasses import dataclass, field
 
@@ -93,17 +94,17 @@ def _wrap(op: Operation, view, status: int):
     def wrapper(**params):
         if op.auth:
             _authorize(op.scope)
-        _reject_nul(params, "path")
+        _reject_unstorable(params, "path")
         if op.path is not None:
             declared = {k: v for k, v in params.items() if k in op.path.model_fields}
             params.update(_validate(op.path, declared, "path").model_dump())
         if op.query is not None:
             args = _query_args(op.query)
-            _reject_nul(args, "query")
+            _reject_unstorable(args, "query")
             params["query"] = _validate(op.query, args, "query")
         if op.body is not None:
             params["body"] = _parse_body(op.body)
-            _reject_nul(params["body"].model_dump(), "body")
+            _reject_unstorable(params["body"].model_dump(), "body")
         return _respond(view(**params), status)
 
     return wrapper
@@ -139,26 +140,35 @@ def _validate(model: type[BaseModel], data: dict, where: str) -> BaseModel:
                                field_errors(exc, where)) from None
 
 
-def _reject_nul(data: dict, where: str) -> None:
-    """Refuse NUL characters in any string or key: PostgreSQL text and JSONB cannot hold them."""
+def _reject_unstorable(data: dict, where: str) -> None:
+    """Refuse what cannot be stored: NUL characters in a string or key (PostgreSQL text and
+    JSONB cannot hold them) and NaN or infinite numbers (JSON has none)."""
     located = {} if where == "body" else {"in": where}
-    errors = [{"field": pointer(loc), "message": "must not contain NUL characters", **located}
-              for loc in dict.fromkeys(_nul_locations(data))]
+    errors = [{"field": pointer(loc), "message": message, **located}
+              for loc, message in dict.fromkeys(_unstorable(data))]
     if errors:
         raise ValidationFailed(f"Some {where} fields are not valid", errors)
 
 
-def _nul_locations(value, loc: tuple = ()):
+NUL_MESSAGE = "must not contain NUL characters"
+NON_FINITE_MESSAGE = "must be a finite number: JSON has no NaN or Infinity"
+
+
+def _unstorable(value, loc: tuple = ()):
+    """Yield (location, message) for each NUL string or key and each non-finite number."""
     if isinstance(value, str):
         if "\x00" in value:
-            yield loc
+            yield loc, NUL_MESSAGE
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            yield loc, NON_FINITE_MESSAGE
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _nul_locations(key, (*loc, key))
-            yield from _nul_locations(item, (*loc, key))
+            yield from _unstorable(key, (*loc, key))
+            yield from _unstorable(item, (*loc, key))
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            yield from _nul_locations(item, (*loc, index))
+            yield from _unstorable(item, (*loc, index))
 
 
 def _query_args(model: type[BaseModel]) -> dict:

@@ -1,4 +1,4 @@
-"""Console error pages: 400 (bad/expired form), 403, 404, 405, 429, 500 as HTML."""
+"""Console error pages: 400 (bad/expired form), 403, 404, 405, 414, 429, 500 as HTML."""
 
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
@@ -12,6 +12,7 @@ TITLES = {
     403: "You don't have access to this page",
     404: "Page not found",
     405: "That action isn't allowed here",
+    414: "That address is too long",
     429: "Too many requests",
     500: "Something went wrong",
 }

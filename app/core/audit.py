@@ -87,7 +87,7 @@ def filtered(filters: AuditFilter) -> Select:
         stmt = stmt.where(AuditLog.entity_id == filters.entity_id)
     if filters.since:
         stmt = stmt.where(AuditLog.at >= _midnight(filters.since))
-    if filters.until:
+    if filters.until and filters.until < date.max:  # until the last day: no bound
         stmt = stmt.where(AuditLog.at < _midnight(filters.until + timedelta(days=1)))
     return stmt
 

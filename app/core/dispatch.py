@@ -27,6 +27,9 @@ from app.models.notifications import ACCEPTED, QUEUED, SUPPRESSED
 from app.models.types import new_uuid, utcnow
 from app.queues import enqueue_ids
 
+# A send_at this far back is taken as "now" (clocks differ); earlier ones are refused.
+SEND_AT_GRACE = timedelta(minutes=5)
+
 
 @dataclass
 class SendRequest:
@@ -79,6 +82,7 @@ def accept(
 ) -> Accepted:
     """Validate, expand, render and rule-check a request; add its rows to the session."""
     now = now or utcnow()
+    _check_send_at(request.send_at, now, config)
     category = _load_category(session, request.category)
     version = _load_template_version(session, request.template)
     contacts = _load_contacts(session, request.recipients)
@@ -92,6 +96,16 @@ def accept(
 def enqueue(redis, config, accepted: Accepted) -> None:
     """Queue the due rows in batches; a Redis outage leaves them for the sweeper."""
     enqueue_ids(redis, config, accepted.due_ids())
+
+
+def _check_send_at(send_at: datetime | None, now: datetime, config) -> None:
+    """Refuse a send_at before SEND_AT_GRACE ago or past MAX_SCHEDULE_DAYS from now."""
+    if send_at is None:
+        return
+    if not now - SEND_AT_GRACE <= send_at <= now + timedelta(days=config.MAX_SCHEDULE_DAYS):
+        message = (f"must be from {SEND_AT_GRACE.seconds // 60} minutes ago to "
+                   f"{config.MAX_SCHEDULE_DAYS} days from now")
+        raise ValidationFailed(f"send_at {message}", [{"field": "/send_at", "message": message}])
 
 
 def _load_category(session, key: str) -> Category:

@@ -1,8 +1,10 @@
 """Idempotent requests: a repeat within the TTL replays the first response, sends nothing.
 
-Keys are per API key. The row is inserted in the same transaction as the work it
-guards, so the unique constraint (api_key_id, key) decides races and a rolled-back
-request leaves no key behind. A short Redis lock turns a concurrent duplicate into a
+A request may carry several keys (an Idempotency-Key header and an event id): each one
+is claimed, and a repeat of any of them is a repeat of the request. Keys are per API
+key. Each row is inserted in the same transaction as the work it guards, so the unique
+constraint (api_key_id, key) decides races and a rolled-back request leaves no key
+behind. A short Redis lock turns a concurrent duplicate into a
 quick 409 instead of a wait on the row lock; without Redis the constraint still holds.
 """
 
@@ -43,11 +45,10 @@ class StoredResponse:
     body: dict
 
 
-def effective_key(header: str | None, event_id: str | None) -> str | None:
-    """Return the key that identifies a request: the header, else the body's event id."""
-    if header:
-        return header
-    return f"event:{event_id}" if event_id else None
+def request_keys(header: str | None, event_id: str | None) -> list[str]:
+    """Return the keys that identify a request: the header's, and one for the event id."""
+    keys = (header, f"event:{event_id}" if event_id else None)
+    return list(dict.fromkeys(key for key in keys if key))
 
 
 def fingerprint(method: str, path: str, body) -> str:
@@ -81,6 +82,33 @@ def unlock(redis, api_key_id: int, key: str, token: str | None) -> None:
         return
     with contextlib.suppress(RedisError):  # else the lock expires by itself
         redis.eval(_UNLOCK, 1, _lock_key(api_key_id, key), token)
+
+
+@contextlib.contextmanager
+def locked(redis, api_key_id: int, keys: list[str]):
+    """Hold lock() on every key for the block; release the ones taken, whatever happens."""
+    taken = []
+    try:
+        for key in keys:
+            taken.append((key, lock(redis, api_key_id, key)))
+        yield
+    finally:
+        for key, token in taken:
+            unlock(redis, api_key_id, key, token)
+
+
+def claim_all(session, api_key_id: int, keys: dict[str, dict], request_hash: str,
+              ttl_seconds: int, now: datetime | None = None) -> StoredResponse | None:
+    """claim() each key ({key: its field for errors}); return the first stored response.
+
+    A request runs only if every key is new: a key already used replays its response
+    (the caller rolls back the keys claimed before it) or raises as claim() does.
+    """
+    for key, field in keys.items():
+        stored = claim(session, api_key_id, key, request_hash, ttl_seconds, now, field)
+        if stored is not None:
+            return stored
+    return None
 
 
 def claim(

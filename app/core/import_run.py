@@ -4,7 +4,6 @@ The job is idempotent and resumable: each chunk's contacts, its rejected rows an
 progress counters commit together, so a re-run (after a crash) skips what is done.
 """
 
-import json
 import logging
 from datetime import datetime, timedelta
 
@@ -13,9 +12,11 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    case,
     cast,
     func,
     insert,
+    literal,
     literal_column,
     or_,
     select,
@@ -23,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from app.core import audit
+from app.core import audit, json_numbers
 from app.core.db import dialect_insert
 from app.core.errors import ValidationFailed
 from app.core.import_rows import Column, Options, RowChecker
@@ -230,7 +231,8 @@ def _upsert_contacts(session, upsert, records_: list[dict]) -> int:
     now = utcnow()
     if session.get_bind().dialect.name == "postgresql":
         params = {name: [r.get(name) for r in records_] for name in TEXT_COLUMNS}
-        params.update({name: [json.dumps(r[name]) for r in records_] for name in JSON_COLUMNS})
+        params.update({name: [json_numbers.dumps(r[name]) for r in records_]
+                       for name in JSON_COLUMNS})
         return sum(session.scalars(upsert, {**params, "now": now}))
     ids = [r["external_id"] for r in records_]
     existing = session.scalar(select(func.count()).where(Contact.external_id.in_(ids)))
@@ -261,12 +263,19 @@ def _upsert_statement(session, columns: list[Column], options: Options):
             set_[name] = func.coalesce(excluded[name], current[name])
     if "attribute" in mapped:
         set_["attributes"] = (current.attributes.op("||")(excluded.attributes) if postgres
-                              else func.json_patch(current.attributes, excluded.attributes))
+                              else func.json_patch(_readable_sqlite_json(current.attributes),
+                                                   excluded.attributes))
     if "tags" in mapped:
         set_["tags"] = literal_column(_TAGS_SQL[postgres, options.tag_mode])
     stmt = stmt.on_conflict_do_update(index_elements=["external_id"], set_=set_)
     # xmax is 0 only on a freshly inserted row version: counts creations in the same pass.
     return stmt.returning(literal_column("(xmax = 0)::int")) if postgres else stmt
+
+
+def _readable_sqlite_json(column):
+    """The column, or {} where SQLite cannot read it (a NaN written before they were
+    refused), so one such contact does not fail the whole chunk."""
+    return case((func.json_valid(column) == 1, column), else_=literal("{}"))
 
 
 def _unnest_source():

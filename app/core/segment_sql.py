@@ -9,6 +9,7 @@ wanted, NOT EXISTS when negated. Negations are pushed down to the conditions (De
 Morgan), so a negated group still plans as anti-joins.
 """
 
+import math
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -105,14 +106,20 @@ class _Postgres(_Json):
 class _SQLite(_Json):
     string_kind, number_kinds, number_type = "text", ("integer", "real"), Float
 
+    def __init__(self):
+        # A row whose JSON SQLite cannot read (a NaN written before they were refused)
+        # would fail the whole statement: it reads as no attributes instead.
+        self.attrs = case((func.json_valid(Contact.attributes) == 1, Contact.attributes),
+                          else_=literal("{}"))
+
     def _path(self, key):
         return f'$."{key}"'  # keys never hold quotes or backslashes (validated)
 
     def typeof(self, key):
-        return func.json_type(Contact.attributes, self._path(key), type_=String)
+        return func.json_type(self.attrs, self._path(key), type_=String)
 
     def text(self, key):
-        return func.json_extract(Contact.attributes, self._path(key), type_=String)
+        return func.json_extract(self.attrs, self._path(key), type_=String)
 
     def equals_any(self, key, values):
         kind, value = self.typeof(key), self.text(key)
@@ -123,7 +130,7 @@ class _SQLite(_Json):
             for v in values])
 
     def array_has(self, key, value):
-        each = func.json_each(Contact.attributes, self._path(key)).table_valued("value")
+        each = func.json_each(self.attrs, self._path(key)).table_valued("value")
         return and_(self.typeof(key) == "array",
                     exists(select(1).select_from(each).where(each.c.value == value)))
 
@@ -186,7 +193,8 @@ def _like_escape(text: str) -> str:
 
 
 def _candidates(text: str) -> list:
-    """Return the JSON values a typed-in operand equals: "42" is "42" or 42."""
+    """Return the JSON values a typed-in operand equals: "42" is "42" or 42, while "NaN"
+    or "1e999" are only text (JSON has no such numbers)."""
     values: list = [text]
     if text.lower() in ("true", "false"):
         values.append(text.lower() == "true")
@@ -194,6 +202,8 @@ def _candidates(text: str) -> list:
         try:
             number = float(text)
         except ValueError:
+            return values
+        if not math.isfinite(number):
             return values
         values.append(int(number) if number.is_integer() and "e" not in text.lower()
                       else number)
@@ -282,9 +292,13 @@ def _engagement(ctx: _Context, op: str, rule: Rule):
 
 
 def _midnight(day: str, days_later: int = 0) -> datetime:
-    """Return the UTC start of the day YYYY-MM-DD (or of a day `days_later`)."""
-    return datetime.combine(date.fromisoformat(day) + timedelta(days=days_later), time.min,
-                            tzinfo=UTC)
+    """Return the UTC start of the day YYYY-MM-DD (or of a day `days_later`); the day
+    after 9999-12-31 is the last representable instant."""
+    try:
+        later = date.fromisoformat(day) + timedelta(days=days_later)
+    except OverflowError:
+        return datetime.max.replace(tzinfo=UTC)
+    return datetime.combine(later, time.min, tzinfo=UTC)
 
 
 def _timestamp(column):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from sqlalchemy import func, or_, select
 
-from app.core import sms_segments
+from app.core import json_numbers, sms_segments
 from app.core.dispatch import SendRequest
 from app.core.errors import ValidationFailed
 from app.core.rendering import (
@@ -69,11 +69,19 @@ def parse_sample(text: str) -> dict:
     if not (text or "").strip():
         return {}
     try:
-        value = json.loads(text)
+        value = json_numbers.loads_finite(text)
     except json.JSONDecodeError as exc:
         raise ValidationFailed("Invalid sample data", [{
             "field": "/sample_data",
             "message": f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"}]
+        ) from exc
+    except json_numbers.NonFiniteNumber as exc:
+        raise ValidationFailed("Invalid sample data", [{
+            "field": "/sample_data", "message": f"Invalid JSON: {exc}; numbers must be finite"}]
+        ) from exc
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise ValidationFailed("Invalid sample data", [{
+            "field": "/sample_data", "message": "Invalid JSON: a number has too many digits"}]
         ) from exc
     except RecursionError as exc:  # "[[[[…" nested past what the parser can follow
         raise ValidationFailed("Invalid sample data", [{

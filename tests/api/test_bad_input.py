@@ -114,6 +114,22 @@ CASES = [
      "/created_before"),
     ("send_at with a space", send(content=SMS, send_at="2030-01-01 10:00:00Z"), 422,
      "/send_at"),
+    # date-times: in UTC within datetime's years, send_at within the schedule window
+    ("send_at past the last year in UTC", send(content=SMS, send_at="9999-12-31T23:59:59-01:00"),
+     422, "/send_at"),
+    ("send_at before the first year in UTC", send(content=SMS,
+                                                  send_at="0001-01-01T00:00:00+01:00"),
+     422, "/send_at"),
+    ("send_at centuries ahead", send(content=SMS, send_at="2999-01-01T00:00:00Z"), 422,
+     "/send_at"),
+    ("send_at years ago", send(content=SMS, send_at="2001-01-01T00:00:00+02:00"), 422,
+     "/send_at"),
+    ("created_after past the last year in UTC", (
+        "get", "/api/v1/notifications?created_after=9999-12-31T23:59:59-01:00", {}), 422,
+     "/created_after"),
+    ("created_before before the first year in UTC", (
+        "get", "/api/v1/notifications?created_before=0001-01-01T00:00:00%2B00:01", {}), 422,
+     "/created_before"),
     # NUL characters, which PostgreSQL text and JSONB cannot hold
     ("NUL in a body string", ("put", "/api/v1/categories/promo", {"json": {"name": "a\x00"}}),
      422, "/name"),
@@ -125,6 +141,15 @@ CASES = [
      "/event_id"),
     ("NUL in a path parameter", ("delete", "/api/v1/contacts/user-1/devices/a%00", {}), 422,
      "/device"),
+    # non-finite numbers, which JSON does not have and JSONB cannot hold
+    ("NaN in an attribute", raw("put", "/api/v1/contacts/user-9",
+                                '{"attributes": {"score": NaN}}'), 422, "/attributes/score"),
+    ("Infinity in event data", raw("post", "/api/v1/notifications", json.dumps(
+        {**SEND, "content": SMS})[:-1] + ', "data": {"n": [1, -Infinity]}}'), 422, "/data/n/1"),
+    ("number past a float in a batch", raw("post", "/api/v1/contacts:batch",
+                                           '{"contacts": [{"external_id": "a", "attributes": '
+                                           '{"x": {"y": 1e999}}}]}'), 422,
+     "/contacts/0/attributes/x/y"),
     # transport
     ("malformed JSON", raw("put", "/api/v1/contacts/user-9", '{"email": '), 400, None),
     ("empty body", raw("post", "/api/v1/notifications", ""), 400, None),
@@ -132,6 +157,9 @@ CASES = [
                                "text/plain"), 415, None),
     ("form instead of JSON", raw("post", "/api/v1/notifications", "recipients=user-1",
                                  "application/x-www-form-urlencoded"), 415, None),
+    ("URL too long", ("get", "/api/v1/notifications?event_id=e&" + "status=sent&" * 400, {}),
+     414, None),
+    ("URL too long on no resource", ("get", "/api/v1/nothing?" + "x" * 5000, {}), 414, None),
     ("body too large", raw("put", "/api/v1/contacts/user-9",
                            json.dumps({"attributes": {"x": "a" * (2 * 1024 * 1024)}})),
      413, None),

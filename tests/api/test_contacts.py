@@ -1,6 +1,7 @@
 """Contacts: upsert (201/200), patch, read with devices and preferences, list, erase."""
 from sqlalchemy import select
 
+from app.core.json_numbers import loads_finite
 from app.models import Contact, Device, Notification, NotificationStatus, Preference
 from tests import factories
 from tests.api.test_auth import assert_problem
@@ -145,3 +146,17 @@ def test_batch_upsert(client, auth, in_db):
     assert response.get_json() == {"created": ["b"], "updated": ["a"]}
     rows = in_db(lambda s: {c.external_id: (c.email, c.phone) for c in s.scalars(select(Contact))})
     assert rows == {"a": (None, "+33612345678"), "b": ("b@example.com", None)}
+
+
+def test_a_stored_non_finite_number_reads_as_null(client, auth, seed):
+    seed(factories.contact_holding_non_finite, "user-nan", plan="pro")
+    one = client.get("/api/v1/contacts/user-nan", headers=auth)
+    assert one.status_code == 200
+    assert loads_finite(one.get_data())["attributes"] == {"plan": "pro", "score": None}
+    listed = client.get("/api/v1/contacts", headers=auth)
+    assert listed.status_code == 200
+    assert loads_finite(listed.get_data())["data"][0]["attributes"]["score"] is None
+    patched = client.patch("/api/v1/contacts/user-nan", headers=auth,
+                           json={"attributes": {"plan": "team"}})
+    assert patched.status_code == 200
+    assert patched.get_json()["attributes"] == {"plan": "team"}  # the unreadable value goes

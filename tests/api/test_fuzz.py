@@ -60,7 +60,7 @@ class SessionApp:
 DOCUMENT = build_document(URL_PREFIX)
 APP = SessionApp()
 # A body over MAX_CONTENT_LENGTH is rejected unread, with the documented 413.
-REJECTED = ["400", "401", "403", "404", "405", "409", "413", "415", "422"]
+REJECTED = ["400", "401", "403", "404", "405", "409", "413", "414", "415", "422"]
 schema = schemathesis.openapi.from_dict(DOCUMENT, config=SchemathesisConfig.from_dict(
     {"checks": {"negative_data_rejection": {"expected-statuses": REJECTED}}}))
 schema.app = APP  # requests, and the checks' own probes (e.g. without the key), go to it

@@ -83,6 +83,36 @@ def test_event_id_is_a_key_too(client, auth, ada, in_db):
     assert notifications(in_db) == 1
 
 
+@pytest.mark.parametrize("repeat_key", ["order-A-2", None, "order-A-1"],
+                         ids=["another key", "no key", "same key"])
+def test_event_id_counts_whatever_the_idempotency_key(client, auth, ada, in_db, redis,
+                                                       repeat_key):
+    body = {**SMS, "event_id": "evt-7"}
+    first = send(client, auth, body, **{"Idempotency-Key": "order-A-1"})
+    again = send(client, auth, body, **({"Idempotency-Key": repeat_key} if repeat_key else {}))
+    assert first.status_code == again.status_code == 202
+    assert again.get_json() == first.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+
+    changed = {**body, "data": {"order": "A-2"}}
+    headers = {"Idempotency-Key": "order-A-3"} if repeat_key != "order-A-1" else {
+        "Idempotency-Key": repeat_key}
+    problem = assert_problem(send(client, auth, changed, **headers), 422)
+    assert problem["type"].endswith("/idempotency-key-reused")
+    assert notifications(in_db) == 1 and queue(redis, "sms").count == 1
+
+
+def test_a_replayed_key_with_a_new_event_id_sends_nothing(client, auth, ada, in_db):
+    send(client, auth, {**SMS, "event_id": "evt-8"}, **{"Idempotency-Key": "k-8"})
+    problem = assert_problem(send(client, auth, {**SMS, "event_id": "evt-9"},
+                                  **{"Idempotency-Key": "k-8"}), 422)
+    assert problem["errors"][0]["field"] == "Idempotency-Key"
+    assert notifications(in_db) == 1
+    # The refused request left no claim on evt-9: it can be sent on its own.
+    assert send(client, auth, {**SMS, "event_id": "evt-9"}).status_code == 202
+    assert notifications(in_db) == 2
+
+
 def test_keys_are_per_api_key(client, make_key, ada, in_db):
     for name in ("shop", "billing"):
         _, headers = make_key(["send"], name=name)

@@ -68,6 +68,16 @@ def test_page_filters_by_action_entity_and_dates(admin_client, admin):
     assert "segment.delete</code>" in by_entity.get_data(as_text=True)
 
 
+def test_date_filters_at_the_ends_of_the_calendar(admin_client, admin):
+    add_entries(admin, 1)
+    for args in ("until=9999-12-31", "since=0001-01-01", "since=0001-01-01&until=9999-12-31"):
+        response = admin_client.get(f"/settings/audit/?{args}")
+        assert response.status_code == 200, args
+        assert "contact.update</code>" in response.get_data(as_text=True), args
+    empty = admin_client.get("/settings/audit/?since=9999-12-31").get_data(as_text=True)
+    assert "contact.update</code>" not in empty
+
+
 def test_page_shows_diff_and_paginates(admin_client, admin):
     add_entries(admin, 55)
     first = admin_client.get("/settings/audit/").get_data(as_text=True)

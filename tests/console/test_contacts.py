@@ -78,6 +78,28 @@ def test_filters(viewer_client, people, args, expected):
     assert found(viewer_client, **args) == expected
 
 
+@pytest.mark.parametrize(("q", "expected"), [
+    ("attr:score=NaN", set()),  # JSON has no such number: only the text "NaN" matches
+    ("attr:score=-Infinity", set()),
+    ("attr:score=1e999", set()),
+    ("attr:plan=team", {"crm-2002"}),
+])
+def test_search_survives_non_finite_numbers(viewer_client, people, q, expected):
+    factories.contact_holding_non_finite("user-nan", plan="pro")
+    response = viewer_client.get("/contacts/", query_string={"q": q}, headers=RESULTS)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert {x for x in ("user-ada", "crm-2001", "crm-2002", "user-nan")
+            if f">{x}<" in page} == expected
+
+
+def test_contact_page_survives_a_non_finite_number(viewer_client):
+    row = factories.contact_holding_non_finite("user-nan", plan="pro")
+    response = viewer_client.get(f"/contacts/{row.id}")
+    assert response.status_code == 200
+    assert '<code class="contact-attr-name">score</code>' in response.get_data(as_text=True)
+
+
 def test_no_match_says_so(viewer_client, people):
     page = viewer_client.get("/contacts/?q=zzz", headers=RESULTS).get_data(as_text=True)
     assert "No contacts match" in page

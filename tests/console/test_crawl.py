@@ -499,6 +499,16 @@ def test_ids_past_bigint_are_not_found(ids, viewer_client):
         assert viewer_client.get(url).status_code in (200, 404), url
 
 
+def test_a_url_past_the_limit_is_a_414_page(app, viewer_client, client):
+    limit = app.extensions["herald_config"].MAX_URL_BYTES
+    for who in (viewer_client, client):
+        response = who.get("/contacts/?q=" + "x" * limit)
+        assert response.status_code == 414 and response.mimetype == "text/html"
+        assert "That address is too long" in response.get_data(as_text=True)
+    shorter = viewer_client.get("/contacts/?q=" + "x" * (limit - 20))
+    assert shorter.status_code == 422  # reaches the search, which says the term is too long
+
+
 @pytest.mark.parametrize("extra", ["_method=POST", "endpoint=x", "contact_id=abc"])
 def test_pager_links_never_pass_query_arguments_to_url_for(ids, viewer_client, extra):
     contact, newest = ids["contact_id"], "ffffffff-ffff-ffff-ffff-ffffffffffff"

@@ -148,6 +148,18 @@ def test_preview_counts_and_links_the_sample(editor_client, people):
     assert 'id="err-r-0" aria-live="polite" hx-swap-oob="true"></div>' in body
 
 
+@pytest.mark.parametrize(("key", "op", "value", "count"), [
+    ("score", "equals", "Infinity", 0), ("score", "equals", "NaN", 0),
+    ("score", "in", "1e999, -1e999", 0), ("age", "gt", "40", 1)])
+def test_preview_survives_non_finite_numbers(editor_client, people, key, op, value, count):
+    factories.contact_holding_non_finite("nan", plan="pro")
+    form = vip_form(**{"r-0-type": "attribute", "r-0-key": key, "r-0-op": op,
+                       "r-0-value": value})
+    response = editor_client.post("/segments/preview", data=form, headers=HX)
+    assert response.status_code == 200, text(response)
+    assert f'data-count="{count}"' in text(response)
+
+
 def test_preview_of_bad_rules_is_422_with_row_errors(editor_client, people):
     response = editor_client.post("/segments/preview", headers=HX,
                                   data=vip_form(**{"r-0-value": "not a tag!"}))

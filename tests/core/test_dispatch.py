@@ -116,6 +116,31 @@ def test_future_send_at_is_held(db, redis, config):
     assert result == {("sms", "accepted", None)}
 
 
+@pytest.mark.parametrize(("offset", "max_days", "status"), [
+    (timedelta(minutes=-4), 365, "queued"),  # clocks differ: a moment ago is now
+    (timedelta(minutes=-6), 365, None),
+    (timedelta(days=365), 365, "accepted"),
+    (timedelta(days=365, seconds=1), 365, None),
+    (timedelta(days=8), 7, None),
+])
+def test_send_at_must_fall_in_the_schedule_window(db, redis, config, offset, max_days, status):
+    factories.category()
+    factories.contact()
+    now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    bounded = type(config)(**{**vars(config), "MAX_SCHEDULE_DAYS": max_days})
+    request = SendRequest(recipients=["user-1"], category="orders", channels=["sms"],
+                          content={"sms": {"text": "x"}}, send_at=now + offset)
+    if status is None:
+        with pytest.raises(ValidationFailed) as caught:
+            accept(db.session, redis, bounded, request, now=now)
+        assert caught.value.errors[0]["field"] == "/send_at"
+        assert f"{max_days} days from now" in caught.value.errors[0]["message"]
+        assert _count(db) == 0
+    else:
+        [row] = accept(db.session, redis, bounded, request, now=now).notifications
+        assert row.status == status
+
+
 @pytest.mark.parametrize(
     ("kw", "field"),
     [

@@ -93,10 +93,11 @@ def test_lock_is_exclusive_and_released_only_by_its_owner(redis):
     assert idempotency.lock(redis, 1, "k1")
 
 
-def test_effective_key_and_fingerprint():
-    assert idempotency.effective_key("h", "e") == "h"
-    assert idempotency.effective_key(None, "e") == "event:e"
-    assert idempotency.effective_key(None, None) is None
+def test_request_keys_and_fingerprint():
+    assert idempotency.request_keys("h", "e") == ["h", "event:e"]  # both count
+    assert idempotency.request_keys(None, "e") == ["event:e"]
+    assert idempotency.request_keys("event:e", "e") == ["event:e"]
+    assert idempotency.request_keys(None, None) == []
     a = idempotency.fingerprint("POST", "/x", {"a": 1, "b": 2})
     assert a == idempotency.fingerprint("POST", "/x", {"b": 2, "a": 1})
     assert a != idempotency.fingerprint("POST", "/x", {"a": 1, "b": 3})

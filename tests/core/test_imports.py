@@ -67,6 +67,10 @@ BAD_ROWS = [
     ("bad tag", "user-2,,,,,ok;not ok!,,,,", "tags: tag 'not ok!'"),
     ("bad number", "user-2,,,,,,,12abc,,", "score: '12abc' is not a number"),
     ("number with underscores", "user-2,,,,,,,1_000,,", "score: '1_000' is not a number"),
+    ("NaN as a number", "user-2,,,,,,,NaN,,", "score: 'NaN' is not a number"),
+    ("infinity as a number", "user-2,,,,,,,-Infinity,,", "score: '-Infinity' is not a number"),
+    ("inf as a number", "user-2,,,,,,,inf,,", "score: 'inf' is not a number"),
+    ("number past a float", "user-2,,,,,,,1e999,,", "score: '1e999' is too large a number"),
     ("bad boolean", "user-2,,,,,,,,maybe,", "vip: 'maybe' is not true/false"),
     ("bad date", "user-2,,,,,,,,,31/05/2026", "joined: '31/05/2026' is not a date"),
     ("too many cells", "user-2,,,,,,,,,,extra", "this row has 11 cells; the header has 10"),
@@ -134,6 +138,21 @@ def test_an_import_updates_existing_contacts_field_by_field(db):
     assert user.locale == "de"  # not mapped: untouched
     assert user.attributes == {"plan": "pro", "seats": 3}  # merged key by key
     assert user.tags == ["beta"]
+
+
+def test_non_finite_words_in_a_text_column_stay_text(db):
+    imp, counts = import_csv(db, "external_id,note\nuser-1,NaN\nuser-2,1e999\n")
+    assert imp.mapping[1]["type"] == "text"  # guessed: these are no numbers
+    assert counts == {"created": 2, "updated": 0, "errors": 0}
+    assert {k: c.attributes for k, c in contacts(db).items()} == {
+        "user-1": {"note": "NaN"}, "user-2": {"note": "1e999"}}
+
+
+def test_an_import_updates_a_contact_holding_a_non_finite_number(db):
+    factories.contact_holding_non_finite("user-1", plan="free")
+    imp, counts = import_csv(db, "external_id,plan\nuser-1,pro\n")
+    assert counts == {"created": 0, "updated": 1, "errors": 0}
+    assert contacts(db)["user-1"].attributes["plan"] == "pro"
 
 
 @pytest.mark.parametrize("mode, cell, expected", [

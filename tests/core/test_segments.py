@@ -14,6 +14,7 @@ from app.core.segment_ops import describe_rule
 from app.core.segment_rules import MAX_RULES, RulesInvalid, validate_tree
 from app.models import Contact, Device, Event, Segment, Suppression
 from app.models.contacts import PLATFORM_PROVIDER
+from tests import factories
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 EVERYONE = set("abcdefghijkl")
@@ -170,6 +171,11 @@ CASES = {
     "seen in the last 7 days": (tree(rule("last_seen", "within_last_days", 7)), set("adfk")),
     "not seen for 100 days": (tree(rule("last_seen", "more_than_days_ago", 100)), {"e", "j"}),
     "seen before 2026": (tree(rule("last_seen", "before", "2026-01-01")), {"e", "j"}),
+    "created after the last day": (tree(rule("created", "after", "9999-12-31")), set()),
+    "seen in any representable year": (tree(rule("last_seen", "date_between",
+                                                 ["0001-01-01", "9999-12-31"])),
+                                       EVERYONE - set("chl")),
+    "created before the first day": (tree(rule("created", "before", "0001-01-01")), set()),
     # Groups.
     "any inside all": (tree(rule("tag", "has", "vip"),
                             group("any", rule("channel", "reachable", "ios"),
@@ -193,6 +199,25 @@ def test_segment_matches_exactly(people, rules, expected):
             Contact.id.in_(segments.segment_query(people.session, rules, NOW))))
     assert set(ids) == expected
     assert segments.count_matching(people.session, rules, NOW) == len(expected)
+
+
+@pytest.mark.parametrize("name", ["equals", "in", "number between", "number greater than",
+                                  "contains in a list", "exists", "date between", "has tag"])
+def test_a_row_holding_a_non_finite_number_breaks_no_condition(people, name):
+    factories.contact_holding_non_finite("z", plan="pro", age=40)
+    rules, expected = CASES[name]
+    ids = people.session.scalars(sa.select(Contact.external_id).where(
+        Contact.id.in_(segments.segment_query(people.session, rules, NOW))))
+    assert set(ids) - {"z"} == expected  # PostgreSQL still reads z's other attributes
+
+
+@pytest.mark.parametrize("text", ["NaN", "nan", "Infinity", "-inf", "1e999"])
+def test_a_non_finite_operand_is_only_text(people, text):
+    factories.contact_holding_non_finite("z", label=text)
+    assert segments.count_matching(people.session, tree(attr("score", "equals", text))) == 0
+    assert segments.count_matching(people.session, tree(attr("score", "in", [text, "1"]))) == 0
+    matched = segments.count_matching(people.session, tree(attr("label", "equals", text)))
+    assert matched in (0, 1)  # the text itself (SQLite cannot read z's attributes at all)
 
 
 def test_count_is_one_select(people):

@@ -229,6 +229,19 @@ def test_parse_sample_reports_the_position():
     assert template_preview.parse_sample("  ") == {}
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"total": NaN}', "NaN is not a JSON number"),
+    ('{"total": [-Infinity]}', "-Infinity is not a JSON number"),
+    ('{"total": 1e999}', "1e999 is too large a number"),
+    ('{"total": 1' + "0" * 5000 + "}", "a number has too many digits"),
+])
+def test_parse_sample_refuses_numbers_json_does_not_have(text, message):
+    with pytest.raises(ValidationFailed) as exc:
+        template_preview.parse_sample(text)
+    assert exc.value.errors == [{"field": "/sample_data", "message": exc.value.errors[0][
+        "message"]}] and message in exc.value.errors[0]["message"]
+
+
 @pytest.mark.parametrize(("text", "encoding", "segments", "characters"), [
     ("a" * 160, "GSM-7", 1, 160),
     ("a" * 161, "GSM-7", 2, 161),

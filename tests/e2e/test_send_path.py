@@ -123,6 +123,22 @@ def test_event_id_repeat_sends_once(client, api_headers, drain, sandbox, db, ada
     assert len(sandbox.received("twilio")) == 1
 
 
+def test_event_id_repeat_sends_once_whatever_the_idempotency_key(client, api_headers, drain,
+                                                                 sandbox, db, ada):
+    body = {"channels": ["sms"], "content": {"sms": {"text": "Hi"}}, "event_id": "evt-2"}
+    first = send(client, {**api_headers, "Idempotency-Key": "k-1"}, **body)
+    for headers in ({"Idempotency-Key": "k-2"}, {}, {"Idempotency-Key": "k-1"}):
+        assert send(client, {**api_headers, **headers}, **body) == first
+    changed = {**body, "content": {"sms": {"text": "Hi again"}}}
+    response = client.post("/api/v1/notifications", headers={**api_headers,
+                           "Idempotency-Key": "k-3"}, json={"recipients": ["user-1"],
+                                                           "category": "orders", **changed})
+    assert response.status_code == 422
+    drain()
+    assert len(sandbox.received("twilio")) == 1
+    assert len(statuses(db)) == 1
+
+
 def test_opt_out_suppresses(client, api_headers, drain, sandbox, db, ada):
     response = client.put("/api/v1/contacts/user-1/preferences", headers=api_headers,
                           json={"categories": {"orders": {"sms": False}}})

@@ -1,7 +1,7 @@
 """Shared schema pieces: base classes, identifiers, problems, pagination."""
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -30,10 +30,17 @@ _RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)
 
 
 def _rfc3339(value) -> datetime:
-    """Parse only RFC 3339 text, as the document's `date-time` says: no numbers, no spaces."""
-    if isinstance(value, str) and _RFC3339.match(value):
-        return datetime.fromisoformat(value.upper())  # ValueError for a day or hour out of range
-    raise ValueError("use an RFC 3339 date-time with an offset, e.g. 2026-01-31T09:00:00Z")
+    """Parse only RFC 3339 text, as the document's `date-time` says: no numbers, no spaces;
+    and only times that exist in UTC (9999-12-31T23:00:00-01:00 is past the last year)."""
+    if not (isinstance(value, str) and _RFC3339.match(value)):
+        raise ValueError("use an RFC 3339 date-time with an offset, e.g. 2026-01-31T09:00:00Z")
+    parsed = datetime.fromisoformat(value.upper())  # ValueError for a day or hour out of range
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("out of range: the time in UTC must fall in the years 1 to 9999") \
+            from None
+    return parsed
 
 
 DateTime = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
@@ -44,9 +51,10 @@ Cursor = Annotated[
 
 
 class Input(BaseModel):
-    """A request body: unknown fields are errors and types are strict ("1" is no int)."""
+    """A request body: unknown fields are errors and types are strict ("1" is no int);
+    numbers are finite (JSON has no NaN or Infinity)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class Params(BaseModel):

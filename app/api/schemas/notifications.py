@@ -122,10 +122,12 @@ class NotificationIn(Input):
     )
     content: Annotated[InlineContent | None, Field(validate_default=True)] = None
     send_at: DateTime | None = Field(
-        None, description="RFC 3339 time with an offset; default now."
+        None, description="RFC 3339 time with an offset, from 5 minutes ago to 365 days "
+                          "ahead (HERALD_MAX_SCHEDULE_DAYS); default now."
     )
     event_id: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = Field(
-        None, description="Your id for the event; a repeat within 24 h sends nothing."
+        None, description="Your id for the event; a repeat within 24 h sends nothing, "
+                          "whatever the Idempotency-Key header says."
     )
 
     @field_validator("channels")
