@@ -5,6 +5,7 @@ without touching the default app. The SDK has no setting for its URL or its retr
 `_point_service` is the one place that reaches into it (pinned by a test).
 """
 import logging
+import threading
 import uuid
 import warnings
 from datetime import timedelta
@@ -113,7 +114,11 @@ class FcmProvider(Provider):
 
     def close(self) -> None:
         session = self._service._client.session
-        firebase_admin.delete_app(self.app)
+        # firebase-admin closes its async client with asyncio.run(), which fails in a thread
+        # that already runs an event loop (an async host, a browser driver): use a fresh one.
+        closer = threading.Thread(target=firebase_admin.delete_app, args=(self.app,))
+        closer.start()
+        closer.join()
         session.close()
 
 
