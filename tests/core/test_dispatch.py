@@ -125,7 +125,7 @@ def test_future_send_at_is_held(db, redis, config):
         ({"content": {"sms": {"text": "{{ undefined_var }}"}}, "channels": ["sms"]},
          "/content/sms/text"),
         ({"content": {"sms": {"text": "{% if %}"}}, "channels": ["sms"]}, "/content/sms/text"),
-        ({"content": {"sms": {"text": "x" * 1600}}, "channels": ["sms"]}, "/content/sms"),
+        ({"content": {"sms": {"text": "x" * 1600}}, "channels": ["sms"]}, "/content/sms/text"),
         ({"content": {"push": {"title": "x" * 5000}}, "channels": ["push"]}, "/content/push"),
     ],
 )
