@@ -71,6 +71,10 @@ class Config:
         self.LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
         self.LOGIN_IP_MAX_FAILURES = env_int("LOGIN_IP_MAX_FAILURES", 20)
 
+        # Templates: every render's wall-clock budget; the largest email body (HTML or text).
+        self.RENDER_TIMEOUT_MS = env_int("RENDER_TIMEOUT_MS", 200)
+        self.MAX_EMAIL_HTML_BYTES = env_int("MAX_EMAIL_HTML_BYTES", 512 * 1024)
+
         # Delivery
         self.BATCH_SIZE = env_int("BATCH_SIZE", 500)
         self.MAX_ATTEMPTS = env_int("MAX_ATTEMPTS", 5)

@@ -5,11 +5,13 @@ rollback in templates_versions.py; both add their views to this blueprint.
 """
 
 from dataclasses import dataclass, field
+from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from app import herald_config
 from app.console import templates_forms as forms
 from app.console.audit import record_change
 from app.console.forms import attach_errors
@@ -19,6 +21,8 @@ from app.core import templates as core
 from app.core.audit import snapshot
 from app.core.contacts import normalise_locale
 from app.core.errors import HeraldError, NotFound
+from app.core.rendering import RenderLimits
+from app.core.templating.budget import scope
 from app.extensions import db, htmx
 from app.models import Category, Template, TemplateVersion
 
@@ -30,6 +34,21 @@ def template_or_404(template_id: int) -> Template:
         return core.get_template(db.session, template_id)
     except NotFound:
         abort(404)
+
+
+def render_limits() -> RenderLimits:
+    return RenderLimits.from_config(herald_config())
+
+
+def render_budgeted(view):
+    """Run a view's template compiles and renders (checks, preview, test send) on one budget."""
+
+    @wraps(view)
+    def run(*args, **kwargs):
+        with scope(render_limits()):
+            return view(*args, **kwargs)
+
+    return run
 
 
 def version_snapshot(version) -> dict | None:
@@ -130,6 +149,7 @@ def _active() -> dict:
 
 @bp.route("/<int:template_id>")
 @role_required("viewer")
+@render_budgeted
 def edit(template_id: int):
     template = template_or_404(template_id)
     version = core.working_version(db.session, template)
@@ -147,7 +167,8 @@ def _save(template: Template, submission: Submission):
                       snapshot(template, core.TEMPLATE_FIELDS))
     before = version_snapshot(core.current_draft(db.session, template))
     draft, changed = core.save_draft(db.session, template, submission.content,
-                                     submission.default_locale, current_user.email)
+                                     submission.default_locale, current_user.email,
+                                     render_limits())
     if changed:
         record_change("template.save_draft", "template", template.id, before,
                       version_snapshot(draft))
@@ -158,7 +179,8 @@ def _submit(template: Template, submission: Submission, then):
     """Save the posted editor, then run `then(template, draft, changed)`; 422 inline errors."""
     if submission.details.errors or submission.errors:
         errors = submission.errors + core.content_errors(
-            core.normalise_content(submission.content), submission.default_locale)
+            core.normalise_content(submission.content), submission.default_locale,
+            render_limits())
         return render_editor(template, None, submission, errors, 422, **_active())
     try:
         draft, changed = _save(template, submission)
@@ -178,6 +200,7 @@ def _back_to_editor(template: Template, **args):
 
 @bp.route("/<int:template_id>", methods=["POST"])
 @role_required("editor")
+@render_budgeted
 def save(template_id: int):
     def then(template, draft, changed):
         flash(f"Draft v{draft.version} saved." if changed else "No changes to save.",
@@ -190,13 +213,14 @@ def save(template_id: int):
 
 @bp.route("/<int:template_id>/publish", methods=["POST"])
 @role_required("editor")
+@render_budgeted
 def publish(template_id: int):
     def then(template, draft, changed):
         if draft.status == "published":
             flash(f"Nothing new to publish: v{draft.version} is live.", "info")
             return _back_to_editor(template)
         before = {"published_version_id": template.published_version_id}
-        core.publish(db.session, template, draft)
+        core.publish(db.session, template, draft, render_limits())
         record_change("template.publish", "template", template.id, before,
                       {"published_version_id": draft.id, "version": draft.version})
         flash(f"Version {draft.version} is live: API sends use it from now on.", "success")
@@ -208,6 +232,7 @@ def publish(template_id: int):
 
 @bp.route("/<int:template_id>/locales", methods=["POST"])
 @role_required("editor")
+@render_budgeted
 def add_locale(template_id: int):
     """Save the editor with one more locale, a copy of the default variant to translate."""
     template = template_or_404(template_id)
@@ -235,6 +260,7 @@ def add_locale(template_id: int):
 
 @bp.route("/<int:template_id>/locales/<locale>/remove", methods=["POST"])
 @role_required("editor")
+@render_budgeted
 def remove_locale(template_id: int, locale: str):
     template = template_or_404(template_id)
     submission = read_submission(template)

@@ -13,7 +13,14 @@ from app import herald_config, redis_client
 from app.console import templates_forms as forms
 from app.console.audit import record_change
 from app.console.security import can, role_required
-from app.console.templates import bp, read_submission, render_editor, template_or_404
+from app.console.templates import (
+    bp,
+    read_submission,
+    render_budgeted,
+    render_editor,
+    render_limits,
+    template_or_404,
+)
 from app.core import dispatch
 from app.core import template_preview as previews
 from app.core import templates as core
@@ -83,7 +90,8 @@ def editor_context(template, version, submission, errors, readonly=False, locale
     if sample_text is None:
         sample_text, sample = skeleton, json.loads(skeleton)
     active = locale if locale in locales else default_locale
-    preview = previews.render_preview(clean, default_locale, active, sample, contact)
+    limits = render_limits()  # one budget for the whole page: the views are render_budgeted
+    preview = previews.render_preview(clean, default_locale, active, sample, contact, limits)
     variant = clean.get(active, {})
     return dict(
         template=template, version=version, content=content, default_locale=default_locale,
@@ -94,7 +102,7 @@ def editor_context(template, version, submission, errors, readonly=False, locale
         else next((c for c in core.CHANNELS if c in variant), "push"),
         sample_text=sample_text, skeleton=skeleton, preview=preview, contact=contact,
         email_token=stash_email(_email_html(preview)),
-        sms_counts={code: previews.sms_count_for(sms["text"], sample, contact)
+        sms_counts={code: previews.sms_count_for(sms["text"], sample, contact, limits)
                     for code in locales if (sms := clean.get(code, {}).get("sms"))},
         live_preview=can("editor"), locale_name=forms.locale_name, senders=_senders(),
         locale_names=forms.LOCALE_NAMES, fields=core.CHANNEL_FIELDS, **extra)
@@ -111,6 +119,7 @@ def _email_html(preview) -> str | None:
 
 @bp.route("/preview", methods=["POST"])
 @role_required("editor")
+@render_budgeted
 def preview():
     """Render the posted editor for the preview pane; field errors go next to the fields."""
     locales = forms.read_locales(request.form)
@@ -119,10 +128,11 @@ def preview():
     default_locale = request.form.get("default_locale") or (locales[0] if locales else "en")
     if default_locale not in content:
         default_locale = next(iter(content), "en")
-    errors += core.content_errors(content, default_locale)
+    limits = render_limits()
+    errors += core.content_errors(content, default_locale, limits)
     sample, contact = _inputs(errors)
     locale = request.form.get("preview_locale") or default_locale
-    result = previews.render_preview(content, default_locale, locale, sample, contact)
+    result = previews.render_preview(content, default_locale, locale, sample, contact, limits)
     return render_template(
         "console/templates/_preview.html", preview=result, contact=contact,
         email_token=stash_email(_email_html(result)), oob=True, senders=_senders(),
@@ -133,12 +143,13 @@ def preview():
 
 @bp.route("/sms-count", methods=["POST"])
 @role_required("editor")
+@render_budgeted
 def sms_count():
     """The counter under an SMS text: encoding, characters, segments (as rendered)."""
     locale = request.form.get("locale", "")
     text = request.form.get(f"{locale}.sms.text", "")
     sample, contact = _inputs([])
-    count, rendered = previews.sms_count_for(text, sample, contact)
+    count, rendered = previews.sms_count_for(text, sample, contact, render_limits())
     return render_template("console/templates/_sms_count.html", count=count, rendered=rendered,
                            empty=not text.strip(), locale=locale)
 
@@ -176,6 +187,7 @@ def notification_url(notification_id) -> str:
 
 @bp.route("/<int:template_id>/test-send", methods=["POST"])
 @role_required("editor")
+@render_budgeted
 def test_send(template_id: int):
     """Send the editor's content to one contact through the normal pipeline."""
     template = template_or_404(template_id)

@@ -7,7 +7,13 @@ from app.console import templates_forms as forms
 from app.console.audit import record_change
 from app.console.forms import ConfirmForm
 from app.console.security import role_required
-from app.console.templates import bp, render_editor, template_or_404, version_snapshot
+from app.console.templates import (
+    bp,
+    render_budgeted,
+    render_editor,
+    template_or_404,
+    version_snapshot,
+)
 from app.core import template_diff
 from app.core import templates as core
 from app.core.errors import HeraldError, NotFound
@@ -74,6 +80,7 @@ def diff(template_id: int):
 
 @bp.route("/<int:template_id>/versions/<int:number>")
 @role_required("viewer")
+@render_budgeted
 def version(template_id: int, number: int):
     """One version, read-only, with its preview."""
     template = template_or_404(template_id)

@@ -21,7 +21,15 @@ from app.channels.base import (
 from app.channels.registry import provider_chain
 from app.core import rules
 from app.core.outcomes import Outcome, record_outcomes
-from app.core.rendering import RenderError, contact_context, pick_locale, render_channel
+from app.core.rendering import (
+    RenderBudgetExceeded,
+    RenderError,
+    RenderLimits,
+    check_limits,
+    contact_context,
+    pick_locale,
+    render_channel,
+)
 from app.models import (
     Contact,
     Device,
@@ -67,7 +75,7 @@ def deliver_batch(
         if not rows:
             session.commit()
             return {SUPPRESSED: len(blocked)}
-    messages, outcomes = _build_messages(session, rows)
+    messages, outcomes = _build_messages(session, rows, RenderLimits.from_config(config))
     by_id = {str(row.id): row for row in rows}
     for name, results in _send(pool, config, channel, rows, messages):
         outcomes += [Outcome(by_id[r.message_id], name, r) for r in results]
@@ -103,10 +111,10 @@ def _suppress(session, rows, reasons: dict, now: datetime) -> None:
     ])
 
 
-def _build_messages(session, rows) -> tuple[list[Message], list[Outcome]]:
+def _build_messages(session, rows, limits: RenderLimits) -> tuple[list[Message], list[Outcome]]:
     """Turn claimed rows into Messages; rows that cannot render fail right away."""
     subscriptions = _web_subscriptions(session, rows)
-    contents = _render_missing(session, [r for r in rows if r.content is None])
+    contents = _render_missing(session, [r for r in rows if r.content is None], limits)
     messages, failed = [], []
     for row in rows:
         content = row.content if row.content is not None else contents.get(row.id)
@@ -135,8 +143,13 @@ def _web_subscriptions(session, rows) -> dict[int, dict]:
     return dict(found.all())
 
 
-def _render_missing(session, rows) -> dict:
-    """Render rows queued without content (campaign fan-out renders at send time)."""
+def _render_missing(session, rows, limits: RenderLimits) -> dict:
+    """Render rows queued without content (campaign fan-out renders at send time).
+
+    A render that fails is a permanent failure (`render_error`, or `render_budget` when
+    it went over its budget); once a variant has gone over, the batch's other rows of it
+    fail at once rather than spend a budget each.
+    """
     if not rows:
         return {}
     contacts = {
@@ -153,20 +166,32 @@ def _render_missing(session, rows) -> dict:
             )
         )
     }
-    out = {}
+    out, over_budget = {}, {}
     for row in rows:
         contact, version = contacts.get(row.contact_id), versions.get(row.template_version_id)
         if contact is None or version is None:
             out[row.id] = ProviderError("contact or template version no longer exists", "gone")
             continue
         variant = pick_locale(version.content, contact.locale, version.default_locale)
-        try:
-            out[row.id] = render_channel(
-                row.channel, variant.get(row.channel, {}), {"contact": contact_context(contact)}
-            )
-        except RenderError as exc:
-            out[row.id] = ProviderError(exc.detail, "render_error")
+        key = (version.id, id(variant), row.channel)
+        out[row.id] = over_budget.get(key) or _render_row(row, variant, contact, limits)
+        if getattr(out[row.id], "code", None) == RenderBudgetExceeded.code:
+            over_budget[key] = out[row.id]
     return out
+
+
+def _render_row(row, variant: dict, contact, limits: RenderLimits):
+    """Return the row's content, or the permanent error that stops it being sent."""
+    try:
+        content = render_channel(row.channel, variant.get(row.channel, {}),
+                                 {"contact": contact_context(contact)}, limits=limits)
+    except RenderError as exc:
+        return ProviderError(exc.detail, exc.code)
+    errors = check_limits(row.channel, content, f"/{row.channel}", limits)
+    if errors:
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return ProviderError(detail, RenderError.code)
+    return content
 
 
 def _send(pool, config, channel, rows, messages):

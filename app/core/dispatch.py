@@ -15,9 +15,12 @@ from sqlalchemy import insert, select
 from app.core import rules
 from app.core.errors import ValidationFailed
 from app.core.rendering import (
+    RenderBudgetExceeded,
     RenderError,
+    RenderLimits,
     check_limits,
     contact_context,
+    email_size_errors,
     pick_locale,
     render_channel,
 )
@@ -87,7 +90,7 @@ def accept(
     version = _load_template_version(session, request.template)
     contacts = _load_contacts(session, request.recipients)
     plans = _expand(session, contacts, request.channels)
-    _render(plans, request, version)
+    _render(plans, request, version, RenderLimits.from_config(config))
     _apply_rules(session, redis, config, category, plans, request.send_at or now)
     rows = _write(session, config, plans, request, category, version, api_key_id, source, now)
     return Accepted(rows)
@@ -176,9 +179,16 @@ def _expand(session, contacts: list[Contact], channels: list[str] | None) -> lis
 _ADDRESS = {"sms": "phone", "email": "email"}
 
 
-def _render(plans: list[_Plan], request: SendRequest, version) -> None:
-    """Render every plan's content; collect every error before raising."""
-    errors: list[dict] = []
+def _render(plans: list[_Plan], request: SendRequest, version, limits: RenderLimits) -> None:
+    """Render every plan's content; collect every error before raising.
+
+    Each message renders under its own budget; the first to go over it ends the request
+    (the others would most likely go over too, one budget each).
+    """
+    email = (request.content or {}).get("email") if version is None else None
+    errors = email_size_errors(email, "/content/email", limits) if email else []
+    if errors:
+        raise ValidationFailed("The notification cannot be rendered", errors)
     for plan in plans:
         if plan.status == SUPPRESSED:
             continue
@@ -192,11 +202,13 @@ def _render(plans: list[_Plan], request: SendRequest, version) -> None:
             continue
         context = {**request.data, "data": request.data, "contact": contact_context(plan.contact)}
         try:
-            plan.content = render_channel(plan.channel, source, context, prefix)
+            plan.content = render_channel(plan.channel, source, context, prefix, limits=limits)
         except RenderError as exc:
             errors += exc.errors
+            if isinstance(exc, RenderBudgetExceeded):
+                break
             continue
-        errors += check_limits(plan.channel, plan.content, f"{prefix}/{plan.channel}")
+        errors += check_limits(plan.channel, plan.content, f"{prefix}/{plan.channel}", limits)
     if errors:
         unique = list({(e["field"], e["message"]): e for e in errors}.values())
         raise ValidationFailed("The notification cannot be rendered", unique)

@@ -3,25 +3,28 @@
 import json
 from dataclasses import dataclass, field
 
-from jinja2 import Environment, TemplateSyntaxError, meta, nodes
+from jinja2 import TemplateSyntaxError, meta, nodes
 from sqlalchemy import func, or_, select
 
 from app.core import json_numbers, sms_segments
 from app.core.dispatch import SendRequest
 from app.core.errors import ValidationFailed
 from app.core.rendering import (
+    DEFAULT_LIMITS,
     MAX_SMS_SEGMENTS,
     RenderError,
+    RenderLimits,
+    RenderSkipped,
     check_limits,
     contact_context,
     pick_locale,
     render_channel,
 )
 from app.core.templates import CHANNEL_FIELDS, CHANNELS
+from app.core.templating import budget
+from app.core.templating.budget import BudgetExceeded
+from app.core.templating.environment import text_env
 from app.models import Contact
-
-# Parses (never renders) sources to list the variables they use.
-_parser = Environment()
 
 
 @dataclass
@@ -102,30 +105,41 @@ def build_context(sample: dict, contact=None) -> dict:
 
 
 def render_preview(content: dict, default_locale: str, locale: str, sample: dict,
-                   contact=None) -> Preview:
-    """Render every channel of the variant a recipient with `locale` (or `contact`) gets."""
+                   contact=None, limits: RenderLimits = DEFAULT_LIMITS) -> Preview:
+    """Render every channel of the variant a recipient with `locale` (or `contact`) gets.
+
+    The channels share one render budget (and the caller's, if it opened one).
+    """
     # A contact gets what a real send picks: their locale, else the default.
     requested = (contact.locale or default_locale) if contact is not None else locale
     variant = pick_locale(content, requested, default_locale)
     chosen = next((k for k, v in content.items() if v is variant), default_locale)
     context = build_context(sample, contact)
     channels, errors = {}, []
-    for channel in CHANNELS:
-        source = variant.get(channel)
-        preview = ChannelPreview(channel, missing=not source)
-        if source:
-            try:
-                preview.content = render_channel(channel, source, context, f"/{chosen}")
-            except RenderError as exc:
-                errors += exc.errors
-                preview.problems = [e["message"] for e in exc.errors]
-            else:
-                preview.problems = [e["message"] for e in check_limits(
-                    channel, preview.content, f"/{chosen}/{channel}")]
-        channels[channel] = preview
+    with budget.scope(limits):
+        for channel in CHANNELS:
+            source = variant.get(channel)
+            preview = ChannelPreview(channel, missing=not source)
+            if source:
+                errors += _preview_channel(preview, source, context, f"/{chosen}", limits)
+            channels[channel] = preview
     sms = channels["sms"].content
     return Preview(chosen, requested or chosen, channels, errors,
                    sms_count(sms["text"]) if sms else None)
+
+
+def _preview_channel(preview: ChannelPreview, source: dict, context: dict, prefix: str,
+                     limits: RenderLimits) -> list[dict]:
+    """Render one channel into its preview; return its render errors."""
+    try:
+        preview.content = render_channel(preview.channel, source, context, prefix,
+                                         limits=limits)
+    except RenderError as exc:
+        preview.problems = [e["message"] for e in exc.errors]
+        return [] if isinstance(exc, RenderSkipped) else exc.errors
+    preview.problems = [e["message"] for e in check_limits(
+        preview.channel, preview.content, f"{prefix}/{preview.channel}", limits)]
+    return []
 
 
 def find_contact(session, query: str) -> Contact:
@@ -167,13 +181,15 @@ def sms_count(text: str) -> SmsCount:
                     non_gsm[:12])
 
 
-def sms_count_for(source: str, sample: dict, contact=None) -> tuple[SmsCount, bool]:
+def sms_count_for(source: str, sample: dict, contact=None,
+                  limits: RenderLimits = DEFAULT_LIMITS) -> tuple[SmsCount, bool]:
     """Count the SMS as rendered with the sample; fall back to the source if it fails.
 
     Returns (count, rendered): a variable's value can change the length and encoding.
     """
     try:
-        text = render_channel("sms", {"text": source}, build_context(sample, contact))["text"]
+        text = render_channel("sms", {"text": source}, build_context(sample, contact),
+                              limits=limits)["text"]
         return sms_count(text), True
     except RenderError:
         return sms_count(source), False
@@ -183,9 +199,9 @@ def sample_skeleton(content: dict) -> dict:
     """Return sample data naming every variable the content uses, to start the editor."""
     tree: dict = {}
     for source in _sources(content):
-        try:
-            ast = _parser.parse(source)
-        except TemplateSyntaxError:
+        try:  # parsed, never rendered; under the caller's budget when one is open
+            ast = text_env.parse(source)
+        except (TemplateSyntaxError, RecursionError, BudgetExceeded):
             continue
         names = meta.find_undeclared_variables(ast) - {"data"}
         for name in sorted(names):

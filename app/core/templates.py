@@ -8,7 +8,15 @@ from sqlalchemy import event, func, inspect, select
 from app.channels.push import push_is_empty, reserved_data_key
 from app.core.contacts import normalise_locale
 from app.core.errors import Conflict, NotFound, ValidationFailed
-from app.core.rendering import RenderError, check_syntax
+from app.core.rendering import (
+    DEFAULT_LIMITS,
+    RenderError,
+    RenderLimits,
+    RenderSkipped,
+    check_syntax,
+    email_size_errors,
+)
+from app.core.templating import budget
 from app.models import Category, Template, TemplateVersion
 from app.models.types import utcnow
 
@@ -54,19 +62,32 @@ def _clean(name: str, value):
     return value if value.strip() else ""
 
 
-def content_errors(content: dict, default_locale: str) -> list[dict]:
-    """Return field errors that make content unsaveable (bad locale, syntax, badge, data)."""
+def content_errors(content: dict, default_locale: str,
+                   limits: RenderLimits = DEFAULT_LIMITS) -> list[dict]:
+    """Return field errors that make content unsaveable (locale, syntax, size, badge, data).
+
+    Every source is compiled under one render budget, so a hostile draft costs one budget.
+    """
     errors = []
     if default_locale not in content:
         errors.append({"field": "/default_locale",
                        "message": f"there is no {default_locale} variant to fall back to"})
-    for locale, variant in content.items():
-        errors += _locale_errors(locale)
-        for channel, fields in variant.items():
-            prefix = f"/{locale}/{channel}"
-            errors += _syntax_errors(channel, fields, prefix)
-            if channel == "push":
-                errors += _push_errors(fields, prefix)
+    with budget.scope(limits):
+        for locale, variant in content.items():
+            errors += _locale_errors(locale)
+            for channel, fields in variant.items():
+                errors += _channel_errors(channel, fields, f"/{locale}/{channel}", limits)
+    return errors
+
+
+def _channel_errors(channel: str, fields: dict, prefix: str, limits: RenderLimits) -> list:
+    if channel == "email":
+        too_big = email_size_errors(fields, prefix, limits)
+        if too_big:  # not worth compiling
+            return too_big
+    errors = _syntax_errors(channel, fields, prefix, limits)
+    if channel == "push":
+        errors += _push_errors(fields, prefix)
     return errors
 
 
@@ -78,7 +99,7 @@ def _locale_errors(locale: str) -> list[dict]:
     return [] if ok else [{"field": f"/{locale}", "message": f"{locale!r} is not a locale tag"}]
 
 
-def _syntax_errors(channel: str, fields: dict, prefix: str) -> list[dict]:
+def _syntax_errors(channel: str, fields: dict, prefix: str, limits: RenderLimits) -> list[dict]:
     errors = []
     for name, value in fields.items():
         sources = value.items() if name == "data" else [(None, value)]
@@ -87,7 +108,10 @@ def _syntax_errors(channel: str, fields: dict, prefix: str) -> list[dict]:
                 continue
             field = f"{prefix}/{name}" + (f"/{data_key}" if data_key else "")
             try:
-                check_syntax(source, html=(channel, name) == ("email", "html"), field=field)
+                check_syntax(source, html=(channel, name) == ("email", "html"), field=field,
+                             limits=limits)
+            except RenderSkipped:
+                continue  # the field that used up the budget carries the error
             except RenderError as exc:
                 errors += [{**e, "field": f"{prefix}/{name}"} for e in exc.errors]
     return errors
@@ -105,9 +129,10 @@ def _push_errors(fields: dict, prefix: str) -> list[dict]:
     return errors
 
 
-def publish_errors(content: dict, default_locale: str) -> list[dict]:
+def publish_errors(content: dict, default_locale: str,
+                   limits: RenderLimits = DEFAULT_LIMITS) -> list[dict]:
     """Return what stops content from going live: saveable, and every channel complete."""
-    errors = content_errors(content, default_locale)
+    errors = content_errors(content, default_locale, limits)
     for locale, variant in content.items():
         if not variant:
             errors.append({"field": f"/{locale}",
@@ -140,7 +165,8 @@ def details_errors(session, name: str, category: str) -> list[dict]:
 
 def create_template(session, key: str, name: str, category: str, *, description: str = "",
                     default_locale: str = "en", content: dict | None = None,
-                    author: str | None = None) -> Template:
+                    author: str | None = None,
+                    limits: RenderLimits = DEFAULT_LIMITS) -> Template:
     """Add a template with its first version, a draft; flush, do not commit."""
     errors = details_errors(session, name, category)
     if not _KEY.match(key or ""):
@@ -149,7 +175,7 @@ def create_template(session, key: str, name: str, category: str, *, description:
     elif session.scalar(select(Template.id).where(Template.key == key)) is not None:
         errors.append({"field": "/key", "message": "another template has this key"})
     content = normalise_content(content or {default_locale: {}})
-    errors += content_errors(content, default_locale)
+    errors += content_errors(content, default_locale, limits)
     _raise_if(errors, "The template cannot be created")
     template = Template(key=key, name=name.strip(), category=category,
                         description=description.strip())
@@ -214,13 +240,14 @@ def _next_number(session, template: Template) -> int:
 
 
 def save_draft(session, template: Template, content: dict, default_locale: str,
-               author: str | None = None) -> tuple[TemplateVersion, bool]:
+               author: str | None = None,
+               limits: RenderLimits = DEFAULT_LIMITS) -> tuple[TemplateVersion, bool]:
     """Write content into the draft, starting one if there is none; return (draft, changed).
 
     Content identical to the live version starts no draft: the live version is returned.
     """
     content = normalise_content(content)
-    _raise_if(content_errors(content, default_locale), "The draft cannot be saved")
+    _raise_if(content_errors(content, default_locale, limits), "The draft cannot be saved")
     draft = current_draft(session, template)
     live = template.published_version
     if draft is None and live and (live.content, live.default_locale) == (content, default_locale):
@@ -240,11 +267,12 @@ def save_draft(session, template: Template, content: dict, default_locale: str,
     return draft, changed
 
 
-def publish(session, template: Template, version: TemplateVersion) -> TemplateVersion:
+def publish(session, template: Template, version: TemplateVersion,
+            limits: RenderLimits = DEFAULT_LIMITS) -> TemplateVersion:
     """Make a draft the version sends use; it can never change afterwards."""
     if version.status != "draft":
         raise VersionImmutable(f"Version {version.version} is already published")
-    _raise_if(publish_errors(version.content, version.default_locale),
+    _raise_if(publish_errors(version.content, version.default_locale, limits),
               "The draft cannot be published")
     version.status, version.published_at = "published", utcnow()
     template.published_version_id = version.id

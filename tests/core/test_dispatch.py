@@ -150,7 +150,7 @@ def test_send_at_must_fall_in_the_schedule_window(db, redis, config, offset, max
         ({"content": {"sms": {"text": "{{ undefined_var }}"}}, "channels": ["sms"]},
          "/content/sms/text"),
         ({"content": {"sms": {"text": "{% if %}"}}, "channels": ["sms"]}, "/content/sms/text"),
-        ({"content": {"sms": {"text": "x" * 1600}}, "channels": ["sms"]}, "/content/sms"),
+        ({"content": {"sms": {"text": "x" * 1600}}, "channels": ["sms"]}, "/content/sms/text"),
         ({"content": {"push": {"title": "x" * 5000}}, "channels": ["push"]}, "/content/push"),
     ],
 )
