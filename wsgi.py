@@ -2,7 +2,7 @@
 import sys
 
 from app import create_app
-from app.core.startup import ConfigurationError
+from app.core.ops.startup import ConfigurationError
 
 try:
     app = create_app()

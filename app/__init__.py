@@ -2,7 +2,7 @@
 from flask import Flask, current_app
 
 from app.config import Config
-from app.core import startup
+from app.core.ops import startup
 from app.extensions import db, init_redis, migrate
 
 

@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from app import herald_config, redis_client
-from app.core.bootstrap import seed_categories
+from app.core.ops.bootstrap import seed_categories
 from app.extensions import db
 
 herald_cli = AppGroup("herald", help="Herald administration commands.")
@@ -22,8 +22,8 @@ def seed_command():
 @herald_cli.command("bootstrap")
 def bootstrap_command():
     """Seed categories; on a new install create an admin and an API key, printed once."""
-    from app.core.api_keys import create_api_key
-    from app.core.operators import create_operator
+    from app.core.access.api_keys import create_api_key
+    from app.core.access.operators import create_operator
     from app.models import ApiKey, Operator
 
     seed_categories(db.session)
@@ -43,7 +43,7 @@ def bootstrap_command():
 @herald_cli.command("sweep")
 def sweep_command():
     """Run one sweep now (release due rows, re-queue stale ones)."""
-    from app.core.sweeper import sweep
+    from app.core.delivery.sweeper import sweep
 
     result = sweep(db.session, redis_client(),
                    herald_config())

@@ -7,7 +7,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import CollectorRegistry
 
 from app import herald_config, redis_client
-from app.core.metrics import HeraldCollector
+from app.core.ops.metrics import HeraldCollector
 from app.extensions import db
 
 bp = Blueprint("metrics", __name__)

@@ -12,8 +12,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.channels.pool import ProviderPool
-from app.core.delivery import deliver_batch
-from app.core.dispatch import SendRequest, accept
+from app.core.delivery.deliver import deliver_batch
+from app.core.delivery.dispatch import SendRequest, accept
 from app.extensions import db
 from app.models import Category, Contact, Notification
 from app.queues import enqueue_ids, queue

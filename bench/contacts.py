@@ -11,7 +11,7 @@ import time
 import sqlalchemy as sa
 
 from app.console.pagination import keyset_page
-from app.core.contact_search import ContactQuery, search
+from app.core.contacts.search import ContactQuery, search
 from app.extensions import db
 from app.models import Contact, Device
 from bench.common import run_over_contacts

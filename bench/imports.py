@@ -10,9 +10,9 @@ import time
 
 import sqlalchemy as sa
 
-from app.core.import_rows import Options
-from app.core.import_run import create_import, run_import, start_import
-from app.core.imports import guess_mapping, preview_rows
+from app.core.imports.mapping import guess_mapping, preview_rows
+from app.core.imports.rows import Options
+from app.core.imports.run import create_import, run_import, start_import
 from app.extensions import db
 from app.models import Contact
 from app.models.types import utcnow

@@ -10,7 +10,7 @@ import time
 
 import sqlalchemy as sa
 
-from app.core.segments import count_matching, sample_matching
+from app.core.segments.store import count_matching, sample_matching
 from app.extensions import db
 from bench.common import run_over_contacts
 

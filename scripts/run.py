@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make the app package importable
 
 from app.config import Config  # noqa: E402
-from app.core import startup  # noqa: E402
+from app.core.ops import startup  # noqa: E402
 
 INSTANCE = ROOT / "instance"
 EMBEDDED_REDIS_PORT = int(os.environ.get("HERALD_EMBEDDED_REDIS_PORT", "6390"))

@@ -4,7 +4,9 @@ from flask import Flask
 
 from app import create_app
 from app.channels.pool import ProviderPool
-from app.core import delivery, import_run, sweeper
+from app.core.delivery import deliver as delivery
+from app.core.delivery import sweeper
+from app.core.imports import run as import_run
 from app.extensions import db
 
 _app: Flask | None = None

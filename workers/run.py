@@ -6,7 +6,7 @@ import logging
 from rq import SimpleWorker
 
 from app.config import Config
-from app.core import startup
+from app.core.ops import startup
 from app.extensions import redis_from_url
 from app.queues import QUEUES
 from workers import jobs

@@ -5,7 +5,7 @@ import logging
 from rq.cron import CronScheduler
 
 from app.config import Config
-from app.core import startup
+from app.core.ops import startup
 from app.extensions import redis_from_url
 from workers import jobs
 

@@ -2,7 +2,7 @@
 
 from app.api.registry import route
 from app.api.schemas.categories import CategoryIn, CategoryList, CategoryOut, CategoryPath
-from app.core import categories
+from app.core.contacts import categories
 from app.extensions import db
 
 TAG = "Categories"

@@ -14,8 +14,8 @@ from app.api.schemas.contacts import (
     ContactSummary,
     DeviceOut,
 )
-from app.core import contacts
-from app.core.preferences import effective_preferences
+from app.core.contacts import store as contacts
+from app.core.contacts.preferences import effective_preferences
 from app.extensions import db
 
 TAG = "Contacts"

@@ -5,8 +5,8 @@ from app.api.registry import route
 from app.api.schemas.contacts import ContactPath, DeviceIn, DeviceOut, VapidKeyOut
 from app.channels.push.endpoints import check_endpoint
 from app.channels.push.vapid import vapid_public_key
-from app.core import devices
-from app.core.contacts import get_contact
+from app.core.contacts import devices
+from app.core.contacts.store import get_contact
 from app.core.errors import ValidationFailed
 from app.extensions import db
 

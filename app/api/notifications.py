@@ -18,10 +18,10 @@ from app.api.schemas.notifications import (
     NotificationSummary,
     StatusChange,
 )
-from app.core import idempotency
-from app.core.dispatch import SendRequest, accept, enqueue
+from app.core.delivery import idempotency
+from app.core.delivery.dispatch import SendRequest, accept, enqueue
+from app.core.delivery.log import LogFilter, get_notification, list_notifications
 from app.core.errors import ValidationFailed
-from app.core.notification_log import LogFilter, get_notification, list_notifications
 from app.extensions import db
 from app.models import Contact
 

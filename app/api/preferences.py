@@ -2,8 +2,8 @@
 
 from app.api.registry import route
 from app.api.schemas.contacts import ContactPath, PreferencesIn, PreferencesOut
-from app.core.contacts import get_contact
-from app.core.preferences import effective_preferences, update_preferences
+from app.core.contacts.preferences import effective_preferences, update_preferences
+from app.core.contacts.store import get_contact
 from app.extensions import db
 
 TAG = "Preferences"

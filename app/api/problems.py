@@ -7,8 +7,8 @@ from flask import Response, json, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.core.delivery.idempotency import KeyReused, RequestInFlight
 from app.core.errors import HeraldError, ValidationFailed
-from app.core.idempotency import KeyReused, RequestInFlight
 
 log = logging.getLogger(__name__)
 

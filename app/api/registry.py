@@ -28,7 +28,7 @@ from app.api.problems import (
     field_errors,
     pointer,
 )
-from app.core import api_keys
+from app.core.access import api_keys
 from app.core.errors import ValidationFailed
 from app.extensions import db
 

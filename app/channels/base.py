@@ -2,7 +2,7 @@
 
 A provider maps a channel-neutral Message to its wire payload, sends a batch through
 its SDK, and classifies each outcome. Retries, pacing, failover and bookkeeping live
-above it, in app.core.delivery, once.
+above it, in app.core.delivery.deliver, once.
 """
 import time
 from dataclasses import dataclass, field

@@ -6,8 +6,8 @@ from app.console.audit import record_change
 from app.console.forms import ApiKeyForm, ConfirmForm, attach_errors
 from app.console.responses import fragment_or_redirect
 from app.console.security import role_required
-from app.core import api_keys as core
-from app.core.audit import snapshot
+from app.core.access import api_keys as core
+from app.core.access.audit import snapshot
 from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.models import ApiKey

@@ -9,7 +9,7 @@ from app.console.forms import AuditFilterForm
 from app.console.inputs import as_id
 from app.console.pagination import cursor_args, keyset_page
 from app.console.security import client_ip, role_required
-from app.core import audit
+from app.core.access import audit
 from app.extensions import db, htmx
 from app.models import AuditLog, Operator
 

@@ -15,7 +15,7 @@ from app.console.security import (
     self_service,
     start_session,
 )
-from app.core import operators
+from app.core.access import operators
 from app.extensions import db
 
 bp = Blueprint("auth", __name__)

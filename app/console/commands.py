@@ -4,7 +4,7 @@ import click
 from flask import current_app
 
 from app.cli import herald_cli
-from app.core import audit, operators
+from app.core.access import audit, operators
 from app.extensions import db
 from app.models.auth import ROLES
 

@@ -11,9 +11,15 @@ from app.console.forms import ConfirmForm
 from app.console.pagination import Page, cursor_args, keyset_page
 from app.console.responses import fragment_or_redirect
 from app.console.security import can, role_required
-from app.core import contact_profile as profile
-from app.core.audit import snapshot
-from app.core.contact_search import PLATFORMS, ContactQuery, SearchInvalid, active_platforms, search
+from app.core.access.audit import snapshot
+from app.core.contacts import profile
+from app.core.contacts.search import (
+    PLATFORMS,
+    ContactQuery,
+    SearchInvalid,
+    active_platforms,
+    search,
+)
 from app.core.errors import NotFound, ValidationFailed
 from app.extensions import db, htmx
 from app.models import Contact, Notification

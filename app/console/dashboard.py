@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select, text
 
 from app.console.security import role_required
-from app.core.operators import has_role
+from app.core.access.operators import has_role
 from app.extensions import db
 from app.models import ApiKey, AuditLog, Contact, Notification, Template
 from app.models.notifications import STATUSES

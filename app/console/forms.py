@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
-from app.core.operators import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from app.core.access.operators import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 ROLE_CHOICES = [
     SelectChoice("viewer", "Viewer — read only"),

@@ -1,6 +1,6 @@
 """Contacts → Import: upload a CSV, map its columns, preview, then import in the background.
 
-The import runs as an RQ job (app.core.import_run). Its page polls a progress fragment
+The import runs as an RQ job (app.core.imports.run). Its page polls a progress fragment
 every second until the job is done, then offers the rejected rows as a CSV download.
 """
 
@@ -26,10 +26,9 @@ from app import herald_config, redis_client
 from app.console.audit import record_change
 from app.console.pagination import cursor_args, keyset_page
 from app.console.security import can, role_required
-from app.core import import_run
 from app.core.errors import ValidationFailed
-from app.core.import_rows import Column, Options, RowChecker
-from app.core.imports import (
+from app.core.imports import run as import_run
+from app.core.imports.mapping import (
     ATTRIBUTE_TYPES,
     FIELDS,
     check_mapping,
@@ -37,6 +36,7 @@ from app.core.imports import (
     guess_mapping,
     preview_rows,
 )
+from app.core.imports.rows import Column, Options, RowChecker
 from app.extensions import db
 from app.models import ContactImport, ContactImportError
 from app.models.imports import UPLOADED

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask import request
 from flask_login import current_user
 
-from app.core.operators import has_role
+from app.core.access.operators import has_role
 
 
 @dataclass(frozen=True)

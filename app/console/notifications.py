@@ -17,9 +17,9 @@ from app.console.audit import record_change
 from app.console.forms import ConfirmForm
 from app.console.pagination import keyset_page
 from app.console.security import can, role_required
-from app.core import notification_log as log
-from app.core import operations
+from app.core.delivery import log
 from app.core.errors import NotFound
+from app.core.ops import system as operations
 from app.extensions import db, htmx
 from app.models import Category, Contact, Notification
 from app.models.contacts import CHANNELS

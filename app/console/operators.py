@@ -9,7 +9,7 @@ from app.console.audit import record_change
 from app.console.forms import ConfirmForm, InviteOperatorForm, RoleForm, attach_errors
 from app.console.responses import fragment_or_redirect
 from app.console.security import role_required
-from app.core import operators as core
+from app.core.access import operators as core
 from app.extensions import db
 from app.models import Operator
 from app.models.types import utcnow

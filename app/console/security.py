@@ -10,8 +10,8 @@ from flask_login import current_user, login_user
 
 from app import herald_config
 from app.console import log_redaction
-from app.core.login_limits import LoginPolicy
-from app.core.operators import has_role, load_by_session_id
+from app.core.access.login_limits import LoginPolicy
+from app.core.access.operators import has_role, load_by_session_id
 from app.extensions import csrf, db, htmx, login_manager
 
 # Machine-to-machine and recipient-facing paths authenticate otherwise (API keys, signed

@@ -15,9 +15,9 @@ from app.console import segments_forms as forms
 from app.console.audit import record_change
 from app.console.forms import ConfirmForm
 from app.console.security import can, role_required
-from app.core import segments as core
 from app.core.errors import HeraldError
-from app.core.segment_ops import FIELDS
+from app.core.segments import store as core
+from app.core.segments.vocabulary import FIELDS
 from app.extensions import db, htmx
 from app.models import Segment
 

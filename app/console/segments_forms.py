@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
-from app.core.segment_ops import FIELDS, NONE, PAIRS
+from app.core.segments.vocabulary import FIELDS, NONE, PAIRS
 
 ROW_NAME = re.compile(r"r-(\d{1,3})(?:-(\d{1,3}))?-(type|key|op|value|value2|match)")
 NEW_CONDITION = {"type": "tag", "op": "has"}

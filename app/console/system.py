@@ -6,8 +6,8 @@ from app import herald_config, redis_client
 from app.console.audit import record_change
 from app.console.forms import ConfirmForm
 from app.console.security import role_required
-from app.core import operations
-from app.core.alerts import recent_alerts
+from app.core.ops import system as operations
+from app.core.ops.alerts import recent_alerts
 from app.extensions import db
 from app.queues import CHANNEL_QUEUES
 

@@ -17,12 +17,12 @@ from app.console.audit import record_change
 from app.console.forms import attach_errors
 from app.console.pagination import cursor_args, keyset_page
 from app.console.security import can, role_required
-from app.core import templates as core
-from app.core.audit import snapshot
-from app.core.contacts import normalise_locale
+from app.core.access.audit import snapshot
+from app.core.contacts.store import normalise_locale
 from app.core.errors import HeraldError, NotFound
-from app.core.rendering import RenderLimits
-from app.core.templating.budget import scope
+from app.core.templates import store as core
+from app.core.templates.budget import scope
+from app.core.templates.rendering import RenderLimits
 from app.extensions import db, htmx
 from app.models import Category, Template, TemplateVersion
 

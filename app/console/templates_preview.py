@@ -21,10 +21,10 @@ from app.console.templates import (
     render_limits,
     template_or_404,
 )
-from app.core import dispatch
-from app.core import template_preview as previews
-from app.core import templates as core
+from app.core.delivery import dispatch
 from app.core.errors import HeraldError
+from app.core.templates import preview as previews
+from app.core.templates import store as core
 from app.extensions import db, htmx
 
 EMAIL_PREVIEW_TTL = 1800

@@ -36,7 +36,7 @@ class Operator(db.Model):
         return self.active
 
     def get_id(self) -> str:
-        from app.core.operators import session_id
+        from app.core.access.operators import session_id
 
         return session_id(self)
 

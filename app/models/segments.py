@@ -11,7 +11,7 @@ from app.models.types import BigId, Json, UTCDateTime, utcnow
 
 
 class Segment(db.Model):
-    """An audience; `rules` is the validated tree described in app.core.segment_rules."""
+    """An audience; `rules` is the validated tree described in app.core.segments.rules."""
 
     __tablename__ = "segments"
 

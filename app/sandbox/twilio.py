@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
-from app.core.sms_segments import count
+from app.core.templates.sms_parts import count
 from app.sandbox.outbox import Fault, outbox
 
 log = logging.getLogger(__name__)

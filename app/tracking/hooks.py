@@ -10,9 +10,14 @@ from werkzeug.exceptions import HTTPException
 from app import herald_config
 from app.api.problems import handle_herald_error, handle_http_error
 from app.channels.email import sendgrid
+from app.core.delivery.receipts import (
+    apply_receipts,
+    apply_sms_keyword,
+    sendgrid_receipt,
+    twilio_receipt,
+)
+from app.core.delivery.webhooks import FUTURE_SKEW, MalformedWebhook, check_fresh
 from app.core.errors import HeraldError
-from app.core.receipts import apply_receipts, apply_sms_keyword, sendgrid_receipt, twilio_receipt
-from app.core.webhooks import FUTURE_SKEW, MalformedWebhook, check_fresh
 from app.extensions import db
 from app.models.types import utcnow
 

@@ -1,4 +1,4 @@
-"""API fixtures: keys made through app.core.api_keys, and database reads in a fresh session.
+"""API fixtures: keys made through app.core.access.api_keys, and database reads in a fresh session.
 
 Requests run without an outer app context so each one gets (and cleans up) its own
 session, as in production; tests read the database through `in_db`.
@@ -6,7 +6,7 @@ session, as in production; tests read the database through `in_db`.
 import pytest
 import sqlalchemy as sa
 
-from app.core.api_keys import create_api_key
+from app.core.access.api_keys import create_api_key
 from app.extensions import db as _db
 from tests import factories
 

@@ -1,7 +1,7 @@
 """Bearer API keys: missing, invalid, revoked, wrong scope; last use recorded."""
 import pytest
 
-from app.core.api_keys import revoke_api_key
+from app.core.access.api_keys import revoke_api_key
 from app.models import ApiKey
 
 PROBLEM = "application/problem+json"

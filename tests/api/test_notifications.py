@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from app.core import idempotency
+from app.core.delivery import idempotency
 from app.extensions import redis_from_url
 from app.models import IdempotencyKey, Notification
 from app.models.types import utcnow

@@ -1,7 +1,7 @@
 """Preferences: effective values per category × channel, set-based updates."""
 from sqlalchemy import select
 
-from app.core.preferences import is_opted_in
+from app.core.contacts.preferences import is_opted_in
 from app.models import Preference
 from tests import factories
 from tests.api.test_auth import assert_problem

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.core import templates
+from app.core.templates import store as templates
 from app.models import Notification
 from tests.api.test_auth import assert_problem
 

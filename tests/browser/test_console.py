@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from app.core import audit
+from app.core.access import audit
 from app.extensions import db
 from app.models import Notification
 from app.models.types import utcnow

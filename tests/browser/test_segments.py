@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.core import audit
+from app.core.access import audit
 from app.extensions import db
 from app.models import Contact, Device, Event, Segment
 from app.models.contacts import PLATFORM_PROVIDER

@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from app.core.alerts import raise_alert
+from app.core.ops.alerts import raise_alert
 from app.queues import enqueue_ids
 from tests.browser.conftest import screenshot
 from tests.browser.test_console import sign_in

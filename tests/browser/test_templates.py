@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from app.core import templates as core
+from app.core.templates import store as core
 from app.extensions import db
 from app.models.types import utcnow
 from tests import factories

@@ -1,7 +1,7 @@
 """Every provider against its live simulator: each injected error lands in the right class.
 
 The fault is injected through /_sandbox/faults, the real SDK (or protocol client) sends,
-and the provider's classification is what app.core.delivery acts on: InvalidRecipient
+and the provider's classification is what app.core.delivery.deliver acts on: InvalidRecipient
 deactivates or suppresses, RateLimited waits Retry-After, TransientError retries,
 PermanentError fails at once.
 """

@@ -9,7 +9,7 @@ from app.channels.base import Message, PermanentError
 from app.channels.push.apns import ApnsProvider
 from app.channels.push.fcm import FcmProvider
 from app.config import Config
-from app.core.startup import ConfigurationError
+from app.core.ops.startup import ConfigurationError
 
 PUSH = {"title": "Hi", "body": "There"}
 

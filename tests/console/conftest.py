@@ -3,7 +3,7 @@ import pytest
 
 from app import create_app
 from app.config import Config
-from app.core import operators
+from app.core.access import operators
 from app.extensions import db as _db
 
 PASSWORD = "correct horse battery staple"

@@ -3,7 +3,7 @@ import re
 
 from sqlalchemy import select
 
-from app.core import api_keys
+from app.core.access import api_keys
 from app.extensions import db
 from app.models import ApiKey, AuditLog
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.console.pagination import keyset_page
-from app.core import audit
+from app.core.access import audit
 from app.extensions import db
 from app.models import AuditLog
 from app.models.types import utcnow

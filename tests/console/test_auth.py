@@ -1,7 +1,7 @@
 """Sign-in, lockout per account and per IP, sign-out, set-password links."""
 from datetime import timedelta
 
-from app.core import operators
+from app.core.access import operators
 from app.extensions import db
 from app.models import Operator
 from app.models.types import utcnow

@@ -15,9 +15,11 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.routing import IntegerConverter, UUIDConverter
 
-from app.core import api_keys, audit, import_run, segments
-from app.core import templates as core_templates
-from app.core.import_rows import Column, Options
+from app.core.access import api_keys, audit
+from app.core.imports import run as import_run
+from app.core.imports.rows import Column, Options
+from app.core.segments import store as segments
+from app.core.templates import store as core_templates
 from app.extensions import db
 from app.models import Notification, NotificationStatus
 from app.models.notifications import STATUSES

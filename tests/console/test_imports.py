@@ -8,7 +8,7 @@ from rq import SimpleWorker
 from sqlalchemy import select
 
 import workers.jobs
-from app.core.import_run import IMPORT_QUEUE
+from app.core.imports.run import IMPORT_QUEUE
 from app.extensions import db
 from app.models import AuditLog, Contact, ContactImport
 from app.queues import queue

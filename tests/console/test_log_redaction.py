@@ -15,7 +15,7 @@ import pytest
 from honcho.environ import parse_procfile
 from werkzeug.serving import make_server
 
-from app.core import operators
+from app.core.access import operators
 from tests.console.conftest import make_operator
 from tests.sandbox_client import free_port
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from argon2 import PasswordHasher
 
-from app.core import operators
+from app.core.access import operators
 from app.extensions import db
 from app.models.types import utcnow
 from tests.console.conftest import PASSWORD, app_with, make_operator, sign_in

@@ -3,7 +3,7 @@ import re
 
 from sqlalchemy import select
 
-from app.core import operations
+from app.core.ops import system as operations
 from app.models import AuditLog, Notification, NotificationStatus
 from app.queues import enqueue_ids, queue
 from tests import factories

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select
 
-from app.core import templates as core
+from app.core.templates import store as core
 from app.models import AuditLog, Template, TemplateVersion
 from tests import factories
 

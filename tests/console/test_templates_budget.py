@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from app.core import templates as core
+from app.core.templates import store as core
 from app.models import Notification, TemplateVersion
 from tests import factories
 from tests.console.test_templates import editor_form, make_template

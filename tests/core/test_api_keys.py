@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.core import api_keys
+from app.core.access import api_keys
 from app.core.errors import ValidationFailed
 from app.models import ApiKey
 from app.models.types import utcnow

@@ -1,6 +1,6 @@
 """Retry delays: exponential with jitter, capped, never sooner than Retry-After."""
 from app.config import Config
-from app.core.outcomes import backoff_seconds
+from app.core.delivery.outcomes import backoff_seconds
 
 CONFIG = Config(RETRY_BASE_SECONDS=10, RETRY_MAX_SECONDS=3600)
 

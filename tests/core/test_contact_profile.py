@@ -2,8 +2,8 @@
 import pytest
 from sqlalchemy import select
 
-from app.core import contact_profile as profile
-from app.core.contact_search import ContactQuery, SearchInvalid, active_platforms, search
+from app.core.contacts import profile
+from app.core.contacts.search import ContactQuery, SearchInvalid, active_platforms, search
 from app.core.errors import NotFound, ValidationFailed
 from app.models import Preference, Suppression
 from tests import factories

@@ -1,8 +1,13 @@
 """Contact field normalisation: E.164, email, locale, timezone, device tokens."""
 import pytest
 
-from app.core.contacts import check_timezone, normalise_email, normalise_locale, normalise_phone
-from app.core.devices import check_subscription, normalise_token
+from app.core.contacts.devices import check_subscription, normalise_token
+from app.core.contacts.store import (
+    check_timezone,
+    normalise_email,
+    normalise_locale,
+    normalise_phone,
+)
 
 
 @pytest.mark.parametrize("given, stored", [

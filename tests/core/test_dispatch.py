@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.core.dispatch import SendRequest, accept
+from app.core.delivery.dispatch import SendRequest, accept
 from app.core.errors import ValidationFailed
 from app.models import Notification, NotificationStatus, Preference, Suppression
 from tests import factories

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core import idempotency
-from app.core.api_keys import create_api_key
+from app.core.access.api_keys import create_api_key
+from app.core.delivery import idempotency
 from app.models import IdempotencyKey
 from app.models.types import utcnow
 

@@ -2,18 +2,18 @@
 import pytest
 from sqlalchemy import select, update
 
-from app.core import import_run
+from app.core.delivery.sweeper import sweep
 from app.core.errors import ValidationFailed
-from app.core.import_rows import Column, Options
-from app.core.import_run import create_import, resume_import, run_import, start_import
-from app.core.imports import (
+from app.core.imports import run as import_run
+from app.core.imports.mapping import (
     check_mapping,
     guess_mapping,
     preview_rows,
     read_upload,
     sniff_delimiter,
 )
-from app.core.sweeper import sweep
+from app.core.imports.rows import Column, Options
+from app.core.imports.run import create_import, resume_import, run_import, start_import
 from app.models import AuditLog, Contact, ContactImport, ContactImportError
 from app.models.types import utcnow
 from app.queues import queue

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.delivery import deliver_batch
-from app.core.rendering import (
+from app.core.delivery.deliver import deliver_batch
+from app.core.templates.environment import _CompileCache
+from app.core.templates.rendering import (
     MAX_SMS_CHARS,
     RenderBudgetExceeded,
     RenderError,
@@ -22,7 +23,6 @@ from app.core.rendering import (
     render_channel,
     render_string,
 )
-from app.core.templating.environment import _CompileCache
 from app.models import Notification
 from tests import factories
 

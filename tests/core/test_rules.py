@@ -2,8 +2,8 @@
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
-from app.core import rules
-from app.core.dispatch import SendRequest, accept
+from app.core.delivery import rules
+from app.core.delivery.dispatch import SendRequest, accept
 from app.models import Preference, Suppression
 from tests import factories
 

@@ -7,8 +7,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from app import create_app
 from app.config import Config
-from app.core import startup
-from app.core.startup import ConfigurationError
+from app.core.ops import startup
+from app.core.ops.startup import ConfigurationError
 
 
 @pytest.fixture()

@@ -1,10 +1,11 @@
 """Template versions: drafts, immutable publishing, rollback, diff, locale fallback."""
 import pytest
 
-from app.core import template_diff, template_preview
-from app.core import templates as core
-from app.core.dispatch import SendRequest, accept
+from app.core.delivery.dispatch import SendRequest, accept
 from app.core.errors import Conflict, ValidationFailed
+from app.core.templates import diff as template_diff
+from app.core.templates import preview as template_preview
+from app.core.templates import store as core
 from app.models import Notification, TemplateVersion
 from tests import factories
 

@@ -5,7 +5,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from app.core.webhooks import FUTURE_SKEW, MalformedWebhook, StaleWebhook, check_fresh, claim
+from app.core.delivery.webhooks import (
+    FUTURE_SKEW,
+    MalformedWebhook,
+    StaleWebhook,
+    check_fresh,
+    claim,
+)
 from app.models.types import utcnow
 
 WINDOW = timedelta(minutes=10)

@@ -3,14 +3,14 @@ import pytest
 from rq import SimpleWorker
 
 import workers.jobs
-from app.core.sweeper import sweep
+from app.core.delivery.sweeper import sweep
 from app.extensions import db
 from app.queues import CHANNEL_QUEUES
 
 
 @pytest.fixture()
 def api_headers(app_ctx):
-    from app.core.api_keys import create_api_key
+    from app.core.access.api_keys import create_api_key
 
     _, plaintext = create_api_key(db.session, "e2e", ["send", "manage"])
     db.session.commit()

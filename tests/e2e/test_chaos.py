@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.core.dispatch import SendRequest, accept, enqueue
-from app.core.sweeper import sweep
+from app.core.delivery.dispatch import SendRequest, accept, enqueue
+from app.core.delivery.sweeper import sweep
 from app.models import Contact, Notification
 from app.models.notifications import SENT
 from tests import factories

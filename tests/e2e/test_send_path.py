@@ -5,7 +5,7 @@ from uuid import UUID
 import pytest
 from sqlalchemy import select
 
-from app.core.alerts import recent_alerts
+from app.core.ops.alerts import recent_alerts
 from app.models import Notification, NotificationStatus, Suppression
 from app.models.types import utcnow
 from app.queues import queue

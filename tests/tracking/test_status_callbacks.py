@@ -9,8 +9,8 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.channels.pool import ProviderPool
 from app.config import Config
-from app.core.delivery import deliver_batch
-from app.core.dispatch import SendRequest, accept
+from app.core.delivery.deliver import deliver_batch
+from app.core.delivery.dispatch import SendRequest, accept
 from app.extensions import db as _db
 from app.models import Event, Notification, NotificationStatus, Suppression
 from tests import factories

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.core.receipts import apply_sms_keyword
-from app.core.sweeper import sweep
+from app.core.delivery.receipts import apply_sms_keyword
+from app.core.delivery.sweeper import sweep
 from app.models import (
     Event,
     Notification,

@@ -13,7 +13,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from app.core.contacts import EXTERNAL_ID_PATTERN
+from app.core.contacts.store import EXTERNAL_ID_PATTERN
 
 Channel = Literal["push", "sms", "email"]
 ExternalId = Annotated[

@@ -21,7 +21,8 @@ from app.api.schemas.common import (
     Output,
     Params,
 )
-from app.core.contacts import (
+from app.core.contacts.devices import check_subscription, normalise_token
+from app.core.contacts.store import (
     MAX_TAGS,
     TAG_PATTERN,
     check_attributes,
@@ -30,7 +31,6 @@ from app.core.contacts import (
     normalise_locale,
     normalise_phone,
 )
-from app.core.devices import check_subscription, normalise_token
 
 
 def _unique(values: list) -> list:

@@ -42,7 +42,7 @@ from app.channels.base import (
     TransientError,
 )
 from app.channels.email.content import EmailParts, email_parts
-from app.core.webhooks import FUTURE_SKEW
+from app.core.delivery.webhooks import FUTURE_SKEW
 
 MAX_PERSONALIZATIONS = 1000
 TIMEOUT_SECONDS = 15

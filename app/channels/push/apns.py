@@ -77,7 +77,7 @@ class ApnsProvider(Provider):
         if config.APNS_KEY_FILE:
             pem = Path(config.APNS_KEY_FILE).read_bytes()
             self._key = serialization.load_pem_private_key(pem, password=None)
-        else:  # production mode refuses to start like this (app.core.startup)
+        else:  # production mode refuses to start like this (app.core.ops.startup)
             log.warning("APNs: HERALD_APNS_KEY_FILE is unset: signing with the sandbox key "
                         "for %s, which only the sandbox accepts", config.APNS_KEY_ID)
             self._key = sandbox_signing_key(config.APNS_KEY_ID)

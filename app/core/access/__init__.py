@@ -1,0 +1,1 @@
+"""Who may do what: console operators, API keys, and the audit log of their changes."""

@@ -1,0 +1,1 @@
+"""Contacts and what hangs off them: devices, categories, preferences, search, profile."""

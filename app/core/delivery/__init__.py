@@ -1,0 +1,1 @@
+"""The send path: requests to rows, rules, delivery batches, outcomes, receipts, the sweeper."""

@@ -1,0 +1,219 @@
+"""Deliver a batch of queued notifications and record every outcome.
+
+claim (one UPDATE … RETURNING) → build messages → provider batches (with failover for
+SMS and email) → one bulk UPDATE of the rows, one bulk INSERT of the status history.
+Running a batch twice changes nothing the second time: only `queued` rows are claimed.
+"""
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, select, update
+
+from app.channels.base import (
+    Message,
+    PermanentError,
+    ProviderError,
+    SendResult,
+    TransientError,
+)
+from app.channels.registry import provider_chain
+from app.core.delivery import rules
+from app.core.delivery.outcomes import Outcome, record_outcomes
+from app.core.templates.rendering import (
+    RenderBudgetExceeded,
+    RenderError,
+    RenderLimits,
+    check_limits,
+    contact_context,
+    pick_locale,
+    render_channel,
+)
+from app.models import (
+    Contact,
+    Device,
+    Notification,
+    NotificationStatus,
+    TemplateVersion,
+)
+from app.models.notifications import (
+    QUEUED,
+    SENDING,
+    SUPPRESSED,
+)
+from app.models.types import utcnow
+
+log = logging.getLogger(__name__)
+
+CLAIMED = (
+    Notification.id,
+    Notification.channel,
+    Notification.attempts,
+    Notification.contact_id,
+    Notification.device_id,
+    Notification.address,
+    Notification.content,
+    Notification.provider,
+    Notification.template_version_id,
+    Notification.category,
+)
+
+
+def deliver_batch(
+    session, redis, config, pool, channel: str, ids: list[str], now: datetime | None = None
+) -> dict[str, int]:
+    """Claim, send and record one batch; return counts per resulting status."""
+    now = now or utcnow()
+    rows = _claim(session, config, ids, now)
+    if not rows:
+        return {}
+    blocked = rules.still_blocked(session, rows)
+    if blocked:
+        _suppress(session, [r for r in rows if r.id in blocked], blocked, now)
+        rows = [r for r in rows if r.id not in blocked]
+        if not rows:
+            session.commit()
+            return {SUPPRESSED: len(blocked)}
+    messages, outcomes = _build_messages(session, rows, RenderLimits.from_config(config))
+    by_id = {str(row.id): row for row in rows}
+    for name, results in _send(pool, config, channel, rows, messages):
+        outcomes += [Outcome(by_id[r.message_id], name, r) for r in results]
+    counts = record_outcomes(session, redis, config, outcomes, utcnow())
+    session.commit()
+    return {**counts, SUPPRESSED: len(blocked)} if blocked else counts
+
+
+def _claim(session, config, ids: list[str], now: datetime) -> list:
+    lease = now + timedelta(seconds=config.SEND_LEASE_SECONDS)
+    stmt = (
+        update(Notification)
+        .where(Notification.id.in_([uuid.UUID(i) for i in ids]), Notification.status == QUEUED)
+        .values(status=SENDING, attempts=Notification.attempts + 1, due_at=lease, updated_at=now)
+        .returning(*CLAIMED)
+    )
+    rows = session.execute(stmt, execution_options={"synchronize_session": False}).all()
+    session.commit()  # the lease is visible: a crash from here on is swept and retried
+    return rows
+
+
+def _suppress(session, rows, reasons: dict, now: datetime) -> None:
+    """Record rows the rules now block: suppressed, with the reason; no attempt spent."""
+    session.execute(update(Notification), [
+        {"id": r.id, "status": SUPPRESSED, "reason": reasons[r.id], "attempts": r.attempts - 1,
+         "due_at": None, "updated_at": now}
+        for r in rows
+    ])
+    session.execute(insert(NotificationStatus), [
+        {"notification_id": r.id, "status": SUPPRESSED, "attempt": r.attempts - 1, "at": now,
+         "detail": reasons[r.id]}
+        for r in rows
+    ])
+
+
+def _build_messages(session, rows, limits: RenderLimits) -> tuple[list[Message], list[Outcome]]:
+    """Turn claimed rows into Messages; rows that cannot render fail right away."""
+    subscriptions = _web_subscriptions(session, rows)
+    contents = _render_missing(session, [r for r in rows if r.content is None], limits)
+    messages, failed = [], []
+    for row in rows:
+        content = row.content if row.content is not None else contents.get(row.id)
+        if isinstance(content, ProviderError):
+            failed.append(Outcome(row, None, SendResult(str(row.id), error=content)))
+            continue
+        messages.append(
+            Message(
+                id=str(row.id),
+                channel=row.channel,
+                to=row.address,
+                content=content,
+                platform=None,
+                subscription=subscriptions.get(row.device_id),
+                category=row.category,
+            )
+        )
+    return messages, failed
+
+
+def _web_subscriptions(session, rows) -> dict[int, dict]:
+    device_ids = [r.device_id for r in rows if r.provider == "webpush" and r.device_id]
+    if not device_ids:
+        return {}
+    found = session.execute(select(Device.id, Device.subscription).where(Device.id.in_(device_ids)))
+    return dict(found.all())
+
+
+def _render_missing(session, rows, limits: RenderLimits) -> dict:
+    """Render rows queued without content (campaign fan-out renders at send time).
+
+    A render that fails is a permanent failure (`render_error`, or `render_budget` when
+    it went over its budget); once a variant has gone over, the batch's other rows of it
+    fail at once rather than spend a budget each.
+    """
+    if not rows:
+        return {}
+    contacts = {
+        c.id: c
+        for c in session.scalars(
+            select(Contact).where(Contact.id.in_({r.contact_id for r in rows}))
+        )
+    }
+    versions = {
+        v.id: v
+        for v in session.scalars(
+            select(TemplateVersion).where(
+                TemplateVersion.id.in_({r.template_version_id for r in rows})
+            )
+        )
+    }
+    out, over_budget = {}, {}
+    for row in rows:
+        contact, version = contacts.get(row.contact_id), versions.get(row.template_version_id)
+        if contact is None or version is None:
+            out[row.id] = ProviderError("contact or template version no longer exists", "gone")
+            continue
+        variant = pick_locale(version.content, contact.locale, version.default_locale)
+        key = (version.id, id(variant), row.channel)
+        out[row.id] = over_budget.get(key) or _render_row(row, variant, contact, limits)
+        if getattr(out[row.id], "code", None) == RenderBudgetExceeded.code:
+            over_budget[key] = out[row.id]
+    return out
+
+
+def _render_row(row, variant: dict, contact, limits: RenderLimits):
+    """Return the row's content, or the permanent error that stops it being sent."""
+    try:
+        content = render_channel(row.channel, variant.get(row.channel, {}),
+                                 {"contact": contact_context(contact)}, limits=limits)
+    except RenderError as exc:
+        return ProviderError(exc.detail, exc.code)
+    errors = check_limits(row.channel, content, f"/{row.channel}", limits)
+    if errors:
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return ProviderError(detail, RenderError.code)
+    return content
+
+
+def _send(pool, config, channel, rows, messages):
+    """Yield (provider name, results): push by device provider, SMS/email with failover."""
+    provider_of = {str(r.id): r.provider for r in rows}
+    groups: dict[str | None, list[Message]] = {}
+    for message in messages:
+        groups.setdefault(provider_of[message.id], []).append(message)
+    for device_provider, group in groups.items():
+        chain = provider_chain(channel, config, device_provider)
+        if not chain:
+            error = PermanentError(f"no {channel} provider configured", code="no_provider")
+            yield None, [SendResult(m.id, error=error) for m in group]
+            continue
+        pending = group
+        for position, name in enumerate(chain):
+            results = pool.send(name, pending)
+            last = position == len(chain) - 1
+            retry_elsewhere = {
+                r.message_id for r in results if not last and isinstance(r.error, TransientError)
+            }
+            yield name, [r for r in results if r.message_id not in retry_elsewhere]
+            pending = [m for m in pending if m.id in retry_elsewhere]
+            if not pending:
+                break

@@ -1,0 +1,136 @@
+"""Record what providers answered: statuses, backoff, history, dead tokens and addresses.
+
+One bulk UPDATE of the rows and one bulk INSERT of their status history per batch;
+transient errors retry with backoff (never sooner than Retry-After) until MAX_ATTEMPTS,
+then the row is dead and operators are alerted.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import insert, select, update
+
+from app.channels.base import InvalidRecipient, RateLimited, SendResult, TransientError
+from app.core.db import bulk_update, insert_ignore
+from app.core.ops import alerts
+from app.models import Device, Notification, NotificationStatus, Suppression
+from app.models.notifications import DEAD, FAILED, RETRYING, SENT
+
+
+@dataclass
+class Outcome:
+    row: object  # the claimed row
+    provider: str | None
+    result: SendResult
+
+
+
+def backoff_seconds(config, attempt: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with full jitter, never sooner than the provider's Retry-After."""
+    ceiling = min(config.RETRY_MAX_SECONDS, config.RETRY_BASE_SECONDS * 2 ** (attempt - 1))
+    delay = random.uniform(ceiling / 2, ceiling)
+    return max(delay, retry_after or 0)
+
+
+def _classify(config, outcome: Outcome, now: datetime) -> dict:
+    row, error = outcome.row, outcome.result.error
+    values = {
+        "id": row.id,
+        "provider": outcome.provider,
+        "updated_at": now,
+        "due_at": None,
+        "error_code": None,
+        "error_message": None,
+        "provider_message_id": outcome.result.provider_message_id,
+    }
+    if error is None:
+        return {**values, "status": SENT, "sent_at": now}
+    values.update(
+        error_code=str(error.code or type(error).__name__), error_message=str(error)[:2000]
+    )
+    if isinstance(error, TransientError) and row.attempts < config.MAX_ATTEMPTS:
+        retry_after = error.retry_after if isinstance(error, RateLimited) else None
+        delay = backoff_seconds(config, row.attempts, retry_after)
+        return {**values, "status": RETRYING, "due_at": now + timedelta(seconds=delay)}
+    status = DEAD if isinstance(error, TransientError) else FAILED
+    return {**values, "status": status, "failed_at": now}
+
+
+def record_outcomes(session, redis, config, outcomes: list[Outcome],
+                    now: datetime) -> dict[str, int]:
+    """Write every outcome in bulk; return counts per resulting status."""
+    updates = [_classify(config, o, now) for o in outcomes]
+    bulk_update(session, Notification, updates)
+    session.execute(
+        insert(NotificationStatus),
+        [
+            {
+                "notification_id": o.row.id,
+                "status": v["status"],
+                "attempt": o.row.attempts,
+                "provider": o.provider,
+                "error_code": v["error_code"],
+                "at": now,
+                "detail": v["error_message"] or o.result.provider_message_id,
+            }
+            for o, v in zip(outcomes, updates, strict=True)
+        ],
+    )
+    _handle_dead_recipients(session, outcomes, now)
+    counts: dict[str, int] = {}
+    for values in updates:
+        counts[values["status"]] = counts.get(values["status"], 0) + 1
+    if counts.get(DEAD):
+        alerts.raise_alert(
+            redis,
+            config,
+            "dead_notifications",
+            {
+                "count": counts[DEAD],
+                "ids": [str(v["id"]) for v in updates if v["status"] == DEAD][:20],
+            },
+        )
+    return counts
+
+
+def _handle_dead_recipients(session, outcomes: list[Outcome], now: datetime) -> None:
+    """Deactivate devices with dead tokens; suppress numbers and addresses that bounce."""
+    dead = [o for o in outcomes if isinstance(o.result.error, InvalidRecipient)]
+    renewed = _registered_since(session, dead)
+    devices = {o.row.device_id: o.result.error.code for o in dead
+               if o.row.device_id and o.row.device_id not in renewed}
+    for code in set(devices.values()):
+        ids = [d for d, c in devices.items() if c == code]
+        session.execute(
+            update(Device)
+            .where(Device.id.in_(ids))
+            .values(
+                active=False, deactivated_at=now, deactivated_reason=str(code or "invalid")[:64]
+            )
+        )
+    suppressions = [
+        {
+            "channel": o.row.channel,
+            "address": o.row.address,
+            "created_at": now,
+            "reason": "stop" if str(o.result.error.code) == "21610" else "invalid_recipient",
+            "detail": str(o.result.error)[:512],
+        }
+        for o in dead
+        if o.row.channel != "push" and o.row.address
+    ]
+    insert_ignore(session, Suppression, suppressions)
+
+
+def _registered_since(session, dead: list[Outcome]) -> set[int]:
+    """Devices registered again after the provider saw their token die (APNs 410 timestamp).
+
+    The app re-registering the token later means it works again: keep the device.
+    """
+    died = {o.row.device_id: datetime.fromtimestamp(o.result.detail["timestamp"] / 1000, UTC)
+            for o in dead if o.row.device_id and "timestamp" in o.result.detail}
+    if not died:
+        return set()
+    seen = session.execute(select(Device.id, Device.last_seen_at).where(Device.id.in_(died)))
+    return {device_id for device_id, last_seen in seen if last_seen and last_seen > died[device_id]}

@@ -1,0 +1,205 @@
+"""Apply what providers report after a send: delivery receipts, bounces, complaints, STOP.
+
+Each report is applied once: receipts carry the provider's event id, claimed in the
+transaction that applies them (see app.core.delivery.webhooks). A status moves only forward, from
+sending or sent; a receipt for the status a row already has is a duplicate.
+"""
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, insert, or_, select
+
+from app.core.db import bulk_update, dialect_insert, insert_ignore
+from app.core.delivery.webhooks import claim
+from app.models import Event, Notification, NotificationStatus, SmsKeyword, Suppression
+from app.models.notifications import DELIVERED, FAILED, SENDING, SENT
+from app.models.types import utcnow
+
+# Provider vocabularies mapped onto ours: status for the row, kind for the event log.
+TWILIO = {"delivered": (DELIVERED, "delivered"), "undelivered": (FAILED, "bounced"),
+          "failed": (FAILED, "bounced")}
+SENDGRID = {"delivered": (DELIVERED, "delivered"), "bounce": (FAILED, "bounced"),
+            "dropped": (FAILED, "bounced"), "spamreport": (None, "complained"),
+            "open": (None, "opened"), "click": (None, "clicked"),
+            "unsubscribe": (None, "unsubscribed"), "group_unsubscribe": (None, "unsubscribed")}
+SUPPRESS_ON = {"bounced": "hard_bounce", "complained": "complaint"}
+# Carrier errors that mean the number can never receive SMS (unknown, landline); others
+# (unreachable handset 30003, carrier filtering 30007, unknown 30008) fail one message only.
+TWILIO_PERMANENT = {"30005", "30006"}
+# A receipt moves a row only from these: delivered never goes back to sent, nor failed
+# to delivered.
+MOVES_FROM = (SENDING, SENT)
+STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
+START_WORDS = {"START", "UNSTOP", "YES"}
+
+
+@dataclass
+class Receipt:
+    """One provider report about one message, found by our id or the provider's."""
+
+    status: str | None  # our status to move to, or None for engagement only
+    kind: str  # event kind
+    notification_id: str | None = None
+    provider_message_id: str | None = None
+    error_code: str | None = None
+    url: str | None = None
+    at: datetime | None = None
+    event_id: str | None = None  # the provider's id for this report, applied once
+
+
+def twilio_receipt(form) -> Receipt | None:
+    """Read a Twilio status callback; None for statuses that change nothing (queued, sent)."""
+    mapped = TWILIO.get(form.get("MessageStatus", ""))
+    if mapped is None:
+        return None
+    status, kind = mapped
+    error_code = form.get("ErrorCode") or None
+    if kind == "bounced" and error_code not in TWILIO_PERMANENT:
+        kind = "undelivered"
+    sid = form.get("MessageSid") or form.get("SmsSid")
+    return Receipt(status, kind, provider_message_id=sid, error_code=error_code,
+                   event_id=f"{sid}:{form['MessageStatus']}")
+
+
+def sendgrid_receipt(event) -> Receipt | None:
+    """Read one validated SendGrid event; None for events that change nothing."""
+    mapped = SENDGRID.get(event.event)
+    if mapped is None:
+        return None
+    return Receipt(*mapped, notification_id=event.herald_id,
+                   provider_message_id=(event.sg_message_id or "").split(".")[0] or None,
+                   error_code=event.status or event.type, url=event.url,
+                   at=datetime.fromtimestamp(event.timestamp, UTC), event_id=event.sg_event_id)
+
+
+def apply_receipts(session, provider: str, receipts: list[Receipt],
+                   keep_ids_for: timedelta | None) -> dict[str, int]:
+    """Record receipts in bulk, each provider event id once, and commit.
+
+    Return how many matched a notification we sent, and how many were duplicates.
+    """
+    now = utcnow()
+    fresh = claim(session, provider, [r.event_id for r in receipts], now, keep_ids_for)
+    new, seen = [], set()
+    for receipt in receipts:
+        if receipt.event_id is None or (receipt.event_id in fresh
+                                         and receipt.event_id not in seen):
+            new.append(receipt)
+        seen.add(receipt.event_id)
+    matched = _record(session, new, now)
+    session.commit()
+    return {"matched": matched, "duplicates": len(receipts) - len(new)}
+
+
+def _record(session, receipts: list[Receipt], now: datetime) -> int:
+    rows = _find(session, receipts)
+    events, updates, history, suppressions = [], [], [], []
+    moved: dict = {}  # the status this batch has moved a row to
+    for receipt in receipts:
+        row = rows.get(_canonical(receipt.notification_id)) or rows.get(
+            receipt.provider_message_id)
+        status = moved.get(row.id, row.status) if row is not None else None
+        if row is None or (receipt.status and receipt.status == status):
+            continue  # not ours, or a report of the status the row already has
+        at = receipt.at or now
+        events.append({"notification_id": row.id, "contact_id": row.contact_id,
+                       "kind": receipt.kind, "url": receipt.url, "at": at})
+        if receipt.status and status in MOVES_FROM:
+            moved[row.id] = receipt.status
+            stamp = "delivered_at" if receipt.status == DELIVERED else "failed_at"
+            updates.append({"id": row.id, "status": receipt.status, "updated_at": now,
+                            "error_code": receipt.error_code, stamp: at})
+            history.append({"notification_id": row.id, "status": receipt.status, "at": at,
+                            "provider": row.provider, "error_code": receipt.error_code,
+                            "attempt": row.attempts})
+        if receipt.kind in SUPPRESS_ON and row.address:
+            suppressions.append({"channel": row.channel, "address": row.address,
+                                 "reason": SUPPRESS_ON[receipt.kind], "created_at": now,
+                                 "detail": receipt.error_code or ""})
+    for model, values in ((Event, events), (NotificationStatus, history)):
+        if values:  # an INSERT with no rows would write one row of defaults
+            session.execute(insert(model), values)
+    bulk_update(session, Notification, updates)
+    insert_ignore(session, Suppression, suppressions)
+    return len(events)
+
+
+def _find(session, receipts: list[Receipt]) -> dict:
+    """The rows the receipts name, locked (in id order) so two receipts move a row once."""
+    ids = {_uuid(r.notification_id) for r in receipts} - {None}
+    sids = {r.provider_message_id for r in receipts if r.provider_message_id}
+    if not ids and not sids:
+        return {}
+    found = session.execute(
+        select(Notification.id, Notification.status, Notification.contact_id,
+               Notification.channel, Notification.address, Notification.provider,
+               Notification.attempts, Notification.provider_message_id)
+        .where(or_(Notification.id.in_(ids), Notification.provider_message_id.in_(sids)))
+        .order_by(Notification.id)
+        .with_for_update()
+    ).all()
+    index = {}
+    for row in found:
+        index[str(row.id)] = row
+        if row.provider_message_id:
+            index[row.provider_message_id] = row
+    return index
+
+
+def _uuid(value: str | None):
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+def _canonical(value: str | None) -> str | None:
+    """The id as the index spells it (lower case, hyphens), whatever spelling it came in."""
+    parsed = _uuid(value)
+    return str(parsed) if parsed else None
+
+
+def apply_sms_keyword(session, number: str, body: str, message_sid: str) -> str | None:
+    """Handle a STOP/START keyword from an inbound SMS once; commit; return what was done.
+
+    Twilio signs no timestamp, so the inbound message SID is all that tells a replay
+    from a new message: SIDs are kept for good, and a replay of one already seen changes
+    nothing. Of two keywords from one number, the one received last wins, even when the
+    two are handled concurrently. A replay of a START never seen before cannot be told
+    from a new START.
+    """
+    word = body.strip().upper()
+    keyword = "stop" if word in STOP_WORDS else "start" if word in START_WORDS else None
+    if keyword is None:
+        return None
+    now = utcnow()
+    if not claim(session, "twilio", [message_sid], now, keep_for=None):
+        session.rollback()
+        return "duplicate"
+    if not _latest_keyword(session, number, keyword, message_sid, now):
+        session.commit()
+        return "outdated"
+    if keyword == "stop":
+        insert_ignore(session, Suppression, [{"channel": "sms", "address": number,
+                                              "reason": "stop", "detail": "inbound STOP",
+                                              "created_at": now}])
+    else:
+        session.execute(delete(Suppression).where(
+            Suppression.channel == "sms", Suppression.address == number,
+            Suppression.reason == "stop"))
+    session.commit()
+    return "suppressed" if keyword == "stop" else "resubscribed"
+
+
+def _latest_keyword(session, number: str, keyword: str, message_sid: str,
+                    now: datetime) -> bool:
+    """Record the number's keyword unless a later one is recorded; return whether it was."""
+    stmt = dialect_insert(session, SmsKeyword).values(
+        number=number, keyword=keyword, message_sid=message_sid, received_at=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["number"],
+        set_={c: stmt.excluded[c] for c in ("keyword", "message_sid", "received_at")},
+        where=SmsKeyword.received_at < stmt.excluded.received_at,
+    ).returning(SmsKeyword.id)
+    return session.execute(stmt).first() is not None

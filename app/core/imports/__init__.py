@@ -1,0 +1,1 @@
+"""CSV contact imports: upload and column mapping, row checks, the chunked import job."""

@@ -1,0 +1,311 @@
+"""Create, start and run contact imports: chunks of checked rows, one upsert per chunk.
+
+The job is idempotent and resumable: each chunk's contacts, its rejected rows and the
+progress counters commit together, so a re-run (after a crash) skips what is done.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from redis.exceptions import RedisError
+from sqlalchemy import (
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+from app.core import json_numbers
+from app.core.access import audit
+from app.core.db import dialect_insert
+from app.core.errors import ValidationFailed
+from app.core.imports.mapping import check_mapping, mapping_from, read_upload, records, upload_text
+from app.core.imports.rows import Column, Options, RowChecker
+from app.models import Contact, ContactImport, ContactImportError, Operator
+from app.models.imports import DONE, FAILED, QUEUED, RUNNING, UPLOADED
+from app.models.types import UTCDateTime, utcnow
+from app.queues import queue
+
+log = logging.getLogger(__name__)
+CHUNK_ROWS = 5000
+IMPORT_JOB = "workers.jobs.run_import"
+IMPORT_QUEUE = "imports"
+JOB_TIMEOUT = 3600
+# A running import whose heartbeat is older than this lost its worker: it may be resumed.
+STALE_AFTER = timedelta(minutes=2)
+SCALARS = ("email", "phone", "locale", "timezone")
+TEXT_COLUMNS = ("external_id", *SCALARS)
+JSON_COLUMNS = ("attributes", "tags")
+
+
+def create_import(session, operator, filename: str, data: bytes, max_bytes: int) -> ContactImport:
+    """Check an uploaded file and store it (bytes included) as a new import."""
+    upload = read_upload(data, max_bytes)
+    imp = ContactImport(
+        filename=(filename or "contacts.csv")[-255:], size_bytes=len(data), data=data,
+        delimiter=upload.delimiter, header=upload.header, total_rows=upload.rows,
+        status=UPLOADED, operator_id=getattr(operator, "id", None),
+        operator_email=getattr(operator, "email", None),
+    )
+    session.add(imp)
+    session.flush()
+    return imp
+
+
+def start_import(session, imp: ContactImport, columns: list[Column], options: Options) -> None:
+    """Store a checked mapping and mark the import queued (the caller commits, then enqueues)."""
+    if imp.status != UPLOADED:
+        raise ValidationFailed("This import has already started.")
+    check_mapping(imp.header, columns, options)
+    imp.mapping = [c.as_dict() for c in columns]
+    imp.options = options.as_dict()
+    imp.status = QUEUED
+    imp.heartbeat_at = utcnow()
+    session.flush()
+
+
+def discard_import(session, imp: ContactImport) -> None:
+    """Delete an upload whose import never started (the file goes with it)."""
+    if imp.status != UPLOADED:
+        raise ValidationFailed("This import has started: it stays in the history.")
+    session.delete(imp)
+    session.flush()
+
+
+def enqueue_import(redis, import_id: int) -> bool:
+    """Queue the import job; False if Redis is unreachable (the console offers a retry)."""
+    try:
+        queue(redis, IMPORT_QUEUE).enqueue(IMPORT_JOB, import_id, job_timeout=JOB_TIMEOUT,
+                                        result_ttl=3600, failure_ttl=7 * 24 * 3600)
+    except RedisError as exc:
+        log.warning("could not queue import %s: %s", import_id, exc)
+        return False
+    return True
+
+
+def is_stalled(imp: ContactImport, now: datetime | None = None) -> bool:
+    """True if a queued or running import has shown no progress for a while."""
+    beat = imp.heartbeat_at or imp.created_at
+    return imp.status in (QUEUED, RUNNING) and beat < (now or utcnow()) - STALE_AFTER
+
+
+def can_resume(imp: ContactImport, now: datetime | None = None) -> bool:
+    """True if the import failed or stalled: queued again, it goes on from its last chunk."""
+    return imp.status == FAILED or is_stalled(imp, now)
+
+
+def resume_import(session, imp: ContactImport, now: datetime | None = None) -> None:
+    """Mark a failed or stalled import queued again (the caller commits, then enqueues)."""
+    now = now or utcnow()
+    if not can_resume(imp, now):
+        raise ValidationFailed("This import is not stalled or failed: there is nothing to resume.")
+    imp.status, imp.failure, imp.finished_at, imp.heartbeat_at = QUEUED, None, None, now
+    session.flush()
+
+
+def resume_stalled(session, redis, now: datetime | None = None) -> int:
+    """Queue again every import whose worker died (no heartbeat for STALE_AFTER)."""
+    now = now or utcnow()
+    beat = func.coalesce(ContactImport.heartbeat_at, ContactImport.created_at)
+    stalled = list(session.scalars(select(ContactImport).where(
+        ContactImport.status.in_((QUEUED, RUNNING)), beat < now - STALE_AFTER)))
+    for imp in stalled:
+        resume_import(session, imp, now)
+    session.commit()
+    for imp in stalled:  # two jobs for one import are harmless: only one claims it
+        enqueue_import(redis, imp.id)
+    return len(stalled)
+
+
+def run_import(session, import_id: int, now: datetime | None = None,
+               chunk_rows: int = CHUNK_ROWS) -> dict | None:
+    """Run (or resume) one import; return its counts, or None if it is not this job's to run."""
+    if not _claim(session, import_id, now or utcnow()):
+        return None
+    imp = session.get(ContactImport, import_id, populate_existing=True)
+    try:
+        _run(session, imp, chunk_rows)
+    except ClaimLost:
+        log.warning("import %s was taken over by another worker", import_id)
+        return None
+    except Exception as exc:  # recorded for the operator, then re-raised for RQ's registry
+        session.rollback()
+        _fail(session, import_id, exc)
+        raise
+    return {"created": imp.created_count, "updated": imp.updated_count,
+            "errors": imp.error_count}
+
+
+def _claim(session, import_id: int, now: datetime) -> bool:
+    claimed = session.execute(
+        update(ContactImport)
+        .where(ContactImport.id == import_id, or_(
+            ContactImport.status == QUEUED,
+            and_(ContactImport.status == RUNNING, ContactImport.heartbeat_at < now - STALE_AFTER),
+        ))
+        .values(status=RUNNING, heartbeat_at=now,
+                started_at=func.coalesce(ContactImport.started_at, now))
+        .returning(ContactImport.id),
+        execution_options={"synchronize_session": False},
+    ).first()
+    session.commit()
+    return claimed is not None
+
+
+def _run(session, imp: ContactImport, chunk_rows: int) -> None:
+    columns, options = mapping_from(imp)
+    checker = RowChecker(imp.header, columns, options)
+    upsert = _upsert_statement(session, columns, options)
+    start = done = imp.processed_rows
+    chunk = []
+    for index, (line, cells) in enumerate(records(upload_text(imp), imp.delimiter)):
+        row = checker.check(line, cells)  # rows done before a resume: checked for repeats only
+        if index < start:
+            continue
+        chunk.append(row)
+        if len(chunk) == chunk_rows:
+            done, chunk = _write_chunk(session, imp, done, chunk, upsert), []
+    _write_chunk(session, imp, done, chunk, upsert)
+    imp.status, imp.finished_at, imp.data = DONE, utcnow(), None
+    operator = session.get(Operator, imp.operator_id) if imp.operator_id else None
+    audit.record(session, operator, "contact.import_finish", "contact_import", imp.id,
+                 after={"filename": imp.filename, "rows": imp.total_rows,
+                        "created": imp.created_count, "updated": imp.updated_count,
+                        "rejected": imp.error_count})
+    session.commit()
+
+
+def _write_chunk(session, imp: ContactImport, done: int, chunk: list, upsert) -> int:
+    """Upsert the good rows, store the bad ones and the progress: one transaction.
+
+    The progress only moves from `done` rows on: if another worker moved it meanwhile (it
+    resumed this import while this worker was only slow), this one stops, writing nothing.
+    Return the rows now done.
+    """
+    good = [row.record for row in chunk if row.record is not None]
+    bad = [row for row in chunk if row.record is None]
+    created = _upsert_contacts(session, upsert, good)
+    if bad:
+        session.execute(insert(ContactImportError), [_error_row(imp, row) for row in bad])
+    moved = session.execute(
+        update(ContactImport)
+        .where(ContactImport.id == imp.id, ContactImport.processed_rows == done,
+               ContactImport.status == RUNNING)
+        .values(processed_rows=ContactImport.processed_rows + len(chunk),
+                created_count=ContactImport.created_count + created,
+                updated_count=ContactImport.updated_count + len(good) - created,
+                error_count=ContactImport.error_count + len(bad),
+                heartbeat_at=utcnow())
+        .returning(ContactImport.id),
+        execution_options={"synchronize_session": False},
+    ).first()
+    if moved is None:
+        session.rollback()
+        raise ClaimLost(imp.id)
+    session.commit()
+    return done + len(chunk)
+
+
+class ClaimLost(Exception):
+    """Another worker took this import over: this one stops without touching it."""
+
+
+def _error_row(imp: ContactImport, row) -> dict:
+    names = [imp.header[i] for i in row.errors]
+    return {"import_id": imp.id, "line": row.line, "columns": ", ".join(names)[:1024],
+            "message": row.message(imp.header), "values": row.cells}
+
+
+def _upsert_contacts(session, upsert, records_: list[dict]) -> int:
+    """Write the contacts in one statement (executemany on SQLite); return how many are new."""
+    if not records_:
+        return 0
+    now = utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        params = {name: [r.get(name) for r in records_] for name in TEXT_COLUMNS}
+        params.update({name: [json_numbers.dumps(r[name]) for r in records_]
+                       for name in JSON_COLUMNS})
+        return sum(session.scalars(upsert, {**params, "now": now}))
+    ids = [r["external_id"] for r in records_]
+    existing = session.scalar(select(func.count()).where(Contact.external_id.in_(ids)))
+    session.execute(upsert, [{"external_id": r["external_id"], "created_at": now,
+                              "updated_at": now, **{n: r.get(n) for n in SCALARS},
+                              **{n: r[n] for n in JSON_COLUMNS}} for r in records_])
+    return len(ids) - existing
+
+
+def _upsert_statement(session, columns: list[Column], options: Options):
+    """INSERT … ON CONFLICT (external_id) DO UPDATE of the mapped fields only.
+
+    Empty cells arrive as NULL and keep the stored value; attributes merge key by key;
+    tags are added to the contact's (or replace them, if the import says so). On
+    PostgreSQL the rows travel as one array per column (unnest): a single statement with
+    nine parameters per chunk, whatever its size.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    stmt = dialect_insert(session, Contact.__table__)  # Core: the ORM would bulk-insert
+    if postgres:
+        stmt = stmt.from_select([*TEXT_COLUMNS, *JSON_COLUMNS, "created_at", "updated_at"],
+                                _unnest_source())
+    excluded, current = stmt.excluded, Contact.__table__.c
+    mapped = {c.field for c in columns}
+    set_ = {"updated_at": excluded.updated_at}
+    for name in SCALARS:
+        if name in mapped:
+            set_[name] = func.coalesce(excluded[name], current[name])
+    if "attribute" in mapped:
+        set_["attributes"] = (current.attributes.op("||")(excluded.attributes) if postgres
+                              else func.json_patch(_readable_sqlite_json(current.attributes),
+                                                   excluded.attributes))
+    if "tags" in mapped:
+        set_["tags"] = literal_column(_TAGS_SQL[postgres, options.tag_mode])
+    stmt = stmt.on_conflict_do_update(index_elements=["external_id"], set_=set_)
+    # xmax is 0 only on a freshly inserted row version: counts creations in the same pass.
+    return stmt.returning(literal_column("(xmax = 0)::int")) if postgres else stmt
+
+
+def _readable_sqlite_json(column):
+    """The column, or {} where SQLite cannot read it (a NaN written before they were
+    refused), so one such contact does not fail the whole chunk."""
+    return case((func.json_valid(column) == 1, column), else_=literal("{}"))
+
+
+def _unnest_source():
+    """SELECT … FROM unnest(:external_id, :email, …) — one array parameter per column."""
+    arrays = [bindparam(name, type_=ARRAY(Text)) for name in (*TEXT_COLUMNS, *JSON_COLUMNS)]
+    rows = func.unnest(*arrays).table_valued(*TEXT_COLUMNS, *JSON_COLUMNS).render_derived()
+    now = bindparam("now", type_=UTCDateTime)
+    return select(*(rows.c[n] for n in TEXT_COLUMNS),
+                  *(cast(rows.c[n], JSONB) for n in JSON_COLUMNS), now, now)
+
+
+# New tags appended to the stored ones (without repeats), or replacing them; an empty
+# cell (no tags) always keeps the stored tags.
+_TAGS_SQL = {
+    (True, "add"): "contacts.tags || COALESCE((SELECT jsonb_agg(v) FROM "
+                   "jsonb_array_elements(excluded.tags) AS t(v) "
+                   "WHERE NOT contacts.tags @> jsonb_build_array(v)), '[]'::jsonb)",
+    (True, "replace"): "CASE WHEN jsonb_array_length(excluded.tags) = 0 THEN contacts.tags "
+                       "ELSE excluded.tags END",
+    (False, "add"): "(SELECT json_group_array(value) FROM (SELECT value FROM "
+                    "json_each(contacts.tags) UNION ALL SELECT value FROM "
+                    "json_each(excluded.tags) WHERE value NOT IN "
+                    "(SELECT value FROM json_each(contacts.tags))))",
+    (False, "replace"): "CASE WHEN json_array_length(excluded.tags) = 0 THEN contacts.tags "
+                        "ELSE excluded.tags END",
+}
+
+
+def _fail(session, import_id: int, exc: Exception) -> None:
+    session.execute(update(ContactImport).where(ContactImport.id == import_id).values(
+        status=FAILED, finished_at=utcnow(), failure=f"{type(exc).__name__}: {exc}"[:2000]))
+    session.commit()

@@ -1,0 +1,1 @@
+"""Operating Herald: system status, metrics, operator alerts, first-run data."""

@@ -1,0 +1,43 @@
+"""Prometheus metrics, read fresh at each scrape: queue backlogs, workers, dead letters.
+
+Gauges come from Redis and the database at scrape time, so every web process answers
+with the same numbers (no per-process counters to aggregate).
+"""
+
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from app.core.ops import system as operations
+
+
+class HeraldCollector(Collector):
+    def __init__(self, redis, session_factory):
+        self.redis = redis
+        self.session_factory = session_factory  # called per scrape; returns a Session
+
+    def collect(self):
+        queues = operations.queue_stats(self.redis)
+        gauges = {
+            "waiting": GaugeMetricFamily(
+                "herald_queue_jobs_waiting", "Jobs waiting in the queue", labels=["queue"]),
+            "running": GaugeMetricFamily(
+                "herald_queue_jobs_running", "Jobs being worked on", labels=["queue"]),
+            "scheduled": GaugeMetricFamily(
+                "herald_queue_jobs_scheduled", "Jobs scheduled for later", labels=["queue"]),
+            "failed": GaugeMetricFamily(
+                "herald_queue_jobs_failed", "Jobs in the failed registry", labels=["queue"]),
+            "workers": GaugeMetricFamily(
+                "herald_queue_workers", "Workers listening on the queue", labels=["queue"]),
+            "oldest_seconds": GaugeMetricFamily(
+                "herald_queue_oldest_job_age_seconds",
+                "Age of the job at the head of the queue (0 when empty)", labels=["queue"]),
+        }
+        for q in queues:
+            for field, gauge in gauges.items():
+                gauge.add_metric([q.name], getattr(q, field) or 0)
+        yield from gauges.values()
+        dead = GaugeMetricFamily("herald_notifications_dead",
+                                 "Notifications whose retries are exhausted", labels=["channel"])
+        for channel, count in operations.dead_by_channel(self.session_factory()).items():
+            dead.add_metric([channel], count)
+        yield dead

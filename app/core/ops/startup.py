@@ -1,0 +1,287 @@
+"""What must hold before a process starts: where the sandbox is, and what production refuses.
+
+The sandbox listens on its own HERALD_SANDBOX_* host and ports and is needed only when a
+provider in use points there. HERALD_ENV=production turns everything that works only
+against the sandbox (its addresses, public development credentials, a missing key file,
+links to this machine) into start-up errors, each naming the setting to change; what
+merely deserves a look is a warning.
+"""
+import ipaddress
+import json
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from app.channels.registry import PROVIDERS, provider_chain
+from app.config import DEV_DEFAULTS
+from app.core.ops.system import PROVIDER_CHANNEL, PROVIDER_SETTINGS
+
+log = logging.getLogger(__name__)
+
+ENVIRONMENTS = ("development", "production")
+SMTP_TLS_MODES = ("auto", "starttls", "implicit", "none")
+PUSH_PROVIDERS = ("fcm", "apns", "webpush")  # every push provider serves its devices
+SANDBOX_FCM_PROJECT = "herald-sandbox"
+MIN_SECRET_KEY_LENGTH = 32
+KEY_FILES = {"fcm": "FCM_CREDENTIALS_FILE", "apns": "APNS_KEY_FILE"}  # required in production
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# What production endpoints look like, for the error message.
+REAL_ENDPOINTS = {"fcm": "https://fcm.googleapis.com", "apns": "https://api.push.apple.com",
+                  "twilio": "https://api.twilio.com", "vonage": "https://rest.nexmo.com",
+                  "sendgrid": "https://api.sendgrid.com", "smtp": "your mail relay"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    setting: str  # the HERALD_* variable to change
+    message: str
+    fatal: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.setting} {self.message}"
+
+
+class ConfigurationError(Exception):
+    """Settings a process must not start with; the message lists each one."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"Herald will not start; change these settings:\n{lines}")
+
+
+def check(config) -> list[Problem]:
+    """Raise ConfigurationError on fatal problems; log and return the warnings."""
+    found = problems(config)
+    fatal = [p for p in found if p.fatal]
+    if fatal:
+        raise ConfigurationError(fatal)
+    warnings = [p for p in found if not p.fatal]
+    for problem in warnings:
+        log.warning("settings: %s", problem)
+    return warnings
+
+
+def check_or_exit(config, status: int = 2) -> None:
+    """For entry points: print what to change and exit, rather than a traceback."""
+    try:
+        check(config)
+    except ConfigurationError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(status) from None
+
+
+def problems(config) -> list[Problem]:
+    """Every problem with the settings: always the inconsistent ones, and in production
+    mode whatever would send to the sandbox, with public credentials or insecurely."""
+    found = _consistency(config)
+    if config.ENV == "production":
+        found += _production(config)
+    return found
+
+
+def providers_in_use(config) -> list[str]:
+    """Push providers, then the SMS and email failover chains."""
+    return [*PUSH_PROVIDERS, *provider_chain("sms", config), *provider_chain("email", config)]
+
+
+def providers_on_sandbox(config) -> list[str]:
+    """The providers in use whose endpoint is one of the sandbox's addresses."""
+    return [name for name in providers_in_use(config)
+            if name in PROVIDERS and _on_sandbox(config, endpoint(config, name))]
+
+
+def sandbox_needed(config) -> bool:
+    return bool(providers_on_sandbox(config))
+
+
+def endpoint(config, provider: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) a provider connects to; None when each message says (web push)."""
+    if provider == "smtp":
+        return "smtp", config.SMTP_HOST, int(config.SMTP_PORT)
+    setting = PROVIDER_SETTINGS[provider][0]
+    if setting is None:
+        return None
+    url = getattr(config, setting)
+    parts = urlsplit(url if "//" in url else f"https://{url}")  # Vonage takes a bare host
+    try:
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:  # not a number: cannot be the sandbox's
+        port = None
+    return parts.scheme, parts.hostname or "", port
+
+
+def is_local(host: str) -> bool:
+    """Whether a host name or address means this machine."""
+    host = (host or "").strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def fcm_project_id(config) -> str:
+    """The FCM project: the service account's own; HERALD_FCM_PROJECT_ID only without one."""
+    if not config.FCM_CREDENTIALS_FILE:
+        return config.FCM_PROJECT_ID or SANDBOX_FCM_PROJECT
+    try:
+        account = json.loads(Path(config.FCM_CREDENTIALS_FILE).read_text())
+        project = account.get("project_id")
+    except (OSError, ValueError, AttributeError) as exc:
+        raise ConfigurationError([Problem(
+            "HERALD_FCM_CREDENTIALS_FILE", f"is not a readable service-account JSON file: {exc}",
+        )]) from exc
+    if not project:
+        raise ConfigurationError([Problem(
+            "HERALD_FCM_CREDENTIALS_FILE", "has no project_id: download the service-account "
+            "key again from the Firebase console")])
+    if config.FCM_PROJECT_ID not in ("", project):
+        raise ConfigurationError([Problem(
+            "HERALD_FCM_PROJECT_ID", f"is {config.FCM_PROJECT_ID!r} but the service account in "
+            f"HERALD_FCM_CREDENTIALS_FILE belongs to {project!r}: unset it, or use that "
+            "project's credentials")])
+    return project
+
+
+def _on_sandbox(config, where: tuple | None) -> bool:
+    if where is None:
+        return False
+    _, host, port = where
+    ports = {config.SANDBOX_HTTP_PORT, config.SANDBOX_TLS_PORT, config.SANDBOX_SMTP_PORT}
+    return port in ports and _same_host(host, config.SANDBOX_HOST)
+
+
+def _dev_default(config, setting: str) -> bool:
+    return setting in DEV_DEFAULTS and getattr(config, setting) == DEV_DEFAULTS[setting]
+
+
+def _same_host(a: str, b: str) -> bool:
+    a, b = (a or "").lower(), (b or "").lower()
+    return a == b or (is_local(a) and is_local(b))
+
+
+def _consistency(config) -> list[Problem]:
+    """Settings that contradict each other or name nothing known, in any mode."""
+    found = []
+    if config.ENV not in ENVIRONMENTS:
+        found.append(Problem("HERALD_ENV", f"is {config.ENV!r}: use one of {ENVIRONMENTS}"))
+    for channel in ("sms", "email"):
+        unknown = [n for n in provider_chain(channel, config) if n not in PROVIDERS]
+        if unknown:
+            found.append(Problem(f"HERALD_{channel.upper()}_PROVIDERS",
+                                 f"names unknown providers {unknown}"))
+    if config.SMTP_TLS not in SMTP_TLS_MODES:
+        found.append(Problem("HERALD_SMTP_TLS",
+                             f"is {config.SMTP_TLS!r}: use one of {SMTP_TLS_MODES}"))
+    try:
+        fcm_project_id(config)
+    except ConfigurationError as exc:
+        found += exc.problems
+    return found
+
+
+def _production(config) -> list[Problem]:
+    in_use = [name for name in providers_in_use(config) if name in PROVIDERS]
+    found = _secret_and_links(config)
+    for name in in_use:
+        found += _endpoint(config, name) + _credentials(config, name)
+    found += _web_push(config) + _smtp(config)
+    if "sendgrid" in in_use and not config.SENDGRID_WEBHOOK_PUBLIC_KEY:
+        found.append(Problem("HERALD_SENDGRID_WEBHOOK_PUBLIC_KEY", "is empty: SendGrid's "
+                             "delivery and bounce events will be refused", fatal=False))
+    if not config.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+        found.append(Problem("HERALD_DATABASE_URL", "is not PostgreSQL: one machine at most",
+                             fatal=False))
+    return found
+
+
+def _secret_and_links(config) -> list[Problem]:
+    found = []
+    if _dev_default(config, "SECRET_KEY"):
+        found.append(Problem("HERALD_SECRET_KEY", "is the public development value: set a "
+                             "long random one (python -c 'import secrets; "
+                             "print(secrets.token_urlsafe(48))')"))
+    elif len(config.SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+        found.append(Problem("HERALD_SECRET_KEY",
+                             f"is shorter than {MIN_SECRET_KEY_LENGTH} characters"))
+    if is_local(urlsplit(config.BASE_URL).hostname or ""):
+        found.append(Problem("HERALD_BASE_URL", f"is {config.BASE_URL}: links in messages and "
+                             "provider webhooks would point at this machine; set the public URL"))
+    if not config.METRICS_TOKEN:
+        found.append(Problem("HERALD_METRICS_TOKEN", "is empty: /metrics is open to anyone",
+                             fatal=False))
+    return found
+
+
+def _endpoint(config, name: str) -> list[Problem]:
+    """Where a provider in use sends: never the sandbox, never plain http across a network."""
+    where = endpoint(config, name)
+    if where is None:
+        return []
+    scheme, host, port = where
+    setting = f"HERALD_{PROVIDER_SETTINGS[name][0] or 'SMTP_HOST'}"
+    if _on_sandbox(config, where):
+        chain = f"HERALD_{PROVIDER_CHANNEL[name].upper()}_PROVIDERS"
+        drop = f", or drop {name} from {chain}" if name not in PUSH_PROVIDERS else ""
+        return [Problem(setting, f"points at the sandbox ({host}:{port}): set it to "
+                        f"{REAL_ENDPOINTS[name]}{drop}")]
+    if scheme == "http" and not is_local(host):
+        return [Problem(setting, "is plain http: credentials would cross the network "
+                        "unencrypted; use https")]
+    if scheme != "smtp" and is_local(host):  # a local mail relay is usual; a local API not
+        return [Problem(setting, "points at this machine", fatal=False)]
+    return []
+
+
+def _credentials(config, name: str) -> list[Problem]:
+    """A provider in use has its key file and no public sandbox credential."""
+    found = []
+    key_file = KEY_FILES.get(name)
+    if key_file:
+        path = getattr(config, key_file)
+        if not path or not Path(path).is_file() or not os.access(path, os.R_OK):
+            found.append(Problem(f"HERALD_{key_file}", f"is {'unreadable' if path else 'unset'}"
+                                 f": {name} needs it (only the sandbox accepts sends without)"))
+    for secret in PROVIDER_SETTINGS[name][1]:
+        if _dev_default(config, secret):
+            found.append(Problem(f"HERALD_{secret}", "is the sandbox's public default"))
+    if name == "apns" and len(config.APNS_TEAM_ID) != 10:
+        found.append(Problem("HERALD_APNS_TEAM_ID", "is not 10 characters, as Apple's are"))
+    return found
+
+
+def _web_push(config) -> list[Problem]:
+    found = []
+    hosts = [h.strip() for h in config.WEBPUSH_ALLOWED_HOSTS.split(",") if h.strip()]
+    local = [h for h in hosts if is_local(h) or _same_host(h, config.SANDBOX_HOST)]
+    if local:
+        found.append(Problem("HERALD_WEBPUSH_ALLOWED_HOSTS", f"includes {local}: a subscription "
+                             "could make Herald post to this machine; list push services only"))
+    if config.WEBPUSH_PRIVATE_ORIGINS.strip():
+        found.append(Problem("HERALD_WEBPUSH_PRIVATE_ORIGINS", "is set: subscriptions could make "
+                             "Herald post to private addresses; set it empty in production"))
+    if _dev_default(config, "VAPID_SUBJECT"):
+        found.append(Problem("HERALD_VAPID_SUBJECT", "is the example contact: push services "
+                             "write to it about problems", fatal=False))
+    if not config.VAPID_PRIVATE_KEY:
+        found.append(Problem("HERALD_VAPID_PRIVATE_KEY", "is empty: each node makes its own key "
+                             "file unless HERALD_VAPID_KEY_FILE is shared", fatal=False))
+    return found
+
+
+def _smtp(config) -> list[Problem]:
+    if "smtp" not in provider_chain("email", config) or is_local(config.SMTP_HOST):
+        return []
+    if config.SMTP_TLS == "none" and config.SMTP_USERNAME:
+        return [Problem("HERALD_SMTP_TLS", "is none: the SMTP password would cross the network "
+                        "unencrypted")]
+    if config.SMTP_TLS == "auto" and int(config.SMTP_PORT) != 465:
+        return [Problem("HERALD_SMTP_TLS", "is auto: mail goes unencrypted when the relay does "
+                        "not offer STARTTLS; set starttls (or implicit)", fatal=False)]
+    return []

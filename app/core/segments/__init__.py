@@ -1,0 +1,1 @@
+"""Segments: the condition vocabulary, rule trees, their SQL, stored segments."""

@@ -1,0 +1,1 @@
+"""Templates: versions, sandboxed rendering under a budget, previews, diffs, SMS parts."""
