@@ -3,11 +3,11 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.console import templates_forms as forms
 from app.console.audit import record_change
 from app.console.forms import ConfirmForm
 from app.console.security import role_required
-from app.console.templates import (
+from app.console.templates import forms
+from app.console.templates.editor import (
     bp,
     render_budgeted,
     render_editor,

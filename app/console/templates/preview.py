@@ -1,24 +1,23 @@
-"""Template editor helpers: live preview, SMS counter, email frame, contact picker, test send."""
-
-import hashlib
-import hmac
-import json
-
-from flask import current_app, render_template, request, url_for
-from flask_login import current_user
+"""The editor's live parts: preview, SMS counter, email frame, contact picker, test send."""
+from flask import render_template, request, url_for
 from redis.exceptions import RedisError
 from werkzeug.routing import BuildError
 
 from app import herald_config, redis_client
-from app.console import templates_forms as forms
 from app.console.audit import record_change
-from app.console.security import can, role_required
-from app.console.templates import (
+from app.console.security import role_required
+from app.console.templates import forms
+from app.console.templates.editor import (
     bp,
+    email_html,
+    email_key,
     read_submission,
     render_budgeted,
     render_editor,
     render_limits,
+    sample_and_contact,
+    senders,
+    stash_email,
     template_or_404,
 )
 from app.core.delivery import dispatch
@@ -27,94 +26,10 @@ from app.core.templates import preview as previews
 from app.core.templates import store as core
 from app.extensions import db, htmx
 
-EMAIL_PREVIEW_TTL = 1800
 # The email preview is the author's own HTML: no scripts, no requests but images and
 # fonts; shown in a sandboxed frame of the console only.
 EMAIL_FRAME_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data: https: http:; "
                    "font-src data: https:; frame-ancestors 'self'; sandbox")
-
-
-def _email_key(token: str) -> str:
-    return f"herald:template-preview:{token}"
-
-
-def stash_email(html: str | None) -> str | None:
-    """Keep rendered email HTML for the preview frame; return its token (None if none)."""
-    if not html:
-        return None
-    secret = current_app.config["SECRET_KEY"].encode()
-    token = hmac.new(secret, f"{current_user.id}:{html}".encode(), hashlib.sha256).hexdigest()
-    try:
-        redis_client().set(_email_key(token), html, ex=EMAIL_PREVIEW_TTL)
-    except RedisError:
-        return None
-    return token
-
-
-def _inputs(errors: list[dict]):
-    """Read the sample data and the previewed contact; add their errors to `errors`."""
-    try:
-        sample = previews.parse_sample(request.form.get("sample_data", ""))
-    except HeraldError as exc:
-        sample = {}
-        errors += exc.errors
-    contact = None
-    if request.form.get("preview_source") == "contact":
-        try:
-            contact = previews.find_contact(db.session, request.form.get("preview_contact", ""))
-        except HeraldError as exc:
-            errors += exc.errors
-    return sample, contact
-
-
-def editor_context(template, version, submission, errors, readonly=False, locale=None,
-                   channel=None, **extra) -> dict:
-    """Everything edit.html needs, from a stored version or from posted content."""
-    if submission is not None:
-        content, default_locale = submission.content, submission.default_locale
-        locales, details = submission.locales, submission.details
-        sample_text = request.form.get("sample_data", "")
-    else:
-        content = (version.content if version else None) or {"en": {}}
-        default_locale = version.default_locale if version else "en"
-        locales = [default_locale, *sorted(k for k in content if k != default_locale)]
-        details = forms.DetailsForm(obj=template, default_locale=default_locale)
-        sample_text = None
-    details.category.choices = forms.category_choices(db.session)
-    details.default_locale.choices = [(code, f"{forms.locale_name(code)} ({code})")
-                                      for code in locales]
-    clean = core.normalise_content(content)
-    skeleton = json.dumps(previews.sample_skeleton(clean), indent=2, ensure_ascii=False)
-    sample_errors: list[dict] = []
-    sample, contact = _inputs(sample_errors) if submission is not None else ({}, None)
-    if sample_text is None:
-        sample_text, sample = skeleton, json.loads(skeleton)
-    active = locale if locale in locales else default_locale
-    limits = render_limits()  # one budget for the whole page: the views are render_budgeted
-    preview = previews.render_preview(clean, default_locale, active, sample, contact, limits)
-    variant = clean.get(active, {})
-    return dict(
-        template=template, version=version, content=content, default_locale=default_locale,
-        locales=locales, details=details, readonly=readonly, live=template.published_version,
-        draft=core.current_draft(db.session, template),
-        slots=forms.error_slots([*errors, *sample_errors]),
-        active_locale=active, active_channel=channel if channel in core.CHANNELS
-        else next((c for c in core.CHANNELS if c in variant), "push"),
-        sample_text=sample_text, skeleton=skeleton, preview=preview, contact=contact,
-        email_token=stash_email(_email_html(preview)),
-        sms_counts={code: previews.sms_count_for(sms["text"], sample, contact, limits)
-                    for code in locales if (sms := clean.get(code, {}).get("sms"))},
-        live_preview=can("editor"), locale_name=forms.locale_name, senders=_senders(),
-        locale_names=forms.LOCALE_NAMES, fields=core.CHANNEL_FIELDS, **extra)
-
-
-def _senders() -> dict:
-    config = herald_config()
-    return {"sms": config.TWILIO_FROM, "email": config.EMAIL_FROM}
-
-
-def _email_html(preview) -> str | None:
-    return (preview.channels["email"].content or {}).get("html")
 
 
 @bp.route("/preview", methods=["POST"])
@@ -130,12 +45,12 @@ def preview():
         default_locale = next(iter(content), "en")
     limits = render_limits()
     errors += core.content_errors(content, default_locale, limits)
-    sample, contact = _inputs(errors)
+    sample, contact = sample_and_contact(errors)
     locale = request.form.get("preview_locale") or default_locale
     result = previews.render_preview(content, default_locale, locale, sample, contact, limits)
     return render_template(
         "console/templates/_preview.html", preview=result, contact=contact,
-        email_token=stash_email(_email_html(result)), oob=True, senders=_senders(),
+        email_token=stash_email(email_html(result)), oob=True, senders=senders(),
         locale_name=forms.locale_name,
         slots=forms.error_slots([*errors, *result.errors]),
         slot_ids=[*forms.slot_ids(locales), "err-sample_data", "err-contact"])
@@ -148,7 +63,7 @@ def sms_count():
     """The counter under an SMS text: encoding, characters, segments (as rendered)."""
     locale = request.form.get("locale", "")
     text = request.form.get(f"{locale}.sms.text", "")
-    sample, contact = _inputs([])
+    sample, contact = sample_and_contact([])
     count, rendered = previews.sms_count_for(text, sample, contact, render_limits())
     return render_template("console/templates/_sms_count.html", count=count, rendered=rendered,
                            empty=not text.strip(), locale=locale)
@@ -159,7 +74,7 @@ def sms_count():
 def email_frame(token: str):
     """The rendered email HTML, for the preview's sandboxed frame, under its own CSP."""
     try:
-        html = redis_client().get(_email_key(token))
+        html = redis_client().get(email_key(token))
     except RedisError:
         html = None
     body = html.decode() if html else render_template("console/templates/_email_expired.html")
@@ -193,7 +108,7 @@ def test_send(template_id: int):
     template = template_or_404(template_id)
     submission = read_submission(template)
     errors = list(submission.errors)
-    sample, _ = _inputs(errors)
+    sample, _ = sample_and_contact(errors)
     channels = [c for c in request.form.getlist("test_channels") if c in core.CHANNELS]
     rows, contact = [], None
     try:

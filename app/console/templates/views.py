@@ -1,58 +1,29 @@
-"""Templates: the list, a new template, and the editor (save a draft, publish, locales).
-
-Preview, SMS counter and test send are in templates_preview.py; versions, diff and
-rollback in templates_versions.py; both add their views to this blueprint.
-"""
-
-from dataclasses import dataclass, field
-from functools import wraps
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+"""Templates: the list, a new template, and the editor (save a draft, publish, locales)."""
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from app import herald_config
-from app.console import templates_forms as forms
 from app.console.audit import record_change
 from app.console.forms import attach_errors
 from app.console.pagination import cursor_args, keyset_page
 from app.console.security import can, role_required
+from app.console.templates import forms
+from app.console.templates.editor import (
+    Submission,
+    bp,
+    read_submission,
+    render_budgeted,
+    render_editor,
+    render_limits,
+    template_or_404,
+    version_snapshot,
+)
 from app.core.access.audit import snapshot
 from app.core.contacts.store import normalise_locale
-from app.core.errors import HeraldError, NotFound
+from app.core.errors import HeraldError
 from app.core.templates import store as core
-from app.core.templates.budget import scope
-from app.core.templates.rendering import RenderLimits
 from app.extensions import db, htmx
 from app.models import Category, Template, TemplateVersion
-
-bp = Blueprint("templates", __name__, url_prefix="/templates")
-
-
-def template_or_404(template_id: int) -> Template:
-    try:
-        return core.get_template(db.session, template_id)
-    except NotFound:
-        abort(404)
-
-
-def render_limits() -> RenderLimits:
-    return RenderLimits.from_config(herald_config())
-
-
-def render_budgeted(view):
-    """Run a view's template compiles and renders (checks, preview, test send) on one budget."""
-
-    @wraps(view)
-    def run(*args, **kwargs):
-        with scope(render_limits()):
-            return view(*args, **kwargs)
-
-    return run
-
-
-def version_snapshot(version) -> dict | None:
-    return snapshot(version, core.VERSION_FIELDS) if version is not None else None
 
 
 @bp.route("/")
@@ -110,36 +81,6 @@ def new():
             return redirect(url_for(".edit", template_id=template.id))
     return render_template("console/templates/new.html", form=form,
                            locale_names=forms.LOCALE_NAMES), 422 if form.errors else 200
-
-
-@dataclass
-class Submission:
-    """The editor as posted: details, content, and anything wrong with them."""
-
-    details: forms.DetailsForm
-    locales: list[str]
-    content: dict
-    default_locale: str
-    errors: list[dict] = field(default_factory=list)
-
-
-def read_submission(template: Template) -> Submission:
-    details = forms.DetailsForm()
-    details.category.choices = forms.category_choices(db.session)
-    locales = forms.read_locales(request.form)
-    content, errors = forms.read_content(request.form, locales)
-    details.validate_on_submit()
-    default_locale = details.default_locale.data or (locales[0] if locales else "en")
-    return Submission(details, locales, content, default_locale, errors)
-
-
-def render_editor(template: Template, version, submission: Submission | None = None,
-                  errors: list[dict] | None = None, status: int = 200, **extra):
-    """Render the editor for a version, or for posted content (with its errors)."""
-    from app.console.templates_preview import editor_context
-
-    context = editor_context(template, version, submission, errors or [], **extra)
-    return render_template("console/templates/edit.html", **context), status
 
 
 def _active() -> dict:
@@ -293,7 +234,3 @@ def discard_draft(template_id: int):
     db.session.commit()
     flash(f"Draft v{draft.version} discarded; the editor shows the live version.", "success")
     return redirect(url_for(".edit", template_id=template.id))
-
-
-# The preview and version views register on `bp` too.
-from app.console import templates_preview, templates_versions  # noqa: E402, F401

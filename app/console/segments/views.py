@@ -1,6 +1,6 @@
 """Segments: the list, and the rule builder with its live count and sample.
 
-The builder is plain form fields (see segments_forms). htmx posts the whole form:
+The builder is plain form fields (see forms.py). htmx posts the whole form:
 typing refreshes the preview (`preview`), a field or operator change re-renders its row
 (`row`), adding or removing a condition or group re-renders the rules (`builder`); each
 answer carries the preview out of band, so the count always follows the rules.
@@ -11,10 +11,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.console import segments_forms as forms
 from app.console.audit import record_change
 from app.console.forms import ConfirmForm
 from app.console.security import can, role_required
+from app.console.segments import forms
 from app.core.errors import HeraldError
 from app.core.segments import store as core
 from app.core.segments.vocabulary import FIELDS
