@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.delivery.idempotency import KeyReused, RequestInFlight
 from app.core.errors import HeraldError, ValidationFailed
+from app.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ def validation_problem(errors: list[dict], detail="Some fields are not valid") -
 
 
 def handle_herald_error(exc: HeraldError) -> Response:
+    db.session.rollback()  # a refused request leaves nothing half-written (claimed keys too)
     slug = getattr(exc, "problem_type", None) or next(
         (slug for cls, slug in _TYPE_OF if isinstance(exc, cls)), None
     )
@@ -110,6 +112,7 @@ def handle_herald_error(exc: HeraldError) -> Response:
 
 
 def handle_validation_error(exc: ValidationError) -> Response:
+    db.session.rollback()
     return validation_problem(field_errors(exc))
 
 
@@ -118,6 +121,7 @@ def handle_http_error(exc: HTTPException) -> Response:
     headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) \
         else {}
     if isinstance(exc, InternalServerError):
+        db.session.rollback()
         log.error("unhandled error on %s", request.path, exc_info=exc.original_exception)
         return problem(500, exc.name, "The server failed; the error is logged.")
     return problem(exc.code or 500, exc.name, exc.description, headers=headers)

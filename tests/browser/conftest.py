@@ -15,6 +15,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 EXPECTED_4XX = r"Failed to load resource: the server responded with a status of 4(01|22)"
+# htmx reports a request it aborted itself (hx-sync: a newer keystroke replaced it) as an
+# error; server errors are caught by status below, whatever htmx says.
+HTMX_ABORT = r"htmx:(sendAbort|afterRequest), "
 # `make screenshots` refreshes the README tour; other runs keep their shots out of the tree.
 SCREENSHOTS = Path(os.environ.get("HERALD_SCREENSHOTS_DIR") or
                    Path(tempfile.gettempdir()) / "herald-screenshots")
@@ -57,6 +60,7 @@ def page(browser, live_server, db):
     errors = []
     tab.on("console", lambda msg: errors.append(msg.text) if _is_error(msg) else None)
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
     tab.console_errors = errors
     yield tab
     context.close()
@@ -64,8 +68,8 @@ def page(browser, live_server, db):
 
 
 def _is_error(msg) -> bool:
-    """Console errors, less the browser's note on a 4xx answer a test asked for (401, 422)."""
-    return msg.type == "error" and not re.match(EXPECTED_4XX, msg.text)
+    """Console errors, less the browser's note on a 4xx a test asked for and htmx's aborts."""
+    return msg.type == "error" and not re.match(f"{EXPECTED_4XX}|{HTMX_ABORT}", msg.text)
 
 
 def screenshot(tab, name: str) -> None:
