@@ -5,7 +5,8 @@ connection (and TLS handshake) for every request. So messages whose body is iden
 (same from, reply-to, category, text and HTML: a campaign without per-contact content)
 go in one request of up to 1,000 personalizations, each carrying its own recipient,
 subject, headers (List-Unsubscribe differs per contact) and `custom_args.herald_id`.
-Anything else is one request per message; requests run on a small thread pool.
+Anything else is one request per message; the provider pool runs up to `concurrency`
+requests at once.
 
 One bad address fails a whole request with a 400 naming `personalizations.N...`: that
 message fails, and the rest of the request is sent once more without it.
@@ -18,7 +19,6 @@ import http.client
 import json
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from email.utils import parseaddr
 from typing import Annotated, Literal
@@ -37,9 +37,11 @@ from app.channels.base import (
     PermanentError,
     Provider,
     ProviderError,
-    RateLimited,
+    Run,
     SendResult,
     TransientError,
+    classify_http,
+    run_in_turn,
 )
 from app.channels.email.content import EmailParts, email_parts
 from app.core.delivery.webhooks import FUTURE_SKEW
@@ -97,15 +99,10 @@ def http_error(exc: HTTPError) -> ProviderError:
     status = exc.status_code
     body = exc.body.decode(errors="replace") if isinstance(exc.body, bytes) else str(exc.body)
     messages = "; ".join(e.get("message", "") for e in _error_list(exc)) or exc.reason
-    kw = {"code": str(status), "response": body[:2000]}
-    text = f"SendGrid {status}: {messages}"
-    if status == 429:
-        reset = (exc.headers or {}).get("X-RateLimit-Reset")
-        retry_after = max(float(reset) - time.time(), 0.0) if reset else None
-        return RateLimited(text, retry_after=retry_after, **kw)
-    if status >= 500:
-        return TransientError(text, **kw)
-    return PermanentError(text, **kw)
+    reset = (exc.headers or {}).get("X-RateLimit-Reset")  # SendGrid's Retry-After
+    retry_after = max(float(reset) - time.time(), 0.0) if reset else None
+    return classify_http(status, exc.headers, body, message=f"SendGrid {status}: {messages}",
+                         retry_after=retry_after)
 
 
 class SendGridProvider(Provider):
@@ -119,7 +116,7 @@ class SendGridProvider(Provider):
         self.client = SendGridAPIClient(config.SENDGRID_API_KEY, host=config.SENDGRID_URL)
         self.client.client.timeout = TIMEOUT_SECONDS  # urllib waits forever otherwise
 
-    def send_batch(self, messages: list[Message]) -> list[SendResult]:
+    def send_batch(self, messages: list[Message], run: Run = run_in_turn) -> list[SendResult]:
         """Group identical bodies into shared requests, send them concurrently."""
         results: dict[str, SendResult] = {}
         groups: dict[tuple, list[Item]] = {}
@@ -135,11 +132,8 @@ class SendGridProvider(Provider):
             for group in groups.values()
             for start in range(0, len(group), MAX_PERSONALIZATIONS)
         ]
-        if chunks:
-            workers = min(self.concurrency, len(chunks))
-            with ThreadPoolExecutor(workers, thread_name_prefix="sendgrid") as pool:
-                for done in pool.map(self._send_request, chunks):
-                    results.update((r.message_id, r) for r in done)
+        for done in run(self._send_request, chunks):
+            results.update((r.message_id, r) for r in done)
         return [results[m.id] for m in messages]
 
     def _send_request(self, items: list[Item], resend: bool = True) -> list[SendResult]:

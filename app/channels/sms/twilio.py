@@ -1,11 +1,11 @@
 """Twilio Programmable Messaging through the official SDK, one request per message.
 
-Twilio has no batch send: a batch goes out concurrently on a small thread pool that
-shares one SDK client and one pooled HTTP session. Pacing lives above this module.
+Twilio has no batch send: one request per message, run concurrently by the provider
+pool (up to `concurrency`) on one SDK client and one pooled HTTP session. Pacing lives
+above this module.
 """
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -17,20 +17,19 @@ from twilio.rest import Client
 from app.channels.base import (
     InvalidRecipient,
     Message,
-    PermanentError,
     Provider,
     ProviderError,
-    RateLimited,
     SendResult,
     TransientError,
-    retry_after_seconds,
+    classify_http,
 )
 
 log = logging.getLogger(__name__)
 
-# 21211 invalid To, 21614 not a mobile number, 21610 the recipient replied STOP (the
-# caller records reason "stop" for that code).
+# 21211 invalid To, 21614 not a mobile number, 21610 the recipient replied STOP.
 INVALID_RECIPIENT = {21211, 21610, 21614}
+REPLIED_STOP = 21610
+RATE_LIMITED = 20429
 TIMEOUT_SECONDS = 15
 
 
@@ -84,21 +83,14 @@ class TwilioProvider(Provider):
         self.client.api.base_url = config.TWILIO_URL.rstrip("/")
         self.status_callback = f"{config.BASE_URL.rstrip('/')}/hooks/twilio"
 
-    def send_batch(self, messages: list[Message]) -> list[SendResult]:
-        """Send every message concurrently; results come back in input order."""
-        if not messages:
-            return []
-        workers = min(self.concurrency, len(messages))
-        with ThreadPoolExecutor(workers, thread_name_prefix="twilio") as pool:
-            return list(pool.map(self._send_one, messages))
-
     def _sender(self) -> dict:
         sender = self.config.TWILIO_FROM
         if sender.startswith("MG"):  # a Messaging Service picks the number itself
             return {"messaging_service_sid": sender}
         return {"from_": sender}
 
-    def _send_one(self, message: Message) -> SendResult:
+    def send_one(self, message: Message) -> SendResult:
+        """Create one message; its status comes back on the status callback."""
         try:
             created = self.client.messages.create(
                 to=message.to, body=message.content.get("text", ""),
@@ -116,17 +108,15 @@ class TwilioProvider(Provider):
         status, code = int(exc.status), exc.code
         text = getattr(exc, "msg", None) or getattr(exc, "detail", None) or exc.title
         response = self.http.last_response
-        kw = {"code": str(code or status), "response": response.text if response else None}
         message = f"Twilio {status} ({code}): {text}"
         if code in INVALID_RECIPIENT:
-            return InvalidRecipient(message, **kw)
-        if status == 429 or code == 20429:
-            headers = response.headers if response else {}
-            return RateLimited(message, retry_after=retry_after_seconds(
-                headers.get("Retry-After")), **kw)
-        if status >= 500:
-            return TransientError(message, **kw)
-        return PermanentError(message, **kw)
+            reason = "stop" if code == REPLIED_STOP else "invalid_recipient"
+            return InvalidRecipient(message, reason=reason, code=str(code),
+                                    response=response.text if response else None)
+        return classify_http(429 if code == RATE_LIMITED else status,
+                             response.headers if response else {},
+                             response.text if response else "",
+                             code=str(code or status), message=message)
 
     def close(self) -> None:
         self.http.close()
