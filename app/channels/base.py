@@ -135,6 +135,20 @@ class Provider:
     def close(self) -> None:
         """Release connections; called when the worker stops."""
 
+    # Webhooks: a provider that posts them names its hooks ("" is /hooks/<name>, "inbound"
+    # is /hooks/<name>/inbound) and reads them itself (see app.channels.webhooks).
+    webhooks: tuple[str, ...] = ()
+
+    @classmethod
+    def verify_webhook(cls, config, incoming, hook: str) -> None:
+        """Refuse a request the provider did not send (ForbiddenWebhook) or that is stale."""
+        raise NotImplementedError
+
+    @classmethod
+    def parse_webhook(cls, config, incoming, hook: str):
+        """Read a verified request into a WebhookReport of neutral receipts."""
+        raise NotImplementedError
+
 
 def retry_after_seconds(value: str | None, default: float | None = None) -> float | None:
     """Read a Retry-After header (delta-seconds or an HTTP date) as seconds from now."""

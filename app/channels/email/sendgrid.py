@@ -11,15 +11,17 @@ requests at once.
 One bad address fails a whole request with a 400 naming `personalizations.N...`: that
 message fails, and the rest of the request is sent once more without it.
 
-The Event Webhook posts a JSON array signed with ECDSA over timestamp + raw body. Each
-event is validated on its own: one malformed event is refused, the others are applied.
+The Event Webhook (/hooks/sendgrid) posts a JSON array signed with ECDSA over timestamp
++ raw body, refused outside a freshness window. Each event is validated on its own: one
+malformed event is refused, the others are applied.
 """
 import base64
 import http.client
 import json
+import logging
 import re
 import time
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from typing import Annotated, Literal
 
@@ -44,7 +46,16 @@ from app.channels.base import (
     run_in_turn,
 )
 from app.channels.email.content import EmailParts, email_parts
-from app.core.delivery.webhooks import FUTURE_SKEW
+from app.channels.webhooks import Incoming, Receipt, WebhookReport
+from app.core.delivery.webhooks import (
+    FUTURE_SKEW,
+    ForbiddenWebhook,
+    MalformedWebhook,
+    check_fresh,
+)
+from app.models.notifications import DELIVERED, FAILED
+
+log = logging.getLogger(__name__)
 
 MAX_PERSONALIZATIONS = 1000
 TIMEOUT_SECONDS = 15
@@ -169,11 +180,52 @@ class SendGridProvider(Provider):
             return results + self._send_request(rest, resend=False)
         return results + [SendResult(m.id, error=whole) for m, _ in rest]
 
+    webhooks = ("",)
+
+    @classmethod
+    def verify_webhook(cls, config, incoming: Incoming, hook: str) -> None:
+        """Check the signature over timestamp + raw body, then the timestamp's age."""
+        if not config.SENDGRID_WEBHOOK_PUBLIC_KEY:
+            raise ForbiddenWebhook("SendGrid webhook verification key is not configured")
+        timestamp = incoming.headers.get("X-Twilio-Email-Event-Webhook-Timestamp", "")
+        signature = incoming.headers.get("X-Twilio-Email-Event-Webhook-Signature", "")
+        if not signature_valid(config.SENDGRID_WEBHOOK_PUBLIC_KEY, incoming.body, signature,
+                               timestamp):
+            raise ForbiddenWebhook("The event webhook signature does not match the body")
+        check_fresh(timestamp, incoming.now, timedelta(seconds=config.WEBHOOK_MAX_AGE_SECONDS))
+
+    @classmethod
+    def parse_webhook(cls, config, incoming: Incoming, hook: str) -> WebhookReport:
+        """Read each event on its own: bad ones are refused, not the whole body.
+
+        The answer is 200 whenever the signature and timestamp are good, so SendGrid does
+        not retry a body forever for one bad event.
+        """
+        body = incoming.json
+        if not isinstance(body, list):
+            raise MalformedWebhook("The body is not a JSON array of events")
+        events, refused = parse_events(body, incoming.now)
+        if refused:
+            log.warning("refused %d of %d SendGrid events: %s", len(refused), len(body),
+                        refused)
+        # An id needs remembering only while a replay of its body could pass check_fresh.
+        keep = timedelta(seconds=config.WEBHOOK_MAX_AGE_SECONDS) + FUTURE_SKEW
+        return WebhookReport(receipts=[r for r in map(event_receipt, events) if r],
+                             keep_ids_for=keep, received=len(body), refused=refused)
+
 
 # Event Webhook ---------------------------------------------------------------------
 
 EVENTS = ("processed", "deferred", "delivered", "bounce", "dropped", "open", "click",
           "spamreport", "unsubscribe", "group_unsubscribe", "group_resubscribe")
+# The events that change something: our status (or None), event kind, suppression reason.
+EVENT_RECEIPTS = {"delivered": (DELIVERED, "delivered", None),
+                  "bounce": (FAILED, "bounced", "hard_bounce"),
+                  "dropped": (FAILED, "bounced", "hard_bounce"),
+                  "spamreport": (None, "complained", "complaint"),
+                  "open": (None, "opened", None), "click": (None, "clicked", None),
+                  "unsubscribe": (None, "unsubscribed", None),
+                  "group_unsubscribe": (None, "unsubscribed", None)}
 EARLIEST_EVENT = 946684800  # 2000-01-01: SendGrid reports nothing older
 UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 Id = Annotated[str, StringConstraints(min_length=1, max_length=255)]
@@ -230,3 +282,16 @@ def parse_events(body: list, now: datetime) -> tuple[list[WebhookEvent], list[di
                              for e in exc.errors(include_url=False, include_input=False)})
             refused.append({"index": index, "fields": fields})
     return events, refused
+
+
+def event_receipt(event: WebhookEvent) -> Receipt | None:
+    """Read one validated event; None for events that change nothing."""
+    mapped = EVENT_RECEIPTS.get(event.event)
+    if mapped is None:
+        return None
+    status, kind, suppress = mapped
+    return Receipt(status, kind, notification_id=event.herald_id,
+                   provider_message_id=(event.sg_message_id or "").split(".")[0] or None,
+                   error_code=event.status or event.type, url=event.url,
+                   at=datetime.fromtimestamp(event.timestamp, UTC), event_id=event.sg_event_id,
+                   suppress=suppress)

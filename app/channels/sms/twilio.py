@@ -3,15 +3,20 @@
 Twilio has no batch send: one request per message, run concurrently by the provider
 pool (up to `concurrency`) on one SDK client and one pooled HTTP session. Pacing lives
 above this module.
+
+Webhooks, signed with the auth token (X-Twilio-Signature over the URL and the form):
+/hooks/twilio takes status callbacks, /hooks/twilio/inbound inbound SMS (STOP, START).
 """
 import logging
 import threading
+from datetime import timedelta
 
 import requests
 from requests.adapters import HTTPAdapter
 from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http import HttpClient
 from twilio.http.response import Response
+from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from app.channels.base import (
@@ -23,6 +28,9 @@ from app.channels.base import (
     TransientError,
     classify_http,
 )
+from app.channels.webhooks import InboundSms, Incoming, Receipt, WebhookReport
+from app.core.delivery.webhooks import ForbiddenWebhook, MalformedWebhook
+from app.models.notifications import DELIVERED, FAILED
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +39,15 @@ INVALID_RECIPIENT = {21211, 21610, 21614}
 REPLIED_STOP = 21610
 RATE_LIMITED = 20429
 TIMEOUT_SECONDS = 15
+# Status callbacks: the statuses that change something, as our status and event kind.
+STATUSES = {"delivered": (DELIVERED, "delivered"), "undelivered": (FAILED, "bounced"),
+            "failed": (FAILED, "bounced")}
+# Carrier errors that mean the number can never receive SMS (unknown, landline); others
+# (unreachable handset 30003, carrier filtering 30007, unknown 30008) fail one message only.
+DEAD_NUMBER_ERRORS = {"30005", "30006"}
+MAX_SID = 64  # Twilio SIDs are 34 characters
+MAX_NUMBER = 32  # E.164, a short code, or a channel prefix ("whatsapp:") and E.164
+TWIML_EMPTY = ("<Response/>", 200, {"Content-Type": "text/xml"})
 
 
 class SharedSessionClient(HttpClient):
@@ -120,3 +137,51 @@ class TwilioProvider(Provider):
 
     def close(self) -> None:
         self.http.close()
+
+    webhooks = ("", "inbound")
+
+    @classmethod
+    def verify_webhook(cls, config, incoming: Incoming, hook: str) -> None:
+        """Check the signature and that the request names a message."""
+        validator = RequestValidator(config.TWILIO_AUTH_TOKEN)
+        signature = incoming.headers.get("X-Twilio-Signature", "")
+        if not validator.validate(incoming.url, dict(incoming.form), signature):
+            log.warning("rejected a Twilio webhook with a bad signature")
+            raise ForbiddenWebhook("The X-Twilio-Signature does not match the request")
+        if not 0 < len(_sid(incoming.form)) <= MAX_SID:
+            raise MalformedWebhook("MessageSid is missing or too long")
+
+    @classmethod
+    def parse_webhook(cls, config, incoming: Incoming, hook: str) -> WebhookReport:
+        """A status callback as a receipt, or an inbound SMS (the SID is what dedupes it)."""
+        form = incoming.form
+        if hook == "inbound":
+            number = form.get("From", "")
+            if not 0 < len(number) <= MAX_NUMBER:
+                raise MalformedWebhook("From is missing or too long")
+            sms = InboundSms(number, form.get("Body", ""), _sid(form))
+            return WebhookReport(inbound=[sms], received=1, reply=TWIML_EMPTY)
+        receipt = status_receipt(form)
+        return WebhookReport(receipts=[receipt] if receipt else [], received=1,
+                             keep_ids_for=timedelta(days=config.WEBHOOK_ID_RETENTION_DAYS),
+                             reply=("", 204, {}))
+
+
+def _sid(form) -> str:
+    return form.get("MessageSid") or form.get("SmsSid") or ""
+
+
+def status_receipt(form) -> Receipt | None:
+    """Read a status callback; None for statuses that change nothing (queued, sent)."""
+    mapped = STATUSES.get(form.get("MessageStatus", ""))
+    if mapped is None:
+        return None
+    status, kind = mapped
+    error_code = form.get("ErrorCode") or None
+    dead = kind == "bounced" and error_code in DEAD_NUMBER_ERRORS
+    if kind == "bounced" and not dead:
+        kind = "undelivered"
+    sid = _sid(form) or None
+    return Receipt(status, kind, provider_message_id=sid, error_code=error_code,
+                   event_id=f"{sid}:{form['MessageStatus']}",
+                   suppress="hard_bounce" if dead else None)
