@@ -28,11 +28,13 @@ class ProviderPool:
         self._lock = threading.Lock()
 
     def get(self, name: str) -> Provider:
-        if name not in self._providers:
-            provider = provider_class(name)(self.config)
-            self._limits[name] = threading.BoundedSemaphore(max(provider.concurrency, 1))
-            self._providers[name] = provider
-        return self._providers[name]
+        """The provider's one instance in this process (and its in-flight limit)."""
+        with self._lock:
+            if name not in self._providers:
+                provider = provider_class(name)(self.config)
+                self._limits[name] = threading.BoundedSemaphore(max(provider.concurrency, 1))
+                self._providers[name] = provider
+            return self._providers[name]
 
     def send(self, name: str, messages: list[Message]) -> list[SendResult]:
         """Send in chunks of the provider's batch size; a crash fails the chunk transiently."""
