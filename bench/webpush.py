@@ -1,8 +1,9 @@
 """Web push provider throughput against the simulator: `python -m bench webpush`.
 
-Ours: WebPushProvider.send_batch, each message encrypted for its browser (aes128gcm, a
-fresh ECDH key per message, as RFC 8291 requires) and VAPID-signed. Ceiling: the same
-number of POSTs at the same concurrency on one pooled session, one body encrypted once.
+Ours: the provider pool sending through WebPushProvider, each message encrypted for its
+browser (aes128gcm, a fresh ECDH key per message, as RFC 8291 requires) and VAPID-signed.
+Ceiling: the same number of POSTs at the same concurrency on one pooled session, one
+body encrypted once.
 The ratio is what encryption and classification cost per message.
 """
 import argparse
@@ -14,7 +15,8 @@ from pywebpush import WebPusher
 from requests.adapters import HTTPAdapter
 
 from app.channels.base import Message
-from app.channels.push.webpush import CONCURRENCY, WebPushProvider
+from app.channels.pool import ProviderPool
+from app.channels.push.webpush import WebPushProvider
 from app.config import Config
 from app.sandbox.webpush import subscription
 from bench.common import timed
@@ -35,14 +37,16 @@ def main() -> None:
                    "data": {"order": "A-1001"}}
         messages = [Message(f"m-{i}", "push", subs[i % len(subs)]["endpoint"], content,
                             "web", subs[i % len(subs)]) for i in range(args.messages)]
-        provider = WebPushProvider(config)
-        provider.send_batch(messages[:CONCURRENCY])  # warm the pool and the VAPID cache
+        pool = ProviderPool(config)
+        provider = pool.get("webpush")
+        concurrency = WebPushProvider.concurrency
+        pool.send("webpush", messages[:concurrency])  # warm the pool and the VAPID cache
         results: list = []
-        ours = timed(lambda: results.extend(provider.send_batch(messages)))
+        ours = timed(lambda: results.extend(pool.send("webpush", messages)))
         assert all(r.ok for r in results), next(r.error for r in results if not r.ok)
 
         session = requests.Session()
-        session.mount("https://", HTTPAdapter(pool_maxsize=CONCURRENCY))
+        session.mount("https://", HTTPAdapter(pool_maxsize=concurrency))
         headers = {"Authorization": provider.authorization(sandbox.tls_url), "TTL": "60",
                    "Content-Encoding": "aes128gcm"}
         body = WebPusher(subs[0]).encode(b'{"title":"Order shipped"}')["body"]
@@ -52,9 +56,9 @@ def main() -> None:
                                     verify=str(sandbox.cert))
             assert response.status_code == 201, response.text
 
-        with ThreadPoolExecutor(CONCURRENCY) as threads:
+        with ThreadPoolExecutor(concurrency) as threads:
             ceiling = timed(lambda: list(threads.map(post, range(args.messages))))
-        provider.close()
+        pool.close()
         session.close()
     finally:
         sandbox.stop()

@@ -1,10 +1,13 @@
 """The one small interface every provider implements, and its error tree.
 
-A provider maps a channel-neutral Message to its wire payload, sends a batch through
-its SDK, and classifies each outcome. Retries, pacing, failover and bookkeeping live
-above it, in app.core.delivery.deliver, once.
+A provider maps a channel-neutral Message to its wire payload, sends it through its
+SDK, and classifies each outcome (HTTP answers through `classify_http`, once). How many
+sends are in flight is the pool's business (app.channels.pool), retries, pacing, failover
+and bookkeeping live above it, in app.core.delivery, once. What a provider reports later
+(webhooks) it reads itself, into neutral receipts: app.channels.webhooks.
 """
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
@@ -55,7 +58,34 @@ class PermanentError(ProviderError):
 
 
 class InvalidRecipient(PermanentError):
-    """The token/number/address is dead: deactivate the device or suppress the address."""
+    """The token/number/address is dead: deactivate the device or suppress the address.
+
+    `reason` is the suppression reason to record: "invalid_recipient", or "stop" when the
+    recipient asked for no more messages.
+    """
+
+    def __init__(self, message: str, reason: str = "invalid_recipient", **kw):
+        super().__init__(message, **kw)
+        self.reason = reason
+
+
+def classify_http(status: int, headers: Mapping | None = None, body: str | bytes = "", *,
+                  code: str | None = None, message: str = "",
+                  retry_after: float | None = None) -> ProviderError:
+    """Map an HTTP error answer: 429 rate limited (Retry-After), 408/5xx transient, else
+    permanent. Recipient-specific answers (dead tokens, bad numbers) the provider decides
+    before calling this."""
+    if isinstance(body, bytes):
+        body = body.decode(errors="replace")
+    kw = {"code": code or str(status), "response": (body or "")[:2000] or None}
+    message = message or f"HTTP {status}"
+    if status == 429:
+        if retry_after is None:
+            retry_after = retry_after_seconds((headers or {}).get("Retry-After"))
+        return RateLimited(message, retry_after=retry_after, **kw)
+    if status == 408 or status >= 500:
+        return TransientError(message, **kw)
+    return PermanentError(message, **kw)
 
 
 @dataclass
@@ -70,25 +100,54 @@ class SendResult:
         return self.error is None
 
 
+Run = Callable[[Callable, Iterable], list]  # map fn over items, at most `concurrency` at once
+
+
+def run_in_turn(fn: Callable, items: Iterable) -> list:
+    """The Run of a provider used on its own, outside a pool: one send after another."""
+    return [fn(item) for item in items]
+
+
 class Provider:
-    """Base class: subclasses set name/channel and implement send_batch."""
+    """Base class: subclasses set name/channel and implement send_one (or send_batch,
+    where the service has a real batch API)."""
 
     name: str = ""
     channel: str = ""
     max_batch: int = 500
+    concurrency: int = 1  # sends (requests) in flight at once, per worker process
 
     def __init__(self, config):
         self.config = config
 
-    def send_batch(self, messages: list[Message]) -> list[SendResult]:
+    def send_batch(self, messages: list[Message], run: Run = run_in_turn) -> list[SendResult]:
         """Send every message; return one SendResult per message, in order.
 
-        Per-message failures are SendResults carrying a ProviderError, never raised.
+        `run` is the pool's bounded map. Per-message failures are SendResults carrying a
+        ProviderError, never raised.
         """
+        return run(self.send_one, messages)
+
+    def send_one(self, message: Message) -> SendResult:
+        """Send one message and classify the answer."""
         raise NotImplementedError
 
     def close(self) -> None:
         """Release connections; called when the worker stops."""
+
+    # Webhooks: a provider that posts them names its hooks ("" is /hooks/<name>, "inbound"
+    # is /hooks/<name>/inbound) and reads them itself (see app.channels.webhooks).
+    webhooks: tuple[str, ...] = ()
+
+    @classmethod
+    def verify_webhook(cls, config, incoming, hook: str) -> None:
+        """Refuse a request the provider did not send (ForbiddenWebhook) or that is stale."""
+        raise NotImplementedError
+
+    @classmethod
+    def parse_webhook(cls, config, incoming, hook: str):
+        """Read a verified request into a WebhookReport of neutral receipts."""
+        raise NotImplementedError
 
 
 def retry_after_seconds(value: str | None, default: float | None = None) -> float | None:

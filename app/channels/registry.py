@@ -19,6 +19,14 @@ def provider_class(name: str) -> type[Provider]:
     return getattr(import_module(module), attr)
 
 
+def webhook_provider(name: str, hook: str) -> type[Provider] | None:
+    """The provider class serving /hooks/<name>[/<hook>], or None if there is none."""
+    if name not in PROVIDERS:
+        return None
+    cls = provider_class(name)
+    return cls if hook in cls.webhooks else None
+
+
 def provider_chain(channel: str, config, device_provider: str | None = None) -> list[str]:
     """Return the provider names to try for a send, primary first, fallbacks after."""
     if channel == "push":

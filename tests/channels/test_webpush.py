@@ -11,7 +11,13 @@ import pytest
 from py_vapid import Vapid
 from pywebpush import WebPusher
 
-from app.channels.base import InvalidRecipient, Message, PermanentError
+from app.channels.base import (
+    InvalidRecipient,
+    Message,
+    PermanentError,
+    RateLimited,
+    TransientError,
+)
 from app.channels.push.webpush import (
     MAX_PAYLOAD_BYTES,
     WebPushProvider,
@@ -19,6 +25,11 @@ from app.channels.push.webpush import (
     topic,
 )
 from app.sandbox.webpush import subscription
+from tests.channels.support import (
+    cases,
+    check_batch_fails_only_the_matched_recipient,
+    check_injected_error,
+)
 
 
 @pytest.fixture()
@@ -35,6 +46,24 @@ def browser(app, sandbox):  # with the app, the sandbox outbox is reset after ea
 
 def push(sub, **content) -> Message:
     return Message("n-1", "push", sub["endpoint"], content or {"title": "Hi"}, "web", sub)
+
+
+@cases("webpush", [
+    ("404", InvalidRecipient, "404"),
+    ("410", InvalidRecipient, "410"),
+    ("400", PermanentError, "400"),
+    ("413", PermanentError, "413"),
+    ("429", RateLimited, "429"),
+    ("500", TransientError, "500"),
+    ("503", TransientError, "503"),
+])
+def test_injected_error_is_classified(provider, kind, error_class, code, sandbox):
+    check_injected_error(provider, kind, error_class, code, sandbox)
+
+
+@pytest.mark.parametrize("provider", ["webpush"], indirect=True)
+def test_a_batch_keeps_its_order_and_fails_only_the_matched_recipient(provider, sandbox):
+    check_batch_fails_only_the_matched_recipient(provider, sandbox)
 
 
 def test_request_maps_content_and_headers():

@@ -227,7 +227,7 @@ def test_keyword_received_before_the_last_one_is_ignored(db):
                               received_at=utcnow() + timedelta(seconds=1)))
     db.session.add(Suppression(channel="sms", address="+14155550100", reason="stop"))
     db.session.commit()
-    assert apply_sms_keyword(db.session, "+14155550100", "START", "SMold") == "outdated"
+    assert apply_sms_keyword(db.session, "twilio", "+14155550100", "START", "SMold") == "outdated"
     assert _suppressed(db)
 
 

@@ -5,21 +5,23 @@ connection (and TLS handshake) for every request. So messages whose body is iden
 (same from, reply-to, category, text and HTML: a campaign without per-contact content)
 go in one request of up to 1,000 personalizations, each carrying its own recipient,
 subject, headers (List-Unsubscribe differs per contact) and `custom_args.herald_id`.
-Anything else is one request per message; requests run on a small thread pool.
+Anything else is one request per message; the provider pool runs up to `concurrency`
+requests at once.
 
 One bad address fails a whole request with a 400 naming `personalizations.N...`: that
 message fails, and the rest of the request is sent once more without it.
 
-The Event Webhook posts a JSON array signed with ECDSA over timestamp + raw body. Each
-event is validated on its own: one malformed event is refused, the others are applied.
+The Event Webhook (/hooks/sendgrid) posts a JSON array signed with ECDSA over timestamp
++ raw body, refused outside a freshness window. Each event is validated on its own: one
+malformed event is refused, the others are applied.
 """
 import base64
 import http.client
 import json
+import logging
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from typing import Annotated, Literal
 
@@ -37,12 +39,23 @@ from app.channels.base import (
     PermanentError,
     Provider,
     ProviderError,
-    RateLimited,
+    Run,
     SendResult,
     TransientError,
+    classify_http,
+    run_in_turn,
 )
 from app.channels.email.content import EmailParts, email_parts
-from app.core.delivery.webhooks import FUTURE_SKEW
+from app.channels.webhooks import Incoming, Receipt, WebhookReport
+from app.core.delivery.webhooks import (
+    FUTURE_SKEW,
+    ForbiddenWebhook,
+    MalformedWebhook,
+    check_fresh,
+)
+from app.models.notifications import DELIVERED, FAILED
+
+log = logging.getLogger(__name__)
 
 MAX_PERSONALIZATIONS = 1000
 TIMEOUT_SECONDS = 15
@@ -97,15 +110,10 @@ def http_error(exc: HTTPError) -> ProviderError:
     status = exc.status_code
     body = exc.body.decode(errors="replace") if isinstance(exc.body, bytes) else str(exc.body)
     messages = "; ".join(e.get("message", "") for e in _error_list(exc)) or exc.reason
-    kw = {"code": str(status), "response": body[:2000]}
-    text = f"SendGrid {status}: {messages}"
-    if status == 429:
-        reset = (exc.headers or {}).get("X-RateLimit-Reset")
-        retry_after = max(float(reset) - time.time(), 0.0) if reset else None
-        return RateLimited(text, retry_after=retry_after, **kw)
-    if status >= 500:
-        return TransientError(text, **kw)
-    return PermanentError(text, **kw)
+    reset = (exc.headers or {}).get("X-RateLimit-Reset")  # SendGrid's Retry-After
+    retry_after = max(float(reset) - time.time(), 0.0) if reset else None
+    return classify_http(status, exc.headers, body, message=f"SendGrid {status}: {messages}",
+                         retry_after=retry_after)
 
 
 class SendGridProvider(Provider):
@@ -119,7 +127,7 @@ class SendGridProvider(Provider):
         self.client = SendGridAPIClient(config.SENDGRID_API_KEY, host=config.SENDGRID_URL)
         self.client.client.timeout = TIMEOUT_SECONDS  # urllib waits forever otherwise
 
-    def send_batch(self, messages: list[Message]) -> list[SendResult]:
+    def send_batch(self, messages: list[Message], run: Run = run_in_turn) -> list[SendResult]:
         """Group identical bodies into shared requests, send them concurrently."""
         results: dict[str, SendResult] = {}
         groups: dict[tuple, list[Item]] = {}
@@ -135,11 +143,8 @@ class SendGridProvider(Provider):
             for group in groups.values()
             for start in range(0, len(group), MAX_PERSONALIZATIONS)
         ]
-        if chunks:
-            workers = min(self.concurrency, len(chunks))
-            with ThreadPoolExecutor(workers, thread_name_prefix="sendgrid") as pool:
-                for done in pool.map(self._send_request, chunks):
-                    results.update((r.message_id, r) for r in done)
+        for done in run(self._send_request, chunks):
+            results.update((r.message_id, r) for r in done)
         return [results[m.id] for m in messages]
 
     def _send_request(self, items: list[Item], resend: bool = True) -> list[SendResult]:
@@ -175,11 +180,52 @@ class SendGridProvider(Provider):
             return results + self._send_request(rest, resend=False)
         return results + [SendResult(m.id, error=whole) for m, _ in rest]
 
+    webhooks = ("",)
+
+    @classmethod
+    def verify_webhook(cls, config, incoming: Incoming, hook: str) -> None:
+        """Check the signature over timestamp + raw body, then the timestamp's age."""
+        if not config.SENDGRID_WEBHOOK_PUBLIC_KEY:
+            raise ForbiddenWebhook("SendGrid webhook verification key is not configured")
+        timestamp = incoming.headers.get("X-Twilio-Email-Event-Webhook-Timestamp", "")
+        signature = incoming.headers.get("X-Twilio-Email-Event-Webhook-Signature", "")
+        if not signature_valid(config.SENDGRID_WEBHOOK_PUBLIC_KEY, incoming.body, signature,
+                               timestamp):
+            raise ForbiddenWebhook("The event webhook signature does not match the body")
+        check_fresh(timestamp, incoming.now, timedelta(seconds=config.WEBHOOK_MAX_AGE_SECONDS))
+
+    @classmethod
+    def parse_webhook(cls, config, incoming: Incoming, hook: str) -> WebhookReport:
+        """Read each event on its own: bad ones are refused, not the whole body.
+
+        The answer is 200 whenever the signature and timestamp are good, so SendGrid does
+        not retry a body forever for one bad event.
+        """
+        body = incoming.json
+        if not isinstance(body, list):
+            raise MalformedWebhook("The body is not a JSON array of events")
+        events, refused = parse_events(body, incoming.now)
+        if refused:
+            log.warning("refused %d of %d SendGrid events: %s", len(refused), len(body),
+                        refused)
+        # An id needs remembering only while a replay of its body could pass check_fresh.
+        keep = timedelta(seconds=config.WEBHOOK_MAX_AGE_SECONDS) + FUTURE_SKEW
+        return WebhookReport(receipts=[r for r in map(event_receipt, events) if r],
+                             keep_ids_for=keep, received=len(body), refused=refused)
+
 
 # Event Webhook ---------------------------------------------------------------------
 
 EVENTS = ("processed", "deferred", "delivered", "bounce", "dropped", "open", "click",
           "spamreport", "unsubscribe", "group_unsubscribe", "group_resubscribe")
+# The events that change something: our status (or None), event kind, suppression reason.
+EVENT_RECEIPTS = {"delivered": (DELIVERED, "delivered", None),
+                  "bounce": (FAILED, "bounced", "hard_bounce"),
+                  "dropped": (FAILED, "bounced", "hard_bounce"),
+                  "spamreport": (None, "complained", "complaint"),
+                  "open": (None, "opened", None), "click": (None, "clicked", None),
+                  "unsubscribe": (None, "unsubscribed", None),
+                  "group_unsubscribe": (None, "unsubscribed", None)}
 EARLIEST_EVENT = 946684800  # 2000-01-01: SendGrid reports nothing older
 UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 Id = Annotated[str, StringConstraints(min_length=1, max_length=255)]
@@ -236,3 +282,16 @@ def parse_events(body: list, now: datetime) -> tuple[list[WebhookEvent], list[di
                              for e in exc.errors(include_url=False, include_input=False)})
             refused.append({"index": index, "fields": fields})
     return events, refused
+
+
+def event_receipt(event: WebhookEvent) -> Receipt | None:
+    """Read one validated event; None for events that change nothing."""
+    mapped = EVENT_RECEIPTS.get(event.event)
+    if mapped is None:
+        return None
+    status, kind, suppress = mapped
+    return Receipt(status, kind, notification_id=event.herald_id,
+                   provider_message_id=(event.sg_message_id or "").split(".")[0] or None,
+                   error_code=event.status or event.type, url=event.url,
+                   at=datetime.fromtimestamp(event.timestamp, UTC), event_id=event.sg_event_id,
+                   suppress=suppress)

@@ -23,8 +23,10 @@ from app.channels.base import (
     PermanentError,
     Provider,
     ProviderError,
+    Run,
     SendResult,
     TransientError,
+    run_in_turn,
 )
 from app.channels.email.content import EmailParts, email_parts
 
@@ -109,8 +111,8 @@ class SmtpProvider(Provider):
             raise
         return conn
 
-    def send_batch(self, messages: list[Message]) -> list[SendResult]:
-        """Send every message on one connection; results come back in input order."""
+    def send_batch(self, messages: list[Message], run: Run = run_in_turn) -> list[SendResult]:
+        """Send every message on one connection, in turn; results come back in input order."""
         results: list[SendResult] = []
         pending = list(messages)
         conn, reconnects = None, 1

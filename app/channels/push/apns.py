@@ -1,12 +1,13 @@
 """APNs over HTTP/2 with token (JWT, ES256) authentication.
 
 One httpx HTTP/2 client per provider; a batch goes out as concurrent streams on that
-connection from a small thread pool. Production sets HERALD_APNS_KEY_FILE to the .p8
-key downloaded from the Apple developer account (AuthKey_<KEY_ID>.p8, a PEM PKCS#8
-EC key), HERALD_APNS_KEY_ID, HERALD_APNS_TEAM_ID, HERALD_APNS_TOPIC (the bundle id) and
-HERALD_APNS_URL=https://api.push.apple.com (api.sandbox.push.apple.com for development
-builds). With no key file the provider signs with the sandbox key derived from the key
-id (see sandbox_signing_key), which the simulator verifies and Apple never accepts;
+connection (the provider pool runs up to `concurrency` sends at once). Production sets
+HERALD_APNS_KEY_FILE to the .p8 key downloaded from the Apple developer account
+(AuthKey_<KEY_ID>.p8, a PEM PKCS#8 EC key), HERALD_APNS_KEY_ID, HERALD_APNS_TEAM_ID,
+HERALD_APNS_TOPIC (the bundle id) and HERALD_APNS_URL=https://api.push.apple.com
+(api.sandbox.push.apple.com for development builds). With no key file the provider
+signs with the sandbox key derived from the key id (see sandbox_signing_key), which the
+simulator verifies and Apple never accepts;
 production mode (HERALD_ENV=production) refuses to start without the key file.
 """
 import hashlib
@@ -16,7 +17,6 @@ import ssl
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -29,15 +29,13 @@ from app.channels.base import (
     Message,
     PermanentError,
     Provider,
-    RateLimited,
     SendResult,
     TransientError,
-    retry_after_seconds,
+    classify_http,
 )
 
 log = logging.getLogger(__name__)
 
-CONCURRENCY = 50  # streams in flight on the one connection (servers allow ~100-1000)
 TOKEN_LIFETIME = 40 * 60  # Apple refuses tokens older than 1 h and re-mints inside 20 min
 DEAD_TOKEN_REASONS = {"BadDeviceToken", "DeviceTokenNotForTopic", "Unregistered"}
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
@@ -71,6 +69,7 @@ class ApnsProvider(Provider):
     name = "apns"
     channel = "push"
     max_batch = 500
+    concurrency = 50  # streams in flight on the one connection (servers allow ~100-1000)
 
     def __init__(self, config):
         super().__init__(config)
@@ -87,14 +86,9 @@ class ApnsProvider(Provider):
             verify=tls_context(config.APNS_CA_FILE),
             timeout=httpx.Timeout(15.0, connect=5.0),
         )
-        self._threads = ThreadPoolExecutor(CONCURRENCY, thread_name_prefix="apns")
         self._lock = threading.Lock()
         self._token: str | None = None
         self._minted_at = 0.0
-
-    def send_batch(self, messages: list[Message]) -> list[SendResult]:
-        """Send every message as its own stream, all in flight together."""
-        return list(self._threads.map(self._send_one, messages))
 
     def bearer(self, stale: str | None = None) -> str:
         """Return the cached provider token; mint one when it is old or was just refused."""
@@ -107,7 +101,8 @@ class ApnsProvider(Provider):
                 self._minted_at = time.time()
             return self._token
 
-    def _send_one(self, message: Message) -> SendResult:
+    def send_one(self, message: Message) -> SendResult:
+        """Send one message as its own stream on the shared connection."""
         try:
             headers, body = build_request(message, self.config.APNS_TOPIC)
         except (TypeError, ValueError) as exc:
@@ -129,7 +124,6 @@ class ApnsProvider(Provider):
                                  headers={**headers, "authorization": f"bearer {token}"})
 
     def close(self) -> None:
-        self._threads.shutdown(wait=True)
         self._client.close()
 
 
@@ -182,13 +176,8 @@ def result_of(message: Message, response: httpx.Response) -> SendResult:
     detail = {"timestamp": body["timestamp"]} if "timestamp" in body else {}
     if status in (400, 410) and reason in DEAD_TOKEN_REASONS:
         error = InvalidRecipient(text, code=reason, response=raw)
-    elif status == 429:
-        retry_after = retry_after_seconds(response.headers.get("retry-after"))
-        error = RateLimited(text, retry_after=retry_after, code=reason, response=raw)
-    elif status >= 500:
-        error = TransientError(text, code=reason, response=raw)
     else:
-        error = PermanentError(text, code=reason, response=raw)
+        error = classify_http(status, response.headers, raw, code=reason, message=text)
     return SendResult(message.id, error=error, detail=detail)
 
 

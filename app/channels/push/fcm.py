@@ -21,10 +21,11 @@ from app.channels.base import (
     Message,
     PermanentError,
     Provider,
-    RateLimited,
+    Run,
     SendResult,
     TransientError,
-    retry_after_seconds,
+    classify_http,
+    run_in_turn,
 )
 from app.core.ops.startup import fcm_project_id
 
@@ -77,6 +78,9 @@ class FcmProvider(Provider):
     name = "fcm"
     channel = "push"
     max_batch = 500
+    # send_each is FCM's batch API and runs its own threads, PARALLEL at a time: the
+    # provider pool sends one slice at a time, never overlapping two (no double pool).
+    concurrency = 1
 
     def __init__(self, config):
         super().__init__(config)
@@ -91,7 +95,7 @@ class FcmProvider(Provider):
         )
         self._service = _point_service(self.app, config.FCM_URL.rstrip("/"))
 
-    def send_batch(self, messages: list[Message]) -> list[SendResult]:
+    def send_batch(self, messages: list[Message], run: Run = run_in_turn) -> list[SendResult]:
         """Send through send_each in slices; classify each response."""
         results: dict[str, SendResult] = {}
         ready: list[tuple[Message, messaging.Message]] = []
@@ -166,17 +170,13 @@ def classify(exc: Exception):
     if isinstance(exc, exceptions.InvalidArgumentError):
         cls = InvalidRecipient if _token_rejected(body) else PermanentError
         return cls(text, code=code, response=raw)
-    if isinstance(exc, exceptions.ResourceExhaustedError) or _status(response) == 429:
-        return RateLimited(text, retry_after=_retry_after(response), code=code, response=raw)
-    if isinstance(exc, TRANSIENT) or response is None or _status(response) >= 500:
+    exhausted = isinstance(exc, exceptions.ResourceExhaustedError) or _status(response) == 429
+    if not exhausted and (isinstance(exc, TRANSIENT) or response is None):
         return TransientError(text, code=code, response=raw)
-    return PermanentError(text, code=code, response=raw)
-
-
-def _retry_after(response) -> float | None:
-    if response is None:  # a Response is falsy when its status is an error: compare to None
-        return None
-    return retry_after_seconds(response.headers.get("Retry-After"))
+    # a Response is falsy when its status is an error: compare to None
+    headers = response.headers if response is not None else {}
+    return classify_http(429 if exhausted else _status(response), headers, raw or "",
+                         code=code, message=text)
 
 
 def _status(response) -> int:

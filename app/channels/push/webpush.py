@@ -3,7 +3,8 @@
 A web device's subscription ({"endpoint", "keys": {"p256dh", "auth"}}) rides on the
 Message. pywebpush encrypts each payload (aes128gcm) for its browser; we sign one VAPID
 JWT per push-service origin and reuse it for an hour, and send a batch as concurrent
-requests on one pooled requests session. The VAPID key: see app.channels.push.vapid.
+requests (the provider pool runs up to `concurrency`) on one pooled requests session.
+The VAPID key: see app.channels.push.vapid.
 Which endpoints may be called, and where connections may go: app.channels.push.endpoints
 (checked when a device registers, and again before each send).
 """
@@ -14,7 +15,6 @@ import logging
 import re
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from pywebpush import WebPusher, WebPushException
@@ -25,10 +25,9 @@ from app.channels.base import (
     Message,
     PermanentError,
     Provider,
-    RateLimited,
     SendResult,
     TransientError,
-    retry_after_seconds,
+    classify_http,
 )
 from app.channels.push.apns import tls_context
 from app.channels.push.endpoints import ForbiddenAddress, GuardedAdapter, check_endpoint
@@ -36,7 +35,6 @@ from app.channels.push.vapid import load_vapid
 
 log = logging.getLogger(__name__)
 
-CONCURRENCY = 50
 HOST_POOLS = 32  # push services a batch spreads over (FCM, Mozilla, Apple, WNS, ...)
 TIMEOUT = (5.0, 15.0)
 DEFAULT_TTL = 28 * 24 * 3600  # what FCM keeps an undelivered message for
@@ -51,6 +49,7 @@ class WebPushProvider(Provider):
     name = "webpush"
     channel = "push"
     max_batch = 500
+    concurrency = 50
 
     def __init__(self, config):
         super().__init__(config)
@@ -61,18 +60,13 @@ class WebPushProvider(Provider):
         # TLS verifies against the system roots plus the configured CA (the sandbox's).
         private = config.WEBPUSH_PRIVATE_ORIGINS
         adapter = GuardedAdapter(private, tls_context(config.WEBPUSH_CA_FILE),
-                                 pool_connections=HOST_POOLS, pool_maxsize=CONCURRENCY,
+                                 pool_connections=HOST_POOLS, pool_maxsize=self.concurrency,
                                  max_retries=Retry(total=0, read=False))
         self._session.mount("https://", adapter)
-        self._session.mount("http://", GuardedAdapter(private, pool_maxsize=CONCURRENCY,
+        self._session.mount("http://", GuardedAdapter(private, pool_maxsize=self.concurrency,
                                                       max_retries=0))
-        self._threads = ThreadPoolExecutor(CONCURRENCY, thread_name_prefix="webpush")
         self._lock = threading.Lock()
         self._jwts: dict[str, tuple[str, float]] = {}
-
-    def send_batch(self, messages: list[Message]) -> list[SendResult]:
-        """Send every message concurrently on the pooled session."""
-        return list(self._threads.map(self._send_one, messages))
 
     def authorization(self, audience: str) -> str:
         """Return the VAPID Authorization header for a push service origin (cached)."""
@@ -85,7 +79,8 @@ class WebPushProvider(Provider):
                 self._jwts[audience] = (header, time.time())
             return header
 
-    def _send_one(self, message: Message) -> SendResult:
+    def send_one(self, message: Message) -> SendResult:
+        """Encrypt, sign and post one push to its browser's push service."""
         if not message.subscription:
             error = InvalidRecipient("web device has no push subscription",
                                      code="no_subscription")
@@ -121,7 +116,6 @@ class WebPushProvider(Provider):
         return result_of(message, response)
 
     def close(self) -> None:
-        self._threads.shutdown(wait=True)
         self._session.close()
 
 
@@ -160,13 +154,8 @@ def result_of(message: Message, response: requests.Response) -> SendResult:
     if status in (200, 201, 202):
         return SendResult(message.id, response.headers.get("Location"))
     text, raw, code = f"web push {status} {response.reason}", response.text[:2000], str(status)
-    if status in (404, 410):
+    if status in (404, 410):  # the subscription expired or was withdrawn
         error = InvalidRecipient(text, code=code, response=raw)
-    elif status == 429:
-        retry_after = retry_after_seconds(response.headers.get("Retry-After"))
-        error = RateLimited(text, retry_after=retry_after, code=code, response=raw)
-    elif status >= 500:
-        error = TransientError(text, code=code, response=raw)
     else:
-        error = PermanentError(text, code=code, response=raw)
+        error = classify_http(status, response.headers, raw, code=code, message=text)
     return SendResult(message.id, error=error)

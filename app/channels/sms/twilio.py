@@ -1,37 +1,53 @@
 """Twilio Programmable Messaging through the official SDK, one request per message.
 
-Twilio has no batch send: a batch goes out concurrently on a small thread pool that
-shares one SDK client and one pooled HTTP session. Pacing lives above this module.
+Twilio has no batch send: one request per message, run concurrently by the provider
+pool (up to `concurrency`) on one SDK client and one pooled HTTP session. Pacing lives
+above this module.
+
+Webhooks, signed with the auth token (X-Twilio-Signature over the URL and the form):
+/hooks/twilio takes status callbacks, /hooks/twilio/inbound inbound SMS (STOP, START).
 """
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import requests
 from requests.adapters import HTTPAdapter
 from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http import HttpClient
 from twilio.http.response import Response
+from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from app.channels.base import (
     InvalidRecipient,
     Message,
-    PermanentError,
     Provider,
     ProviderError,
-    RateLimited,
     SendResult,
     TransientError,
-    retry_after_seconds,
+    classify_http,
 )
+from app.channels.webhooks import InboundSms, Incoming, Receipt, WebhookReport
+from app.core.delivery.webhooks import ForbiddenWebhook, MalformedWebhook
+from app.models.notifications import DELIVERED, FAILED
 
 log = logging.getLogger(__name__)
 
-# 21211 invalid To, 21614 not a mobile number, 21610 the recipient replied STOP (the
-# caller records reason "stop" for that code).
+# 21211 invalid To, 21614 not a mobile number, 21610 the recipient replied STOP.
 INVALID_RECIPIENT = {21211, 21610, 21614}
+REPLIED_STOP = 21610
+RATE_LIMITED = 20429
 TIMEOUT_SECONDS = 15
+# Status callbacks: the statuses that change something, as our status and event kind.
+STATUSES = {"delivered": (DELIVERED, "delivered"), "undelivered": (FAILED, "bounced"),
+            "failed": (FAILED, "bounced")}
+# Carrier errors that mean the number can never receive SMS (unknown, landline); others
+# (unreachable handset 30003, carrier filtering 30007, unknown 30008) fail one message only.
+DEAD_NUMBER_ERRORS = {"30005", "30006"}
+MAX_SID = 64  # Twilio SIDs are 34 characters
+MAX_NUMBER = 32  # E.164, a short code, or a channel prefix ("whatsapp:") and E.164
+TWIML_EMPTY = ("<Response/>", 200, {"Content-Type": "text/xml"})
 
 
 class SharedSessionClient(HttpClient):
@@ -84,21 +100,14 @@ class TwilioProvider(Provider):
         self.client.api.base_url = config.TWILIO_URL.rstrip("/")
         self.status_callback = f"{config.BASE_URL.rstrip('/')}/hooks/twilio"
 
-    def send_batch(self, messages: list[Message]) -> list[SendResult]:
-        """Send every message concurrently; results come back in input order."""
-        if not messages:
-            return []
-        workers = min(self.concurrency, len(messages))
-        with ThreadPoolExecutor(workers, thread_name_prefix="twilio") as pool:
-            return list(pool.map(self._send_one, messages))
-
     def _sender(self) -> dict:
         sender = self.config.TWILIO_FROM
         if sender.startswith("MG"):  # a Messaging Service picks the number itself
             return {"messaging_service_sid": sender}
         return {"from_": sender}
 
-    def _send_one(self, message: Message) -> SendResult:
+    def send_one(self, message: Message) -> SendResult:
+        """Create one message; its status comes back on the status callback."""
         try:
             created = self.client.messages.create(
                 to=message.to, body=message.content.get("text", ""),
@@ -116,17 +125,63 @@ class TwilioProvider(Provider):
         status, code = int(exc.status), exc.code
         text = getattr(exc, "msg", None) or getattr(exc, "detail", None) or exc.title
         response = self.http.last_response
-        kw = {"code": str(code or status), "response": response.text if response else None}
         message = f"Twilio {status} ({code}): {text}"
         if code in INVALID_RECIPIENT:
-            return InvalidRecipient(message, **kw)
-        if status == 429 or code == 20429:
-            headers = response.headers if response else {}
-            return RateLimited(message, retry_after=retry_after_seconds(
-                headers.get("Retry-After")), **kw)
-        if status >= 500:
-            return TransientError(message, **kw)
-        return PermanentError(message, **kw)
+            reason = "stop" if code == REPLIED_STOP else "invalid_recipient"
+            return InvalidRecipient(message, reason=reason, code=str(code),
+                                    response=response.text if response else None)
+        return classify_http(429 if code == RATE_LIMITED else status,
+                             response.headers if response else {},
+                             response.text if response else "",
+                             code=str(code or status), message=message)
 
     def close(self) -> None:
         self.http.close()
+
+    webhooks = ("", "inbound")
+
+    @classmethod
+    def verify_webhook(cls, config, incoming: Incoming, hook: str) -> None:
+        """Check the signature and that the request names a message."""
+        validator = RequestValidator(config.TWILIO_AUTH_TOKEN)
+        signature = incoming.headers.get("X-Twilio-Signature", "")
+        if not validator.validate(incoming.url, dict(incoming.form), signature):
+            log.warning("rejected a Twilio webhook with a bad signature")
+            raise ForbiddenWebhook("The X-Twilio-Signature does not match the request")
+        if not 0 < len(_sid(incoming.form)) <= MAX_SID:
+            raise MalformedWebhook("MessageSid is missing or too long")
+
+    @classmethod
+    def parse_webhook(cls, config, incoming: Incoming, hook: str) -> WebhookReport:
+        """A status callback as a receipt, or an inbound SMS (the SID is what dedupes it)."""
+        form = incoming.form
+        if hook == "inbound":
+            number = form.get("From", "")
+            if not 0 < len(number) <= MAX_NUMBER:
+                raise MalformedWebhook("From is missing or too long")
+            sms = InboundSms(number, form.get("Body", ""), _sid(form))
+            return WebhookReport(inbound=[sms], received=1, reply=TWIML_EMPTY)
+        receipt = status_receipt(form)
+        return WebhookReport(receipts=[receipt] if receipt else [], received=1,
+                             keep_ids_for=timedelta(days=config.WEBHOOK_ID_RETENTION_DAYS),
+                             reply=("", 204, {}))
+
+
+def _sid(form) -> str:
+    return form.get("MessageSid") or form.get("SmsSid") or ""
+
+
+def status_receipt(form) -> Receipt | None:
+    """Read a status callback; None for statuses that change nothing (queued, sent)."""
+    mapped = STATUSES.get(form.get("MessageStatus", ""))
+    if mapped is None:
+        return None
+    status, kind = mapped
+    error_code = form.get("ErrorCode") or None
+    dead = kind == "bounced" and error_code in DEAD_NUMBER_ERRORS
+    if kind == "bounced" and not dead:
+        kind = "undelivered"
+    sid = _sid(form) or None
+    return Receipt(status, kind, provider_message_id=sid, error_code=error_code,
+                   event_id=f"{sid}:{form['MessageStatus']}",
+                   suppress="hard_bounce" if dead else None)

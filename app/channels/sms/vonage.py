@@ -8,10 +8,10 @@ the certificate is really checked, against the CA we were told to trust.
 The SMS API answers 200 with a status per message part; the SDK turns a refused single
 part into an SmsError carrying only text, so we classify from the SDK client's
 `last_response`. That attribute is per client, hence a small pool of clients checked
-out one per thread rather than one client shared by all threads.
+out one per concurrent send (the provider pool runs up to `concurrency` of them) rather
+than one client shared by all threads.
 """
 import queue
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
@@ -33,7 +33,7 @@ from app.channels.base import (
     RateLimited,
     SendResult,
     TransientError,
-    retry_after_seconds,
+    classify_http,
 )
 from app.core.templates.sms_parts import GSM7, encoding_of
 
@@ -91,15 +91,12 @@ def status_error(body: dict) -> ProviderError:
 
 
 def http_error(exc: HttpRequestError) -> ProviderError:
+    """Map a non-2xx answer to our error tree."""
     response = exc.response
-    message = f"Vonage HTTP {response.status_code}"
-    kw = {"code": str(response.status_code), "response": response.text[:2000]}
-    if isinstance(exc, RateLimitedError):
-        retry_after = retry_after_seconds(response.headers.get("Retry-After"))
-        return RateLimited(message, retry_after=retry_after, **kw)
-    if response.status_code >= 500:
-        return TransientError(message, **kw)
-    return PermanentError(message, **kw)
+    status = 429 if isinstance(exc, RateLimitedError) else response.status_code
+    return classify_http(status, response.headers, response.text,
+                         code=str(response.status_code),
+                         message=f"Vonage HTTP {response.status_code}")
 
 
 class VonageProvider(Provider):
@@ -120,7 +117,7 @@ class VonageProvider(Provider):
 
     @contextmanager
     def _sms(self):
-        """Check out an SDK client for this thread; at most `concurrency` are ever made."""
+        """Check out an SDK client for this send; at most `concurrency` are ever made."""
         try:
             sms = self._idle.get_nowait()
         except queue.Empty:
@@ -130,15 +127,8 @@ class VonageProvider(Provider):
         finally:
             self._idle.put(sms)
 
-    def send_batch(self, messages: list[Message]) -> list[SendResult]:
-        """Send every message concurrently; results come back in input order."""
-        if not messages:
-            return []
-        workers = min(self.concurrency, len(messages))
-        with ThreadPoolExecutor(workers, thread_name_prefix="vonage") as pool:
-            return list(pool.map(self._send_one, messages))
-
-    def _send_one(self, message: Message) -> SendResult:
+    def send_one(self, message: Message) -> SendResult:
+        """Send one SMS (the API splits it into parts) and classify the answer."""
         text = message.content.get("text", "")
         sms_message = SmsMessage(
             to=message.to.lstrip("+"), from_=self.config.VONAGE_FROM.lstrip("+"), text=text,

@@ -114,7 +114,7 @@ def _handle_dead_recipients(session, outcomes: list[Outcome], now: datetime) -> 
             "channel": o.row.channel,
             "address": o.row.address,
             "created_at": now,
-            "reason": "stop" if str(o.result.error.code) == "21610" else "invalid_recipient",
+            "reason": o.result.error.reason,
             "detail": str(o.result.error)[:512],
         }
         for o in dead

@@ -1,76 +1,28 @@
 """Apply what providers report after a send: delivery receipts, bounces, complaints, STOP.
 
-Each report is applied once: receipts carry the provider's event id, claimed in the
-transaction that applies them (see app.core.delivery.webhooks). A status moves only forward, from
-sending or sent; a receipt for the status a row already has is a duplicate.
+Providers read their own webhooks into neutral receipts (app.channels.webhooks); this
+module applies them, never naming a provider's codes. Each report is applied once:
+receipts carry the provider's event id, claimed in the transaction that applies them (see
+app.core.delivery.webhooks). A status moves only forward, from sending or sent; a receipt
+for the status a row already has is a duplicate.
 """
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, or_, select
 
+from app.channels.webhooks import Receipt
 from app.core.db import bulk_update, dialect_insert, insert_ignore
 from app.core.delivery.webhooks import claim
 from app.models import Event, Notification, NotificationStatus, SmsKeyword, Suppression
-from app.models.notifications import DELIVERED, FAILED, SENDING, SENT
+from app.models.notifications import DELIVERED, SENDING, SENT
 from app.models.types import utcnow
 
-# Provider vocabularies mapped onto ours: status for the row, kind for the event log.
-TWILIO = {"delivered": (DELIVERED, "delivered"), "undelivered": (FAILED, "bounced"),
-          "failed": (FAILED, "bounced")}
-SENDGRID = {"delivered": (DELIVERED, "delivered"), "bounce": (FAILED, "bounced"),
-            "dropped": (FAILED, "bounced"), "spamreport": (None, "complained"),
-            "open": (None, "opened"), "click": (None, "clicked"),
-            "unsubscribe": (None, "unsubscribed"), "group_unsubscribe": (None, "unsubscribed")}
-SUPPRESS_ON = {"bounced": "hard_bounce", "complained": "complaint"}
-# Carrier errors that mean the number can never receive SMS (unknown, landline); others
-# (unreachable handset 30003, carrier filtering 30007, unknown 30008) fail one message only.
-TWILIO_PERMANENT = {"30005", "30006"}
 # A receipt moves a row only from these: delivered never goes back to sent, nor failed
 # to delivered.
 MOVES_FROM = (SENDING, SENT)
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
 START_WORDS = {"START", "UNSTOP", "YES"}
-
-
-@dataclass
-class Receipt:
-    """One provider report about one message, found by our id or the provider's."""
-
-    status: str | None  # our status to move to, or None for engagement only
-    kind: str  # event kind
-    notification_id: str | None = None
-    provider_message_id: str | None = None
-    error_code: str | None = None
-    url: str | None = None
-    at: datetime | None = None
-    event_id: str | None = None  # the provider's id for this report, applied once
-
-
-def twilio_receipt(form) -> Receipt | None:
-    """Read a Twilio status callback; None for statuses that change nothing (queued, sent)."""
-    mapped = TWILIO.get(form.get("MessageStatus", ""))
-    if mapped is None:
-        return None
-    status, kind = mapped
-    error_code = form.get("ErrorCode") or None
-    if kind == "bounced" and error_code not in TWILIO_PERMANENT:
-        kind = "undelivered"
-    sid = form.get("MessageSid") or form.get("SmsSid")
-    return Receipt(status, kind, provider_message_id=sid, error_code=error_code,
-                   event_id=f"{sid}:{form['MessageStatus']}")
-
-
-def sendgrid_receipt(event) -> Receipt | None:
-    """Read one validated SendGrid event; None for events that change nothing."""
-    mapped = SENDGRID.get(event.event)
-    if mapped is None:
-        return None
-    return Receipt(*mapped, notification_id=event.herald_id,
-                   provider_message_id=(event.sg_message_id or "").split(".")[0] or None,
-                   error_code=event.status or event.type, url=event.url,
-                   at=datetime.fromtimestamp(event.timestamp, UTC), event_id=event.sg_event_id)
 
 
 def apply_receipts(session, provider: str, receipts: list[Receipt],
@@ -113,9 +65,9 @@ def _record(session, receipts: list[Receipt], now: datetime) -> int:
             history.append({"notification_id": row.id, "status": receipt.status, "at": at,
                             "provider": row.provider, "error_code": receipt.error_code,
                             "attempt": row.attempts})
-        if receipt.kind in SUPPRESS_ON and row.address:
+        if receipt.suppress and row.address:
             suppressions.append({"channel": row.channel, "address": row.address,
-                                 "reason": SUPPRESS_ON[receipt.kind], "created_at": now,
+                                 "reason": receipt.suppress, "created_at": now,
                                  "detail": receipt.error_code or ""})
     for model, values in ((Event, events), (NotificationStatus, history)):
         if values:  # an INSERT with no rows would write one row of defaults
@@ -160,11 +112,12 @@ def _canonical(value: str | None) -> str | None:
     return str(parsed) if parsed else None
 
 
-def apply_sms_keyword(session, number: str, body: str, message_sid: str) -> str | None:
+def apply_sms_keyword(session, provider: str, number: str, body: str,
+                      message_sid: str) -> str | None:
     """Handle a STOP/START keyword from an inbound SMS once; commit; return what was done.
 
-    Twilio signs no timestamp, so the inbound message SID is all that tells a replay
-    from a new message: SIDs are kept for good, and a replay of one already seen changes
+    SMS providers sign no timestamp, so the inbound message id is all that tells a replay
+    from a new message: ids are kept for good, and a replay of one already seen changes
     nothing. Of two keywords from one number, the one received last wins, even when the
     two are handled concurrently. A replay of a START never seen before cannot be told
     from a new START.
@@ -174,7 +127,7 @@ def apply_sms_keyword(session, number: str, body: str, message_sid: str) -> str 
     if keyword is None:
         return None
     now = utcnow()
-    if not claim(session, "twilio", [message_sid], now, keep_for=None):
+    if not claim(session, provider, [message_sid], now, keep_for=None):
         session.rollback()
         return "duplicate"
     if not _latest_keyword(session, number, keyword, message_sid, now):

@@ -26,6 +26,11 @@ class MalformedWebhook(HeraldError):
     title = "Malformed webhook"
 
 
+class ForbiddenWebhook(HeraldError):
+    status = 403
+    title = "Forbidden"
+
+
 class StaleWebhook(HeraldError):
     status = 403
     title = "Webhook timestamp outside the accepted window"

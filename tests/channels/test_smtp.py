@@ -1,18 +1,41 @@
-"""SMTP relays over TLS: implicit (port 465 style, SMTPS) and STARTTLS, with AUTH."""
+"""SMTP: reply codes mapped at the simulator; relays over TLS (implicit, port 465 style,
+and STARTTLS), with AUTH."""
 import ssl
 
 import pytest
 
-from app.channels.base import Message, PermanentError
+from app.channels.base import InvalidRecipient, Message, PermanentError, TransientError
 from app.channels.email.smtp import SmtpProvider, tls_mode
 from app.config import Config
 from app.sandbox.certs import ensure_certificate
 from app.sandbox.outbox import outbox
 from app.sandbox.smtp import start_smtp
+from tests.channels.support import (
+    cases,
+    check_batch_fails_only_the_matched_recipient,
+    check_injected_error,
+)
 from tests.sandbox_client import free_port
 
 EMAIL = {"subject": "Your code", "text": "123456", "html": "<p>123456</p>"}
 USERS = {"herald": "relay-password"}
+
+
+@cases("smtp", [
+    ("450", TransientError, "450"),
+    ("451", TransientError, "451"),
+    ("421", TransientError, "421"),
+    ("550", InvalidRecipient, "550"),
+    ("553", InvalidRecipient, "553"),
+    ("554", PermanentError, "554"),
+])
+def test_injected_error_is_classified(provider, kind, error_class, code, sandbox):
+    check_injected_error(provider, kind, error_class, code, sandbox)
+
+
+@pytest.mark.parametrize("provider", ["smtp"], indirect=True)
+def test_a_batch_keeps_its_order_and_fails_only_the_matched_recipient(provider, sandbox):
+    check_batch_fails_only_the_matched_recipient(provider, sandbox, fault="451")
 
 
 @pytest.fixture(scope="module")

@@ -1,21 +1,43 @@
-"""Provider settings as the real services hand them out: FCM service accounts, APNs ids."""
+"""FCM HTTP v1 through firebase-admin: error mapping at the simulator, service accounts."""
 import json
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.channels.base import Message, PermanentError
-from app.channels.push.apns import ApnsProvider
+from app.channels.base import (
+    InvalidRecipient,
+    Message,
+    PermanentError,
+    RateLimited,
+    TransientError,
+)
 from app.channels.push.fcm import FcmProvider
-from app.config import Config
 from app.core.ops.startup import ConfigurationError
+from tests.channels.support import (
+    PUSH,
+    cases,
+    check_batch_fails_only_the_matched_recipient,
+    check_injected_error,
+    with_settings,
+)
 
-PUSH = {"title": "Hi", "body": "There"}
+
+@cases("fcm", [
+    ("UNREGISTERED", InvalidRecipient, "UNREGISTERED"),
+    ("INVALID_ARGUMENT", InvalidRecipient, "INVALID_ARGUMENT"),
+    ("SENDER_ID_MISMATCH", PermanentError, "SENDER_ID_MISMATCH"),
+    ("429", RateLimited, "QUOTA_EXCEEDED"),
+    ("503", TransientError, "UNAVAILABLE"),
+    ("500", TransientError, "INTERNAL"),
+])
+def test_injected_error_is_classified(provider, kind, error_class, code, sandbox):
+    check_injected_error(provider, kind, error_class, code, sandbox)
 
 
-def with_settings(config, **overrides) -> Config:
-    return Config(**{**vars(config), **overrides})
+@pytest.mark.parametrize("provider", ["fcm"], indirect=True)
+def test_a_batch_keeps_its_order_and_fails_only_the_matched_recipient(provider, sandbox):
+    check_batch_fails_only_the_matched_recipient(provider, sandbox)
 
 
 @pytest.fixture()
@@ -54,27 +76,3 @@ def test_fcm_refuses_a_project_setting_that_contradicts_the_service_account(
                              FCM_PROJECT_ID="acme-staging")
     with pytest.raises(ConfigurationError, match="HERALD_FCM_PROJECT_ID"):
         FcmProvider(settings)
-
-
-def apns_send(config, **overrides):
-    provider = ApnsProvider(with_settings(config, **overrides))
-    try:
-        [result] = provider.send_batch([Message("n-1", "push", "c" * 64, PUSH)])
-    finally:
-        provider.close()
-    return result
-
-
-def test_apns_default_team_id_is_accepted_as_apple_would(config, sandbox, monkeypatch):
-    monkeypatch.delenv("HERALD_APNS_TEAM_ID", raising=False)
-    result = apns_send(config, APNS_TEAM_ID=Config().APNS_TEAM_ID)
-    assert result.ok, result.error
-    assert len(sandbox.received("apns")) == 1
-
-
-@pytest.mark.parametrize("team_id", ["SANDBOXTEAM", "ABC123", "abc123defg"])
-def test_apns_refuses_a_team_id_apple_would_not_issue(config, sandbox, team_id):
-    result = apns_send(config, APNS_TEAM_ID=team_id)
-    assert isinstance(result.error, PermanentError)
-    assert result.error.code == "InvalidProviderToken"
-    assert sandbox.received("apns") == []
