@@ -11,33 +11,22 @@ Morgan), so a negated group still plans as anti-joins.
 
 import math
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 
 from sqlalchemy import (
-    Float,
-    Numeric,
     Select,
-    String,
     and_,
-    case,
-    cast,
     exists,
     false,
     func,
-    literal,
     not_,
     or_,
     select,
     true,
-    type_coerce,
 )
-from sqlalchemy.dialects.postgresql import JSONB, array
 
+from app.core.segments.dialects import PostgresJson, SQLiteJson
 from app.core.segments.rules import Group, Rule, RuleTree
 from app.models import Contact, Device, Event, Suppression
-
-NUMERIC_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?\s*$"
-DAY_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 # Operators that are the negation of another one of the same field.
 NEGATIONS = {
@@ -49,108 +38,9 @@ NEGATIONS = {
 }
 
 
-class _Json:
-    """Reading contact attributes; each dialect says how JSON types and values look."""
-
-    string_kind: str
-    number_kinds: tuple[str, ...]
-    number_type: type
-
-    def is_string(self, key):
-        return self.typeof(key) == self.string_kind
-
-    def is_set(self, key):
-        return func.coalesce(self.typeof(key), "null") != "null"
-
-    def number(self, key):
-        text = self.text(key)
-        return case((self.typeof(key).in_(self.number_kinds), cast(text, self.number_type)),
-                    (and_(self.is_string(key), text.regexp_match(NUMERIC_TEXT)),
-                     cast(text, self.number_type)))
-
-    def day(self, key):
-        text = self.text(key)
-        return case((and_(self.is_string(key), text.regexp_match(DAY_TEXT)),
-                     func.substr(text, 1, 10)))
-
-
-class _Postgres(_Json):
-    string_kind, number_kinds, number_type = "string", ("number",), Numeric
-
-    def __init__(self):
-        self.attrs = type_coerce(Contact.attributes, JSONB)
-        self.tags = type_coerce(Contact.tags, JSONB)
-
-    def typeof(self, key):
-        return func.jsonb_typeof(self.attrs[key])
-
-    def text(self, key):
-        return self.attrs[key].astext
-
-    def equals_any(self, key, values):
-        return or_(*[self.attrs.contains({key: v}) for v in values])
-
-    def array_has(self, key, value):
-        return self.attrs.contains({key: [value]})
-
-    def num(self, value):
-        return literal(Decimal(str(value)), Numeric())
-
-    def tags_any(self, values):
-        return self.tags.has_any(array(values))
-
-    def tags_all(self, values):
-        return self.tags.has_all(array(values))
-
-
-class _SQLite(_Json):
-    string_kind, number_kinds, number_type = "text", ("integer", "real"), Float
-
-    def __init__(self):
-        # A row whose JSON SQLite cannot read (a NaN written before they were refused)
-        # would fail the whole statement: it reads as no attributes instead.
-        self.attrs = case((func.json_valid(Contact.attributes) == 1, Contact.attributes),
-                          else_=literal("{}"))
-
-    def _path(self, key):
-        return f'$."{key}"'  # keys never hold quotes or backslashes (validated)
-
-    def typeof(self, key):
-        return func.json_type(self.attrs, self._path(key), type_=String)
-
-    def text(self, key):
-        return func.json_extract(self.attrs, self._path(key), type_=String)
-
-    def equals_any(self, key, values):
-        kind, value = self.typeof(key), self.text(key)
-        return or_(*[
-            kind == ("true" if v else "false") if isinstance(v, bool)
-            else and_(kind.in_(self.number_kinds), value == v) if isinstance(v, int | float)
-            else and_(kind == "text", value == v)
-            for v in values])
-
-    def array_has(self, key, value):
-        each = func.json_each(self.attrs, self._path(key)).table_valued("value")
-        return and_(self.typeof(key) == "array",
-                    exists(select(1).select_from(each).where(each.c.value == value)))
-
-    def num(self, value):
-        return literal(float(value), Float())
-
-    def _tag_exists(self, values):
-        each = func.json_each(Contact.tags).table_valued("value")
-        return exists(select(1).select_from(each).where(each.c.value.in_(values)))
-
-    def tags_any(self, values):
-        return self._tag_exists(values)
-
-    def tags_all(self, values):
-        return and_(*[self._tag_exists([v]) for v in values])
-
-
 class _Context:
     def __init__(self, dialect: str, now: datetime):
-        self.json = _Postgres() if dialect == "postgresql" else _SQLite()
+        self.json = PostgresJson() if dialect == "postgresql" else SQLiteJson()
         self.now = now
         self.today = now.astimezone(UTC).date()
 
