@@ -193,7 +193,7 @@ def test_a_failed_import_resumes_from_its_last_chunk(db, monkeypatch):
     imp = create_import(db.session, None, "c.csv", text.encode(), 1024)
     start_import(db.session, imp, [Column("external_id"), Column("email")], Options())
     db.session.commit()
-    upsert, calls = import_run._upsert_contacts, []
+    upsert, calls = import_run.upsert_contacts, []
 
     def dies_on_second_chunk(*args):
         calls.append(1)
@@ -201,7 +201,7 @@ def test_a_failed_import_resumes_from_its_last_chunk(db, monkeypatch):
             raise ConnectionError("database went away")
         return upsert(*args)
 
-    monkeypatch.setattr(import_run, "_upsert_contacts", dies_on_second_chunk)
+    monkeypatch.setattr(import_run, "upsert_contacts", dies_on_second_chunk)
     with pytest.raises(ConnectionError):
         run_import(db.session, imp.id, chunk_rows=2)
     db.session.refresh(imp)

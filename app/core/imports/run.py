@@ -9,30 +9,22 @@ from datetime import datetime, timedelta
 
 from redis.exceptions import RedisError
 from sqlalchemy import (
-    Text,
     and_,
-    bindparam,
-    case,
-    cast,
     func,
     insert,
-    literal,
-    literal_column,
     or_,
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from app.core import json_numbers
 from app.core.access import audit
-from app.core.db import dialect_insert
 from app.core.errors import ValidationFailed
 from app.core.imports.mapping import check_mapping, mapping_from, read_upload, records, upload_text
 from app.core.imports.rows import Column, Options, RowChecker
-from app.models import Contact, ContactImport, ContactImportError, Operator
+from app.core.imports.upsert import upsert_contacts, upsert_statement
+from app.models import ContactImport, ContactImportError, Operator
 from app.models.imports import DONE, FAILED, QUEUED, RUNNING, UPLOADED
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import utcnow
 from app.queues import queue
 
 log = logging.getLogger(__name__)
@@ -42,9 +34,6 @@ IMPORT_QUEUE = "imports"
 JOB_TIMEOUT = 3600
 # A running import whose heartbeat is older than this lost its worker: it may be resumed.
 STALE_AFTER = timedelta(minutes=2)
-SCALARS = ("email", "phone", "locale", "timezone")
-TEXT_COLUMNS = ("external_id", *SCALARS)
-JSON_COLUMNS = ("attributes", "tags")
 
 
 def create_import(session, operator, filename: str, data: bytes, max_bytes: int) -> ContactImport:
@@ -164,7 +153,7 @@ def _claim(session, import_id: int, now: datetime) -> bool:
 def _run(session, imp: ContactImport, chunk_rows: int) -> None:
     columns, options = mapping_from(imp)
     checker = RowChecker(imp.header, columns, options)
-    upsert = _upsert_statement(session, columns, options)
+    upsert = upsert_statement(session, columns, options)
     start = done = imp.processed_rows
     chunk = []
     for index, (line, cells) in enumerate(records(upload_text(imp), imp.delimiter)):
@@ -193,7 +182,7 @@ def _write_chunk(session, imp: ContactImport, done: int, chunk: list, upsert) ->
     """
     good = [row.record for row in chunk if row.record is not None]
     bad = [row for row in chunk if row.record is None]
-    created = _upsert_contacts(session, upsert, good)
+    created = upsert_contacts(session, upsert, good)
     if bad:
         session.execute(insert(ContactImportError), [_error_row(imp, row) for row in bad])
     moved = session.execute(
@@ -223,86 +212,6 @@ def _error_row(imp: ContactImport, row) -> dict:
     names = [imp.header[i] for i in row.errors]
     return {"import_id": imp.id, "line": row.line, "columns": ", ".join(names)[:1024],
             "message": row.message(imp.header), "values": row.cells}
-
-
-def _upsert_contacts(session, upsert, records_: list[dict]) -> int:
-    """Write the contacts in one statement (executemany on SQLite); return how many are new."""
-    if not records_:
-        return 0
-    now = utcnow()
-    if session.get_bind().dialect.name == "postgresql":
-        params = {name: [r.get(name) for r in records_] for name in TEXT_COLUMNS}
-        params.update({name: [json_numbers.dumps(r[name]) for r in records_]
-                       for name in JSON_COLUMNS})
-        return sum(session.scalars(upsert, {**params, "now": now}))
-    ids = [r["external_id"] for r in records_]
-    existing = session.scalar(select(func.count()).where(Contact.external_id.in_(ids)))
-    session.execute(upsert, [{"external_id": r["external_id"], "created_at": now,
-                              "updated_at": now, **{n: r.get(n) for n in SCALARS},
-                              **{n: r[n] for n in JSON_COLUMNS}} for r in records_])
-    return len(ids) - existing
-
-
-def _upsert_statement(session, columns: list[Column], options: Options):
-    """INSERT … ON CONFLICT (external_id) DO UPDATE of the mapped fields only.
-
-    Empty cells arrive as NULL and keep the stored value; attributes merge key by key;
-    tags are added to the contact's (or replace them, if the import says so). On
-    PostgreSQL the rows travel as one array per column (unnest): a single statement with
-    nine parameters per chunk, whatever its size.
-    """
-    postgres = session.get_bind().dialect.name == "postgresql"
-    stmt = dialect_insert(session, Contact.__table__)  # Core: the ORM would bulk-insert
-    if postgres:
-        stmt = stmt.from_select([*TEXT_COLUMNS, *JSON_COLUMNS, "created_at", "updated_at"],
-                                _unnest_source())
-    excluded, current = stmt.excluded, Contact.__table__.c
-    mapped = {c.field for c in columns}
-    set_ = {"updated_at": excluded.updated_at}
-    for name in SCALARS:
-        if name in mapped:
-            set_[name] = func.coalesce(excluded[name], current[name])
-    if "attribute" in mapped:
-        set_["attributes"] = (current.attributes.op("||")(excluded.attributes) if postgres
-                              else func.json_patch(_readable_sqlite_json(current.attributes),
-                                                   excluded.attributes))
-    if "tags" in mapped:
-        set_["tags"] = literal_column(_TAGS_SQL[postgres, options.tag_mode])
-    stmt = stmt.on_conflict_do_update(index_elements=["external_id"], set_=set_)
-    # xmax is 0 only on a freshly inserted row version: counts creations in the same pass.
-    return stmt.returning(literal_column("(xmax = 0)::int")) if postgres else stmt
-
-
-def _readable_sqlite_json(column):
-    """The column, or {} where SQLite cannot read it (a NaN written before they were
-    refused), so one such contact does not fail the whole chunk."""
-    return case((func.json_valid(column) == 1, column), else_=literal("{}"))
-
-
-def _unnest_source():
-    """SELECT … FROM unnest(:external_id, :email, …) — one array parameter per column."""
-    arrays = [bindparam(name, type_=ARRAY(Text)) for name in (*TEXT_COLUMNS, *JSON_COLUMNS)]
-    rows = func.unnest(*arrays).table_valued(*TEXT_COLUMNS, *JSON_COLUMNS).render_derived()
-    now = bindparam("now", type_=UTCDateTime)
-    return select(*(rows.c[n] for n in TEXT_COLUMNS),
-                  *(cast(rows.c[n], JSONB) for n in JSON_COLUMNS), now, now)
-
-
-# New tags appended to the stored ones (without repeats), or replacing them; an empty
-# cell (no tags) always keeps the stored tags.
-_TAGS_SQL = {
-    (True, "add"): "contacts.tags || COALESCE((SELECT jsonb_agg(v) FROM "
-                   "jsonb_array_elements(excluded.tags) AS t(v) "
-                   "WHERE NOT contacts.tags @> jsonb_build_array(v)), '[]'::jsonb)",
-    (True, "replace"): "CASE WHEN jsonb_array_length(excluded.tags) = 0 THEN contacts.tags "
-                       "ELSE excluded.tags END",
-    (False, "add"): "(SELECT json_group_array(value) FROM (SELECT value FROM "
-                    "json_each(contacts.tags) UNION ALL SELECT value FROM "
-                    "json_each(excluded.tags) WHERE value NOT IN "
-                    "(SELECT value FROM json_each(contacts.tags))))",
-    (False, "replace"): "CASE WHEN json_array_length(excluded.tags) = 0 THEN contacts.tags "
-                        "ELSE excluded.tags END",
-}
 
 
 def _fail(session, import_id: int, exc: Exception) -> None:

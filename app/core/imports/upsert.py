@@ -1,0 +1,106 @@
+"""One set-based upsert of a chunk of checked rows into `contacts`, per dialect."""
+from sqlalchemy import (
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+from app.core import json_numbers
+from app.core.db import dialect_insert
+from app.core.imports.rows import Column, Options
+from app.models import Contact
+from app.models.types import UTCDateTime, utcnow
+
+SCALARS = ("email", "phone", "locale", "timezone")
+
+
+TEXT_COLUMNS = ("external_id", *SCALARS)
+
+
+JSON_COLUMNS = ("attributes", "tags")
+
+
+def upsert_contacts(session, upsert, records_: list[dict]) -> int:
+    """Write the contacts in one statement (executemany on SQLite); return how many are new."""
+    if not records_:
+        return 0
+    now = utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        params = {name: [r.get(name) for r in records_] for name in TEXT_COLUMNS}
+        params.update({name: [json_numbers.dumps(r[name]) for r in records_]
+                       for name in JSON_COLUMNS})
+        return sum(session.scalars(upsert, {**params, "now": now}))
+    ids = [r["external_id"] for r in records_]
+    existing = session.scalar(select(func.count()).where(Contact.external_id.in_(ids)))
+    session.execute(upsert, [{"external_id": r["external_id"], "created_at": now,
+                              "updated_at": now, **{n: r.get(n) for n in SCALARS},
+                              **{n: r[n] for n in JSON_COLUMNS}} for r in records_])
+    return len(ids) - existing
+
+
+def upsert_statement(session, columns: list[Column], options: Options):
+    """INSERT … ON CONFLICT (external_id) DO UPDATE of the mapped fields only.
+
+    Empty cells arrive as NULL and keep the stored value; attributes merge key by key;
+    tags are added to the contact's (or replace them, if the import says so). On
+    PostgreSQL the rows travel as one array per column (unnest): a single statement with
+    nine parameters per chunk, whatever its size.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    stmt = dialect_insert(session, Contact.__table__)  # Core: the ORM would bulk-insert
+    if postgres:
+        stmt = stmt.from_select([*TEXT_COLUMNS, *JSON_COLUMNS, "created_at", "updated_at"],
+                                _unnest_source())
+    excluded, current = stmt.excluded, Contact.__table__.c
+    mapped = {c.field for c in columns}
+    set_ = {"updated_at": excluded.updated_at}
+    for name in SCALARS:
+        if name in mapped:
+            set_[name] = func.coalesce(excluded[name], current[name])
+    if "attribute" in mapped:
+        set_["attributes"] = (current.attributes.op("||")(excluded.attributes) if postgres
+                              else func.json_patch(_readable_sqlite_json(current.attributes),
+                                                   excluded.attributes))
+    if "tags" in mapped:
+        set_["tags"] = literal_column(_TAGS_SQL[postgres, options.tag_mode])
+    stmt = stmt.on_conflict_do_update(index_elements=["external_id"], set_=set_)
+    # xmax is 0 only on a freshly inserted row version: counts creations in the same pass.
+    return stmt.returning(literal_column("(xmax = 0)::int")) if postgres else stmt
+
+
+def _readable_sqlite_json(column):
+    """The column, or {} where SQLite cannot read it (a NaN written before they were
+    refused), so one such contact does not fail the whole chunk."""
+    return case((func.json_valid(column) == 1, column), else_=literal("{}"))
+
+
+def _unnest_source():
+    """SELECT … FROM unnest(:external_id, :email, …) — one array parameter per column."""
+    arrays = [bindparam(name, type_=ARRAY(Text)) for name in (*TEXT_COLUMNS, *JSON_COLUMNS)]
+    rows = func.unnest(*arrays).table_valued(*TEXT_COLUMNS, *JSON_COLUMNS).render_derived()
+    now = bindparam("now", type_=UTCDateTime)
+    return select(*(rows.c[n] for n in TEXT_COLUMNS),
+                  *(cast(rows.c[n], JSONB) for n in JSON_COLUMNS), now, now)
+
+
+# New tags appended to the stored ones (without repeats), or replacing them; an empty
+# cell (no tags) always keeps the stored tags.
+_TAGS_SQL = {
+    (True, "add"): "contacts.tags || COALESCE((SELECT jsonb_agg(v) FROM "
+                   "jsonb_array_elements(excluded.tags) AS t(v) "
+                   "WHERE NOT contacts.tags @> jsonb_build_array(v)), '[]'::jsonb)",
+    (True, "replace"): "CASE WHEN jsonb_array_length(excluded.tags) = 0 THEN contacts.tags "
+                       "ELSE excluded.tags END",
+    (False, "add"): "(SELECT json_group_array(value) FROM (SELECT value FROM "
+                    "json_each(contacts.tags) UNION ALL SELECT value FROM "
+                    "json_each(excluded.tags) WHERE value NOT IN "
+                    "(SELECT value FROM json_each(contacts.tags))))",
+    (False, "replace"): "CASE WHEN json_array_length(excluded.tags) = 0 THEN contacts.tags "
+                        "ELSE excluded.tags END",
+}
