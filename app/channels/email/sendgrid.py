@@ -43,6 +43,7 @@ from app.channels.base import (
 )
 from app.channels.email.content import EmailParts, email_parts
 from app.core.delivery.webhooks import FUTURE_SKEW
+from app.settings import PUBLIC, SANDBOX_HTTP, SettingsGroup
 
 MAX_PERSONALIZATIONS = 1000
 TIMEOUT_SECONDS = 15
@@ -106,6 +107,14 @@ def http_error(exc: HTTPError) -> ProviderError:
     if status >= 500:
         return TransientError(text, **kw)
     return PermanentError(text, **kw)
+
+
+class Settings(SettingsGroup):
+    """HERALD_SENDGRID_*: the API endpoint and key, the Event Webhook's verification key."""
+
+    SENDGRID_URL: Annotated[str, SANDBOX_HTTP] = ""
+    SENDGRID_API_KEY: Annotated[str, PUBLIC] = "SG.sandbox"
+    SENDGRID_WEBHOOK_PUBLIC_KEY: str = ""
 
 
 class SendGridProvider(Provider):

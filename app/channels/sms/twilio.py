@@ -6,6 +6,7 @@ shares one SDK client and one pooled HTTP session. Pacing lives above this modul
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Annotated
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -25,6 +26,7 @@ from app.channels.base import (
     TransientError,
     retry_after_seconds,
 )
+from app.settings import PUBLIC, SANDBOX_HTTP, SettingsGroup
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,15 @@ class SharedSessionClient(HttpClient):
 
     def close(self) -> None:
         self.session.close()
+
+
+class Settings(SettingsGroup):
+    """HERALD_TWILIO_*: the API endpoint, the account's credentials and sender."""
+
+    TWILIO_URL: Annotated[str, SANDBOX_HTTP] = ""
+    TWILIO_ACCOUNT_SID: Annotated[str, PUBLIC] = "AC" + "0" * 32
+    TWILIO_AUTH_TOKEN: Annotated[str, PUBLIC] = "sandbox-token"
+    TWILIO_FROM: str = "+15005550006"
 
 
 class TwilioProvider(Provider):
