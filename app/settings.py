@@ -101,12 +101,12 @@ def _rate_limits(value):
         return value
     limits = {}
     for part in filter(None, (p.strip() for p in value.split(","))):
-        channel, _, spec = (s.strip() for s in part.partition("="))
-        limit, slash, per = spec.partition("/")
-        if not slash or channel in limits:
-            raise ValueError(f"{part!r}: use channel=limit/seconds, each channel once, "
-                             "e.g. push=10/3600,sms=2/60")
-        limits[channel] = (limit.strip(), per.strip())
+        match = re.fullmatch(r"(\w+)\s*=\s*(\d+)\s*/\s*(\d+)", part)
+        if not match or match[1] not in CHANNELS or match[1] in limits \
+                or int(match[2]) < 1 or int(match[3]) < 1:
+            raise ValueError(f"{part!r} is not channel=limit/seconds (push, sms or email, each "
+                             "once; whole numbers above 0), e.g. push=10/3600,sms=2/60")
+        limits[match[1]] = (int(match[2]), int(match[3]))
     return limits
 
 
@@ -144,7 +144,7 @@ class HeraldSettings(BaseSettings):
 
     model_config = SettingsConfigDict(
         env_prefix=PREFIX, case_sensitive=True, extra="forbid", validate_by_name=True,
-        validate_default=True, validate_assignment=True)
+        validate_default=True, validate_assignment=True, enable_decoding=False)
 
     def __init__(self, **overrides):
         try:
@@ -195,7 +195,8 @@ def problems_from(exc: ValidationError, model: type[BaseModel]) -> list[Problem]
             continue
         given = repr(error["input"])
         given = given if len(given) <= 60 else given[:57] + "..."
+        where = "".join(f"[{part}]" for part in error["loc"][1:])  # inside a list or map
         reason = error["msg"].removeprefix("Value error, ")
         found.append(Problem(variable(name, fields[name]) if name in fields else name,
-                             f"is {given}: {reason}"))
+                             f"is {given}{where and f' at {where}'}: {reason}"))
     return found
