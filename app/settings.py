@@ -104,8 +104,9 @@ def _rate_limits(value):
         match = re.fullmatch(r"(\w+)\s*=\s*(\d+)\s*/\s*(\d+)", part)
         if not match or match[1] not in CHANNELS or match[1] in limits \
                 or int(match[2]) < 1 or int(match[3]) < 1:
-            raise ValueError(f"{part!r} is not channel=limit/seconds (push, sms or email, each "
-                             "once; whole numbers above 0), e.g. push=10/3600,sms=2/60")
+            raise ValueError("write each part as channel=limit/seconds, push, sms or email "
+                             "once each, whole numbers above 0, e.g. push=10/3600,sms=2/60 "
+                             f"(not {part!r})")
         limits[match[1]] = (int(match[2]), int(match[3]))
     return limits
 
