@@ -56,8 +56,7 @@ def prepare_instance() -> None:
 
 
 def main() -> int:
-    config = Config()
-    startup.check_or_exit(config)
+    config = startup.load_or_exit(Config)
     prepare_instance()
     env = {**os.environ, "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
     redis = None

@@ -21,8 +21,7 @@ def main() -> None:
     parser.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    config = Config()
-    startup.check_or_exit(config)
+    config = startup.load_or_exit(Config)
     connection = redis_from_url(config.REDIS_URL)
     worker = SimpleWorker([args.queue, *EXTRA.get(args.queue, [])], connection=connection)
     try:

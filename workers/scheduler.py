@@ -20,8 +20,7 @@ def build(config: Config) -> CronScheduler:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    config = Config()
-    startup.check_or_exit(config)
+    config = startup.load_or_exit(Config)
     build(config).start()
 
 

@@ -2,6 +2,7 @@
 from importlib import import_module
 
 from app.channels.base import Provider
+from app.settings import SettingsGroup
 
 PROVIDERS = {
     "fcm": "app.channels.push.fcm:FcmProvider",
@@ -27,9 +28,14 @@ def webhook_provider(name: str, hook: str) -> type[Provider] | None:
     return cls if hook in cls.webhooks else None
 
 
+def settings_groups() -> list[type[SettingsGroup]]:
+    """Each provider's settings, declared as `Settings` in the provider's module."""
+    modules = dict.fromkeys(path.partition(":")[0] for path in PROVIDERS.values())
+    return [import_module(module).Settings for module in modules]
+
+
 def provider_chain(channel: str, config, device_provider: str | None = None) -> list[str]:
     """Return the provider names to try for a send, primary first, fallbacks after."""
     if channel == "push":
         return [device_provider] if device_provider else []
-    setting = config.SMS_PROVIDERS if channel == "sms" else config.EMAIL_PROVIDERS
-    return [name.strip() for name in setting.split(",") if name.strip()]
+    return list(config.SMS_PROVIDERS if channel == "sms" else config.EMAIL_PROVIDERS)

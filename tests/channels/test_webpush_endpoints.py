@@ -158,14 +158,14 @@ def test_a_hostile_endpoint_is_refused_at_send_time_and_never_connected_to(
     ("https://web.push.apple.com/QGuQyavXutnMH", "https://web.push.apple.com"),
 ])
 def test_push_services_endpoints_pass_with_their_origin(config, endpoint, origin):
-    assert check_endpoint(endpoint, config.WEBPUSH_ALLOWED_HOSTS, "") == origin
+    assert check_endpoint(endpoint, config.WEBPUSH_ALLOWED_HOSTS, ()) == origin
 
 
 def test_only_the_exact_private_origin_may_be_an_ip_on_another_port(sandbox):
     endpoint = sandbox.tls_url + "/wp/x"
-    assert check_endpoint(endpoint, "", sandbox.tls_url) == sandbox.tls_url
+    assert check_endpoint(endpoint, (), (sandbox.tls_url,)) == sandbox.tls_url
     with pytest.raises(ValueError, match="port"):
-        check_endpoint(endpoint, "127.0.0.1", "")
+        check_endpoint(endpoint, ("127.0.0.1",), ())
 
 
 @pytest.mark.parametrize("address, public", [
@@ -242,12 +242,12 @@ def test_the_connection_goes_to_the_address_checked_not_a_second_lookup(
 def test_the_guard_refuses_loopback_unless_it_is_a_private_origin(listener):
     port, seen = listener
     session = requests.Session()
-    session.mount("http://", GuardedAdapter(""))
+    session.mount("http://", GuardedAdapter(()))
     for url in (f"http://localhost:{port}/", f"http://127.0.0.1:{port}/"):
         with pytest.raises(ForbiddenAddress):
             session.post(url, timeout=2)
     assert seen == []
-    session.mount("http://", GuardedAdapter(f"https://127.0.0.1:{port}"))
+    session.mount("http://", GuardedAdapter((f"https://127.0.0.1:{port}",)))
     with pytest.raises(requests.ConnectionError):  # the listener hangs up at once
         session.post(f"http://127.0.0.1:{port}/", timeout=2)
     assert len(seen) == 1

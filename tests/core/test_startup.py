@@ -97,8 +97,7 @@ MISCONFIGURED = [
     ({"BASE_URL": "http://127.0.0.1:8000"}, "HERALD_BASE_URL"),
     ({"SMTP_TLS": "none", "SMTP_USERNAME": "herald"}, "HERALD_SMTP_TLS"),
     ({"FCM_PROJECT_ID": "acme-staging"}, "HERALD_FCM_PROJECT_ID"),
-    ({"ENV": "prod"}, "HERALD_ENV"),
-]
+]  # a value of the wrong type or shape (HERALD_ENV=prod) is refused earlier: tests/test_config.py
 
 
 @pytest.mark.parametrize("overrides, setting", MISCONFIGURED,

@@ -54,6 +54,7 @@ from app.core.delivery.webhooks import (
     check_fresh,
 )
 from app.models.notifications import DELIVERED, FAILED
+from app.settings import PUBLIC, SANDBOX_HTTP, SettingsGroup
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,14 @@ def http_error(exc: HTTPError) -> ProviderError:
     retry_after = max(float(reset) - time.time(), 0.0) if reset else None
     return classify_http(status, exc.headers, body, message=f"SendGrid {status}: {messages}",
                          retry_after=retry_after)
+
+
+class Settings(SettingsGroup):
+    """HERALD_SENDGRID_*: the API endpoint and key, the Event Webhook's verification key."""
+
+    SENDGRID_URL: Annotated[str, SANDBOX_HTTP] = ""
+    SENDGRID_API_KEY: Annotated[str, PUBLIC] = "SG.sandbox"
+    SENDGRID_WEBHOOK_PUBLIC_KEY: str = ""
 
 
 class SendGridProvider(Provider):

@@ -15,6 +15,7 @@ import ssl
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from app.channels.base import (
@@ -29,6 +30,7 @@ from app.channels.base import (
     run_in_turn,
 )
 from app.channels.email.content import EmailParts, email_parts
+from app.settings import SANDBOX_HOST, SANDBOX_SMTP_PORT, Derived, Flag, Port, SettingsGroup
 
 TIMEOUT_SECONDS = 30
 IMPLICIT_TLS_PORT = 465  # TLS from the first byte; 587 and 25 upgrade with STARTTLS
@@ -74,10 +76,24 @@ def reply_error(code: int, text: str | bytes, at_rcpt: bool = False) -> Provider
 
 def tls_mode(config) -> str:
     """HERALD_SMTP_TLS, with auto meaning implicit TLS on port 465 (SMTPS, RFC 8314)."""
-    mode = (config.SMTP_TLS or "auto").lower()
-    if mode == "auto" and int(config.SMTP_PORT) == IMPLICIT_TLS_PORT:
+    if config.SMTP_TLS == "auto" and config.SMTP_PORT == IMPLICIT_TLS_PORT:
         return "implicit"
-    return mode
+    return config.SMTP_TLS
+
+
+class Settings(SettingsGroup):
+    """HERALD_SMTP_*: the relay, its credentials and how the connection is encrypted."""
+
+    SMTP_HOST: Annotated[str, SANDBOX_HOST] = ""
+    SMTP_PORT: Annotated[Port, SANDBOX_SMTP_PORT] = 25
+    SMTP_USERNAME: str = ""
+    SMTP_PASSWORD: str = ""
+    # auto: implicit TLS on port 465, else STARTTLS when offered; or starttls (required),
+    # implicit, none. HERALD_SMTP_STARTTLS=1 is the older spelling of starttls.
+    SMTP_STARTTLS: Flag = False
+    SMTP_TLS: Annotated[Literal["auto", "starttls", "implicit", "none"], Derived(
+        lambda c: "starttls" if c.SMTP_STARTTLS else "auto")] = "auto"
+    SMTP_CA_FILE: str = ""  # trust this CA for the relay (else the system's)
 
 
 class SmtpProvider(Provider):
@@ -95,10 +111,9 @@ class SmtpProvider(Provider):
             cafile=config.SMTP_CA_FILE or None)
         options = {"timeout": TIMEOUT_SECONDS, "local_hostname": self.local_hostname}
         if mode == "implicit":
-            conn = smtplib.SMTP_SSL(config.SMTP_HOST, int(config.SMTP_PORT), context=context,
-                                    **options)
+            conn = smtplib.SMTP_SSL(config.SMTP_HOST, config.SMTP_PORT, context=context, **options)
         else:
-            conn = smtplib.SMTP(config.SMTP_HOST, int(config.SMTP_PORT), **options)
+            conn = smtplib.SMTP(config.SMTP_HOST, config.SMTP_PORT, **options)
         try:
             conn.ehlo()
             if mode == "starttls" or (mode == "auto" and conn.has_extn("starttls")):

@@ -13,6 +13,7 @@ rebinding DNS server could answer differently).
 import ipaddress
 import re
 import socket
+from collections.abc import Collection
 
 from requests import RequestException
 from requests.adapters import HTTPAdapter
@@ -42,13 +43,12 @@ class ForbiddenAddress(Exception):
     """
 
 
-def parse_origins(setting: str) -> frozenset[str]:
-    """The origins (https://host:port) of a comma-separated setting, lowercased."""
-    return frozenset(o.strip().rstrip("/").lower() for o in setting.split(",") if o.strip())
+def check_endpoint(endpoint: str, allowed_hosts: Collection[str],
+                   private_origins: Collection[str]) -> str:
+    """Return the endpoint's origin (the VAPID audience); raise ValueError saying why not.
 
-
-def check_endpoint(endpoint: str, allowed_hosts: str, private_origins: str) -> str:
-    """Return the endpoint's origin (the VAPID audience); raise ValueError saying why not."""
+    The hosts and origins are the settings as loaded: lowercase, origins without a slash.
+    """
     if not endpoint.isascii() or not endpoint.isprintable() or " " in endpoint \
             or "\\" in endpoint:
         raise ValueError("contains whitespace, a backslash, a control or non-ASCII character")
@@ -66,7 +66,7 @@ def check_endpoint(endpoint: str, allowed_hosts: str, private_origins: str) -> s
     if parts.scheme != "https":
         raise ValueError("not an https URL")
     origin = f"https://{parts.netloc}"
-    if parts.auth is None and origin in parse_origins(private_origins):
+    if parts.auth is None and origin in private_origins:
         return origin
     if parts.auth is not None:
         raise ValueError("has user info (user@ or user:password@)")
@@ -85,9 +85,9 @@ def _check_host_name(host: str) -> None:
         raise ValueError("the host is not a lowercase DNS name (IP addresses are refused)")
 
 
-def host_allowed(host: str, allowed: str) -> bool:
-    """Whether the host is in `allowed` (comma-separated; "*.x" = any subdomain of x)."""
-    for pattern in (p.strip().lower() for p in allowed.split(",") if p.strip()):
+def host_allowed(host: str, allowed: Collection[str]) -> bool:
+    """Whether the host is in `allowed` (lowercase; "*.x" = any subdomain of x)."""
+    for pattern in allowed:
         if host == pattern or (pattern.startswith("*.") and host.endswith(pattern[1:])):
             return True
     return False
@@ -149,9 +149,9 @@ class GuardedAdapter(HTTPAdapter):
     """A requests adapter whose connections go only to public addresses, or to the
     listed private origins; optionally with its own TLS context."""
 
-    def __init__(self, private_origins: str, ssl_context=None, **kw):
+    def __init__(self, private_origins: Collection[str], ssl_context=None, **kw):
         self._ssl_context = ssl_context
-        self._pools = _guarded_pools(_host_ports(parse_origins(private_origins)))
+        self._pools = _guarded_pools(_host_ports(private_origins))
         super().__init__(**kw)
 
     def init_poolmanager(self, *args, **kwargs):
@@ -161,7 +161,7 @@ class GuardedAdapter(HTTPAdapter):
         self.poolmanager.pool_classes_by_scheme = self._pools
 
 
-def _host_ports(origins: frozenset[str]) -> frozenset[tuple[str, int]]:
+def _host_ports(origins: Collection[str]) -> frozenset[tuple[str, int]]:
     pairs = set()
     for origin in origins:
         parts = parse_url(origin)

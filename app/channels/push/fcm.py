@@ -9,6 +9,7 @@ import threading
 import uuid
 import warnings
 from datetime import timedelta
+from typing import Annotated
 
 import firebase_admin
 import google.auth.credentials
@@ -28,6 +29,7 @@ from app.channels.base import (
     run_in_turn,
 )
 from app.core.ops.startup import fcm_project_id
+from app.settings import SANDBOX_HTTP, SettingsGroup
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,15 @@ def _point_service(app, base_url: str) -> messaging._MessagingService:
     )
     service._client.session.mount(f"{base_url}/", adapter)
     return service
+
+
+class Settings(SettingsGroup):
+    """HERALD_FCM_*: the FCM endpoint and service account (the sandbox's without one)."""
+
+    FCM_URL: Annotated[str, SANDBOX_HTTP] = ""
+    # The service account's own project_id is used; this only without a credentials file.
+    FCM_PROJECT_ID: str = ""
+    FCM_CREDENTIALS_FILE: str = ""
 
 
 class FcmProvider(Provider):

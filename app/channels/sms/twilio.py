@@ -10,6 +10,7 @@ Webhooks, signed with the auth token (X-Twilio-Signature over the URL and the fo
 import logging
 import threading
 from datetime import timedelta
+from typing import Annotated
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -31,6 +32,7 @@ from app.channels.base import (
 from app.channels.webhooks import InboundSms, Incoming, Receipt, WebhookReport
 from app.core.delivery.webhooks import ForbiddenWebhook, MalformedWebhook
 from app.models.notifications import DELIVERED, FAILED
+from app.settings import PUBLIC, SANDBOX_HTTP, SettingsGroup
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,15 @@ class SharedSessionClient(HttpClient):
 
     def close(self) -> None:
         self.session.close()
+
+
+class Settings(SettingsGroup):
+    """HERALD_TWILIO_*: the API endpoint, the account's credentials and sender."""
+
+    TWILIO_URL: Annotated[str, SANDBOX_HTTP] = ""
+    TWILIO_ACCOUNT_SID: Annotated[str, PUBLIC] = "AC" + "0" * 32
+    TWILIO_AUTH_TOKEN: Annotated[str, PUBLIC] = "sandbox-token"
+    TWILIO_FROM: str = "+15005550006"
 
 
 class TwilioProvider(Provider):

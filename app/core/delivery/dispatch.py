@@ -224,7 +224,7 @@ def _apply_rules(session, redis, config, category, plans: list[_Plan], at: datet
         return
     live = [p for p in live if p.status != SUPPRESSED]
     out = rules.opted_out(session, category, list({p.contact.id for p in live}))
-    window = rules.parse_quiet_hours(config.QUIET_HOURS) if category.quiet_hours else None
+    window = config.QUIET_HOURS if category.quiet_hours else None
     for plan in live:
         if (plan.contact.id, plan.channel) in out:
             plan.status, plan.reason = SUPPRESSED, "opted_out"

@@ -82,17 +82,11 @@ def opted_out(session, category: Category, contact_ids: list[int]) -> set[tuple[
     return out - {key for key, opted_in in explicit.items() if opted_in}
 
 
-def parse_quiet_hours(setting: str) -> tuple[int, int] | None:
-    """Parse "22:00-08:00" into minutes after midnight; empty means no quiet hours."""
-    if not setting:
-        return None
-    start, end = (part.strip() for part in setting.split("-"))
-    to_minutes = lambda hhmm: int(hhmm[:2]) * 60 + int(hhmm[3:5])  # noqa: E731
-    return to_minutes(start), to_minutes(end)
-
-
 def quiet_until(at: datetime, timezone: str | None, window: tuple[int, int] | None):
-    """Return when the quiet window around `at` ends (UTC), or None if not quiet."""
+    """Return when the quiet window around `at` ends (UTC), or None if not quiet.
+
+    The window is (start, end) in minutes after midnight, as HERALD_QUIET_HOURS loads.
+    """
     if window is None:
         return None
     local = at.astimezone(ZoneInfo(timezone or "UTC"))
@@ -135,9 +129,4 @@ def limit_for(category: Category, channel: str, config) -> tuple[int, int] | Non
     own = (category.rate_limits or {}).get(channel)
     if own:
         return int(own["limit"]), int(own["per_seconds"])
-    for part in filter(None, (p.strip() for p in config.DEFAULT_RATE_LIMIT.split(","))):
-        name, _, spec = part.partition("=")
-        if name.strip() == channel:
-            limit, _, per = spec.partition("/")
-            return int(limit), int(per)
-    return None
+    return config.DEFAULT_RATE_LIMIT.get(channel)

@@ -4,25 +4,24 @@ The sandbox listens on its own HERALD_SANDBOX_* host and ports and is needed onl
 provider in use points there. HERALD_ENV=production turns everything that works only
 against the sandbox (its addresses, public development credentials, a missing key file,
 links to this machine) into start-up errors, each naming the setting to change; what
-merely deserves a look is a warning.
+merely deserves a look is a warning. A value of the wrong type or shape is refused before
+this, when Config loads (app.settings).
 """
 import ipaddress
 import json
 import logging
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from app.channels.registry import PROVIDERS, provider_chain
-from app.config import DEV_DEFAULTS
 from app.core.ops.system import PROVIDER_CHANNEL, PROVIDER_SETTINGS
+from app.settings import ConfigurationError, Problem, is_public_default
 
 log = logging.getLogger(__name__)
 
-ENVIRONMENTS = ("development", "production")
-SMTP_TLS_MODES = ("auto", "starttls", "implicit", "none")
 PUSH_PROVIDERS = ("fcm", "apns", "webpush")  # every push provider serves its devices
 SANDBOX_FCM_PROJECT = "herald-sandbox"
 MIN_SECRET_KEY_LENGTH = 32
@@ -32,25 +31,6 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 REAL_ENDPOINTS = {"fcm": "https://fcm.googleapis.com", "apns": "https://api.push.apple.com",
                   "twilio": "https://api.twilio.com", "vonage": "https://rest.nexmo.com",
                   "sendgrid": "https://api.sendgrid.com", "smtp": "your mail relay"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    setting: str  # the HERALD_* variable to change
-    message: str
-    fatal: bool = True
-
-    def __str__(self) -> str:
-        return f"{self.setting} {self.message}"
-
-
-class ConfigurationError(Exception):
-    """Settings a process must not start with; the message lists each one."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"Herald will not start; change these settings:\n{lines}")
 
 
 def check(config) -> list[Problem]:
@@ -65,13 +45,16 @@ def check(config) -> list[Problem]:
     return warnings
 
 
-def check_or_exit(config, status: int = 2) -> None:
-    """For entry points: print what to change and exit, rather than a traceback."""
+def load_or_exit(load: Callable, status: int = 2):
+    """For entry points: load the settings (Config) and check them; on a problem print
+    what to change and exit, rather than a traceback."""
     try:
+        config = load()
         check(config)
     except ConfigurationError as exc:
         print(exc, file=sys.stderr)
         raise SystemExit(status) from None
+    return config
 
 
 def problems(config) -> list[Problem]:
@@ -101,7 +84,7 @@ def sandbox_needed(config) -> bool:
 def endpoint(config, provider: str) -> tuple[str, str, int | None] | None:
     """(scheme, host, port) a provider connects to; None when each message says (web push)."""
     if provider == "smtp":
-        return "smtp", config.SMTP_HOST, int(config.SMTP_PORT)
+        return "smtp", config.SMTP_HOST, config.SMTP_PORT
     setting = PROVIDER_SETTINGS[provider][0]
     if setting is None:
         return None
@@ -157,10 +140,6 @@ def _on_sandbox(config, where: tuple | None) -> bool:
     return port in ports and _same_host(host, config.SANDBOX_HOST)
 
 
-def _dev_default(config, setting: str) -> bool:
-    return setting in DEV_DEFAULTS and getattr(config, setting) == DEV_DEFAULTS[setting]
-
-
 def _same_host(a: str, b: str) -> bool:
     a, b = (a or "").lower(), (b or "").lower()
     return a == b or (is_local(a) and is_local(b))
@@ -169,16 +148,11 @@ def _same_host(a: str, b: str) -> bool:
 def _consistency(config) -> list[Problem]:
     """Settings that contradict each other or name nothing known, in any mode."""
     found = []
-    if config.ENV not in ENVIRONMENTS:
-        found.append(Problem("HERALD_ENV", f"is {config.ENV!r}: use one of {ENVIRONMENTS}"))
     for channel in ("sms", "email"):
         unknown = [n for n in provider_chain(channel, config) if n not in PROVIDERS]
         if unknown:
             found.append(Problem(f"HERALD_{channel.upper()}_PROVIDERS",
                                  f"names unknown providers {unknown}"))
-    if config.SMTP_TLS not in SMTP_TLS_MODES:
-        found.append(Problem("HERALD_SMTP_TLS",
-                             f"is {config.SMTP_TLS!r}: use one of {SMTP_TLS_MODES}"))
     try:
         fcm_project_id(config)
     except ConfigurationError as exc:
@@ -203,7 +177,7 @@ def _production(config) -> list[Problem]:
 
 def _secret_and_links(config) -> list[Problem]:
     found = []
-    if _dev_default(config, "SECRET_KEY"):
+    if is_public_default(config, "SECRET_KEY"):
         found.append(Problem("HERALD_SECRET_KEY", "is the public development value: set a "
                              "long random one (python -c 'import secrets; "
                              "print(secrets.token_urlsafe(48))')"))
@@ -249,7 +223,7 @@ def _credentials(config, name: str) -> list[Problem]:
             found.append(Problem(f"HERALD_{key_file}", f"is {'unreadable' if path else 'unset'}"
                                  f": {name} needs it (only the sandbox accepts sends without)"))
     for secret in PROVIDER_SETTINGS[name][1]:
-        if _dev_default(config, secret):
+        if is_public_default(config, secret):
             found.append(Problem(f"HERALD_{secret}", "is the sandbox's public default"))
     if name == "apns" and len(config.APNS_TEAM_ID) != 10:
         found.append(Problem("HERALD_APNS_TEAM_ID", "is not 10 characters, as Apple's are"))
@@ -258,15 +232,15 @@ def _credentials(config, name: str) -> list[Problem]:
 
 def _web_push(config) -> list[Problem]:
     found = []
-    hosts = [h.strip() for h in config.WEBPUSH_ALLOWED_HOSTS.split(",") if h.strip()]
-    local = [h for h in hosts if is_local(h) or _same_host(h, config.SANDBOX_HOST)]
+    local = [h for h in config.WEBPUSH_ALLOWED_HOSTS
+             if is_local(h) or _same_host(h, config.SANDBOX_HOST)]
     if local:
         found.append(Problem("HERALD_WEBPUSH_ALLOWED_HOSTS", f"includes {local}: a subscription "
                              "could make Herald post to this machine; list push services only"))
-    if config.WEBPUSH_PRIVATE_ORIGINS.strip():
+    if config.WEBPUSH_PRIVATE_ORIGINS:
         found.append(Problem("HERALD_WEBPUSH_PRIVATE_ORIGINS", "is set: subscriptions could make "
                              "Herald post to private addresses; set it empty in production"))
-    if _dev_default(config, "VAPID_SUBJECT"):
+    if is_public_default(config, "VAPID_SUBJECT"):
         found.append(Problem("HERALD_VAPID_SUBJECT", "is the example contact: push services "
                              "write to it about problems", fatal=False))
     if not config.VAPID_PRIVATE_KEY:
@@ -281,7 +255,7 @@ def _smtp(config) -> list[Problem]:
     if config.SMTP_TLS == "none" and config.SMTP_USERNAME:
         return [Problem("HERALD_SMTP_TLS", "is none: the SMTP password would cross the network "
                         "unencrypted")]
-    if config.SMTP_TLS == "auto" and int(config.SMTP_PORT) != 465:
+    if config.SMTP_TLS == "auto" and config.SMTP_PORT != 465:
         return [Problem("HERALD_SMTP_TLS", "is auto: mail goes unencrypted when the relay does "
                         "not offer STARTTLS; set starttls (or implicit)", fatal=False)]
     return []
