@@ -1,6 +1,7 @@
 """Configuration read from HERALD_* environment variables."""
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +19,25 @@ DEV_DEFAULTS = {
     "SENDGRID_API_KEY": "SG.sandbox",
     "VAPID_SUBJECT": "mailto:ops@example.com",
 }
+
+
+@dataclass(frozen=True)
+class Problem:
+    setting: str  # the HERALD_* variable to change
+    message: str
+    fatal: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.setting} {self.message}"
+
+
+class ConfigurationError(Exception):
+    """Settings a process must not start with; the message lists each one."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"Herald will not start; change these settings:\n{lines}")
 
 
 def env(name: str, default: str = "") -> str:

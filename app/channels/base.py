@@ -6,7 +6,12 @@ above it, in app.core.delivery.deliver, once.
 """
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
+
+# How far ahead of our clock a provider's signed timestamp may be (clock skew between the
+# two sides); webhook checks in app.core.delivery.webhooks use it too.
+FUTURE_SKEW = timedelta(seconds=120)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from sendgrid import SendGridAPIClient
 from sendgrid.helpers.eventwebhook import EventWebhook
 
 from app.channels.base import (
+    FUTURE_SKEW,
     InvalidRecipient,
     Message,
     PermanentError,
@@ -42,7 +43,6 @@ from app.channels.base import (
     TransientError,
 )
 from app.channels.email.content import EmailParts, email_parts
-from app.core.delivery.webhooks import FUTURE_SKEW
 
 MAX_PERSONALIZATIONS = 1000
 TIMEOUT_SECONDS = 15

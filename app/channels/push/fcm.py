@@ -26,7 +26,7 @@ from app.channels.base import (
     TransientError,
     retry_after_seconds,
 )
-from app.core.ops.startup import fcm_project_id
+from app.channels.push.fcm_settings import fcm_project_id
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from app.channels.base import (
     TransientError,
     retry_after_seconds,
 )
-from app.core.templates.sms_parts import GSM7, encoding_of
+from app.channels.sms.parts import GSM7, encoding_of
 
 TIMEOUT_SECONDS = 15
 THROTTLED_RETRY_SECONDS = 1.0  # the API sends no hint; the default limit is 30/s

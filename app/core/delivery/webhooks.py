@@ -13,12 +13,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 
+from app.channels.base import FUTURE_SKEW
 from app.core.db import dialect_insert
 from app.core.errors import HeraldError
 from app.models import WebhookEventId
-
-# How far ahead of our clock a signed timestamp may be (clock skew between the two sides).
-FUTURE_SKEW = timedelta(seconds=120)
 
 
 class MalformedWebhook(HeraldError):

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from app.core import json_numbers
+from app import json_numbers
 from app.core.access import audit
 from app.core.db import dialect_insert
 from app.core.errors import ValidationFailed

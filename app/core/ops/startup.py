@@ -7,16 +7,15 @@ links to this machine) into start-up errors, each naming the setting to change; 
 merely deserves a look is a warning.
 """
 import ipaddress
-import json
 import logging
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from app.channels.push.fcm_settings import fcm_project_id
 from app.channels.registry import PROVIDERS, provider_chain
-from app.config import DEV_DEFAULTS
+from app.config import DEV_DEFAULTS, ConfigurationError, Problem
 from app.core.ops.system import PROVIDER_CHANNEL, PROVIDER_SETTINGS
 
 log = logging.getLogger(__name__)
@@ -24,7 +23,6 @@ log = logging.getLogger(__name__)
 ENVIRONMENTS = ("development", "production")
 SMTP_TLS_MODES = ("auto", "starttls", "implicit", "none")
 PUSH_PROVIDERS = ("fcm", "apns", "webpush")  # every push provider serves its devices
-SANDBOX_FCM_PROJECT = "herald-sandbox"
 MIN_SECRET_KEY_LENGTH = 32
 KEY_FILES = {"fcm": "FCM_CREDENTIALS_FILE", "apns": "APNS_KEY_FILE"}  # required in production
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -32,25 +30,6 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 REAL_ENDPOINTS = {"fcm": "https://fcm.googleapis.com", "apns": "https://api.push.apple.com",
                   "twilio": "https://api.twilio.com", "vonage": "https://rest.nexmo.com",
                   "sendgrid": "https://api.sendgrid.com", "smtp": "your mail relay"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    setting: str  # the HERALD_* variable to change
-    message: str
-    fatal: bool = True
-
-    def __str__(self) -> str:
-        return f"{self.setting} {self.message}"
-
-
-class ConfigurationError(Exception):
-    """Settings a process must not start with; the message lists each one."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"Herald will not start; change these settings:\n{lines}")
 
 
 def check(config) -> list[Problem]:
@@ -124,29 +103,6 @@ def is_local(host: str) -> bool:
     except ValueError:
         return False
     return address.is_loopback or address.is_unspecified
-
-
-def fcm_project_id(config) -> str:
-    """The FCM project: the service account's own; HERALD_FCM_PROJECT_ID only without one."""
-    if not config.FCM_CREDENTIALS_FILE:
-        return config.FCM_PROJECT_ID or SANDBOX_FCM_PROJECT
-    try:
-        account = json.loads(Path(config.FCM_CREDENTIALS_FILE).read_text())
-        project = account.get("project_id")
-    except (OSError, ValueError, AttributeError) as exc:
-        raise ConfigurationError([Problem(
-            "HERALD_FCM_CREDENTIALS_FILE", f"is not a readable service-account JSON file: {exc}",
-        )]) from exc
-    if not project:
-        raise ConfigurationError([Problem(
-            "HERALD_FCM_CREDENTIALS_FILE", "has no project_id: download the service-account "
-            "key again from the Firebase console")])
-    if config.FCM_PROJECT_ID not in ("", project):
-        raise ConfigurationError([Problem(
-            "HERALD_FCM_PROJECT_ID", f"is {config.FCM_PROJECT_ID!r} but the service account in "
-            f"HERALD_FCM_CREDENTIALS_FILE belongs to {project!r}: unset it, or use that "
-            "project's credentials")])
-    return project
 
 
 def _on_sandbox(config, where: tuple | None) -> bool:

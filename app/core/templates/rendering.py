@@ -15,6 +15,7 @@ import css_inline
 from jinja2 import TemplateError
 
 from app.channels.push import push_is_empty
+from app.channels.sms.parts import count
 from app.core.errors import ValidationFailed
 from app.core.templates import budget
 from app.core.templates.budget import BudgetExceeded, RenderLimits
@@ -243,8 +244,6 @@ def _link_written_out(match: re.Match) -> str:
 def check_limits(channel: str, content: dict, field: str,
                  limits: RenderLimits = DEFAULT_LIMITS) -> list[dict]:
     """Return field errors when rendered content exceeds what the channel can carry."""
-    from app.core.templates.sms_parts import count
-
     if channel == "push":
         size = len(json.dumps(content, separators=(",", ":")).encode())
         if size > MAX_PUSH_BYTES:
