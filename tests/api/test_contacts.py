@@ -4,7 +4,7 @@ from sqlalchemy import select
 from app.json_numbers import loads_finite
 from app.models import Contact, Device, Notification, NotificationStatus, Preference
 from tests import factories
-from tests.api.test_auth import assert_problem
+from tests.helpers.api import assert_problem
 
 ADA = {
     "email": "Ada@Example.COM",

@@ -1,23 +1,20 @@
 """Browser fixtures: the app on a real local port, driven by Chromium through Playwright."""
 import os
 import re
-import tempfile
 import threading
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from tests.console.conftest import app_with
+from tests.helpers.console import app_with
 
 CHROMIUM = os.environ.get("HERALD_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 EXPECTED_4XX = r"Failed to load resource: the server responded with a status of 4(01|22)"
-# `make screenshots` refreshes the README tour; other runs keep their shots out of the tree.
-SCREENSHOTS = Path(os.environ.get("HERALD_SCREENSHOTS_DIR") or
-                   Path(tempfile.gettempdir()) / "herald-screenshots")
+
 
 
 @pytest.fixture(scope="session")
@@ -66,8 +63,3 @@ def page(browser, live_server, db):
 def _is_error(msg) -> bool:
     """Console errors, less the browser's note on a 4xx answer a test asked for (401, 422)."""
     return msg.type == "error" and not re.match(EXPECTED_4XX, msg.text)
-
-
-def screenshot(tab, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"))

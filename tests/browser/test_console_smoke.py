@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import Segment, Template
 from tests import factories
-from tests.console.conftest import PASSWORD, make_operator
-from tests.console.test_crawl import seed
+from tests.helpers.console import PASSWORD, make_operator
+from tests.helpers.seed import seed
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,8 @@ from app.extensions import db
 from app.models import Contact, Device, Event, Segment
 from app.models.contacts import PLATFORM_PROVIDER
 from app.models.types import utcnow
-from tests.browser.conftest import screenshot
-from tests.browser.test_console import sign_in
-from tests.console.conftest import make_operator
+from tests.helpers.browser import screenshot, sign_in
+from tests.helpers.console import make_operator
 
 pytestmark = pytest.mark.browser
 

@@ -1,15 +1,9 @@
 """CSRF: forms and htmx requests need the token; machine paths are exempt."""
-import re
-
 import pytest
 from flask import Blueprint
 
 from app import security
-from tests.console.conftest import PASSWORD, app_with, make_operator
-
-
-def token_from(page: str) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+from tests.helpers.console import PASSWORD, app_with, make_operator, token_from
 
 
 @pytest.fixture()
