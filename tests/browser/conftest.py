@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.helpers.browser import COUNT_HTMX_ANSWERS
 from tests.helpers.console import app_with
 
 CHROMIUM = os.environ.get("HERALD_CHROMIUM", "/usr/bin/chromium")
@@ -51,6 +52,7 @@ def page(browser, live_server, db):
     context = browser.new_context(viewport={"width": 1280, "height": 800},
                                   base_url=live_server)
     tab = context.new_page()
+    tab.add_init_script(COUNT_HTMX_ANSWERS)
     errors = []
     tab.on("console", lambda msg: errors.append(msg.text) if _is_error(msg) else None)
     tab.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -10,7 +10,7 @@ from app.core.templates import store as core
 from app.extensions import db
 from app.models.types import utcnow
 from tests import factories
-from tests.helpers.browser import screenshot, sign_in
+from tests.helpers.browser import animations_done, screenshot, sign_in
 from tests.helpers.console import make_operator
 
 pytestmark = pytest.mark.browser
@@ -204,7 +204,7 @@ def _shot(page, name):
         window.scrollTo(0, 0);
         document.querySelectorAll(".tpl-side").forEach((side) => { side.scrollTop = 0; });
     }""")
-    page.wait_for_timeout(300)  # let the preview's entry animation finish
+    animations_done(page)  # the preview's entry animation
     screenshot(page, name)
 
 
