@@ -28,10 +28,11 @@ def create_app(config: Config | None = None) -> Flask:
         http_limits,
         metrics,
         models,  # noqa: F401  (register every table with the metadata)
+        security,
         tracking,
     )
 
-    for surface in (http_limits, api, console, tracking, metrics, cli):
+    for surface in (http_limits, security, api, console, tracking, metrics, cli):
         surface.init_app(app)
     return app
 

@@ -10,8 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
-from app import private_files
-from app.core import json_numbers
+from app import json_numbers, private_files
 
 
 class Base(DeclarativeBase):

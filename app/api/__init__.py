@@ -7,7 +7,7 @@ URL_PREFIX = "/api/v1"
 
 def init_app(app) -> None:
     """Register the API blueprint, its error handlers and its OpenAPI routes."""
-    from app import extensions
+    from app import security
     from app.api import (  # noqa: F401  (importing a resource module declares its routes)
         categories,
         contacts,
@@ -27,7 +27,5 @@ def init_app(app) -> None:
     openapi.add_routes(blueprint, URL_PREFIX)
     problems.register(app, blueprint)
     # Bearer-token requests carry no cookie, so CSRF protection does not apply to them.
-    csrf = getattr(extensions, "csrf", None)
-    if csrf is not None:
-        csrf.exempt(blueprint)
+    security.exempt(app, blueprint, "/api/")
     app.register_blueprint(blueprint)

@@ -3,11 +3,10 @@
 from app import herald_config
 from app.api.registry import route
 from app.api.schemas.contacts import ContactPath, DeviceIn, DeviceOut, VapidKeyOut
-from app.channels.push.endpoints import check_endpoint
 from app.channels.push.vapid import vapid_public_key
 from app.core.contacts import devices
 from app.core.contacts.store import get_contact
-from app.core.errors import ValidationFailed
+from app.errors import ValidationFailed
 from app.extensions import db
 
 TAG = "Devices"
@@ -21,24 +20,17 @@ TAG = "Devices"
 def register_device(external_id: str, body: DeviceIn):
     contact = get_contact(db.session, external_id)
     subscription = body.subscription.model_dump() if body.subscription else None
-    if subscription:
-        _check_endpoint(subscription["endpoint"])
     token = body.subscription.endpoint if body.subscription else body.token
-    device, created = devices.register_device(
-        db.session, contact, body.platform, token, subscription
-    )
+    try:
+        device, created = devices.register_device(
+            db.session, contact, body.platform, token, subscription, config=herald_config()
+        )
+    except devices.PushServiceNotAllowed as exc:
+        raise ValidationFailed(exc.detail, [{"field": "/subscription/endpoint",
+                                             "message": exc.reason}]) from exc
     out = DeviceOut.model_validate(device)
     db.session.commit()
     return out, 201 if created else 200
-
-
-def _check_endpoint(endpoint: str) -> None:
-    config = herald_config()
-    try:
-        check_endpoint(endpoint, config.WEBPUSH_ALLOWED_HOSTS, config.WEBPUSH_PRIVATE_ORIGINS)
-    except ValueError as exc:
-        raise ValidationFailed("The subscription's push service is not allowed", [{
-            "field": "/subscription/endpoint", "message": str(exc)}]) from exc
 
 
 @route("/contacts/<external_id>/devices/<path:device>", "DELETE", path=ContactPath,

@@ -21,7 +21,7 @@ from app.api.schemas.notifications import (
 from app.core.delivery import idempotency
 from app.core.delivery.dispatch import SendRequest, accept, enqueue
 from app.core.delivery.log import LogFilter, get_notification, list_notifications
-from app.core.errors import ValidationFailed
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Contact
 

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from flask import request
 
-from app.core.errors import ValidationFailed
+from app.errors import ValidationFailed
 
 
 def encode_cursor(kind: str, last_id) -> str:

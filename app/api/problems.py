@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.delivery.idempotency import KeyReused, RequestInFlight
-from app.core.errors import HeraldError, ValidationFailed
+from app.errors import HeraldError, ValidationFailed
 from app.extensions import db
 
 log = logging.getLogger(__name__)

@@ -29,7 +29,7 @@ from app.api.problems import (
     pointer,
 )
 from app.core.access import api_keys
-from app.core.errors import ValidationFailed
+from app.errors import ValidationFailed
 from app.extensions import db
 
 REALM = 'Bearer realm="herald"'

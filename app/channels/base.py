@@ -9,7 +9,12 @@ and bookkeeping live above it, in app.core.delivery, once. What a provider repor
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
+
+# How far ahead of our clock a provider's signed timestamp may be (clock skew between the
+# two sides); webhook checks in app.core.delivery.webhooks use it too.
+FUTURE_SKEW = timedelta(seconds=120)
 
 
 @dataclass(frozen=True)

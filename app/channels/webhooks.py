@@ -9,6 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from app.channels.base import FUTURE_SKEW
+from app.errors import HeraldError
+
 
 @dataclass(frozen=True)
 class Incoming:
@@ -60,3 +63,29 @@ class WebhookReport:
     received: int = 0
     refused: list[dict] = field(default_factory=list)
     reply: tuple | None = None
+
+
+class MalformedWebhook(HeraldError):
+    status = 400
+    title = "Malformed webhook"
+
+
+class ForbiddenWebhook(HeraldError):
+    status = 403
+    title = "Forbidden"
+
+
+class StaleWebhook(HeraldError):
+    status = 403
+    title = "Webhook timestamp outside the accepted window"
+
+
+def check_fresh(timestamp: str, now: datetime, max_age: timedelta) -> None:
+    """Refuse a body signed (Unix seconds) more than max_age ago, or in the future."""
+    if not timestamp.isascii() or not timestamp.isdigit() or len(timestamp) > 20:
+        raise MalformedWebhook("The signed timestamp is not a Unix time in seconds")
+    age = now.timestamp() - int(timestamp)
+    if age > max_age.total_seconds():
+        raise StaleWebhook(f"Signed more than {int(max_age.total_seconds())} s ago")
+    if -age > FUTURE_SKEW.total_seconds():
+        raise StaleWebhook("Signed in the future")

@@ -8,7 +8,7 @@ from app.console.responses import fragment_or_redirect
 from app.console.security import role_required
 from app.core.access import api_keys as core
 from app.core.access.audit import snapshot
-from app.core.errors import ValidationFailed
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import ApiKey
 

@@ -20,7 +20,7 @@ from app.core.contacts.search import (
     active_platforms,
     search,
 )
-from app.core.errors import NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db, htmx
 from app.models import Contact, Notification
 

@@ -4,8 +4,8 @@ from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.console.security import CSRF_EXEMPT_PREFIXES
 from app.extensions import db
+from app.security import under_exempt_surface
 
 TITLES = {
     400: "The request could not be processed",
@@ -38,7 +38,7 @@ def register(console) -> None:
 
 def _fallback(error: HTTPException):
     # Paths outside the console keep the default (or their own surface's) error body.
-    if request.path.startswith(CSRF_EXEMPT_PREFIXES):
+    if under_exempt_surface(request.path):
         return error
     return render_error(error)
 

@@ -26,7 +26,6 @@ from app import herald_config, redis_client
 from app.console.audit import record_change
 from app.console.pagination import cursor_args, keyset_page
 from app.console.security import can, role_required
-from app.core.errors import ValidationFailed
 from app.core.imports import run as import_run
 from app.core.imports.mapping import (
     ATTRIBUTE_TYPES,
@@ -37,6 +36,7 @@ from app.core.imports.mapping import (
     preview_rows,
 )
 from app.core.imports.rows import Column, Options, RowChecker
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import ContactImport, ContactImportError
 from app.models.imports import UPLOADED

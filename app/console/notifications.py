@@ -18,8 +18,8 @@ from app.console.forms import ConfirmForm
 from app.console.pagination import keyset_page
 from app.console.security import can, role_required
 from app.core.delivery import log
-from app.core.errors import NotFound
 from app.core.ops import system as operations
+from app.errors import NotFound
 from app.extensions import db, htmx
 from app.models import Category, Contact, Notification
 from app.models.contacts import CHANNELS

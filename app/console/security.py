@@ -1,4 +1,4 @@
-"""Console security: sign-in sessions, roles, CSRF scope, cookies and response headers."""
+"""Console security: sign-in sessions, roles and cookies (CSRF and headers: app.security)."""
 
 import time
 from datetime import timedelta
@@ -12,27 +12,10 @@ from app import herald_config
 from app.console import log_redaction
 from app.core.access.login_limits import LoginPolicy
 from app.core.access.operators import has_role, load_by_session_id
-from app.extensions import csrf, db, htmx, login_manager
+from app.extensions import db, htmx, login_manager
 
-# Machine-to-machine and recipient-facing paths authenticate otherwise (API keys, signed
-# tokens, provider signatures), so the console's CSRF check does not apply to them.
-CSRF_EXEMPT_PREFIXES = ("/api/", "/hooks/", "/o/", "/c/", "/s/", "/p/", "/_sandbox/")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SIGNED_IN_AT = "herald_signed_in_at"  # session key: when this sign-in began (epoch seconds)
-
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
-
 
 def role_required(role: str):
     """Allow the view to operators whose role is at least `role`; others get 403."""
@@ -142,32 +125,6 @@ def _forget_loaded_user():
     g.pop("_login_user", None)
 
 
-def _csrf_protect():
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return
-    if request.path.startswith(CSRF_EXEMPT_PREFIXES):
-        return
-    csrf.protect(apply_exemptions=True)
-
-
-def _security_headers(response):
-    # setdefault: a surface with other needs (the API docs page) may set its own policy.
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_app.config.get("SESSION_COOKIE_SECURE"):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    user = g.get("_login_user")  # only if this request loaded one; no query for static files
-    if user is not None and user.is_authenticated and response.mimetype == "text/html":
-        # Signed-in pages can show secrets once (API keys, invite links): never cache.
-        headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
 def init_app(app) -> None:
     config = app.extensions["herald_config"]
     # Assigned, not setdefault: Flask defines every one of these keys itself (a cookie
@@ -180,9 +137,6 @@ def init_app(app) -> None:
         SESSION_REFRESH_EACH_REQUEST=True,
     )
     log_redaction.init_app(app)  # set-password links carry their token in the path
-    # CSRF runs in our own hook so whole path prefixes can be exempted cleanly.
-    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
-    csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
@@ -192,5 +146,3 @@ def init_app(app) -> None:
     login_manager.user_loader(_load_operator)
     login_manager.unauthorized_handler(_unauthorized)
     app.before_request(_forget_loaded_user)
-    app.before_request(_csrf_protect)
-    app.after_request(_security_headers)

@@ -1,5 +1,6 @@
 """Operators of the console and API keys of the apps."""
 
+import hashlib
 from datetime import datetime
 
 from sqlalchemy import Boolean, Integer, String
@@ -36,9 +37,17 @@ class Operator(db.Model):
         return self.active
 
     def get_id(self) -> str:
-        from app.core.access.operators import session_id
-
         return session_id(self)
+
+
+def fingerprint(operator: Operator) -> str:
+    """Return a short digest of the password hash; it changes whenever the password does."""
+    material = operator.password_hash or f"unset:{operator.id}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
+def session_id(operator: Operator) -> str:
+    return f"{operator.id}:{fingerprint(operator)}"
 
 
 class ApiKey(db.Model):

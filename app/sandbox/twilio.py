@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
-from app.core.templates.sms_parts import count
+from app.channels.sms.parts import count
 from app.sandbox.outbox import Fault, outbox
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from app.core.templates.sms_parts import count
+from app.channels.sms.parts import count
 from app.sandbox.outbox import outbox
 
 NUMBER = re.compile(r"^\+?[1-9]\d{6,14}$")

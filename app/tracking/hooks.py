@@ -9,7 +9,7 @@ from app.api.problems import handle_herald_error, handle_http_error
 from app.channels.registry import webhook_provider
 from app.channels.webhooks import Incoming
 from app.core.delivery.receipts import apply_receipts, apply_sms_keyword
-from app.core.errors import HeraldError
+from app.errors import HeraldError
 from app.extensions import db
 from app.models.types import utcnow
 

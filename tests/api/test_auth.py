@@ -3,17 +3,7 @@ import pytest
 
 from app.core.access.api_keys import revoke_api_key
 from app.models import ApiKey
-
-PROBLEM = "application/problem+json"
-
-
-def assert_problem(response, status):
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == PROBLEM
-    body = response.get_json()
-    assert body["status"] == status and body["title"] and body["detail"]
-    assert body["instance"] == response.request.path
-    return body
+from tests.helpers.api import assert_problem
 
 
 @pytest.mark.parametrize("headers", [

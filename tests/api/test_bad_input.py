@@ -4,7 +4,7 @@ import json
 import pytest
 
 from tests import factories
-from tests.api.test_auth import assert_problem
+from tests.helpers.api import assert_problem
 
 KEYS = {"p256dh": "BA" + "A" * 85, "auth": "A" * 22}  # a 65-byte 0x04 point, 16 bytes
 SEND = {"recipients": ["user-1"], "category": "orders"}

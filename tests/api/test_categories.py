@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from app.models import Category
-from tests.api.test_auth import assert_problem
+from tests.helpers.api import assert_problem
 
 MARKETING = {
     "name": "Marketing",

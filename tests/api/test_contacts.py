@@ -1,10 +1,10 @@
 """Contacts: upsert (201/200), patch, read with devices and preferences, list, erase."""
 from sqlalchemy import select
 
-from app.core.json_numbers import loads_finite
+from app.json_numbers import loads_finite
 from app.models import Contact, Device, Notification, NotificationStatus, Preference
 from tests import factories
-from tests.api.test_auth import assert_problem
+from tests.helpers.api import assert_problem
 
 ADA = {
     "email": "Ada@Example.COM",

@@ -10,7 +10,7 @@ from app.models import IdempotencyKey, Notification
 from app.models.types import utcnow
 from app.queues import queue
 from tests import factories
-from tests.api.test_auth import assert_problem
+from tests.helpers.api import assert_problem
 
 SMS = {"recipients": ["user-1"], "category": "orders", "channels": ["sms"],
        "content": {"sms": {"text": "Order {{ order }} shipped"}}, "data": {"order": "A-1"}}

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from app.core.contacts.preferences import is_opted_in
 from app.models import Preference
 from tests import factories
-from tests.api.test_auth import assert_problem
+from tests.helpers.api import assert_problem
 
 
 def test_read_shows_defaults_then_choices(client, auth, seed, in_db):

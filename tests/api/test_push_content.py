@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from app.core.templates import store as templates
 from app.models import Notification
-from tests.api.test_auth import assert_problem
+from tests.helpers.api import assert_problem
 
 RESERVED = ["from", "message_type", "notification", "collapse_key", "herald_id",
             "google.c.a.e", "google.message_id", "google", "googleplay", "gcm.n.title",

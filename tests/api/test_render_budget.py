@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.models import Notification
 from tests import factories
-from tests.api.test_auth import assert_problem
+from tests.helpers.api import assert_problem
 
 # A request renders within its budget; the rest is the request itself on a busy machine.
 REQUEST_SLACK = 2.0  # a loaded CI machine; a hang would take minutes

@@ -1,14 +1,14 @@
 """Browser fixtures: the app on a real local port, driven by Chromium through Playwright."""
 import os
 import re
-import tempfile
 import threading
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from tests.console.conftest import app_with
+from tests.helpers.browser import COUNT_HTMX_ANSWERS
+from tests.helpers.console import app_with
 
 CHROMIUM = os.environ.get("HERALD_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -18,9 +18,6 @@ EXPECTED_4XX = r"Failed to load resource: the server responded with a status of 
 # htmx reports a request it aborted itself (hx-sync: a newer keystroke replaced it) as an
 # error; server errors are caught by status below, whatever htmx says.
 HTMX_ABORT = r"htmx:(sendAbort|afterRequest), "
-# `make screenshots` refreshes the README tour; other runs keep their shots out of the tree.
-SCREENSHOTS = Path(os.environ.get("HERALD_SCREENSHOTS_DIR") or
-                   Path(tempfile.gettempdir()) / "herald-screenshots")
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +54,7 @@ def page(browser, live_server, db):
     context = browser.new_context(viewport={"width": 1280, "height": 800},
                                   base_url=live_server)
     tab = context.new_page()
+    tab.add_init_script(COUNT_HTMX_ANSWERS)
     errors = []
     tab.on("console", lambda msg: errors.append(msg.text) if _is_error(msg) else None)
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -70,8 +68,3 @@ def page(browser, live_server, db):
 def _is_error(msg) -> bool:
     """Console errors, less the browser's note on a 4xx a test asked for and htmx's aborts."""
     return msg.type == "error" and not re.match(f"{EXPECTED_4XX}|{HTMX_ABORT}", msg.text)
-
-
-def screenshot(tab, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"))

@@ -2,7 +2,7 @@
 import pytest
 
 from app.api.registry import OPERATIONS
-from tests.browser.conftest import screenshot
+from tests.helpers.browser import screenshot
 
 pytestmark = pytest.mark.browser
 

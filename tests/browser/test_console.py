@@ -10,8 +10,8 @@ from app.extensions import db
 from app.models import Notification
 from app.models.types import utcnow
 from tests import factories
-from tests.browser.conftest import screenshot
-from tests.console.conftest import PASSWORD, make_operator
+from tests.helpers.browser import screenshot, sign_in
+from tests.helpers.console import PASSWORD, make_operator
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +19,6 @@ NAV = [("Dashboard", "Dashboard"), ("Contacts", "Contacts"), ("Templates", "Temp
        ("Segments", "Segments"), ("Campaigns", "Campaigns"),
        ("Notifications log", "Notifications log"), ("Operators", "Operators"),
        ("API keys", "API keys"), ("Audit log", "Audit log"), ("System", "System")]
-
-
-def sign_in(page, email="ada@example.com"):
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
 
 
 def seed_activity(admin):

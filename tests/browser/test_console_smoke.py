@@ -8,8 +8,9 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import Segment, Template
 from tests import factories
-from tests.console.conftest import PASSWORD, make_operator
-from tests.console.test_crawl import seed
+from tests.helpers.browser import answered
+from tests.helpers.console import PASSWORD, make_operator
+from tests.helpers.seed import seed
 
 pytestmark = pytest.mark.browser
 
@@ -70,10 +71,7 @@ def test_hostile_typing_never_breaks_a_page(page):
                        (template, "textarea[name='en.push.body']")):
         page.goto(url, wait_until="networkidle")
         for text in HOSTILE_TYPING:
-            page.locator(field).fill(text)
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(400)  # the search's and the preview's typing delay
-            page.wait_for_load_state("networkidle")
+            answered(page, page.locator(field).fill, text)  # after the typing delay
             assert page.evaluate(OVERFLOW) <= 0, (url, text[:20])
         expect(page.locator("h1").first).not_to_be_empty()
     assert dialogs == []

@@ -10,9 +10,8 @@ from app.extensions import db
 from app.models import AuditLog, Preference
 from app.models.types import utcnow
 from tests import factories
-from tests.browser.conftest import screenshot
-from tests.browser.test_console import sign_in
-from tests.console.conftest import make_operator
+from tests.helpers.browser import screenshot, sign_in
+from tests.helpers.console import make_operator
 
 pytestmark = pytest.mark.browser
 

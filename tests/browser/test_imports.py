@@ -13,9 +13,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Contact, ContactImportError
-from tests.browser.conftest import screenshot
-from tests.browser.test_console import sign_in
-from tests.console.conftest import make_operator
+from tests.helpers.browser import screenshot, sign_in
+from tests.helpers.console import make_operator
 
 pytestmark = pytest.mark.browser
 

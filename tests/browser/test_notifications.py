@@ -7,9 +7,8 @@ from playwright.sync_api import expect
 from app.models import Notification, NotificationStatus
 from app.models.types import utcnow
 from tests import factories
-from tests.browser.conftest import screenshot
-from tests.browser.test_console import sign_in
-from tests.console.conftest import make_operator
+from tests.helpers.browser import screenshot, sign_in
+from tests.helpers.console import make_operator
 
 pytestmark = pytest.mark.browser
 PEOPLE = [("ada", "Ada"), ("grace", "Grace"), ("linus", "Linus"), ("ken", "Ken"),

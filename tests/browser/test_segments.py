@@ -11,9 +11,8 @@ from app.extensions import db
 from app.models import Contact, Device, Event, Segment
 from app.models.contacts import PLATFORM_PROVIDER
 from app.models.types import utcnow
-from tests.browser.conftest import screenshot
-from tests.browser.test_console import sign_in
-from tests.console.conftest import make_operator
+from tests.helpers.browser import answered, screenshot, settled, sign_in
+from tests.helpers.console import make_operator
 
 pytestmark = pytest.mark.browser
 
@@ -68,11 +67,6 @@ def seed_segments(editor) -> None:
     db.session.commit()
 
 
-def settled(page) -> None:
-    """Wait until htmx has swapped and wired up new content (people are never this quick)."""
-    expect(page.locator(".htmx-request, .htmx-settling, .htmx-added")).to_have_count(0)
-
-
 def test_build_a_segment_and_watch_the_count(page):
     editor = make_operator("ada@example.com", "editor", name="Ada Lovelace")
     seed_contacts()
@@ -98,8 +92,7 @@ def test_build_a_segment_and_watch_the_count(page):
     page.get_by_test_id("add-group").click()
     settled(page)
     group = page.locator("#row-r-1")
-    group.get_by_label("Field").select_option("channel")
-    page.wait_for_timeout(1500)
+    answered(page, group.get_by_label("Field").select_option, "channel")
     expect(group.get_by_label("Channel")).to_have_value("ios")
     expect(page.get_by_test_id("segment-count")).to_have_attribute("data-count", "2")
     group.get_by_role("button", name="Add condition to group").click()

@@ -4,10 +4,9 @@ from playwright.sync_api import expect
 
 from app.core.ops.alerts import raise_alert
 from app.queues import enqueue_ids
-from tests.browser.conftest import screenshot
-from tests.browser.test_console import sign_in
-from tests.console.conftest import make_operator
 from tests.console.test_system import dead_sms
+from tests.helpers.browser import screenshot, sign_in
+from tests.helpers.console import make_operator
 
 pytestmark = pytest.mark.browser
 

@@ -10,9 +10,8 @@ from app.core.templates import store as core
 from app.extensions import db
 from app.models.types import utcnow
 from tests import factories
-from tests.browser.conftest import screenshot
-from tests.browser.test_console import sign_in
-from tests.console.conftest import make_operator
+from tests.helpers.browser import animations_done, screenshot, sign_in
+from tests.helpers.console import make_operator
 
 pytestmark = pytest.mark.browser
 
@@ -205,7 +204,7 @@ def _shot(page, name):
         window.scrollTo(0, 0);
         document.querySelectorAll(".tpl-side").forEach((side) => { side.scrollTop = 0; });
     }""")
-    page.wait_for_timeout(300)  # let the preview's entry animation finish
+    animations_done(page)  # the preview's entry animation
     screenshot(page, name)
 
 

@@ -13,7 +13,9 @@ from app.channels.base import (
     TransientError,
 )
 from app.channels.push.fcm import FcmProvider
-from app.core.ops.startup import ConfigurationError
+from app.channels.push.fcm_settings import fcm_project_id
+from app.config import Config
+from app.settings import ConfigurationError
 from tests.channels.support import (
     PUSH,
     cases,
@@ -68,6 +70,17 @@ def test_fcm_sends_to_the_service_accounts_project(config, sandbox, service_acco
     [received] = sandbox.received("fcm")
     assert received["project"] == "acme-prod"
     assert result.provider_message_id.startswith("projects/acme-prod/messages/")
+
+
+@pytest.mark.parametrize("project_setting", ["", "acme-prod"])
+def test_fcm_project_comes_from_the_service_account(service_account, project_setting):
+    config = Config(FCM_PROJECT_ID=project_setting, FCM_CREDENTIALS_FILE=service_account)
+    assert fcm_project_id(config) == "acme-prod"
+
+
+def test_fcm_project_setting_serves_only_without_a_service_account():
+    assert fcm_project_id(Config(FCM_PROJECT_ID="dev-project")) == "dev-project"
+    assert fcm_project_id(Config(FCM_PROJECT_ID="")) == "herald-sandbox"
 
 
 def test_fcm_refuses_a_project_setting_that_contradicts_the_service_account(

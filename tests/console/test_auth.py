@@ -5,7 +5,7 @@ from app.core.access import operators
 from app.extensions import db
 from app.models import Operator
 from app.models.types import utcnow
-from tests.console.conftest import PASSWORD, make_operator, sign_in
+from tests.helpers.console import PASSWORD, make_operator, sign_in
 
 
 def test_sign_in_redirects_to_dashboard_and_records_last_login(client, admin):

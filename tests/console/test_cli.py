@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from app.models import AuditLog, Operator
-from tests.console.conftest import sign_in
+from tests.helpers.console import sign_in
 
 
 def test_create_operator_with_password(app, client, db):

@@ -1,13 +1,9 @@
 """CSRF: forms and htmx requests need the token; machine paths are exempt."""
-import re
-
 import pytest
+from flask import Blueprint
 
-from tests.console.conftest import PASSWORD, app_with, make_operator
-
-
-def token_from(page: str) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+from app import security
+from tests.helpers.console import PASSWORD, app_with, make_operator, token_from
 
 
 @pytest.fixture()
@@ -17,9 +13,12 @@ def client(csrf_app, db):
 
 @pytest.fixture(scope="module")
 def probe_app(app):
-    """A CSRF-protected app with two POST routes: one under /api/, one elsewhere."""
+    """A CSRF-protected app with two POST routes: one in a surface declared exempt."""
     probe = app_with(app, WTF_CSRF_ENABLED=True)
-    probe.add_url_rule("/api/_probe", "api_probe", lambda: ("ok", 200), methods=["POST"])
+    machine = Blueprint("machine_probe", __name__, url_prefix="/machine")
+    machine.add_url_rule("/_probe", "probe", lambda: ("ok", 200), methods=["POST"])
+    security.exempt(probe, machine, "/machine/")
+    probe.register_blueprint(machine)
     probe.add_url_rule("/_probe", "plain_probe", lambda: ("ok", 200), methods=["POST"])
     return probe
 
@@ -54,7 +53,23 @@ def test_htmx_post_needs_the_header(client):
     assert 'value="editor" selected' in with_header.get_data(as_text=True)
 
 
-def test_api_paths_are_exempt_and_others_are_not(probe_app, db):
+def test_declared_surfaces_are_exempt_and_others_are_not(probe_app, db):
     client = probe_app.test_client()
-    assert client.post("/api/_probe").status_code == 200
+    assert client.post("/machine/_probe").status_code == 200
     assert client.post("/_probe").status_code == 400
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/api/v1/notifications", 401),  # the API key is checked, not a CSRF token
+    ("/hooks/twilio", 403),  # the provider signature is checked
+])
+def test_the_api_and_webhooks_declare_themselves_exempt(client, path, status):
+    assert client.post(path, data={"x": "1"}).status_code == status
+
+
+@pytest.mark.parametrize("path", ["/api/nope", "/hooks/nope", "/o/nope"])
+def test_unrouted_urls_of_exempt_surfaces_keep_their_own_error_body(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "console" not in response.get_data(as_text=True).lower()
+    assert "Page not found" not in response.get_data(as_text=True)

@@ -12,8 +12,7 @@ from app.core.imports.run import IMPORT_QUEUE
 from app.extensions import db
 from app.models import AuditLog, Contact, ContactImport
 from app.queues import queue
-from tests.console.conftest import PASSWORD, app_with, make_operator
-from tests.console.test_csrf import token_from
+from tests.helpers.console import PASSWORD, app_with, make_operator, token_from
 
 CSV = ("external_id,email,phone,plan\n"
        "user-1,ada@example.com,+14155550101,pro\n"

@@ -16,7 +16,7 @@ from honcho.environ import parse_procfile
 from werkzeug.serving import make_server
 
 from app.core.access import operators
-from tests.console.conftest import make_operator
+from tests.helpers.console import make_operator
 from tests.sandbox_client import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from app.core.access import operators
 from app.extensions import db
 from app.models.types import utcnow
-from tests.console.conftest import PASSWORD, app_with, make_operator, sign_in
+from tests.helpers.console import PASSWORD, app_with, make_operator, sign_in
 
 
 class CountingHasher(PasswordHasher):

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditLog, Operator
-from tests.console.conftest import make_operator, sign_in
+from tests.helpers.console import make_operator, sign_in
 
 HTMX = {"HX-Request": "true"}
 

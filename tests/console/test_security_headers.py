@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.console.conftest import PASSWORD, app_with, make_operator
+from tests.helpers.console import PASSWORD, app_with, make_operator
 
 CONSOLE_DIRS = ("auth", "errors", "operators", "api_keys", "audit")
 

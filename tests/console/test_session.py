@@ -6,7 +6,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 
 from app.console import security
-from tests.console.conftest import app_with, sign_in
+from tests.helpers.console import app_with, sign_in
 
 
 def session_cookie(response) -> dict:

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.core.access import api_keys
-from app.core.errors import ValidationFailed
+from app.errors import ValidationFailed
 from app.models import ApiKey
 from app.models.types import utcnow
 

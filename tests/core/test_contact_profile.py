@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.core.contacts import profile
 from app.core.contacts.search import ContactQuery, SearchInvalid, active_platforms, search
-from app.core.errors import NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.models import Preference, Suppression
 from tests import factories
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.core.delivery.dispatch import SendRequest, accept
-from app.core.errors import ValidationFailed
+from app.errors import ValidationFailed
 from app.models import Notification, NotificationStatus, Preference, Suppression
 from tests import factories
 

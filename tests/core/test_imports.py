@@ -3,7 +3,6 @@ import pytest
 from sqlalchemy import select, update
 
 from app.core.delivery.sweeper import sweep
-from app.core.errors import ValidationFailed
 from app.core.imports import run as import_run
 from app.core.imports.mapping import (
     check_mapping,
@@ -14,6 +13,7 @@ from app.core.imports.mapping import (
 )
 from app.core.imports.rows import Column, Options
 from app.core.imports.run import create_import, resume_import, run_import, start_import
+from app.errors import ValidationFailed
 from app.models import AuditLog, Contact, ContactImport, ContactImportError
 from app.models.types import utcnow
 from app.queues import queue

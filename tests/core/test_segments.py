@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.core.errors import Conflict, ValidationFailed
 from app.core.segments import store as segments
 from app.core.segments.rules import MAX_RULES, RulesInvalid, validate_tree
 from app.core.segments.vocabulary import describe_rule
+from app.errors import Conflict, ValidationFailed
 from app.models import Contact, Device, Event, Segment, Suppression
 from app.models.contacts import PLATFORM_PROVIDER
 from tests import factories

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from app import create_app
 from app.config import Config
 from app.core.ops import startup
-from app.core.ops.startup import ConfigurationError
+from app.settings import ConfigurationError
 
 
 @pytest.fixture()
@@ -136,17 +136,6 @@ def test_every_problem_is_listed_at_once():
     for setting in ("HERALD_SECRET_KEY", "HERALD_APNS_KEY_FILE", "HERALD_FCM_URL",
                     "HERALD_SMTP_HOST", "HERALD_WEBPUSH_PRIVATE_ORIGINS"):
         assert setting in message
-
-
-@pytest.mark.parametrize("project_setting", ["", "acme-prod"])
-def test_fcm_project_comes_from_the_service_account(key_files, project_setting):
-    config = Config(FCM_PROJECT_ID=project_setting, **key_files)
-    assert startup.fcm_project_id(config) == "acme-prod"
-
-
-def test_fcm_project_setting_serves_only_without_a_service_account():
-    assert startup.fcm_project_id(Config(FCM_PROJECT_ID="dev-project")) == "dev-project"
-    assert startup.fcm_project_id(Config(FCM_PROJECT_ID="")) == "herald-sandbox"
 
 
 def test_a_mismatched_fcm_project_is_refused_in_any_mode(key_files):

@@ -2,10 +2,10 @@
 import pytest
 
 from app.core.delivery.dispatch import SendRequest, accept
-from app.core.errors import Conflict, ValidationFailed
 from app.core.templates import diff as template_diff
 from app.core.templates import preview as template_preview
 from app.core.templates import store as core
+from app.errors import Conflict, ValidationFailed
 from app.models import Notification, TemplateVersion
 from tests import factories
 

@@ -34,6 +34,7 @@ from sendgrid import SendGridAPIClient
 from sendgrid.helpers.eventwebhook import EventWebhook
 
 from app.channels.base import (
+    FUTURE_SKEW,
     InvalidRecipient,
     Message,
     PermanentError,
@@ -46,11 +47,12 @@ from app.channels.base import (
     run_in_turn,
 )
 from app.channels.email.content import EmailParts, email_parts
-from app.channels.webhooks import Incoming, Receipt, WebhookReport
-from app.core.delivery.webhooks import (
-    FUTURE_SKEW,
+from app.channels.webhooks import (
     ForbiddenWebhook,
+    Incoming,
     MalformedWebhook,
+    Receipt,
+    WebhookReport,
     check_fresh,
 )
 from app.models.notifications import DELIVERED, FAILED

@@ -28,7 +28,7 @@ from app.channels.base import (
     classify_http,
     run_in_turn,
 )
-from app.core.ops.startup import fcm_project_id
+from app.channels.push.fcm_settings import fcm_project_id
 from app.settings import SANDBOX_HTTP, SettingsGroup
 
 log = logging.getLogger(__name__)

@@ -29,8 +29,14 @@ from app.channels.base import (
     TransientError,
     classify_http,
 )
-from app.channels.webhooks import InboundSms, Incoming, Receipt, WebhookReport
-from app.core.delivery.webhooks import ForbiddenWebhook, MalformedWebhook
+from app.channels.webhooks import (
+    ForbiddenWebhook,
+    InboundSms,
+    Incoming,
+    MalformedWebhook,
+    Receipt,
+    WebhookReport,
+)
 from app.models.notifications import DELIVERED, FAILED
 from app.settings import PUBLIC, SANDBOX_HTTP, SettingsGroup
 

@@ -36,7 +36,7 @@ from app.channels.base import (
     TransientError,
     classify_http,
 )
-from app.core.templates.sms_parts import GSM7, encoding_of
+from app.channels.sms.parts import GSM7, encoding_of
 from app.settings import PUBLIC, SANDBOX_CA, SANDBOX_HTTPS, SettingsGroup
 
 TIMEOUT_SECONDS = 15

@@ -15,9 +15,9 @@ from app.console.audit import record_change
 from app.console.forms import ConfirmForm
 from app.console.security import can, role_required
 from app.console.segments import forms
-from app.core.errors import HeraldError
 from app.core.segments import store as core
 from app.core.segments.vocabulary import FIELDS
+from app.errors import HeraldError
 from app.extensions import db, htmx
 from app.models import Segment
 

@@ -13,11 +13,11 @@ from app import herald_config, redis_client
 from app.console.security import can
 from app.console.templates import forms
 from app.core.access.audit import snapshot
-from app.core.errors import HeraldError, NotFound
 from app.core.templates import preview as previews
 from app.core.templates import store as core
 from app.core.templates.budget import scope
 from app.core.templates.rendering import RenderLimits
+from app.errors import HeraldError, NotFound
 from app.extensions import db
 from app.models import Template
 

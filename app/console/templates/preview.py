@@ -21,9 +21,9 @@ from app.console.templates.editor import (
     template_or_404,
 )
 from app.core.delivery import dispatch
-from app.core.errors import HeraldError
 from app.core.templates import preview as previews
 from app.core.templates import store as core
+from app.errors import HeraldError
 from app.extensions import db, htmx
 
 # The email preview is the author's own HTML: no scripts, no requests but images and

@@ -14,9 +14,9 @@ from app.console.templates.editor import (
     template_or_404,
     version_snapshot,
 )
-from app.core.errors import HeraldError, NotFound
 from app.core.templates import diff as template_diff
 from app.core.templates import store as core
+from app.errors import HeraldError, NotFound
 from app.extensions import db, htmx
 
 CHANNEL_LABELS = {"push": "Push", "sms": "SMS", "email": "Email"}

@@ -20,8 +20,8 @@ from app.console.templates.editor import (
 )
 from app.core.access.audit import snapshot
 from app.core.contacts.store import normalise_locale
-from app.core.errors import HeraldError
 from app.core.templates import store as core
+from app.errors import HeraldError
 from app.extensions import db, htmx
 from app.models import Category, Template, TemplateVersion
 

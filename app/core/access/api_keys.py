@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
-from app.core.errors import ValidationFailed
+from app.errors import ValidationFailed
 from app.models import ApiKey
 from app.models.auth import SCOPES
 from app.models.types import utcnow

@@ -1,6 +1,5 @@
 """Console operators: password hashes, sign-in with lockout, invitations and roles."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,9 +10,9 @@ from sqlalchemy import func, select
 
 from app.core.access import login_limits
 from app.core.access.login_limits import LoginPolicy
-from app.core.errors import ValidationFailed
+from app.errors import ValidationFailed
 from app.models import Operator
-from app.models.auth import ROLES
+from app.models.auth import ROLES, fingerprint
 from app.models.types import utcnow
 
 ROLE_RANK = {"viewer": 0, "editor": 1, "admin": 2}
@@ -62,16 +61,6 @@ def set_password(operator: Operator, password: str) -> None:
     operator.password_hash = _hasher.hash(password)
     operator.failed_logins = 0
     operator.locked_until = None
-
-
-def fingerprint(operator: Operator) -> str:
-    """Return a short digest of the password hash; it changes whenever the password does."""
-    material = operator.password_hash or f"unset:{operator.id}"
-    return hashlib.sha256(material.encode()).hexdigest()[:16]
-
-
-def session_id(operator: Operator) -> str:
-    return f"{operator.id}:{fingerprint(operator)}"
 
 
 def load_by_session_id(session, value: str) -> Operator | None:

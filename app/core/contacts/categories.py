@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from app.core.db import upsert
-from app.core.errors import NotFound
+from app.errors import NotFound
 from app.models import Category
 
 CATEGORY_FIELDS = ("name", "description", "critical", "default_opt_in", "quiet_hours",

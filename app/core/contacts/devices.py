@@ -1,4 +1,8 @@
-"""Push devices: token checks, idempotent registration, unregistration."""
+"""Push devices: token checks, idempotent registration, unregistration.
+
+Every registration of a web-push subscription passes the push-service allow-list here,
+whoever the caller is (API, console, imports): workers later POST to that endpoint.
+"""
 
 import base64
 import binascii
@@ -10,7 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from app.core.errors import NotFound
+from app.channels.push.endpoints import check_endpoint
+from app.errors import NotFound, ValidationFailed
 from app.models import Contact, Device
 from app.models.contacts import PLATFORM_PROVIDER
 from app.models.types import utcnow
@@ -21,6 +26,15 @@ _APNS_TOKEN = re.compile(r"^[0-9a-f]{64}$")
 # FCM registration tokens are ~160 URL-safe characters with a colon; allow some slack.
 _FCM_TOKEN = re.compile(r"^[A-Za-z0-9_:.\-]{32,2048}$")
 _BASE64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
+
+
+class PushServiceNotAllowed(ValidationFailed):
+    """A web-push endpoint workers must not post to; `reason` says why."""
+
+    def __init__(self, reason: str):
+        super().__init__("The subscription's push service is not allowed",
+                         [{"field": "endpoint", "message": reason}])
+        self.reason = reason
 
 
 def normalise_token(platform: str, token: str) -> str:
@@ -37,7 +51,8 @@ def normalise_token(platform: str, token: str) -> str:
 def check_subscription(endpoint: str, p256dh: str, auth: str) -> None:
     """Raise ValueError (naming the bad part) unless this is a usable web-push subscription.
 
-    Whether workers may call the endpoint is for app.channels.push.endpoints to say.
+    Whether workers may call the endpoint is for app.channels.push.endpoints to say
+    (register_device asks it).
     """
     parts = urlsplit(endpoint)
     if parts.scheme != "https" or not parts.hostname:
@@ -78,12 +93,17 @@ def register_device(
     token: str,
     subscription: dict | None = None,
     now: datetime | None = None,
+    *,
+    config,
 ) -> tuple[Device, bool]:
     """Register a token for a contact; return (device, created).
 
     The same (provider, token) registered again is reactivated and moved to this contact:
-    a phone that changes hands keeps its token, and the new owner gets the pushes.
+    a phone that changes hands keeps its token, and the new owner gets the pushes. A
+    subscription whose push service is not allowed raises PushServiceNotAllowed.
     """
+    if subscription:
+        check_push_service(subscription["endpoint"], config)
     now = now or utcnow()
     provider = PLATFORM_PROVIDER[platform]
     device = _find(session, provider, token)
@@ -107,6 +127,14 @@ def register_device(
     contact.last_seen_at = now
     session.flush()
     return device, created
+
+
+def check_push_service(endpoint: str, config) -> None:
+    """Raise PushServiceNotAllowed unless workers may post to this web-push endpoint."""
+    try:
+        check_endpoint(endpoint, config.WEBPUSH_ALLOWED_HOSTS, config.WEBPUSH_PRIVATE_ORIGINS)
+    except ValueError as exc:
+        raise PushServiceNotAllowed(str(exc)) from exc
 
 
 def _find(session, provider: str, token: str) -> Device | None:

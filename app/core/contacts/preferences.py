@@ -7,7 +7,7 @@ here read one contact's full picture (API, console, preference page) and write c
 from sqlalchemy import select
 
 from app.core.db import upsert
-from app.core.errors import ValidationFailed
+from app.errors import ValidationFailed
 from app.models import Category, Preference
 from app.models.contacts import CHANNELS
 from app.models.types import utcnow

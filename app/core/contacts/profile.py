@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, or_, select
 
 from app.core.contacts.preferences import effective_preferences, update_preferences
-from app.core.errors import NotFound
+from app.errors import NotFound
 from app.models import (
     Category,
     Contact,

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
 
-from app.core.errors import ValidationFailed
 from app.core.segments.store import RulesInvalid, segment_condition
+from app.errors import ValidationFailed
 from app.models import Contact, Device
 
 ATTRIBUTE_PREFIX = "attr:"

@@ -12,7 +12,7 @@ from sqlalchemy import delete, exists, func, null, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.core.db import upsert
-from app.core.errors import NotFound
+from app.errors import NotFound
 from app.models import Contact, Notification, NotificationStatus
 from app.models.types import utcnow
 

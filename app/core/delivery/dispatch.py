@@ -13,7 +13,6 @@ from types import SimpleNamespace
 from sqlalchemy import insert, select
 
 from app.core.delivery import rules
-from app.core.errors import ValidationFailed
 from app.core.templates.rendering import (
     RenderBudgetExceeded,
     RenderError,
@@ -24,6 +23,7 @@ from app.core.templates.rendering import (
     pick_locale,
     render_channel,
 )
+from app.errors import ValidationFailed
 from app.models import Category, Contact, Device, Notification, NotificationStatus, Template
 from app.models.contacts import CHANNELS
 from app.models.notifications import ACCEPTED, QUEUED, SUPPRESSED

@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import delete, select, update
 
 from app.core.db import dialect_insert
-from app.core.errors import Conflict, ValidationFailed
+from app.errors import Conflict, ValidationFailed
 from app.models import IdempotencyKey
 from app.models.types import utcnow
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, or_, select
 
-from app.core.errors import NotFound
+from app.errors import NotFound
 from app.models import Contact, Notification, NotificationStatus
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from app.core.errors import ValidationFailed
 from app.core.imports.rows import Column, Options, convert
+from app.errors import ValidationFailed
 from app.models import ContactImport
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024

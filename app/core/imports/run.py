@@ -18,10 +18,10 @@ from sqlalchemy import (
 )
 
 from app.core.access import audit
-from app.core.errors import ValidationFailed
 from app.core.imports.mapping import check_mapping, mapping_from, read_upload, records, upload_text
 from app.core.imports.rows import Column, Options, RowChecker
 from app.core.imports.upsert import upsert_contacts, upsert_statement
+from app.errors import ValidationFailed
 from app.models import ContactImport, ContactImportError, Operator
 from app.models.imports import DONE, FAILED, QUEUED, RUNNING, UPLOADED
 from app.models.types import utcnow

@@ -11,7 +11,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from app.core import json_numbers
+from app import json_numbers
 from app.core.db import dialect_insert
 from app.core.imports.rows import Column, Options
 from app.models import Contact

@@ -8,7 +8,6 @@ merely deserves a look is a warning. A value of the wrong type or shape is refus
 this, when Config loads (app.settings).
 """
 import ipaddress
-import json
 import logging
 import os
 import sys
@@ -16,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from app.channels.push.fcm_settings import fcm_project_id
 from app.channels.registry import PROVIDERS, provider_chain
 from app.core.ops.system import PROVIDER_CHANNEL, PROVIDER_SETTINGS
 from app.settings import ConfigurationError, Problem, is_public_default
@@ -23,7 +23,6 @@ from app.settings import ConfigurationError, Problem, is_public_default
 log = logging.getLogger(__name__)
 
 PUSH_PROVIDERS = ("fcm", "apns", "webpush")  # every push provider serves its devices
-SANDBOX_FCM_PROJECT = "herald-sandbox"
 MIN_SECRET_KEY_LENGTH = 32
 KEY_FILES = {"fcm": "FCM_CREDENTIALS_FILE", "apns": "APNS_KEY_FILE"}  # required in production
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -107,29 +106,6 @@ def is_local(host: str) -> bool:
     except ValueError:
         return False
     return address.is_loopback or address.is_unspecified
-
-
-def fcm_project_id(config) -> str:
-    """The FCM project: the service account's own; HERALD_FCM_PROJECT_ID only without one."""
-    if not config.FCM_CREDENTIALS_FILE:
-        return config.FCM_PROJECT_ID or SANDBOX_FCM_PROJECT
-    try:
-        account = json.loads(Path(config.FCM_CREDENTIALS_FILE).read_text())
-        project = account.get("project_id")
-    except (OSError, ValueError, AttributeError) as exc:
-        raise ConfigurationError([Problem(
-            "HERALD_FCM_CREDENTIALS_FILE", f"is not a readable service-account JSON file: {exc}",
-        )]) from exc
-    if not project:
-        raise ConfigurationError([Problem(
-            "HERALD_FCM_CREDENTIALS_FILE", "has no project_id: download the service-account "
-            "key again from the Firebase console")])
-    if config.FCM_PROJECT_ID not in ("", project):
-        raise ConfigurationError([Problem(
-            "HERALD_FCM_PROJECT_ID", f"is {config.FCM_PROJECT_ID!r} but the service account in "
-            f"HERALD_FCM_CREDENTIALS_FILE belongs to {project!r}: unset it, or use that "
-            "project's credentials")])
-    return project
 
 
 def _on_sandbox(config, where: tuple | None) -> bool:

@@ -29,8 +29,8 @@ from pydantic import (
     model_validator,
 )
 
-from app.core.errors import ValidationFailed
 from app.core.segments.vocabulary import FIELDS, coerce_value
+from app.errors import ValidationFailed
 
 MAX_RULES = 40  # conditions in a whole tree: keeps the compiled query reasonable
 MAX_KEY = 64

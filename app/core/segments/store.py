@@ -23,10 +23,10 @@ from sqlalchemy import Select, func, select, true
 from sqlalchemy.exc import IntegrityError
 
 from app.core.access.audit import snapshot as _snapshot
-from app.core.errors import Conflict, ValidationFailed
 from app.core.segments.rules import RulesInvalid, RuleTree, validate_tree
 from app.core.segments.sql import compile_tree
 from app.core.segments.vocabulary import describe_rules
+from app.errors import Conflict, ValidationFailed
 from app.models import AuditLog, Contact, Segment
 from app.models.types import utcnow
 

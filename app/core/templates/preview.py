@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from jinja2 import TemplateSyntaxError, meta, nodes
 from sqlalchemy import func, or_, select
 
-from app.core import json_numbers
+from app import json_numbers
+from app.channels.sms import parts as sms_parts
 from app.core.delivery.dispatch import SendRequest
-from app.core.errors import ValidationFailed
 from app.core.templates import budget
-from app.core.templates import sms_parts as sms_segments
 from app.core.templates.budget import BudgetExceeded
 from app.core.templates.environment import text_env
 from app.core.templates.rendering import (
@@ -25,6 +24,7 @@ from app.core.templates.rendering import (
     render_channel,
 )
 from app.core.templates.store import CHANNEL_FIELDS, CHANNELS
+from app.errors import ValidationFailed
 from app.models import Contact
 
 
@@ -173,11 +173,11 @@ def test_send_request(template, content: dict, default_locale: str, contact,
 
 def sms_count(text: str) -> SmsCount:
     """Count an SMS body's segments, and name the characters that force UCS-2."""
-    encoding, segments, characters = sms_segments.count(text)
-    single, multi = sms_segments.LIMITS[encoding]
+    encoding, segments, characters = sms_parts.count(text)
+    single, multi = sms_parts.LIMITS[encoding]
     non_gsm = []
-    if encoding == sms_segments.UCS2:
-        non_gsm = [c for c in dict.fromkeys(text) if sms_segments.count(c)[0] == encoding]
+    if encoding == sms_parts.UCS2:
+        non_gsm = [c for c in dict.fromkeys(text) if sms_parts.count(c)[0] == encoding]
     return SmsCount(encoding, segments, characters, single if segments <= 1 else multi,
                     non_gsm[:12])
 

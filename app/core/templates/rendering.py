@@ -15,11 +15,12 @@ import css_inline
 from jinja2 import TemplateError
 
 from app.channels.push import push_is_empty
-from app.core.errors import ValidationFailed
+from app.channels.sms.parts import count
 from app.core.templates import budget
 from app.core.templates.budget import BudgetExceeded, RenderLimits
 from app.core.templates.environment import compile_template
 from app.core.templates.html_text import html_to_text
+from app.errors import ValidationFailed
 
 PUSH_TEXT_FIELDS = ("title", "body", "image", "deep_link", "sound")
 MAX_PUSH_BYTES = 4096
@@ -243,8 +244,6 @@ def _link_written_out(match: re.Match) -> str:
 def check_limits(channel: str, content: dict, field: str,
                  limits: RenderLimits = DEFAULT_LIMITS) -> list[dict]:
     """Return field errors when rendered content exceeds what the channel can carry."""
-    from app.core.templates.sms_parts import count
-
     if channel == "push":
         size = len(json.dumps(content, separators=(",", ":")).encode())
         if size > MAX_PUSH_BYTES:

@@ -7,7 +7,6 @@ from sqlalchemy import event, func, inspect, select
 
 from app.channels.push import push_is_empty, reserved_data_key
 from app.core.contacts.store import normalise_locale
-from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.templates import budget
 from app.core.templates.rendering import (
     DEFAULT_LIMITS,
@@ -17,6 +16,7 @@ from app.core.templates.rendering import (
     check_syntax,
     email_size_errors,
 )
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.models import Category, Template, TemplateVersion
 from app.models.types import utcnow
 

@@ -1,7 +1,7 @@
 """SMS segment counting: encodings, single/concatenated limits, two-unit characters."""
 import pytest
 
-from app.core.templates.sms_parts import count, encoding_of
+from app.channels.sms.parts import count, encoding_of
 
 CASES = [
     # text, encoding, segments, units

@@ -4,7 +4,7 @@ import math
 import pytest
 from sqlalchemy.exc import StatementError
 
-from app.core import json_numbers
+from app import json_numbers
 from tests import factories
 
 
