@@ -38,3 +38,11 @@ def test_one_non_gsm_character_switches_the_whole_body():
     assert encoding_of("a" * 100) == "GSM-7"
     assert encoding_of("a" * 100 + "’") == "UCS-2"  # a curly apostrophe, a common culprit
     assert count("a" * 100 + "’")[1] == 2
+
+
+
+def test_a_pasted_novel_is_counted_past_the_exact_range():
+    """Far past any sendable SMS the count is units / per part, without a Python loop."""
+    assert count("{{ x }}" * 70_000) == ("GSM-7", 5033, 770_000)  # { and } cost two
+    assert count("€" * 100_000) == ("GSM-7", 1308, 200_000)
+    assert count("ж" * 300_000) == ("UCS-2", 4478, 300_000)
