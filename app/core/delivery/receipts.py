@@ -1,8 +1,9 @@
 """Apply what providers report after a send: delivery receipts, bounces, complaints, STOP.
 
 Each report is applied once: receipts carry the provider's event id, claimed in the
-transaction that applies them (see app.core.delivery.webhooks). A status moves only forward, from
-sending or sent; a receipt for the status a row already has is a duplicate.
+transaction that applies them (see app.core.delivery.webhooks). A status moves only as
+transitions.MOVES allows (forward, from sending or sent); a receipt for the status a row
+already has is a duplicate.
 """
 import uuid
 from dataclasses import dataclass
@@ -10,13 +11,15 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, insert, or_, select
 
-from app.core.db import bulk_update, dialect_insert, insert_ignore
+from app.core.db import dialect_insert, insert_ignore
+from app.core.delivery.transitions import allowed, move
 from app.core.delivery.webhooks import claim
-from app.models import Event, Notification, NotificationStatus, SmsKeyword, Suppression
-from app.models.notifications import DELIVERED, FAILED, SENDING, SENT
+from app.models import Event, Notification, SmsKeyword, Suppression
+from app.models.notifications import Status
 from app.models.types import utcnow
 
 # Provider vocabularies mapped onto ours: status for the row, kind for the event log.
+DELIVERED, FAILED = Status.DELIVERED, Status.FAILED
 TWILIO = {"delivered": (DELIVERED, "delivered"), "undelivered": (FAILED, "bounced"),
           "failed": (FAILED, "bounced")}
 SENDGRID = {"delivered": (DELIVERED, "delivered"), "bounce": (FAILED, "bounced"),
@@ -27,9 +30,6 @@ SUPPRESS_ON = {"bounced": "hard_bounce", "complained": "complaint"}
 # Carrier errors that mean the number can never receive SMS (unknown, landline); others
 # (unreachable handset 30003, carrier filtering 30007, unknown 30008) fail one message only.
 TWILIO_PERMANENT = {"30005", "30006"}
-# A receipt moves a row only from these: delivered never goes back to sent, nor failed
-# to delivered.
-MOVES_FROM = (SENDING, SENT)
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
 START_WORDS = {"START", "UNSTOP", "YES"}
 
@@ -94,7 +94,7 @@ def apply_receipts(session, provider: str, receipts: list[Receipt],
 
 def _record(session, receipts: list[Receipt], now: datetime) -> int:
     rows = _find(session, receipts)
-    events, updates, history, suppressions = [], [], [], []
+    events, changes, suppressions = [], [], []
     moved: dict = {}  # the status this batch has moved a row to
     for receipt in receipts:
         row = rows.get(_canonical(receipt.notification_id)) or rows.get(
@@ -105,22 +105,17 @@ def _record(session, receipts: list[Receipt], now: datetime) -> int:
         at = receipt.at or now
         events.append({"notification_id": row.id, "contact_id": row.contact_id,
                        "kind": receipt.kind, "url": receipt.url, "at": at})
-        if receipt.status and status in MOVES_FROM:
+        if receipt.status and allowed(status, receipt.status):
             moved[row.id] = receipt.status
-            stamp = "delivered_at" if receipt.status == DELIVERED else "failed_at"
-            updates.append({"id": row.id, "status": receipt.status, "updated_at": now,
-                            "error_code": receipt.error_code, stamp: at})
-            history.append({"notification_id": row.id, "status": receipt.status, "at": at,
-                            "provider": row.provider, "error_code": receipt.error_code,
-                            "attempt": row.attempts})
+            changes.append({"id": row.id, "status": receipt.status, "at": at,
+                            "error_code": receipt.error_code})
         if receipt.kind in SUPPRESS_ON and row.address:
             suppressions.append({"channel": row.channel, "address": row.address,
                                  "reason": SUPPRESS_ON[receipt.kind], "created_at": now,
                                  "detail": receipt.error_code or ""})
-    for model, values in ((Event, events), (NotificationStatus, history)):
-        if values:  # an INSERT with no rows would write one row of defaults
-            session.execute(insert(model), values)
-    bulk_update(session, Notification, updates)
+    if events:  # an INSERT with no rows would write one row of defaults
+        session.execute(insert(Event), events)
+    move(session, changes, now=now)  # delivered and failed are final: a row moves once
     insert_ignore(session, Suppression, suppressions)
     return len(events)
 
