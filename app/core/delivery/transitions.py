@@ -8,9 +8,25 @@ and not returned: a late answer never moves a row backwards (delivered stays del
 New rows and their first history row go in through record_created().
 """
 
+import json
 from datetime import datetime
 
-from sqlalchemy import and_, case, cast, column, insert, literal, null, or_, select, update, values
+from sqlalchemy import (
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Text
 
 from app.models import Notification, NotificationStatus
@@ -111,10 +127,17 @@ def _move_alike(session, ids, to: Status, now, detail, columns, values_) -> list
     sets = {**values_, "status": to.value, "updated_at": now}
     if to in STAMPS:
         sets.setdefault(STAMPS[to], now)
-    id_in = N.c.id.in_(ids if isinstance(ids, list) else ids.scalar_subquery())
+    pg = _postgres(session)
+    if not isinstance(ids, list):
+        id_in = N.c.id.in_(ids.scalar_subquery())
+    elif pg:  # one array parameter: the same statement text whatever the number of ids
+        id_in = N.c.id == any_(cast(bindparam("ids", ids, type_=ARRAY(N.c.id.type)),
+                                    ARRAY(N.c.id.type)))
+    else:
+        id_in = N.c.id.in_(ids)
     stmt = update(N).where(id_in, N.c.status.in_(sources(to))).values(sets)
     sets_error = "error_code" in values_
-    if _postgres(session):
+    if pg:
         extra = (literal(detail, Text).label("detail"), literal(now, UTCDateTime).label("at"))
         return _with_history(session, stmt, columns, extra, sets_error)
     rows = session.execute(stmt.returning(*columns)).all()
@@ -125,33 +148,49 @@ def _move_alike(session, ids, to: Status, now, detail, columns, values_) -> list
 def _move_each(session, changes: list[dict], now, columns) -> list:
     keys = ["id", "status", "at", "detail",
             *(k for k in changes[0] if k not in ("id", "status", "at", "detail"))]
-    types = {"at": UTCDateTime(), "detail": Text()}
-    v = values(*(column(k, types.get(k) or N.c[k].type) for k in keys), name="v").data([
-        (c["id"], Status(c["status"]).value, c.get("at", now), c.get("detail"),
-         *(c[k] for k in keys[4:]))
-        for c in changes
-    ]).cte("v")  # a CTE: SQLite takes no column names on a VALUES alias
+    cols = [column(k, {"at": UTCDateTime(), "detail": Text()}.get(k) or N.c[k].type)
+            for k in keys]
+    data = [(c["id"], Status(c["status"]).value, c.get("at", now), c.get("detail"),
+             *(c[k] for k in keys[4:])) for c in changes]
     pg = _postgres(session)
-
-    def typed(key):  # PostgreSQL types a VALUES column of NULLs as text: cast it
-        return cast(v.c[key], types.get(key) or N.c[key].type) if pg else v.c[key]
-
+    v = _arrays(cols, data) if pg else _json_rows(session, cols, data)
     targets = {Status(c["status"]) for c in changes}
-    sets = {k: typed(k) for k in keys[4:]}
+    sets = {k: v.c[k] for k in keys[4:]}
     sets.update(status=v.c.status, updated_at=now)
     for stamp in {STAMPS[t] for t in targets if t in STAMPS}:
         stamped = [t.value for t in targets if STAMPS.get(t) == stamp]
-        sets[stamp] = case((v.c.status.in_(stamped), typed("at")), else_=N.c[stamp])
+        sets[stamp] = case((v.c.status.in_(stamped), v.c.at), else_=N.c[stamp])
     may_move = or_(*(and_(v.c.status == t.value, N.c.status.in_(sources(t))) for t in targets))
-    stmt = update(N).where(N.c.id == typed("id"), may_move).values(sets)
+    stmt = update(N).where(N.c.id == v.c.id, may_move).values(sets)
     sets_error = "error_code" in keys
     if pg:
-        extra = (v.c.detail.label("detail"), typed("at").label("at"))
+        extra = (v.c.detail.label("detail"), v.c.at.label("at"))
         return _with_history(session, stmt, columns, extra, sets_error)
     rows = session.execute(stmt.returning(*columns)).all()
     by_id = {c["id"]: (c.get("detail"), c.get("at", now)) for c in changes}
     _insert_history(session, rows, sets_error, lambda row: by_id[row.id])
     return rows
+
+
+def _arrays(cols, data):
+    """PostgreSQL: the changes as one typed array per column, unnested (a statement of
+    constant text, compiled once, whatever the number of rows)."""
+    arrays = [cast(bindparam(f"v_{c.name}", [row[i] for row in data], type_=ARRAY(c.type)),
+                   ARRAY(c.type)) for i, c in enumerate(cols)]
+    return func.unnest(*arrays).table_valued(*cols).render_derived(name="v")
+
+
+def _json_rows(session, cols, data):
+    """SQLite: the changes as one JSON parameter, stored values already (uuid hex, time
+    text), read back by json_each (a statement compiled once, whatever the rows)."""
+    dialect = session.get_bind().dialect
+    store = [c.type.dialect_impl(dialect).bind_processor(dialect) or (lambda x: x)
+             for c in cols]
+    rows = [{c.name: to_db(x) for c, to_db, x in zip(cols, store, row, strict=True)}
+            for row in data]
+    each = func.json_each(bindparam("changes", json.dumps(rows))).table_valued("value")
+    return select(*(func.json_extract(each.c.value, f"$.{c.name}").label(c.name)
+                    for c in cols)).cte("v").prefix_with("MATERIALIZED")
 
 
 def _with_history(session, stmt, columns, extra, sets_error: bool) -> list:
