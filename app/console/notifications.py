@@ -23,7 +23,7 @@ from app.errors import NotFound
 from app.extensions import db, htmx
 from app.models import Category, Contact, Notification
 from app.models.contacts import CHANNELS
-from app.models.notifications import DEAD, STATUSES
+from app.models.notifications import STATUSES, Status
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 PAGE_SIZE = 50
@@ -76,7 +76,7 @@ def detail(notification_id: uuid.UUID):
         else None
     return render_template("console/notifications/detail.html", n=notification,
                            contact=contact, history=history, confirm=ConfirmForm(),
-                           can_redrive=notification.status == DEAD and can("editor"))
+                           can_redrive=notification.status == Status.DEAD and can("editor"))
 
 
 @bp.route("/<uuid:notification_id>/redrive", methods=["POST"])

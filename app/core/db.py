@@ -1,6 +1,5 @@
 """Small database helpers that differ between PostgreSQL and SQLite."""
 
-from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
 
@@ -26,12 +25,3 @@ def upsert(session, model, rows: list[dict], conflict: list[str], columns: list[
         index_elements=conflict, set_={name: stmt.excluded[name] for name in columns}
     )
     session.execute(stmt, rows)
-
-
-def bulk_update(session, model, rows: list[dict]) -> None:
-    """Update rows by primary key (each dict holds it), one executemany per set of keys."""
-    groups: dict[tuple, list[dict]] = {}
-    for row in rows:  # executemany needs the same columns in every row of a statement
-        groups.setdefault(tuple(sorted(row)), []).append(row)
-    for group in groups.values():
-        session.execute(update(model), group)

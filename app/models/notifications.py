@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
@@ -9,11 +10,25 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.models.types import BigId, Json, UTCDateTime, new_uuid, utcnow
 
-# The fixed status vocabulary.
-ACCEPTED, QUEUED, SENDING, SENT, DELIVERED = "accepted", "queued", "sending", "sent", "delivered"
-SUPPRESSED, RETRYING, FAILED, DEAD = "suppressed", "retrying", "failed", "dead"
-STATUSES = (ACCEPTED, QUEUED, SENDING, SENT, DELIVERED, SUPPRESSED, RETRYING, FAILED, DEAD)
-FINAL_STATUSES = (SENT, DELIVERED, SUPPRESSED, FAILED, DEAD)
+
+class Status(StrEnum):
+    """The fixed status vocabulary; the values are what the database and the API hold.
+
+    The moves between them are one table, app.core.delivery.transitions.MOVES.
+    """
+
+    ACCEPTED = "accepted"
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    SUPPRESSED = "suppressed"
+    RETRYING = "retrying"
+    FAILED = "failed"
+    DEAD = "dead"
+
+
+STATUSES = tuple(s.value for s in Status)
 
 
 class Notification(db.Model):
@@ -39,7 +54,7 @@ class Notification(db.Model):
     content: Mapped[dict | None] = mapped_column(Json)
     payload_hash: Mapped[str | None] = mapped_column(String(64))
     event_id: Mapped[str | None] = mapped_column(String(255), index=True)
-    status: Mapped[str] = mapped_column(String(16), default=ACCEPTED)
+    status: Mapped[str] = mapped_column(String(16), default=Status.ACCEPTED.value)
     reason: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     send_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from app.core.delivery.dispatch import SendRequest, accept, enqueue
 from app.core.delivery.sweeper import sweep
 from app.models import Contact, Notification
-from app.models.notifications import SENT
+from app.models.notifications import Status
 from tests import factories
 
 ROUNDS = int(os.environ.get("HERALD_CHAOS_ROUNDS", "2"))
@@ -75,7 +75,7 @@ def test_killed_workers_lose_nothing(app_ctx, db, redis, config, sandbox, monkey
         for worker in workers:
             kill(worker)
     received = sandbox.received("twilio")
-    assert db.session.scalar(select(func.count()).where(Notification.status == SENT)) == (
+    assert db.session.scalar(select(func.count()).where(Notification.status == Status.SENT)) == (
         ROUNDS * PER_ROUND)
     # At-least-once: every row reached the provider; repeats only for batches in flight.
     assert len(received) >= ROUNDS * PER_ROUND
@@ -86,7 +86,7 @@ def _wait_until_all_sent(db, redis, config, expected: int, timeout: float = 120)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         db.session.expire_all()
-        sent = db.session.scalar(select(func.count()).where(Notification.status == SENT))
+        sent = db.session.scalar(select(func.count()).where(Notification.status == Status.SENT))
         if sent == expected:
             return
         sweep(db.session, redis, config)  # what the scheduler does every few seconds

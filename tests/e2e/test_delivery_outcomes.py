@@ -43,7 +43,7 @@ def test_a_permanent_error_fails_at_once_without_suppressing(client, api_headers
     row = db.session.get(Notification, UUID(sent["id"]))
     assert (row.status, row.attempts, row.error_code) == ("failed", 1, "21408")
     assert row.failed_at is not None and row.due_at is None
-    assert history(db, row.id) == ["queued", "failed"]
+    assert history(db, row.id) == ["queued", "sending", "failed"]
     assert db.session.scalar(select(Suppression)) is None
 
 
@@ -62,7 +62,8 @@ def test_erasure_removes_the_number_quoted_in_provider_errors(client, api_header
     assert (row.status, row.error_code) == ("failed", "21211")  # the log keeps the outcome
     statuses = db.session.execute(select(NotificationStatus.status, NotificationStatus.error_code,
                                          NotificationStatus.detail)).all()
-    assert [tuple(s) for s in statuses] == [("queued", None, None), ("failed", "21211", None)]
+    assert [tuple(s) for s in statuses] == [("queued", None, None), ("sending", None, None),
+                                             ("failed", "21211", None)]
 
 
 def later(client, headers, channels, content, category="orders"):
@@ -86,7 +87,7 @@ def test_an_opt_out_during_the_hold_suppresses_at_send_time(client, api_headers,
     drain(sweep_first=True, now=due)
     row = db.session.get(Notification, held)
     assert (row.status, row.reason, row.attempts) == ("suppressed", "opted_out", 0)
-    assert history(db, held) == ["accepted", "suppressed"]
+    assert history(db, held) == ["accepted", "queued", "sending", "suppressed"]
     assert db.session.get(Notification, critical).status == "sent"  # critical bypasses
     assert len(sandbox.received("twilio")) == 1
 

@@ -55,7 +55,7 @@ def test_fcm_receives_the_rendered_push(client, api_headers, drain, sandbox, db,
     row = db.session.get(Notification, UUID(sent["id"]))
     assert (row.status, row.provider, row.attempts) == ("sent", "fcm", 1)
     assert row.provider_message_id.startswith("projects/")
-    assert history(db, row.id) == ["queued", "sent"]
+    assert history(db, row.id) == ["queued", "sending", "sent"]
 
 
 def test_apns_receives_the_push_over_http2(client, api_headers, drain, sandbox, db, ada):
@@ -169,7 +169,8 @@ def test_429_is_retried_then_delivered(client, api_headers, drain, sandbox, db, 
     drain(sweep_first=True, now=row.due_at + timedelta(seconds=1))
     row = db.session.get(Notification, UUID(sent["id"]))
     assert (row.status, row.attempts) == ("sent", 2)
-    assert history(db, row.id) == ["queued", "retrying", "sent"]
+    assert history(db, row.id) == [
+        "queued", "sending", "retrying", "queued", "sending", "sent"]
     assert len(sandbox.received("twilio")) == 1
 
 
@@ -211,7 +212,8 @@ def test_exhausted_retries_go_dead_and_alert(client, api_headers, drain, sandbox
     drain(sweep_first=True, now=utcnow() + timedelta(hours=2))
     row = db.session.get(Notification, UUID(sent["id"]))
     assert (row.status, row.attempts) == ("dead", 2)
-    assert history(db, row.id) == ["queued", "retrying", "dead"]
+    assert history(db, row.id) == [
+        "queued", "sending", "retrying", "queued", "sending", "dead"]
     assert recent_alerts(redis)[0]["ids"] == [sent["id"]]
 
 

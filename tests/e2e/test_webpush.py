@@ -60,7 +60,7 @@ def test_browser_receives_the_encrypted_push(client, api_headers, drain, sandbox
     row = db.session.get(Notification, UUID(sent["id"]))
     assert (row.status, row.provider, row.attempts) == ("sent", "webpush", 1)
     assert row.provider_message_id.endswith("/m/" + entry["message_id"])
-    assert history(db, row.id) == ["queued", "sent"]
+    assert history(db, row.id) == ["queued", "sending", "sent"]
 
 
 def test_inline_content_maps_ttl_urgency_and_topic(client, api_headers, drain, sandbox, db,
@@ -101,7 +101,8 @@ def test_rate_limited_push_is_retried_then_delivered(client, api_headers, drain,
     drain(sweep_first=True, now=row.due_at + timedelta(seconds=1))
     row = db.session.get(Notification, UUID(sent["id"]))
     assert (row.status, row.attempts) == ("sent", 2)
-    assert history(db, row.id) == ["queued", "retrying", "sent"]
+    assert history(db, row.id) == [
+        "queued", "sending", "retrying", "queued", "sending", "sent"]
     assert len(sandbox.received("webpush")) == 1
 
 

@@ -80,7 +80,7 @@ def test_sent_sms_becomes_delivered(live, db):
     assert row.delivered_at is not None
     history = db.session.scalars(select(NotificationStatus.status).where(
         NotificationStatus.notification_id == notification_id).order_by(NotificationStatus.id))
-    assert list(history) == ["queued", "sent", "delivered"]
+    assert list(history) == ["queued", "sending", "sent", "delivered"]
     assert db.session.scalars(select(Event.kind)).all() == ["delivered"]
 
 

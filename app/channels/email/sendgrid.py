@@ -55,9 +55,10 @@ from app.channels.webhooks import (
     WebhookReport,
     check_fresh,
 )
-from app.models.notifications import DELIVERED, FAILED
+from app.models.notifications import Status
 from app.settings import PUBLIC, SANDBOX_HTTP, SettingsGroup
 
+DELIVERED, FAILED = Status.DELIVERED, Status.FAILED
 log = logging.getLogger(__name__)
 
 MAX_PERSONALIZATIONS = 1000

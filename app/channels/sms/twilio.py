@@ -37,9 +37,10 @@ from app.channels.webhooks import (
     Receipt,
     WebhookReport,
 )
-from app.models.notifications import DELIVERED, FAILED
+from app.models.notifications import Status
 from app.settings import PUBLIC, SANDBOX_HTTP, SettingsGroup
 
+DELIVERED, FAILED = Status.DELIVERED, Status.FAILED
 log = logging.getLogger(__name__)
 
 # 21211 invalid To, 21614 not a mobile number, 21610 the recipient replied STOP.

@@ -1,7 +1,7 @@
 """Deliver a batch of queued notifications and record every outcome.
 
-claim (one UPDATE … RETURNING) → build messages → provider batches (with failover for
-SMS and email) → one bulk UPDATE of the rows, one bulk INSERT of the status history.
+claim (one move to `sending`) → build messages → provider batches (with failover for
+SMS and email) → one bulk move of the rows to their outcomes (see transitions).
 Running a batch twice changes nothing the second time: only `queued` rows are claimed.
 """
 
@@ -9,7 +9,7 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
 from app.channels.base import (
     Message,
@@ -21,6 +21,7 @@ from app.channels.base import (
 from app.channels.registry import provider_chain
 from app.core.delivery import rules
 from app.core.delivery.outcomes import Outcome, record_outcomes
+from app.core.delivery.transitions import move
 from app.core.templates.rendering import (
     RenderBudgetExceeded,
     RenderError,
@@ -30,18 +31,8 @@ from app.core.templates.rendering import (
     pick_locale,
     render_channel,
 )
-from app.models import (
-    Contact,
-    Device,
-    Notification,
-    NotificationStatus,
-    TemplateVersion,
-)
-from app.models.notifications import (
-    QUEUED,
-    SENDING,
-    SUPPRESSED,
-)
+from app.models import Contact, Device, Notification, TemplateVersion
+from app.models.notifications import Status
 from app.models.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -74,41 +65,31 @@ def deliver_batch(
         rows = [r for r in rows if r.id not in blocked]
         if not rows:
             session.commit()
-            return {SUPPRESSED: len(blocked)}
+            return {Status.SUPPRESSED: len(blocked)}
     messages, outcomes = _build_messages(session, rows, RenderLimits.from_config(config))
     by_id = {str(row.id): row for row in rows}
     for name, results in _send(pool, config, channel, rows, messages):
         outcomes += [Outcome(by_id[r.message_id], name, r) for r in results]
     counts = record_outcomes(session, redis, config, outcomes, utcnow())
     session.commit()
-    return {**counts, SUPPRESSED: len(blocked)} if blocked else counts
+    return {**counts, Status.SUPPRESSED: len(blocked)} if blocked else counts
 
 
 def _claim(session, config, ids: list[str], now: datetime) -> list:
     lease = now + timedelta(seconds=config.SEND_LEASE_SECONDS)
-    stmt = (
-        update(Notification)
-        .where(Notification.id.in_([uuid.UUID(i) for i in ids]), Notification.status == QUEUED)
-        .values(status=SENDING, attempts=Notification.attempts + 1, due_at=lease, updated_at=now)
-        .returning(*CLAIMED)
-    )
-    rows = session.execute(stmt, execution_options={"synchronize_session": False}).all()
+    rows = move(session, [uuid.UUID(i) for i in ids], Status.SENDING, now=now,
+                returning=CLAIMED, attempts=Notification.attempts + 1, due_at=lease)
     session.commit()  # the lease is visible: a crash from here on is swept and retried
     return rows
 
 
 def _suppress(session, rows, reasons: dict, now: datetime) -> None:
     """Record rows the rules now block: suppressed, with the reason; no attempt spent."""
-    session.execute(update(Notification), [
-        {"id": r.id, "status": SUPPRESSED, "reason": reasons[r.id], "attempts": r.attempts - 1,
-         "due_at": None, "updated_at": now}
+    move(session, [
+        {"id": r.id, "status": Status.SUPPRESSED, "reason": reasons[r.id],
+         "attempts": r.attempts - 1, "due_at": None, "detail": reasons[r.id]}
         for r in rows
-    ])
-    session.execute(insert(NotificationStatus), [
-        {"notification_id": r.id, "status": SUPPRESSED, "attempt": r.attempts - 1, "at": now,
-         "detail": reasons[r.id]}
-        for r in rows
-    ])
+    ], now=now)
 
 
 def _build_messages(session, rows, limits: RenderLimits) -> tuple[list[Message], list[Outcome]]:

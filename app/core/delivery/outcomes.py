@@ -1,21 +1,23 @@
 """Record what providers answered: statuses, backoff, history, dead tokens and addresses.
 
-One bulk UPDATE of the rows and one bulk INSERT of their status history per batch;
-transient errors retry with backoff (never sooner than Retry-After) until MAX_ATTEMPTS,
-then the row is dead and operators are alerted.
+One bulk move per batch (rows and their status history, see transitions); a row a
+receipt has already moved on (delivered, failed) keeps its status. Transient errors retry
+with backoff (never sooner than Retry-After) until MAX_ATTEMPTS, then the row is dead and
+operators are alerted.
 """
 
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from app.channels.base import InvalidRecipient, RateLimited, SendResult, TransientError
-from app.core.db import bulk_update, insert_ignore
+from app.core.db import insert_ignore
+from app.core.delivery.transitions import move
 from app.core.ops import alerts
-from app.models import Device, Notification, NotificationStatus, Suppression
-from app.models.notifications import DEAD, FAILED, RETRYING, SENT
+from app.models import Device, Suppression
+from app.models.notifications import Status
 
 
 @dataclass
@@ -38,57 +40,43 @@ def _classify(config, outcome: Outcome, now: datetime) -> dict:
     values = {
         "id": row.id,
         "provider": outcome.provider,
-        "updated_at": now,
         "due_at": None,
         "error_code": None,
         "error_message": None,
         "provider_message_id": outcome.result.provider_message_id,
     }
     if error is None:
-        return {**values, "status": SENT, "sent_at": now}
+        return {**values, "status": Status.SENT, "detail": outcome.result.provider_message_id}
     values.update(
         error_code=str(error.code or type(error).__name__), error_message=str(error)[:2000]
     )
+    values["detail"] = values["error_message"] or outcome.result.provider_message_id
     if isinstance(error, TransientError) and row.attempts < config.MAX_ATTEMPTS:
         retry_after = error.retry_after if isinstance(error, RateLimited) else None
         delay = backoff_seconds(config, row.attempts, retry_after)
-        return {**values, "status": RETRYING, "due_at": now + timedelta(seconds=delay)}
-    status = DEAD if isinstance(error, TransientError) else FAILED
-    return {**values, "status": status, "failed_at": now}
+        return {**values, "status": Status.RETRYING, "due_at": now + timedelta(seconds=delay)}
+    return {**values, "status": Status.DEAD if isinstance(error, TransientError) else Status.FAILED}
 
 
 def record_outcomes(session, redis, config, outcomes: list[Outcome],
                     now: datetime) -> dict[str, int]:
-    """Write every outcome in bulk; return counts per resulting status."""
-    updates = [_classify(config, o, now) for o in outcomes]
-    bulk_update(session, Notification, updates)
-    session.execute(
-        insert(NotificationStatus),
-        [
-            {
-                "notification_id": o.row.id,
-                "status": v["status"],
-                "attempt": o.row.attempts,
-                "provider": o.provider,
-                "error_code": v["error_code"],
-                "at": now,
-                "detail": v["error_message"] or o.result.provider_message_id,
-            }
-            for o, v in zip(outcomes, updates, strict=True)
-        ],
-    )
+    """Write every outcome in bulk; return counts per resulting status of the rows moved.
+
+    A row a receipt has moved on meanwhile (delivered, failed) is left as it is.
+    """
+    moved = move(session, [_classify(config, o, now) for o in outcomes], now=now)
     _handle_dead_recipients(session, outcomes, now)
     counts: dict[str, int] = {}
-    for values in updates:
-        counts[values["status"]] = counts.get(values["status"], 0) + 1
-    if counts.get(DEAD):
+    for row in moved:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    if counts.get(Status.DEAD):
         alerts.raise_alert(
             redis,
             config,
             "dead_notifications",
             {
-                "count": counts[DEAD],
-                "ids": [str(v["id"]) for v in updates if v["status"] == DEAD][:20],
+                "count": counts[Status.DEAD],
+                "ids": [str(r.id) for r in moved if r.status == Status.DEAD][:20],
             },
         )
     return counts

@@ -3,8 +3,8 @@
 Providers read their own webhooks into neutral receipts (app.channels.webhooks); this
 module applies them, never naming a provider's codes. Each report is applied once:
 receipts carry the provider's event id, claimed in the transaction that applies them (see
-app.core.delivery.webhooks). A status moves only forward, from sending or sent; a receipt
-for the status a row already has is a duplicate.
+app.core.delivery.webhooks). A status moves only as transitions.MOVES allows (forward,
+from sending or sent); a receipt for the status a row already has is a duplicate.
 """
 import uuid
 from datetime import datetime, timedelta
@@ -12,15 +12,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, insert, or_, select
 
 from app.channels.webhooks import Receipt
-from app.core.db import bulk_update, dialect_insert, insert_ignore
+from app.core.db import dialect_insert, insert_ignore
+from app.core.delivery.transitions import allowed, move
 from app.core.delivery.webhooks import claim
-from app.models import Event, Notification, NotificationStatus, SmsKeyword, Suppression
-from app.models.notifications import DELIVERED, SENDING, SENT
+from app.models import Event, Notification, SmsKeyword, Suppression
 from app.models.types import utcnow
 
-# A receipt moves a row only from these: delivered never goes back to sent, nor failed
-# to delivered.
-MOVES_FROM = (SENDING, SENT)
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
 START_WORDS = {"START", "UNSTOP", "YES"}
 
@@ -46,7 +43,7 @@ def apply_receipts(session, provider: str, receipts: list[Receipt],
 
 def _record(session, receipts: list[Receipt], now: datetime) -> int:
     rows = _find(session, receipts)
-    events, updates, history, suppressions = [], [], [], []
+    events, changes, suppressions = [], [], []
     moved: dict = {}  # the status this batch has moved a row to
     for receipt in receipts:
         row = rows.get(_canonical(receipt.notification_id)) or rows.get(
@@ -57,22 +54,17 @@ def _record(session, receipts: list[Receipt], now: datetime) -> int:
         at = receipt.at or now
         events.append({"notification_id": row.id, "contact_id": row.contact_id,
                        "kind": receipt.kind, "url": receipt.url, "at": at})
-        if receipt.status and status in MOVES_FROM:
+        if receipt.status and allowed(status, receipt.status):
             moved[row.id] = receipt.status
-            stamp = "delivered_at" if receipt.status == DELIVERED else "failed_at"
-            updates.append({"id": row.id, "status": receipt.status, "updated_at": now,
-                            "error_code": receipt.error_code, stamp: at})
-            history.append({"notification_id": row.id, "status": receipt.status, "at": at,
-                            "provider": row.provider, "error_code": receipt.error_code,
-                            "attempt": row.attempts})
+            changes.append({"id": row.id, "status": receipt.status, "at": at,
+                            "error_code": receipt.error_code})
         if receipt.suppress and row.address:
             suppressions.append({"channel": row.channel, "address": row.address,
                                  "reason": receipt.suppress, "created_at": now,
                                  "detail": receipt.error_code or ""})
-    for model, values in ((Event, events), (NotificationStatus, history)):
-        if values:  # an INSERT with no rows would write one row of defaults
-            session.execute(insert(model), values)
-    bulk_update(session, Notification, updates)
+    if events:  # an INSERT with no rows would write one row of defaults
+        session.execute(insert(Event), events)
+    move(session, changes, now=now)  # delivered and failed are final: a row moves once
     insert_ignore(session, Suppression, suppressions)
     return len(events)
 

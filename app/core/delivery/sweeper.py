@@ -4,12 +4,13 @@
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from app.core.delivery import webhooks
+from app.core.delivery.transitions import move
 from app.core.imports.run import resume_stalled
 from app.models import IdempotencyKey, Notification
-from app.models.notifications import ACCEPTED, QUEUED, RETRYING, SENDING
+from app.models.notifications import Status
 from app.models.types import utcnow
 from app.queues import enqueue_ids
 
@@ -18,8 +19,8 @@ MAX_PER_SWEEP = 50_000
 REDELIVERED_KEY = "herald:metrics:redelivered"
 
 
-def _requeue(session, config, statuses: tuple[str, ...], now: datetime) -> list:
-    """Move due rows in the given statuses to `queued`, in one locked, bounded UPDATE."""
+def _requeue(session, config, statuses: tuple[Status, ...], why: str, now: datetime) -> list:
+    """Move due rows in the given statuses to `queued` (history says why), locked, bounded."""
     due = (
         select(Notification.id)
         .where(Notification.status.in_(statuses), Notification.due_at <= now)
@@ -27,26 +28,18 @@ def _requeue(session, config, statuses: tuple[str, ...], now: datetime) -> list:
         .limit(MAX_PER_SWEEP)
         .with_for_update(skip_locked=True)
     )
-    stmt = (
-        update(Notification)
-        .where(Notification.id.in_(due.scalar_subquery()))
-        .values(
-            status=QUEUED,
-            queued_at=now,
-            updated_at=now,
-            due_at=now + timedelta(seconds=config.SWEEP_GRACE_SECONDS),
-        )
-        .returning(Notification.id, Notification.channel)
-    )
-    return session.execute(stmt, execution_options={"synchronize_session": False}).all()
+    return move(session, due, Status.QUEUED, now=now, detail=why,
+                returning=(Notification.channel,),
+                due_at=now + timedelta(seconds=config.SWEEP_GRACE_SECONDS))
 
 
 def sweep(session, redis, config, now: datetime | None = None) -> dict[str, int]:
     """Run one sweep; return how many rows were released, re-queued and recovered."""
     now = now or utcnow()
-    released = _requeue(session, config, (ACCEPTED, RETRYING), now)
-    stale = _requeue(session, config, (QUEUED,), now)
-    recovered = _requeue(session, config, (SENDING,), now)  # a worker died mid-batch
+    released = _requeue(session, config, (Status.ACCEPTED, Status.RETRYING), "due", now)
+    stale = _requeue(session, config, (Status.QUEUED,), "job lost", now)
+    # A worker died mid-batch.
+    recovered = _requeue(session, config, (Status.SENDING,), "lease expired", now)
     expired = session.execute(delete(IdempotencyKey).where(IdempotencyKey.expires_at < now))
     webhook_ids = webhooks.prune(session, now)
     session.commit()

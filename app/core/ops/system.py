@@ -8,17 +8,18 @@ from urllib.parse import urlsplit
 from rq import Worker
 from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
-from sqlalchemy import case, distinct, func, insert, literal, literal_column, select, update
+from sqlalchemy import case, distinct, func, literal, literal_column, select
 
 from app.channels.registry import PROVIDERS, provider_chain
+from app.core.delivery.transitions import move
 from app.models import Notification, NotificationStatus
-from app.models.notifications import DEAD, DELIVERED, FAILED, QUEUED, RETRYING, SENT
+from app.models.notifications import Status
 from app.models.types import utcnow
 from app.queues import CHANNEL_QUEUES, QUEUES, enqueue_ids, queue
 
 # History statuses that mean a provider took the message, or refused / lost it.
-SENT_KINDS = (SENT, DELIVERED)
-FAILED_KINDS = (RETRYING, FAILED, DEAD)
+SENT_KINDS = (Status.SENT, Status.DELIVERED)
+FAILED_KINDS = (Status.RETRYING, Status.FAILED, Status.DEAD)
 REDRIVE_LIMIT = 10_000  # rows re-driven per click; a bigger backlog takes a few clicks
 
 # Each provider's endpoint setting and the secrets it uses (shown masked, never whole).
@@ -145,7 +146,8 @@ def _outcomes(session, since: datetime,
 
 def dead_by_channel(session) -> dict[str, int]:
     rows = session.execute(select(Notification.channel, func.count())
-                           .where(Notification.status == DEAD).group_by(Notification.channel))
+                           .where(Notification.status == Status.DEAD)
+                           .group_by(Notification.channel))
     counts = dict.fromkeys(CHANNEL_QUEUES, 0)
     counts.update(dict(rows.all()))
     return counts
@@ -159,7 +161,7 @@ def redrive_dead(session, redis, config, channel: str | None = None,
     here leaves them to the sweeper like any other send.
     """
     now = utcnow()
-    chosen = select(Notification.id).where(Notification.status == DEAD)
+    chosen = select(Notification.id).where(Notification.status == Status.DEAD)
     if channel:
         chosen = chosen.where(Notification.channel == channel)
     if ids is not None:
@@ -167,19 +169,13 @@ def redrive_dead(session, redis, config, channel: str | None = None,
     ids = list(session.scalars(chosen.limit(limit)))
     if not ids:
         return 0
-    rows = session.execute(
-        update(Notification).where(Notification.id.in_(ids), Notification.status == DEAD)
-        .values(status=QUEUED, attempts=0, error_code=None, error_message=None,
-                failed_at=None, queued_at=now, updated_at=now,
+    rows = move(session, ids, Status.QUEUED, now=now, detail="re-driven",
+                returning=(Notification.channel,), attempts=0, error_code=None,
+                error_message=None, failed_at=None,
                 due_at=now + timedelta(seconds=config.SWEEP_GRACE_SECONDS))
-        .returning(Notification.id, Notification.channel)).all()
-    if rows:
-        session.execute(insert(NotificationStatus), [
-            {"notification_id": id_, "status": QUEUED, "at": now, "detail": "re-driven"}
-            for id_, _ in rows])
     session.commit()
     by_channel: dict[str, list[str]] = {}
-    for id_, ch in rows:
-        by_channel.setdefault(ch, []).append(str(id_))
+    for row in rows:
+        by_channel.setdefault(row.channel, []).append(str(row.id))
     enqueue_ids(redis, config, by_channel)
     return len(rows)

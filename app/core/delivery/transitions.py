@@ -1,0 +1,219 @@
+"""The one door of a notification's status: the allowed moves, and the function making them.
+
+move() checks each move against MOVES, stamps the status's time column and writes the
+history row in the same round trip: one statement on PostgreSQL (UPDATE … RETURNING in a
+CTE feeding INSERT … SELECT); on SQLite UPDATE … RETURNING, then one executemany INSERT
+in the same transaction. A row whose current status does not allow the move is skipped
+and not returned: a late answer never moves a row backwards (delivered stays delivered).
+New rows and their first history row go in through record_created().
+"""
+
+import json
+from datetime import datetime
+
+from sqlalchemy import (
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import Text
+
+from app.models import Notification, NotificationStatus
+from app.models.notifications import Status
+from app.models.types import UTCDateTime
+
+S = Status
+# From each status (None: a new row), the statuses a row may move to.
+MOVES: dict[Status | None, frozenset[Status]] = {
+    None: frozenset({S.ACCEPTED, S.QUEUED, S.SUPPRESSED}),
+    S.ACCEPTED: frozenset({S.QUEUED}),  # released when due
+    S.QUEUED: frozenset({S.SENDING, S.QUEUED}),  # claimed; queued again when its job is lost
+    # The worker's outcome, a receipt faster than it, rules blocking at send time, or
+    # (lease expired) queued again.
+    S.SENDING: frozenset({S.SENT, S.DELIVERED, S.RETRYING, S.FAILED, S.DEAD, S.SUPPRESSED,
+                          S.QUEUED}),
+    S.SENT: frozenset({S.DELIVERED, S.FAILED}),  # receipts
+    S.RETRYING: frozenset({S.QUEUED}),
+    S.DEAD: frozenset({S.QUEUED}),  # re-driven by an operator
+    S.DELIVERED: frozenset(),
+    S.FAILED: frozenset(),
+    S.SUPPRESSED: frozenset(),
+}
+# The time column a move to each status stamps.
+STAMPS = {S.QUEUED: "queued_at", S.SENT: "sent_at", S.DELIVERED: "delivered_at",
+          S.FAILED: "failed_at", S.DEAD: "failed_at"}
+CHUNK = 1000  # rows per statement of the per-row form (bind parameter limits)
+
+N, H = Notification.__table__, NotificationStatus.__table__
+HISTORY = ["notification_id", "status", "attempt", "provider", "error_code", "detail", "at"]
+MOVED = (N.c.id, N.c.status, N.c.attempts, N.c.provider, N.c.error_code)
+
+
+def allowed(current: str | None, to: Status) -> bool:
+    """Whether a row in `current` (None: a new row) may move to `to`."""
+    return to in MOVES.get(current, frozenset())
+
+
+def sources(to: Status) -> list[str]:
+    """The statuses a row may move to `to` from."""
+    return [s.value for s, targets in MOVES.items() if s is not None and to in targets]
+
+
+def record_created(session, rows: list[dict], now: datetime) -> None:
+    """Insert new notification rows and the first history row of each, in two bulk INSERTs.
+
+    Stamps each row's times in place (created, updated, and its status's time column).
+    """
+    refused = {row["status"] for row in rows if not allowed(None, row["status"])}
+    if refused:
+        raise ValueError(f"a notification cannot start as {sorted(refused)}")
+    if not rows:
+        return
+    stamps = {STAMPS[s] for s in MOVES[None] if s in STAMPS}
+    for row in rows:  # every row the same keys: one executemany
+        row.update(created_at=now, updated_at=now)
+        row.update({c: now if STAMPS.get(row["status"]) == c else None for c in stamps})
+    session.execute(insert(Notification), rows)
+    session.execute(insert(NotificationStatus), [
+        {"notification_id": r["id"], "status": r["status"], "attempt": r.get("attempts", 0),
+         "provider": r.get("provider"), "at": r["created_at"], "detail": r.get("reason")}
+        for r in rows
+    ])
+
+
+def move(session, targets, to: Status | None = None, *, now: datetime,
+         detail: str | None = None, returning=(), **values_) -> list:
+    """Move rows and write their history; return the rows moved (skipped ones are not).
+
+    With `to`: `targets` are ids (a list, or a select of ids), all moved alike with the
+    column `values_`. Without: `targets` are changes, one dict per row, each with its
+    own "id", "status", columns, and optional "at" (the stamp and history time, default
+    `now`) and "detail" (for the history).
+    """
+    columns = _columns(returning)
+    if to is not None:
+        return _move_alike(session, targets, Status(to), now, detail, columns, values_)
+    if len({change["id"] for change in targets}) < len(targets):
+        raise ValueError("one change per row and move")
+    moved = []
+    groups: dict[tuple, list[dict]] = {}
+    for change in targets:  # one VALUES list needs the same keys in every row
+        groups.setdefault(tuple(sorted(change)), []).append(change)
+    for group in groups.values():
+        for start in range(0, len(group), CHUNK):
+            moved += _move_each(session, group[start:start + CHUNK], now, columns)
+    return moved
+
+
+def _columns(returning) -> list:
+    """The columns every move returns (history needs them), then the caller's."""
+    wanted = {c.key: c for c in MOVED}
+    wanted.update({c.key: N.c[c.key] for c in returning})
+    return list(wanted.values())
+
+
+def _move_alike(session, ids, to: Status, now, detail, columns, values_) -> list:
+    sets = {**values_, "status": to.value, "updated_at": now}
+    if to in STAMPS:
+        sets.setdefault(STAMPS[to], now)
+    pg = _postgres(session)
+    if not isinstance(ids, list):
+        id_in = N.c.id.in_(ids.scalar_subquery())
+    elif pg:  # one array parameter: the same statement text whatever the number of ids
+        id_in = N.c.id == any_(cast(bindparam("ids", ids, type_=ARRAY(N.c.id.type)),
+                                    ARRAY(N.c.id.type)))
+    else:
+        id_in = N.c.id.in_(ids)
+    stmt = update(N).where(id_in, N.c.status.in_(sources(to))).values(sets)
+    sets_error = "error_code" in values_
+    if pg:
+        extra = (literal(detail, Text).label("detail"), literal(now, UTCDateTime).label("at"))
+        return _with_history(session, stmt, columns, extra, sets_error)
+    rows = session.execute(stmt.returning(*columns)).all()
+    _insert_history(session, rows, sets_error, lambda row: (detail, now))
+    return rows
+
+
+def _move_each(session, changes: list[dict], now, columns) -> list:
+    keys = ["id", "status", "at", "detail",
+            *(k for k in changes[0] if k not in ("id", "status", "at", "detail"))]
+    cols = [column(k, {"at": UTCDateTime(), "detail": Text()}.get(k) or N.c[k].type)
+            for k in keys]
+    data = [(c["id"], Status(c["status"]).value, c.get("at", now), c.get("detail"),
+             *(c[k] for k in keys[4:])) for c in changes]
+    pg = _postgres(session)
+    v = _arrays(cols, data) if pg else _json_rows(session, cols, data)
+    targets = {Status(c["status"]) for c in changes}
+    sets = {k: v.c[k] for k in keys[4:]}
+    sets.update(status=v.c.status, updated_at=now)
+    for stamp in {STAMPS[t] for t in targets if t in STAMPS}:
+        stamped = [t.value for t in targets if STAMPS.get(t) == stamp]
+        sets[stamp] = case((v.c.status.in_(stamped), v.c.at), else_=N.c[stamp])
+    may_move = or_(*(and_(v.c.status == t.value, N.c.status.in_(sources(t))) for t in targets))
+    stmt = update(N).where(N.c.id == v.c.id, may_move).values(sets)
+    sets_error = "error_code" in keys
+    if pg:
+        extra = (v.c.detail.label("detail"), v.c.at.label("at"))
+        return _with_history(session, stmt, columns, extra, sets_error)
+    rows = session.execute(stmt.returning(*columns)).all()
+    by_id = {c["id"]: (c.get("detail"), c.get("at", now)) for c in changes}
+    _insert_history(session, rows, sets_error, lambda row: by_id[row.id])
+    return rows
+
+
+def _arrays(cols, data):
+    """PostgreSQL: the changes as one typed array per column, unnested (a statement of
+    constant text, compiled once, whatever the number of rows)."""
+    arrays = [cast(bindparam(f"v_{c.name}", [row[i] for row in data], type_=ARRAY(c.type)),
+                   ARRAY(c.type)) for i, c in enumerate(cols)]
+    return func.unnest(*arrays).table_valued(*cols).render_derived(name="v")
+
+
+def _json_rows(session, cols, data):
+    """SQLite: the changes as one JSON parameter, stored values already (uuid hex, time
+    text), read back by json_each (a statement compiled once, whatever the rows)."""
+    dialect = session.get_bind().dialect
+    store = [c.type.dialect_impl(dialect).bind_processor(dialect) or (lambda x: x)
+             for c in cols]
+    rows = [{c.name: to_db(x) for c, to_db, x in zip(cols, store, row, strict=True)}
+            for row in data]
+    each = func.json_each(bindparam("changes", json.dumps(rows))).table_valued("value")
+    return select(*(func.json_extract(each.c.value, f"$.{c.name}").label(c.name)
+                    for c in cols)).cte("v").prefix_with("MATERIALIZED")
+
+
+def _with_history(session, stmt, columns, extra, sets_error: bool) -> list:
+    """PostgreSQL: the UPDATE and the history INSERT as one statement."""
+    moved = stmt.returning(*columns, *extra).cte("moved")
+    error = moved.c.error_code if sets_error else null()
+    history = insert(H).from_select(HISTORY, select(
+        moved.c.id, moved.c.status, moved.c.attempts, moved.c.provider, error,
+        moved.c.detail, moved.c.at)).cte("history")
+    return session.execute(
+        select(*(moved.c[c.key] for c in columns)).add_cte(history)).all()
+
+
+def _insert_history(session, rows, sets_error: bool, detail_and_at) -> None:
+    """SQLite: one executemany INSERT of the moved rows' history."""
+    if rows:
+        session.execute(insert(H), [
+            dict(zip(HISTORY, (row.id, row.status, row.attempts, row.provider,
+                               row.error_code if sets_error else None, *detail_and_at(row)),
+                     strict=True))
+            for row in rows
+        ])
+
+
+def _postgres(session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
