@@ -5,13 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from app.core.delivery.webhooks import (
-    FUTURE_SKEW,
-    MalformedWebhook,
-    StaleWebhook,
-    check_fresh,
-    claim,
-)
+from app.channels.base import FUTURE_SKEW
+from app.channels.webhooks import MalformedWebhook, StaleWebhook, check_fresh
+from app.core.delivery.webhooks import claim
 from app.models.types import utcnow
 
 WINDOW = timedelta(minutes=10)
