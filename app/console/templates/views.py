@@ -19,7 +19,7 @@ from app.console.templates.editor import (
     version_snapshot,
 )
 from app.core.access.audit import snapshot
-from app.core.contacts.store import normalise_locale
+from app.core.contacts.fields import normalise_locale
 from app.core.errors import HeraldError
 from app.core.templates import store as core
 from app.extensions import db, htmx
