@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, render_template, url_for
 
 from app.console.audit import record_change
 from app.console.forms import ApiKeyForm, ConfirmForm, attach_errors
-from app.console.responses import fragment_or_redirect
+from app.console.responses import fragment_or_redirect, or_404
 from app.console.security import role_required
 from app.core.access import api_keys as core
 from app.core.access.audit import snapshot
@@ -45,7 +45,7 @@ def create():
 @bp.route("/<int:key_id>/revoke", methods=["POST"])
 @role_required("admin")
 def revoke(key_id: int):
-    key = db.session.get(ApiKey, key_id) or abort(404)
+    key = or_404(db.session.get, ApiKey, key_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     before = snapshot(key, AUDITED_FIELDS)

@@ -16,9 +16,9 @@ from app import herald_config, redis_client
 from app.console.audit import record_change
 from app.console.forms import ConfirmForm
 from app.console.pagination import keyset_page
+from app.console.responses import or_404
 from app.console.security import can, role_required
 from app.core.delivery import log
-from app.core.errors import NotFound
 from app.core.ops import system as operations
 from app.extensions import db, htmx
 from app.models import Category, Contact, Notification
@@ -68,10 +68,7 @@ def _contacts(rows) -> dict[int, Contact]:
 @bp.route("/<uuid:notification_id>")
 @role_required("viewer")
 def detail(notification_id: uuid.UUID):
-    try:
-        notification, _, history = log.get_notification(db.session, notification_id)
-    except NotFound:
-        abort(404)
+    notification, _, history = or_404(log.get_notification, db.session, notification_id)
     contact = db.session.get(Contact, notification.contact_id) if notification.contact_id \
         else None
     return render_template("console/notifications/detail.html", n=notification,

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass, field
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 from redis.exceptions import RedisError
 
@@ -13,7 +13,7 @@ from app import herald_config, redis_client
 from app.console.security import can
 from app.console.templates import forms
 from app.core.access.audit import snapshot
-from app.core.errors import HeraldError, NotFound
+from app.core.errors import HeraldError
 from app.core.templates import preview as previews
 from app.core.templates import store as core
 from app.core.templates.budget import scope
@@ -22,13 +22,6 @@ from app.extensions import db
 from app.models import Template
 
 bp = Blueprint("templates", __name__, url_prefix="/templates")
-
-
-def template_or_404(template_id: int) -> Template:
-    try:
-        return core.get_template(db.session, template_id)
-    except NotFound:
-        abort(404)
 
 
 def render_limits() -> RenderLimits:

@@ -5,6 +5,7 @@ from werkzeug.routing import BuildError
 
 from app import herald_config, redis_client
 from app.console.audit import record_change
+from app.console.responses import or_404
 from app.console.security import role_required
 from app.console.templates import forms
 from app.console.templates.editor import (
@@ -18,7 +19,6 @@ from app.console.templates.editor import (
     sample_and_contact,
     senders,
     stash_email,
-    template_or_404,
 )
 from app.core.delivery import dispatch
 from app.core.errors import HeraldError
@@ -105,7 +105,7 @@ def notification_url(notification_id) -> str:
 @render_budgeted
 def test_send(template_id: int):
     """Send the editor's content to one contact through the normal pipeline."""
-    template = template_or_404(template_id)
+    template = or_404(core.get_template, db.session, template_id)
     submission = read_submission(template)
     errors = list(submission.errors)
     sample, _ = sample_and_contact(errors)
