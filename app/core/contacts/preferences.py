@@ -13,6 +13,11 @@ from app.models.contacts import CHANNELS
 from app.models.types import utcnow
 
 
+def opted_in(category: Category, choice: bool | None) -> bool:
+    """The contact's stored choice, else the category's default: the one opt-in default."""
+    return category.default_opt_in if choice is None else choice
+
+
 def effective_preferences(session, contact_id: int) -> dict[str, dict[str, bool]]:
     """Return {category key: {channel: opted in}} for every category and channel.
 
@@ -20,8 +25,8 @@ def effective_preferences(session, contact_id: int) -> dict[str, dict[str, bool]
     categories are delivered whatever this says (the send path bypasses preferences).
     """
     explicit = {
-        (category_id, channel): opted_in
-        for category_id, channel, opted_in in session.execute(
+        (category_id, channel): choice
+        for category_id, channel, choice in session.execute(
             select(Preference.category_id, Preference.channel, Preference.opted_in).where(
                 Preference.contact_id == contact_id
             )
@@ -29,7 +34,7 @@ def effective_preferences(session, contact_id: int) -> dict[str, dict[str, bool]
     }
     return {
         category.key: {
-            channel: explicit.get((category.id, channel), category.default_opt_in)
+            channel: opted_in(category, explicit.get((category.id, channel)))
             for channel in CHANNELS
         }
         for category in session.scalars(select(Category).order_by(Category.key))
@@ -48,7 +53,7 @@ def is_opted_in(session, contact_id: int, category_key: str, channel: str) -> bo
             Preference.channel == channel,
         )
     )
-    return category.default_opt_in if choice is None else choice
+    return opted_in(category, choice)
 
 
 def update_preferences(
@@ -75,9 +80,9 @@ def update_preferences(
     now = utcnow()
     rows = [
         {"contact_id": contact_id, "category_id": ids[key], "channel": channel,
-         "opted_in": opted_in, "source": source, "updated_at": now}
+         "opted_in": choice, "source": source, "updated_at": now}
         for key, channels in choices.items()
-        for channel, opted_in in channels.items()
+        for channel, choice in channels.items()
     ]
     upsert(session, Preference, rows, ["contact_id", "category_id", "channel"],
            ["opted_in", "source", "updated_at"])

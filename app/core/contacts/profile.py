@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, or_, select
 
-from app.core.contacts.preferences import effective_preferences, update_preferences
+from app.core.contacts.preferences import effective_preferences, opted_in, update_preferences
 from app.core.errors import NotFound
 from app.models import (
     Category,
@@ -62,7 +62,7 @@ def preference_matrix(session, contact_id: int) -> list[tuple[Category, dict[str
         for channel in CHANNELS:
             row = stored.get((category.id, channel))
             cells[channel] = (Cell(row.opted_in, True, row.updated_at, row.source) if row
-                              else Cell(category.default_opt_in, False))
+                              else Cell(opted_in(category, None), False))
         matrix.append((category, cells))
     return matrix
 

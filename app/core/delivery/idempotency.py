@@ -130,7 +130,7 @@ def claim(
     match = (IdempotencyKey.api_key_id == api_key_id, IdempotencyKey.key == key)
     session.execute(
         delete(IdempotencyKey)
-        .where(*match, IdempotencyKey.expires_at <= now)
+        .where(*match, _expired(now))
         .execution_options(synchronize_session=False)
     )
     inserted = session.scalar(
@@ -164,11 +164,16 @@ def store(session, api_key_id: int, key: str, status: int, body: dict) -> None:
     )
 
 
+def _expired(now: datetime):
+    """A key is spent from its expiry instant on (the one comparison claim and purge share)."""
+    return IdempotencyKey.expires_at <= now
+
+
 def purge_expired(session, now: datetime | None = None) -> int:
     """Delete expired keys (housekeeping; claim() ignores them anyway); return how many."""
     result = session.execute(
         delete(IdempotencyKey)
-        .where(IdempotencyKey.expires_at <= (now or utcnow()))
+        .where(_expired(now or utcnow()))
         .execution_options(synchronize_session=False)
     )
     return result.rowcount

@@ -14,7 +14,7 @@ from app.channels.registry import PROVIDERS, provider_chain
 from app.models import Notification, NotificationStatus
 from app.models.notifications import DEAD, DELIVERED, FAILED, QUEUED, RETRYING, SENT
 from app.models.types import utcnow
-from app.queues import CHANNEL_QUEUES, QUEUES, enqueue_ids, queue
+from app.queues import CHANNEL_QUEUES, QUEUES, by_channel, enqueue_ids, queue
 
 # History statuses that mean a provider took the message, or refused / lost it.
 SENT_KINDS = (SENT, DELIVERED)
@@ -178,8 +178,5 @@ def redrive_dead(session, redis, config, channel: str | None = None,
             {"notification_id": id_, "status": QUEUED, "at": now, "detail": "re-driven"}
             for id_, _ in rows])
     session.commit()
-    by_channel: dict[str, list[str]] = {}
-    for id_, ch in rows:
-        by_channel.setdefault(ch, []).append(str(id_))
-    enqueue_ids(redis, config, by_channel)
+    enqueue_ids(redis, config, by_channel(rows))
     return len(rows)
