@@ -1,7 +1,7 @@
 """Push devices of a contact: register (idempotent) and unregister."""
 
 from app import herald_config
-from app.api.registry import route
+from app.api.registry import current_actor, route
 from app.api.schemas.contacts import ContactPath, DeviceIn, DeviceOut, VapidKeyOut
 from app.channels.push.endpoints import check_endpoint
 from app.channels.push.vapid import vapid_public_key
@@ -25,7 +25,7 @@ def register_device(external_id: str, body: DeviceIn):
         _check_endpoint(subscription["endpoint"])
     token = body.subscription.endpoint if body.subscription else body.token
     device, created = devices.register_device(
-        db.session, contact, body.platform, token, subscription
+        db.session, contact, body.platform, token, subscription, actor=current_actor()
     )
     out = DeviceOut.model_validate(device)
     db.session.commit()
@@ -47,7 +47,7 @@ def _check_endpoint(endpoint: str) -> None:
                    "stops receiving pushes; repeating the call is harmless.")
 def unregister_device(external_id: str, device: str):
     contact = get_contact(db.session, external_id)
-    devices.unregister_device(db.session, contact, device)
+    devices.unregister_device(db.session, contact, device, actor=current_actor())
     db.session.commit()
 
 

@@ -5,7 +5,7 @@ import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from app.console.audit import record_change
+from app.console.audit import current_actor, record_change
 from app.console.dashboard import row_count
 from app.console.forms import ConfirmForm
 from app.console.pagination import Page, cursor_args, keyset_page
@@ -122,12 +122,12 @@ def preferences(contact_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        before, after = profile.change_preferences(db.session, contact.id, _posted_choices())
+        _, after = profile.change_preferences(db.session, contact.id, _posted_choices(),
+                                                   actor=current_actor())
     except ValidationFailed as exc:
         db.session.rollback()
         return _preferences_card(contact, _messages(exc), 422)
     if after:
-        record_change("contact.preferences", "contact", contact.id, before, after)
         db.session.commit()
         flash(f"Preferences saved: {len(after)} change{'s' if len(after) != 1 else ''}.",
               "success")

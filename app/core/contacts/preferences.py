@@ -6,6 +6,7 @@ here read one contact's full picture (API, console, preference page) and write c
 
 from sqlalchemy import select
 
+from app.core.access import audit
 from app.core.db import upsert
 from app.core.errors import ValidationFailed
 from app.models import Category, Preference
@@ -57,9 +58,11 @@ def is_opted_in(session, contact_id: int, category_key: str, channel: str) -> bo
 
 
 def update_preferences(
-    session, contact_id: int, choices: dict[str, dict[str, bool]], source: str = "api"
+    session, contact_id: int, choices: dict[str, dict[str, bool]], source: str = "api", *,
+    actor, current: dict[str, dict[str, bool]] | None = None,
 ) -> None:
-    """Store {category key: {channel: opted in}} in one upsert; unknown names raise 422."""
+    """Store {category key: {channel: opted in}} in one upsert and audit it as the actor's;
+    unknown names raise 422. `current`: the effective preferences, if already read."""
     ids = dict(
         session.execute(
             select(Category.key, Category.id).where(Category.key.in_(list(choices)))
@@ -84,5 +87,12 @@ def update_preferences(
         for key, channels in choices.items()
         for channel, choice in channels.items()
     ]
+    current = current if current is not None else effective_preferences(session, contact_id)
     upsert(session, Preference, rows, ["contact_id", "category_id", "channel"],
            ["opted_in", "source", "updated_at"])
+    if rows:
+        audit.record(session, actor, "contact.preferences", "contact", contact_id,
+                     {f"{key}.{channel}": current.get(key, {}).get(channel)
+                      for key, channels in choices.items() for channel in channels},
+                     {f"{key}.{channel}": choice
+                      for key, channels in choices.items() for channel, choice in channels.items()})

@@ -68,8 +68,9 @@ def preference_matrix(session, contact_id: int) -> list[tuple[Category, dict[str
 
 
 def change_preferences(session, contact_id: int, choices: dict[str, dict[str, bool]],
-                       source: str = "console") -> tuple[dict, dict]:
-    """Store the choices that differ from the effective ones; return (before, after).
+                       source: str = "console", *, actor) -> tuple[dict, dict]:
+    """Store the choices that differ from the effective ones, audited as the actor's;
+    return (before, after).
 
     Both map "category.channel" to opted in, for the changed cells only; unknown
     categories or channels raise ValidationFailed and write nothing.
@@ -83,7 +84,8 @@ def change_preferences(session, contact_id: int, choices: dict[str, dict[str, bo
     # Unknown categories and channels differ from everything, so they stay in and
     # update_preferences names them.
     changed = {key: channels for key, channels in changed.items() if channels}
-    update_preferences(session, contact_id, changed, source=source)
+    update_preferences(session, contact_id, changed, source=source, actor=actor,
+                       current=current)
     before = {f"{key}.{channel}": current.get(key, {}).get(channel)
               for key, channels in changed.items() for channel in channels}
     after = {f"{key}.{channel}": value

@@ -1,18 +1,26 @@
-"""Contacts: set-based upsert, partial update, listing, erasure (field rules: .fields)."""
+"""Contacts: set-based upsert, partial update, listing, erasure (field rules: .fields).
+
+The writers take the `actor` making the change and audit it themselves.
+"""
 
 from datetime import datetime
 
 from sqlalchemy import delete, exists, func, null, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import JSONB
 
+from app.core.access import audit
 from app.core.db import upsert
 from app.core.errors import NotFound
-from app.models import Contact, Notification, NotificationStatus
+from app.models import AuditLog, Contact, Notification, NotificationStatus
 from app.models.types import utcnow
 
 # The fields a PUT replaces (a PATCH replaces only the ones it names).
 CONTACT_FIELDS = ("email", "phone", "locale", "timezone", "attributes", "tags")
-def upsert_contacts(session, contacts: list[dict], now: datetime | None = None) -> set[str]:
+_COLUMNS = [getattr(Contact, name) for name in CONTACT_FIELDS]
+
+
+def upsert_contacts(session, contacts: list[dict], *, actor,
+                    now: datetime | None = None) -> set[str]:
     """Create or fully replace contacts by external_id; return the ids that were created.
 
     One INSERT ... ON CONFLICT DO UPDATE for the whole list; external ids must be unique.
@@ -21,7 +29,9 @@ def upsert_contacts(session, contacts: list[dict], now: datetime | None = None) 
         return set()
     now = now or utcnow()
     ids = [c["external_id"] for c in contacts]
-    existing = set(session.scalars(select(Contact.external_id).where(Contact.external_id.in_(ids))))
+    before = {row.external_id: audit.jsonable(dict(zip(CONTACT_FIELDS, row[1:], strict=True)))
+              for row in session.execute(select(Contact.external_id, *_COLUMNS)
+                                         .where(Contact.external_id.in_(ids)))}
     rows = [
         {
             "external_id": c["external_id"],
@@ -37,7 +47,19 @@ def upsert_contacts(session, contacts: list[dict], now: datetime | None = None) 
         for c in contacts
     ]
     upsert(session, Contact, rows, ["external_id"], [*CONTACT_FIELDS, "updated_at"])
-    return set(ids) - existing
+    _audit_upsert(session, actor, rows, before)
+    return set(ids) - set(before)
+
+
+def _audit_upsert(session, actor, rows: list[dict], before: dict[str, dict]) -> None:
+    ids = dict(session.execute(select(Contact.external_id, Contact.id).where(
+        Contact.external_id.in_([r["external_id"] for r in rows]))).all())
+    for row in rows:
+        old = before.get(row["external_id"])
+        audit.record(session, actor, "contact.replace" if old else "contact.create", "contact",
+                     ids[row["external_id"]], old,
+                     {"external_id": row["external_id"],
+                      **{name: row[name] for name in CONTACT_FIELDS}})
 
 
 def get_contact(session, external_id: str) -> Contact:
@@ -52,10 +74,11 @@ def get_contact(session, external_id: str) -> Contact:
     return contact
 
 
-def update_contact(session, external_id: str, changes: dict) -> Contact:
+def update_contact(session, external_id: str, changes: dict, *, actor) -> Contact:
     """Change only the given fields; in `attributes`, a null value removes that key, and
     `attributes` or `tags` themselves null clear them all."""
     contact = get_contact(session, external_id)
+    before = audit.snapshot(contact, list(changes))
     for name, value in changes.items():
         if name == "attributes":
             merged = {**(contact.attributes or {}), **value} if value is not None else {}
@@ -63,12 +86,15 @@ def update_contact(session, external_id: str, changes: dict) -> Contact:
         setattr(contact, name, [] if name == "tags" and value is None else value)
     contact.updated_at = utcnow()
     session.flush()
+    audit.record(session, actor, "contact.update", "contact", contact.id, before,
+                 audit.snapshot(contact, list(changes)))
     return contact
 
 
-def erase_contact(session, external_id: str) -> None:
+def erase_contact(session, external_id: str, *, actor) -> None:
     """Delete a contact's personal data: the row, devices and preferences (by FK cascade),
-    and the addresses and content of its notifications, which stay as anonymous rows."""
+    the addresses and content of its notifications, which stay as anonymous rows, and the
+    values in its audit entries (which keep who did what, and when)."""
     contact_id = session.scalar(select(Contact.id).where(Contact.external_id == external_id))
     if contact_id is None:
         raise NotFound(f"No contact with external id {external_id!r}")
@@ -89,8 +115,15 @@ def erase_contact(session, external_id: str) -> None:
         .execution_options(synchronize_session=False)
     )
     session.execute(
+        update(AuditLog)
+        .where(AuditLog.entity_type == "contact", AuditLog.entity_id == str(contact_id))
+        .values(before=null(), after=null())
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
         delete(Contact).where(Contact.id == contact_id).execution_options(synchronize_session=False)
     )
+    audit.record(session, actor, "contact.erase", "contact", contact_id)
 
 
 def list_contacts(
