@@ -2,6 +2,7 @@
 import hashlib
 import hmac
 import json
+import uuid
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -68,7 +69,13 @@ def render_editor(template: Template, version, submission: Submission | None = N
                   errors: list[dict] | None = None, status: int = 200, **extra):
     """Render the editor for a version, or for posted content (with its errors)."""
     context = editor_context(template, version, submission, errors or [], **extra)
-    return render_template("console/templates/edit.html", **context), status
+    return render_template("console/templates/edit.html", **context,
+                           test_send_key=new_send_key()), status
+
+
+def new_send_key() -> str:
+    """A fresh idempotency key for the next test send: a double submit sends once."""
+    return uuid.uuid4().hex
 
 
 EMAIL_PREVIEW_TTL = 1800
