@@ -16,6 +16,7 @@ herald_cli = AppGroup("herald", help="Herald administration commands.")
 def seed_command():
     """Create the default categories."""
     added = seed_categories(db.session)
+    db.session.commit()
     click.echo(f"{added} categories added")
 
 

@@ -82,10 +82,12 @@ def redrive(notification_id: uuid.UUID):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     config, redis = herald_config(), redis_client()
-    if operations.redrive_dead(db.session, redis, config, ids=[notification_id]):
+    redriven = operations.redrive_dead(db.session, config, ids=[notification_id])
+    if redriven.count:
         record_change("notification.redrive", "notification", str(notification_id),
                       after={"status": "queued", "attempts": 0})
         db.session.commit()
+        redriven.enqueue(redis, config)
         flash("Queued again with fresh attempts.", "success")
     else:
         flash("Only a dead notification can be re-driven.", "info")

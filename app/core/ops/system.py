@@ -1,7 +1,7 @@
 """What operators watch and fix: queue backlogs, workers, providers, dead notifications."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -151,13 +151,24 @@ def dead_by_channel(session) -> dict[str, int]:
     return counts
 
 
-def redrive_dead(session, redis, config, channel: str | None = None,
-                 limit: int = REDRIVE_LIMIT, ids: list | None = None) -> int:
-    """Queue dead notifications again with fresh attempts; return how many.
+@dataclass
+class Redriven:
+    """Dead notifications set `queued` again, by channel: the caller commits, then queues."""
 
-    The rows are committed as `queued` before their jobs are queued, so a Redis outage
-    here leaves them to the sweeper like any other send.
-    """
+    by_channel: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return sum(len(ids) for ids in self.by_channel.values())
+
+    def enqueue(self, redis, config) -> None:
+        """Queue them once committed; a Redis outage leaves them to the sweeper."""
+        enqueue_ids(redis, config, self.by_channel)
+
+
+def redrive_dead(session, config, channel: str | None = None,
+                 limit: int = REDRIVE_LIMIT, ids: list | None = None) -> Redriven:
+    """Set dead notifications `queued` again with fresh attempts, in the caller's transaction."""
     now = utcnow()
     chosen = select(Notification.id).where(Notification.status == DEAD)
     if channel:
@@ -166,7 +177,7 @@ def redrive_dead(session, redis, config, channel: str | None = None,
         chosen = chosen.where(Notification.id.in_(ids))
     ids = list(session.scalars(chosen.limit(limit)))
     if not ids:
-        return 0
+        return Redriven()
     rows = session.execute(
         update(Notification).where(Notification.id.in_(ids), Notification.status == DEAD)
         .values(status=QUEUED, attempts=0, error_code=None, error_message=None,
@@ -177,6 +188,4 @@ def redrive_dead(session, redis, config, channel: str | None = None,
         session.execute(insert(NotificationStatus), [
             {"notification_id": id_, "status": QUEUED, "at": now, "detail": "re-driven"}
             for id_, _ in rows])
-    session.commit()
-    enqueue_ids(redis, config, by_channel(rows))
-    return len(rows)
+    return Redriven(by_channel(rows))
