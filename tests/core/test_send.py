@@ -2,7 +2,7 @@
 import pytest
 
 from app.core.access.api_keys import create_api_key
-from app.core.access.audit import Actor
+from app.core.access.audit import SYSTEM, Actor
 from app.core.access.operators import create_operator
 from app.core.delivery.dispatch import SendRequest
 from app.core.delivery.send import send
@@ -20,7 +20,7 @@ def request_(db):
 
 
 def actors(db) -> list[Actor]:
-    key, _ = create_api_key(db.session, "k", ["send"])
+    key, _ = create_api_key(db.session, "k", ["send"], actor=SYSTEM)
     operator = create_operator(db.session, "editor@example.com", "editor", password="x" * 12)
     return [Actor.of(key), Actor.of(operator)]
 
