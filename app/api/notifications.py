@@ -52,6 +52,7 @@ def send_notification(body: NotificationIn):
         request_hash=idempotency.fingerprint("POST", request.path, body.model_dump(mode="json")),
     )
     if sent.replayed:
+        db.session.rollback()  # the keys claimed before the repeated one
         return Response(json.dumps(sent.body), sent.status, mimetype="application/json",
                         headers={"Idempotent-Replayed": "true"})
     db.session.commit()

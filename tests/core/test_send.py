@@ -31,6 +31,7 @@ def test_a_repeat_replays_the_first_response_for_an_api_key_and_an_operator(db, 
         first = send(db.session, redis, config, request_, idempotency_key="k", actor=actor)
         db.session.commit()
         again = send(db.session, redis, config, request_, idempotency_key="k", actor=actor)
+        db.session.rollback()
         assert not first.replayed and again.replayed
         assert (again.status, again.body) == (first.status, first.body)
     rows = db.session.query(Notification).all()
@@ -43,3 +44,4 @@ def test_an_event_id_is_a_key_too(db, redis, config, request_):
     send(db.session, redis, config, request_, actor=key)
     db.session.commit()
     assert send(db.session, redis, config, request_, actor=key).replayed
+    db.session.rollback()

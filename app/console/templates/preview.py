@@ -142,6 +142,7 @@ def _send(template, submission, contact, channels, sample):
         db.session.rollback()
         return [], exc.errors or [{"field": "", "message": exc.detail}]
     if sent.replayed:
+        db.session.rollback()  # the keys claimed before the repeated one
         return notifications_of(db.session, sent.body), []
     record_change("template.test_send", "template", template.id, after={
         "contact": contact.external_id, "channels": channels or "all", **sent.body})

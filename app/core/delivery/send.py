@@ -2,7 +2,8 @@
 
 send() checks idempotency, accepts the request and records the response its keys replay,
 all in the caller's transaction; the caller commits, then calls Sent.enqueue() (the queue
-must never see ids of rows that are not committed).
+must never see ids of rows that are not committed). On a replay the caller rolls back
+instead: keys claimed before the repeated one must not stay claimed.
 """
 
 import json
@@ -55,13 +56,10 @@ def send(session, redis, config, request: SendRequest, *, idempotency_key: str |
     request_hash = request_hash or idempotency.fingerprint(
         "SEND", "", idempotency_payload(request))
     with idempotency.locked(redis, actor, list(keys)):
-        claims = session.begin_nested()
         stored = idempotency.claim_all(session, actor, keys, request_hash,
                                        config.IDEMPOTENCY_TTL_SECONDS)
         if stored is not None:
-            claims.rollback()  # the keys claimed before the repeated one
             return Sent(stored.status, stored.body, replayed=True)
-        claims.commit()
         sent = _accept(session, redis, config, request, actor, respond)
         for key in keys:
             idempotency.store(session, actor, key, sent.status, sent.body)
