@@ -16,6 +16,7 @@ herald_cli = AppGroup("herald", help="Herald administration commands.")
 def seed_command():
     """Create the default categories."""
     added = seed_categories(db.session)
+    db.session.commit()
     click.echo(f"{added} categories added")
 
 
@@ -23,6 +24,7 @@ def seed_command():
 def bootstrap_command():
     """Seed categories; on a new install create an admin and an API key, printed once."""
     from app.core.access.api_keys import create_api_key
+    from app.core.access.audit import SYSTEM
     from app.core.access.operators import create_operator
     from app.models import ApiKey, Operator
 
@@ -33,7 +35,8 @@ def bootstrap_command():
         create_operator(db.session, "admin@example.com", "admin", "Administrator", password)
         lines.append(f"  console  admin@example.com / {password}")
     if db.session.scalar(select(func.count()).select_from(ApiKey)) == 0:
-        _, plaintext = create_api_key(db.session, "default", ["send", "manage"])
+        _, plaintext = create_api_key(db.session, "default", ["send", "manage"],
+                                      actor=SYSTEM)
         lines.append(f"  API key  {plaintext}")
     db.session.commit()
     if lines:

@@ -1,6 +1,7 @@
 """Queue names and enqueue helpers: one RQ queue per channel, one job per batch of ids."""
 
 import logging
+from collections.abc import Iterable
 
 from redis.exceptions import RedisError
 from rq import Queue
@@ -15,6 +16,14 @@ JOB_TIMEOUT = 600
 
 def queue(redis, name: str) -> Queue:
     return Queue(name, connection=redis, default_timeout=JOB_TIMEOUT)
+
+
+def by_channel(rows: Iterable[tuple[object, str]]) -> dict[str, list[str]]:
+    """Group (id, channel) pairs into {channel: [id as text]}, the shape enqueue_ids takes."""
+    grouped: dict[str, list[str]] = {}
+    for id_, channel in rows:
+        grouped.setdefault(channel, []).append(str(id_))
+    return grouped
 
 
 def enqueue_ids(redis, config, ids_by_channel: dict[str, list[str]]) -> int:

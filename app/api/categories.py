@@ -1,6 +1,6 @@
 """Categories of messages and their delivery rules."""
 
-from app.api.registry import route
+from app.api.registry import current_actor, route
 from app.api.schemas.categories import CategoryIn, CategoryList, CategoryOut, CategoryPath
 from app.core.contacts import categories
 from app.extensions import db
@@ -25,7 +25,8 @@ def get_category(key: str):
        responses={201: CategoryOut}, scope="manage", tag=TAG,
        summary="Create or replace a category")
 def put_category(key: str, body: CategoryIn):
-    category, created = categories.upsert_category(db.session, key, body.model_dump())
+    category, created = categories.upsert_category(db.session, key, body.model_dump(),
+                                                  actor=current_actor())
     out = CategoryOut.model_validate(category)
     db.session.commit()
     return out, 201 if created else 200

@@ -1,7 +1,7 @@
 """Contacts: upsert, partial update, read, list, erase, batch upsert."""
 
 from app.api.pagination import decode_cursor, next_link, paginate
-from app.api.registry import route
+from app.api.registry import current_actor, route
 from app.api.schemas.contacts import (
     ContactBatchIn,
     ContactBatchOut,
@@ -38,7 +38,7 @@ def contact_out(external_id: str) -> ContactOut:
                    "are cleared. Devices and preferences are kept.")
 def put_contact(external_id: str, body: ContactIn):
     created = contacts.upsert_contacts(
-        db.session, [{"external_id": external_id, **body.model_dump()}]
+        db.session, [{"external_id": external_id, **body.model_dump()}], actor=current_actor()
     )
     db.session.commit()
     return contact_out(external_id), 201 if created else 200
@@ -47,7 +47,8 @@ def put_contact(external_id: str, body: ContactIn):
 @route("/contacts/<external_id>", "PATCH", path=ContactPath, body=ContactPatch,
        response=ContactOut, scope="manage", tag=TAG, summary="Change some fields of a contact")
 def patch_contact(external_id: str, body: ContactPatch):
-    contacts.update_contact(db.session, external_id, body.model_dump(include=body.model_fields_set))
+    contacts.update_contact(db.session, external_id,
+                            body.model_dump(include=body.model_fields_set), actor=current_actor())
     db.session.commit()
     return contact_out(external_id)
 
@@ -63,7 +64,7 @@ def get_contact(external_id: str):
        description="Deletes the contact, its devices and preferences. Its notifications "
                    "stay in the log, anonymised: no contact, address or content.")
 def delete_contact(external_id: str):
-    contacts.erase_contact(db.session, external_id)
+    contacts.erase_contact(db.session, external_id, actor=current_actor())
     db.session.commit()
 
 
@@ -88,7 +89,7 @@ def list_contacts(query: ContactQuery):
        description="Same semantics as PUT for each contact, in one transaction.")
 def batch_contacts(body: ContactBatchIn):
     items = [c.model_dump() for c in body.contacts]
-    created = contacts.upsert_contacts(db.session, items)
+    created = contacts.upsert_contacts(db.session, items, actor=current_actor())
     db.session.commit()
     ids = [c["external_id"] for c in items]
     return ContactBatchOut(created=[i for i in ids if i in created],

@@ -1,7 +1,7 @@
 """Push devices of a contact: register (idempotent) and unregister."""
 
 from app import herald_config
-from app.api.registry import route
+from app.api.registry import current_actor, route
 from app.api.schemas.contacts import ContactPath, DeviceIn, DeviceOut, VapidKeyOut
 from app.channels.push.vapid import vapid_public_key
 from app.core.contacts import devices
@@ -23,7 +23,8 @@ def register_device(external_id: str, body: DeviceIn):
     token = body.subscription.endpoint if body.subscription else body.token
     try:
         device, created = devices.register_device(
-            db.session, contact, body.platform, token, subscription, config=herald_config()
+            db.session, contact, body.platform, token, subscription, config=herald_config(),
+            actor=current_actor(),
         )
     except devices.PushServiceNotAllowed as exc:
         raise ValidationFailed(exc.detail, [{"field": "/subscription/endpoint",
@@ -39,7 +40,7 @@ def register_device(external_id: str, body: DeviceIn):
                    "stops receiving pushes; repeating the call is harmless.")
 def unregister_device(external_id: str, device: str):
     contact = get_contact(db.session, external_id)
-    devices.unregister_device(db.session, contact, device)
+    devices.unregister_device(db.session, contact, device, actor=current_actor())
     db.session.commit()
 
 

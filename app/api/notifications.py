@@ -7,7 +7,7 @@ from flask import Response, json, request
 
 from app import herald_config, redis_client
 from app.api.pagination import decode_cursor, next_link, paginate
-from app.api.registry import current_caller, route
+from app.api.registry import current_actor, route
 from app.api.schemas.notifications import (
     AcceptedNotification,
     NotificationIn,
@@ -19,8 +19,9 @@ from app.api.schemas.notifications import (
     StatusChange,
 )
 from app.core.delivery import idempotency
-from app.core.delivery.dispatch import SendRequest, accept, enqueue
+from app.core.delivery.dispatch import Accepted, SendRequest
 from app.core.delivery.log import LogFilter, get_notification, list_notifications
+from app.core.delivery.send import send
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Contact
@@ -44,27 +45,19 @@ IDEMPOTENCY_PARAMETER = {
                    "given), a repeat of either within 24 h returns the first response with "
                    "`Idempotent-Replayed: true` and sends nothing.")
 def send_notification(body: NotificationIn):
-    caller = current_caller()
-    keys = _idempotency_keys(_idempotency_header(), body.event_id)
-    if not keys:
-        return _send(body)
-    with idempotency.locked(redis_client(), caller.id, list(keys)):
-        stored = idempotency.claim_all(
-            db.session, caller.id, keys,
-            idempotency.fingerprint("POST", request.path, body.model_dump(mode="json")),
-            herald_config().IDEMPOTENCY_TTL_SECONDS,
-        )
-        if stored is not None:
-            db.session.rollback()
-            return Response(json.dumps(stored.body), stored.status, mimetype="application/json",
-                            headers={"Idempotent-Replayed": "true"})
-        return _send(body, tuple(keys))
-
-
-def _idempotency_keys(header: str | None, event_id: str | None) -> dict[str, dict]:
-    """Return {key: the field it came from, for errors} for the request's idempotency keys."""
-    return {key: {"field": IDEMPOTENCY_HEADER, "in": "header"} if key == header
-            else {"field": "/event_id"} for key in idempotency.request_keys(header, event_id)}
+    redis, config = redis_client(), herald_config()
+    sent = send(
+        db.session, redis, config, _send_request(body),
+        idempotency_key=_idempotency_header(), actor=current_actor(), respond=_response_body,
+        request_hash=idempotency.fingerprint("POST", request.path, body.model_dump(mode="json")),
+    )
+    if sent.replayed:
+        db.session.rollback()  # the keys claimed before the repeated one
+        return Response(json.dumps(sent.body), sent.status, mimetype="application/json",
+                        headers={"Idempotent-Replayed": "true"})
+    db.session.commit()
+    sent.enqueue(redis, config)
+    return NotificationsAccepted.model_validate(sent.body), sent.status
 
 
 def _idempotency_header() -> str | None:
@@ -78,10 +71,8 @@ def _idempotency_header() -> str | None:
     return value
 
 
-def _send(body: NotificationIn, keys: tuple[str, ...] = ()):
-    """Accept, record the idempotent response, commit, then queue."""
-    caller, redis, config = current_caller(), redis_client(), herald_config()
-    request_ = SendRequest(
+def _send_request(body: NotificationIn) -> SendRequest:
+    return SendRequest(
         recipients=body.recipients,
         category=body.category,
         channels=body.channels,
@@ -91,17 +82,15 @@ def _send(body: NotificationIn, keys: tuple[str, ...] = ()):
         send_at=body.send_at,
         event_id=body.event_id,
     )
-    accepted = accept(db.session, redis, config, request_, api_key_id=caller.id)
-    result = NotificationsAccepted(notifications=[
+
+
+def _response_body(accepted: Accepted) -> dict:
+    """The 202 body, which a repeat of the request replays."""
+    return NotificationsAccepted(notifications=[
         AcceptedNotification(id=n.id, contact=_external_id(n.contact_id), channel=n.channel,
                              status=n.status, reason=n.reason, send_at=n.send_at)
         for n in accepted.notifications
-    ])
-    for key in keys:
-        idempotency.store(db.session, caller.id, key, 202, result.model_dump(mode="json"))
-    db.session.commit()
-    enqueue(redis, config, accepted)
-    return result, 202
+    ]).model_dump(mode="json")
 
 
 def _external_id(contact_id: int | None) -> str | None:

@@ -1,6 +1,6 @@
 """A contact's preferences per category and channel."""
 
-from app.api.registry import route
+from app.api.registry import current_actor, route
 from app.api.schemas.contacts import ContactPath, PreferencesIn, PreferencesOut
 from app.core.contacts.preferences import effective_preferences, update_preferences
 from app.core.contacts.store import get_contact
@@ -28,6 +28,6 @@ def put_preferences(external_id: str, body: PreferencesIn):
     choices = {
         key: channels.model_dump(exclude_none=True) for key, channels in body.categories.items()
     }
-    update_preferences(db.session, contact.id, choices, source="api")
+    update_preferences(db.session, contact.id, choices, source="api", actor=current_actor())
     db.session.commit()
     return PreferencesOut(categories=effective_preferences(db.session, contact.id))

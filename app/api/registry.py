@@ -29,6 +29,7 @@ from app.api.problems import (
     pointer,
 )
 from app.core.access import api_keys
+from app.core.access.audit import Actor
 from app.errors import ValidationFailed
 from app.extensions import db
 
@@ -87,6 +88,12 @@ def route(rule: str, method: str = "GET", *, summary: str, tag: str, description
 
 def current_caller() -> Caller:
     return g.api_caller
+
+
+def current_actor() -> Actor:
+    """The calling API key as the actor of a change, for the audit log."""
+    caller = current_caller()
+    return Actor("api_key", caller.id, caller.name, request.remote_addr)
 
 
 def _wrap(op: Operation, view, status: int):

@@ -2,18 +2,16 @@
 
 from flask import Blueprint, abort, flash, render_template, url_for
 
-from app.console.audit import record_change
+from app.console.audit import current_actor
 from app.console.forms import ApiKeyForm, ConfirmForm, attach_errors
-from app.console.responses import fragment_or_redirect
+from app.console.responses import fragment_or_redirect, or_404
 from app.console.security import role_required
 from app.core.access import api_keys as core
-from app.core.access.audit import snapshot
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import ApiKey
 
 bp = Blueprint("api_keys", __name__, url_prefix="/settings/api-keys")
-AUDITED_FIELDS = ("name", "prefix", "scopes", "revoked_at")
 
 
 @bp.route("/")
@@ -29,13 +27,12 @@ def create():
     form = ApiKeyForm()
     if form.validate_on_submit():
         try:
-            key, token = core.create_api_key(db.session, form.name.data, form.scopes.data)
+            key, token = core.create_api_key(db.session, form.name.data, form.scopes.data,
+                                             actor=current_actor())
         except ValidationFailed as exc:
             db.session.rollback()
             attach_errors(form, exc)
         else:
-            record_change("api_key.create", "api_key", key.id,
-                          after=snapshot(key, AUDITED_FIELDS))
             db.session.commit()
             # Rendered, not redirected: the plaintext token exists only in this response.
             return render_template("console/api_keys/created.html", key=key, token=token)
@@ -45,15 +42,12 @@ def create():
 @bp.route("/<int:key_id>/revoke", methods=["POST"])
 @role_required("admin")
 def revoke(key_id: int):
-    key = db.session.get(ApiKey, key_id) or abort(404)
+    key = or_404(db.session.get, ApiKey, key_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    before = snapshot(key, AUDITED_FIELDS)
-    if core.revoke_api_key(db.session, key.id):
-        db.session.refresh(key)
-        record_change("api_key.revoke", "api_key", key.id, before,
-                      snapshot(key, AUDITED_FIELDS))
+    if core.revoke_api_key(db.session, key.id, actor=current_actor()):
         db.session.commit()
+        db.session.refresh(key)
         flash(f"The key “{key.name}” is revoked; requests using it now get 401.", "success")
     return fragment_or_redirect("console/api_keys/_row.html", url_for(".index"), key=key,
                                 confirm=ConfirmForm())

@@ -1,4 +1,5 @@
-"""The audit log page, and `record_change`, which every console area calls on a change."""
+"""The audit log page; `current_actor` for core commands that audit themselves, and
+`record_change` for console changes that are not core commands yet."""
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
@@ -16,17 +17,23 @@ from app.models import AuditLog, Operator
 bp = Blueprint("audit", __name__, url_prefix="/settings/audit")
 
 
+def current_actor(operator=None) -> audit.Actor:
+    """The signed-in operator (or `operator`) as the actor of a change, with the client's IP."""
+    operator = operator if operator is not None else current_user
+    if not getattr(operator, "is_authenticated", False):
+        operator = None
+    return audit.Actor.of(operator, client_ip()) if operator \
+        else audit.Actor("system", ip=client_ip())
+
+
 def record_change(action: str, entity_type: str, entity_id=None, before: dict | None = None,
                   after: dict | None = None, actor=None) -> AuditLog:
     """Add an audit entry for the signed-in operator (or `actor`); commit it with the change.
 
-    Example: record_change("contact.update", "contact", contact.id, before, after)
+    Example: record_change("contact.lift_suppression", "contact", contact.id, before)
     """
-    operator = actor if actor is not None else current_user
-    if not getattr(operator, "is_authenticated", False):
-        operator = None
-    return audit.record(db.session, operator, action, entity_type, entity_id,
-                        before, after, client_ip())
+    return audit.record(db.session, current_actor(actor), action, entity_type, entity_id,
+                        before, after)
 
 
 def _filter_form() -> AuditFilterForm:

@@ -18,7 +18,7 @@ from app.models.auth import ROLES
 def create_operator_command(email: str, role: str, name: str, password: str | None):
     """Create a console operator (does nothing if the email already exists)."""
     if operators.find_by_email(db.session, email) is not None:
-        click.echo(f"operator {operators.normalise_email(email)} already exists; unchanged")
+        click.echo(f"operator {operators.fold_email(email)} already exists; unchanged")
         return
     try:
         operator = operators.create_operator(db.session, email, role, name, password)

@@ -5,11 +5,11 @@ import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from app.console.audit import record_change
+from app.console.audit import current_actor, record_change
 from app.console.dashboard import row_count
 from app.console.forms import ConfirmForm
 from app.console.pagination import Page, cursor_args, keyset_page
-from app.console.responses import fragment_or_redirect
+from app.console.responses import fragment_or_redirect, or_404
 from app.console.security import can, role_required
 from app.core.access.audit import snapshot
 from app.core.contacts import profile
@@ -20,7 +20,7 @@ from app.core.contacts.search import (
     active_platforms,
     search,
 )
-from app.errors import NotFound, ValidationFailed
+from app.errors import ValidationFailed
 from app.extensions import db, htmx
 from app.models import Contact, Notification
 
@@ -61,13 +61,6 @@ def index():
     return render_template(template, **context), 422 if errors else 200
 
 
-def _contact_or_404(contact_id: int) -> Contact:
-    try:
-        return profile.get_contact_by_id(db.session, contact_id)
-    except NotFound:
-        abort(404)
-
-
 def _history_cursor(name: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(request.args[name]) if request.args.get(name) else None
@@ -78,7 +71,7 @@ def _history_cursor(name: str) -> uuid.UUID | None:
 @bp.route("/<int:contact_id>")
 @role_required("viewer")
 def show(contact_id: int):
-    return _render_show(_contact_or_404(contact_id))
+    return _render_show(or_404(profile.get_contact_by_id, db.session, contact_id))
 
 
 def _render_show(contact: Contact, pref_errors: list[str] | None = None, status: int = 200):
@@ -125,16 +118,16 @@ def _messages(error: ValidationFailed) -> list[str]:
 @bp.route("/<int:contact_id>/preferences", methods=["POST"])
 @role_required("editor")
 def preferences(contact_id: int):
-    contact = _contact_or_404(contact_id)
+    contact = or_404(profile.get_contact_by_id, db.session, contact_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        before, after = profile.change_preferences(db.session, contact.id, _posted_choices())
+        _, after = profile.change_preferences(db.session, contact.id, _posted_choices(),
+                                                   actor=current_actor())
     except ValidationFailed as exc:
         db.session.rollback()
         return _preferences_card(contact, _messages(exc), 422)
     if after:
-        record_change("contact.preferences", "contact", contact.id, before, after)
         db.session.commit()
         flash(f"Preferences saved: {len(after)} change{'s' if len(after) != 1 else ''}.",
               "success")
@@ -146,13 +139,10 @@ def preferences(contact_id: int):
 @bp.route("/<int:contact_id>/suppressions/<int:suppression_id>/lift", methods=["POST"])
 @role_required("editor")
 def lift_suppression(contact_id: int, suppression_id: int):
-    contact = _contact_or_404(contact_id)
+    contact = or_404(profile.get_contact_by_id, db.session, contact_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        lifted = profile.lift_suppression(db.session, contact, suppression_id)
-    except NotFound:
-        abort(404)
+    lifted = or_404(profile.lift_suppression, db.session, contact, suppression_id)
     before = snapshot(lifted, ("channel", "address", "reason", "detail", "created_at"))
     record_change("contact.lift_suppression", "contact", contact.id, before=before)
     db.session.commit()

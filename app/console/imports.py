@@ -10,7 +10,6 @@ import io
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     redirect,
     render_template,
@@ -25,6 +24,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app import herald_config, redis_client
 from app.console.audit import record_change
 from app.console.pagination import cursor_args, keyset_page
+from app.console.responses import or_404
 from app.console.security import can, role_required
 from app.core.imports import run as import_run
 from app.core.imports.mapping import (
@@ -63,10 +63,6 @@ def _allow_large_upload(endpoint, values):
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(error):
     return _upload_page(file_too_big(request.content_length or 0, _max_bytes()).detail)
-
-
-def _import_or_404(import_id: int) -> ContactImport:
-    return db.session.get(ContactImport, import_id) or abort(404)
 
 
 @bp.route("/")
@@ -139,7 +135,7 @@ def _mapping_page(imp: ContactImport, columns: list[Column], options: Options,
 @bp.route("/<int:import_id>/map", methods=["GET", "POST"])
 @role_required("editor")
 def mapping(import_id: int):
-    imp = _import_or_404(import_id)
+    imp = or_404(db.session.get, ContactImport, import_id)
     if imp.status != UPLOADED:
         return redirect(url_for(".show", import_id=imp.id))
     if request.method == "GET":
@@ -179,7 +175,7 @@ def _progress_context(imp: ContactImport) -> dict:
 @bp.route("/<int:import_id>")
 @role_required("viewer")
 def show(import_id: int):
-    imp = _import_or_404(import_id)
+    imp = or_404(db.session.get, ContactImport, import_id)
     if imp.status == UPLOADED and can("editor"):
         return redirect(url_for(".mapping", import_id=imp.id))
     return render_template("console/imports/show.html", **_progress_context(imp))
@@ -188,14 +184,14 @@ def show(import_id: int):
 @bp.route("/<int:import_id>/progress")
 @role_required("viewer")
 def progress(import_id: int):
-    imp = _import_or_404(import_id)
+    imp = or_404(db.session.get, ContactImport, import_id)
     return render_template("console/imports/_progress.html", **_progress_context(imp))
 
 
 @bp.route("/<int:import_id>/resume", methods=["POST"])
 @role_required("editor")
 def resume(import_id: int):
-    imp = _import_or_404(import_id)
+    imp = or_404(db.session.get, ContactImport, import_id)
     try:
         import_run.resume_import(db.session, imp)
     except ValidationFailed as exc:
@@ -212,7 +208,7 @@ def resume(import_id: int):
 @bp.route("/<int:import_id>/discard", methods=["POST"])
 @role_required("editor")
 def discard(import_id: int):
-    imp = _import_or_404(import_id)
+    imp = or_404(db.session.get, ContactImport, import_id)
     try:
         import_run.discard_import(db.session, imp)
     except ValidationFailed as exc:
@@ -229,7 +225,7 @@ def discard(import_id: int):
 @role_required("viewer")
 def errors_csv(import_id: int):
     """Stream the rejected rows: line, error, then the row's original cells."""
-    imp = _import_or_404(import_id)
+    imp = or_404(db.session.get, ContactImport, import_id)
     rows = (select(ContactImportError).where(ContactImportError.import_id == imp.id)
             .order_by(ContactImportError.line).execution_options(yield_per=1000))
     header = ["line", "error", *imp.header]

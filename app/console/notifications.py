@@ -16,10 +16,10 @@ from app import herald_config, redis_client
 from app.console.audit import record_change
 from app.console.forms import ConfirmForm
 from app.console.pagination import keyset_page
+from app.console.responses import or_404
 from app.console.security import can, role_required
 from app.core.delivery import log
 from app.core.ops import system as operations
-from app.errors import NotFound
 from app.extensions import db, htmx
 from app.models import Category, Contact, Notification
 from app.models.contacts import CHANNELS
@@ -68,10 +68,7 @@ def _contacts(rows) -> dict[int, Contact]:
 @bp.route("/<uuid:notification_id>")
 @role_required("viewer")
 def detail(notification_id: uuid.UUID):
-    try:
-        notification, _, history = log.get_notification(db.session, notification_id)
-    except NotFound:
-        abort(404)
+    notification, _, history = or_404(log.get_notification, db.session, notification_id)
     contact = db.session.get(Contact, notification.contact_id) if notification.contact_id \
         else None
     return render_template("console/notifications/detail.html", n=notification,
@@ -85,10 +82,12 @@ def redrive(notification_id: uuid.UUID):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     config, redis = herald_config(), redis_client()
-    if operations.redrive_dead(db.session, redis, config, ids=[notification_id]):
+    redriven = operations.redrive_dead(db.session, config, ids=[notification_id])
+    if redriven.count:
         record_change("notification.redrive", "notification", str(notification_id),
                       after={"status": "queued", "attempts": 0})
         db.session.commit()
+        redriven.enqueue(redis, config)
         flash("Queued again with fresh attempts.", "success")
     else:
         flash("Only a dead notification can be re-driven.", "info")

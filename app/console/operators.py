@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app import herald_config
 from app.console.audit import record_change
 from app.console.forms import ConfirmForm, InviteOperatorForm, RoleForm, attach_errors
-from app.console.responses import fragment_or_redirect
+from app.console.responses import fragment_or_redirect, or_404
 from app.console.security import role_required
 from app.core.access import operators as core
 from app.extensions import db
@@ -15,10 +15,6 @@ from app.models import Operator
 from app.models.types import utcnow
 
 bp = Blueprint("operators", __name__, url_prefix="/settings/operators")
-
-
-def _operator_or_404(operator_id: int) -> Operator:
-    return db.session.get(Operator, operator_id) or abort(404)
 
 
 def set_password_link(operator: Operator) -> str:
@@ -64,7 +60,7 @@ def invite():
 @bp.route("/<int:operator_id>/role", methods=["POST"])
 @role_required("admin")
 def change_role(operator_id: int):
-    operator = _operator_or_404(operator_id)
+    operator = or_404(db.session.get, Operator, operator_id)
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
@@ -86,7 +82,7 @@ def change_role(operator_id: int):
 @bp.route("/<int:operator_id>/<any(enable, disable):verb>", methods=["POST"])
 @role_required("admin")
 def set_active(operator_id: int, verb: str):
-    operator = _operator_or_404(operator_id)
+    operator = or_404(db.session.get, Operator, operator_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     before = core.snapshot(operator)
@@ -105,7 +101,7 @@ def set_active(operator_id: int, verb: str):
 @bp.route("/<int:operator_id>/reset-link", methods=["POST"])
 @role_required("admin")
 def reset_link(operator_id: int):
-    operator = _operator_or_404(operator_id)
+    operator = or_404(db.session.get, Operator, operator_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     record_change("operator.issue_password_link", "operator", operator.id)

@@ -1,8 +1,28 @@
-"""Answer a console action as an htmx fragment or, without htmx, a redirect."""
+"""Answer a console action: a 404 for what is not there, an htmx fragment or a redirect."""
 
-from flask import redirect, render_template
+from collections.abc import Callable
+from typing import TypeVar
 
+from flask import abort, redirect, render_template
+
+from app.errors import NotFound
 from app.extensions import htmx
+
+T = TypeVar("T")
+
+
+def or_404(load: Callable[..., T | None], *args) -> T:
+    """Return load(*args), or answer 404 when it finds nothing (None or NotFound).
+
+    Example: or_404(db.session.get, Segment, segment_id)
+    """
+    try:
+        found = load(*args)
+    except NotFound:
+        abort(404)
+    if found is None:
+        abort(404)
+    return found
 
 
 def fragment_or_redirect(template: str, redirect_to: str, **context):

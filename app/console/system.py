@@ -34,12 +34,13 @@ def redrive():
     if not ConfirmForm().validate_on_submit() or channel not in (None, *CHANNEL_QUEUES):
         abort(400)
     config = herald_config()
-    count = operations.redrive_dead(db.session, redis_client(), config,
-                                    channel)
+    redriven = operations.redrive_dead(db.session, config, channel)
+    count = redriven.count
     if count:
         record_change("notifications.redrive", "notification", None,
                       after={"channel": channel or "all", "count": count})
-        db.session.commit()
+    db.session.commit()
+    redriven.enqueue(redis_client(), config)
     flash(f"{count:,} dead notification{'s' if count != 1 else ''} queued again."
           if count else "There were no dead notifications to re-drive.",
           "success" if count else "info")

@@ -97,10 +97,15 @@ class NotificationStatus(db.Model):
 
 class IdempotencyKey(db.Model):
     __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("api_key_id", "key", name="uq_idempotency_keys"),)
+    __table_args__ = (UniqueConstraint("api_key_id", "key", name="uq_idempotency_keys"),
+                      UniqueConstraint("operator_id", "key",
+                                       name="uq_idempotency_keys_operator"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
+    # Whose key it is: an API key's, or an operator's (the console's test send).
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
+    operator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("operators.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(255))
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(Integer)

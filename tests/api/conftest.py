@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.core.access.api_keys import create_api_key
+from app.core.access.audit import SYSTEM
 from app.extensions import db as _db
 from tests import factories
 
@@ -34,7 +35,7 @@ def make_key(in_db):
 
     def make(scopes=("send", "manage"), name="tests"):
         def create(session):
-            key, token = create_api_key(session, name, list(scopes))
+            key, token = create_api_key(session, name, list(scopes), actor=SYSTEM)
             session.commit()
             return key.id, token
 

@@ -2,6 +2,7 @@
 import pytest
 
 from app.core.access.api_keys import revoke_api_key
+from app.core.access.audit import SYSTEM
 from app.models import ApiKey
 from tests.helpers.api import assert_problem
 
@@ -30,7 +31,7 @@ def test_invalid_key_is_401_invalid_token(client, auth):
 def test_revoked_key_is_401(client, make_key, in_db):
     key_id, headers = make_key()
     assert client.get("/api/v1/contacts", headers=headers).status_code == 200
-    in_db(lambda s: (revoke_api_key(s, key_id), s.commit()))
+    in_db(lambda s: (revoke_api_key(s, key_id, actor=SYSTEM), s.commit()))
     assert_problem(client.get("/api/v1/contacts", headers=headers), 401)
 
 

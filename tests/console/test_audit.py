@@ -5,6 +5,8 @@ from sqlalchemy import select
 
 from app.console.pagination import keyset_page
 from app.core.access import audit
+from app.core.access.api_keys import create_api_key
+from app.core.access.audit import SYSTEM
 from app.extensions import db
 from app.models import AuditLog
 from app.models.types import utcnow
@@ -99,3 +101,36 @@ def test_htmx_filter_returns_only_the_results(admin_client, admin):
 def test_empty_filters_show_an_empty_state(admin_client):
     page = admin_client.get("/settings/audit/?action=nothing").get_data(as_text=True)
     assert "No entries match" in page
+
+
+def test_api_changes_are_audited_as_the_api_key(admin_client, db):
+    key, token = create_api_key(db.session, "checkout service", ["send", "manage"],
+                                actor=SYSTEM)
+    db.session.commit()
+    api = {"Authorization": f"Bearer {token}"}
+    assert admin_client.put("/api/v1/contacts/ada", json={"email": "ada@example.com"},
+                            headers=api).status_code == 201
+    assert admin_client.patch("/api/v1/contacts/ada", json={"locale": "en-GB"},
+                              headers=api).status_code == 200
+    db.session.expire_all()
+    entries = db.session.scalars(select(AuditLog).where(AuditLog.entity_type == "contact")
+                                 .order_by(AuditLog.id)).all()
+    assert [(e.action, e.actor_kind, e.api_key_id, e.operator_id) for e in entries] == [
+        ("contact.create", "api_key", key.id, None), ("contact.update", "api_key", key.id, None)]
+    assert (entries[1].before, entries[1].after) == ({"locale": None}, {"locale": "en-GB"})
+    page = admin_client.get("/settings/audit/").get_data(as_text=True)
+    assert page.count("API key “checkout service”") == 2
+    assert "contact.update</code>" in page and "contact.create</code>" in page
+
+
+def test_erasing_a_contact_keeps_who_did_what_but_not_its_values(admin_client, db):
+    _, token = create_api_key(db.session, "crm", ["manage"], actor=SYSTEM)
+    db.session.commit()
+    api = {"Authorization": f"Bearer {token}"}
+    admin_client.put("/api/v1/contacts/ada", json={"email": "ada@example.com"}, headers=api)
+    assert admin_client.delete("/api/v1/contacts/ada", headers=api).status_code == 204
+    db.session.expire_all()
+    entries = db.session.scalars(select(AuditLog).where(AuditLog.entity_type == "contact")
+                                 .order_by(AuditLog.id)).all()
+    assert [e.action for e in entries] == ["contact.create", "contact.erase"]
+    assert all(e.before is None and e.after is None for e in entries)

@@ -2,10 +2,11 @@
 import pytest
 from sqlalchemy import select
 
+from app.core.access.audit import SYSTEM
 from app.core.contacts import profile
 from app.core.contacts.search import ContactQuery, SearchInvalid, active_platforms, search
 from app.errors import NotFound, ValidationFailed
-from app.models import Preference, Suppression
+from app.models import AuditLog, Preference, Suppression
 from tests import factories
 
 
@@ -56,7 +57,8 @@ def test_change_preferences_writes_only_what_differs(db, ada):
     factories.category("orders")
     factories.category("marketing", default_opt_in=False)
     before, after = profile.change_preferences(db.session, ada.id, {
-        "orders": {"push": True, "sms": False}, "marketing": {"email": False, "sms": True}})
+        "orders": {"push": True, "sms": False}, "marketing": {"email": False, "sms": True}},
+        actor=SYSTEM)
     assert before == {"orders.sms": True, "marketing.sms": False}
     assert after == {"orders.sms": False, "marketing.sms": True}
     rows = {(p.category.key, p.channel, p.opted_in, p.source)
@@ -65,13 +67,17 @@ def test_change_preferences_writes_only_what_differs(db, ada):
     matrix = dict((c.key, cells) for c, cells in profile.preference_matrix(db.session, ada.id))
     assert matrix["orders"]["sms"].explicit and not matrix["orders"]["push"].explicit
     assert matrix["marketing"]["email"].opted_in is False
+    [entry] = db.session.scalars(select(AuditLog))
+    assert (entry.action, entry.actor_kind, entry.entity_id) == (
+        "contact.preferences", "system", str(ada.id))
+    assert (entry.before, entry.after) == (before, after)
 
 
 def test_unknown_preferences_write_nothing(db, ada):
     factories.category("orders")
     with pytest.raises(ValidationFailed) as caught:
         profile.change_preferences(db.session, ada.id, {
-            "orders": {"sms": False}, "ghost": {"sms": True}})
+            "orders": {"sms": False}, "ghost": {"sms": True}}, actor=SYSTEM)
     assert caught.value.errors[0]["field"] == "/categories/ghost"
     assert db.session.scalars(select(Preference)).all() == []
 

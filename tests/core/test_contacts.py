@@ -2,7 +2,7 @@
 import pytest
 
 from app.core.contacts.devices import check_subscription, normalise_token
-from app.core.contacts.store import (
+from app.core.contacts.fields import (
     check_timezone,
     normalise_email,
     normalise_locale,

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.access.api_keys import create_api_key
+from app.core.access.audit import SYSTEM
 from app.core.delivery import idempotency
 from app.models import IdempotencyKey
 from app.models.types import utcnow
@@ -16,7 +17,7 @@ TTL = 3600
 
 @pytest.fixture()
 def key_id(db):
-    key, _ = create_api_key(db.session, "k", ["send"])
+    key, _ = create_api_key(db.session, "k", ["send"], actor=SYSTEM)
     db.session.commit()
     return key.id
 

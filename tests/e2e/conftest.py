@@ -3,6 +3,7 @@ import pytest
 from rq import SimpleWorker
 
 import workers.jobs
+from app.core.access.audit import SYSTEM
 from app.core.delivery.sweeper import sweep
 from app.extensions import db
 from app.queues import CHANNEL_QUEUES
@@ -12,7 +13,7 @@ from app.queues import CHANNEL_QUEUES
 def api_headers(app_ctx):
     from app.core.access.api_keys import create_api_key
 
-    _, plaintext = create_api_key(db.session, "e2e", ["send", "manage"])
+    _, plaintext = create_api_key(db.session, "e2e", ["send", "manage"], actor=SYSTEM)
     db.session.commit()
     return {"Authorization": f"Bearer {plaintext}"}
 

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from app.core.access import api_keys, audit
+from app.core.access.audit import SYSTEM
 from app.core.imports import run as import_run
 from app.core.imports.rows import Column, Options
 from app.core.segments import store as segments
@@ -70,7 +71,8 @@ def seed(admin) -> dict:
                                             provider="sendgrid", detail="seeded")])
         notifications[status] = row.id
 
-    key, _ = api_keys.create_api_key(session, "checkout service (production)", ["send"])
+    key, _ = api_keys.create_api_key(session, "checkout service (production)", ["send"],
+                                     actor=SYSTEM)
     audit.record(session, admin, "segment.create", "segment", segment.id, None,
                  segments.snapshot(segment), "127.0.0.1")
     audit.record(session, admin, "template.publish", "template", template.id,

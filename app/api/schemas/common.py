@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -13,13 +14,14 @@ from pydantic import (
     StringConstraints,
 )
 
-from app.core.contacts.store import EXTERNAL_ID_PATTERN
+from app.core.contacts.fields import EXTERNAL_ID_PATTERN, check_external_id
 
 Channel = Literal["push", "sms", "email"]
 ExternalId = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=255, pattern=EXTERNAL_ID_PATTERN),
-    Field(description="Your id for the contact: no spaces or slashes.", examples=["user-42"]),
+    AfterValidator(check_external_id),
+    Field(description="Your id for the contact: no spaces or slashes.", examples=["user-42"],
+          json_schema_extra={"minLength": 1, "maxLength": 255, "pattern": EXTERNAL_ID_PATTERN}),
 ]
 CategoryKey = Annotated[
     str,

@@ -1,6 +1,7 @@
 """Contacts, devices and preferences."""
 
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -22,38 +23,40 @@ from app.api.schemas.common import (
     Params,
 )
 from app.core.contacts.devices import check_subscription, normalise_token
-from app.core.contacts.store import (
+from app.core.contacts.fields import (
+    MAX_LENGTH,
     MAX_TAGS,
     TAG_PATTERN,
     check_attributes,
-    check_timezone,
-    normalise_email,
-    normalise_locale,
-    normalise_phone,
+    check_field,
+    check_tag,
+    check_tags,
 )
 
 
-def _unique(values: list) -> list:
-    return list(dict.fromkeys(values))
+def _field(name: str, **documented):
+    """The contact field `name` under its core rule (one set of rules, one set of messages);
+    the limits are repeated in the schema only to document them."""
+    return (AfterValidator(partial(check_field, name)),
+            Field(json_schema_extra={"maxLength": MAX_LENGTH[name]}, **documented))
 
 
-Email = Annotated[str, StringConstraints(max_length=320), AfterValidator(normalise_email),
-                  Field(examples=["ada@example.com"])]
-Phone = Annotated[str, StringConstraints(max_length=32), AfterValidator(normalise_phone),
-                  Field(description="International number; stored in E.164.",
-                        examples=["+14155550100"])]
-Locale = Annotated[str, StringConstraints(max_length=35), AfterValidator(normalise_locale),
-                   Field(description="BCP 47 language tag.", examples=["en-GB"])]
-Timezone = Annotated[str, StringConstraints(max_length=64), AfterValidator(check_timezone),
-                     Field(description="IANA timezone name.", examples=["Europe/Paris"])]
-Tag = Annotated[str, StringConstraints(pattern=TAG_PATTERN)]
+Email = Annotated[str, *_field("email", examples=["ada@example.com"])]
+Phone = Annotated[str, *_field("phone", description="International number; stored in E.164.",
+                               examples=["+14155550100"])]
+Locale = Annotated[str, *_field("locale", description="BCP 47 language tag.",
+                                examples=["en-GB"])]
+Timezone = Annotated[str, *_field("timezone", description="IANA timezone name.",
+                                  examples=["Europe/Paris"])]
+Tag = Annotated[str, AfterValidator(check_tag), Field(json_schema_extra={"pattern": TAG_PATTERN})]
 Attributes = Annotated[
     dict[str, Any],
     AfterValidator(check_attributes),
     Field(description="Free-form JSON object for templates and segments (at most 16 KB).",
           examples=[{"first_name": "Ada", "plan": "pro"}]),
 ]
-Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_unique)]
+Tags = Annotated[list[Tag], AfterValidator(check_tags),
+                 Field(json_schema_extra={"maxItems": MAX_TAGS})]
 
 
 class ContactIn(Input):

@@ -1,10 +1,8 @@
-"""The parts of one email, shared by the email providers: defaults, preheader, CSS, headers."""
+"""The parts of one email, shared by the email providers: defaults, preheader, headers."""
 import re
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from html import escape
-
-import css_inline
 
 from app.channels.base import Message, PermanentError
 
@@ -65,10 +63,7 @@ def email_parts(message: Message, default_from: str) -> EmailParts:
     """Collect the parts to send; raises PermanentError for content no provider can send."""
     content = message.content
     html = content.get("html") or None
-    if html:
-        # Mail clients drop <style> blocks; rendering inlines already, this covers raw content.
-        if "<style" in html:
-            html = css_inline.inline(html)
+    if html:  # its CSS was inlined when it was rendered (app.core.templates.rendering)
         html = with_preheader(html, content.get("preheader", ""))
     text = content.get("text") or ""
     if not text and not html:

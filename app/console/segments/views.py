@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.console.audit import record_change
 from app.console.forms import ConfirmForm
+from app.console.responses import or_404
 from app.console.security import can, role_required
 from app.console.segments import forms
 from app.core.segments import store as core
@@ -23,10 +24,6 @@ from app.models import Segment
 
 bp = Blueprint("segments", __name__, url_prefix="/segments")
 EDITOR = "console/segments/edit.html"
-
-
-def _segment_or_404(segment_id: int) -> Segment:
-    return db.session.get(Segment, segment_id) or abort(404)
 
 
 @bp.route("/")
@@ -42,7 +39,7 @@ def index():
 @bp.route("/<int:segment_id>/count")
 @role_required("viewer")
 def count(segment_id: int):
-    segment = _segment_or_404(segment_id)
+    segment = or_404(db.session.get, Segment, segment_id)
     return render_template("console/segments/_count.html",
                            count=core.count_matching(db.session, segment.rules))
 
@@ -74,7 +71,7 @@ def new():
 @bp.route("/<int:segment_id>")
 @role_required("viewer")
 def edit(segment_id: int):
-    segment = _segment_or_404(segment_id)
+    segment = or_404(db.session.get, Segment, segment_id)
     return _editor(segment, forms.DetailsForm(obj=segment), forms.from_rules(segment.rules))
 
 
@@ -82,7 +79,7 @@ def edit(segment_id: int):
 @bp.route("/<int:segment_id>", methods=["POST"])
 @role_required("editor")
 def save(segment_id: int | None = None):
-    segment = _segment_or_404(segment_id) if segment_id else None
+    segment = or_404(db.session.get, Segment, segment_id) if segment_id else None
     details, builder = forms.DetailsForm(), forms.read_builder(request.form)
     before = core.snapshot(segment) if segment else None
     try:
@@ -154,7 +151,7 @@ def builder():
 @bp.route("/<int:segment_id>/duplicate", methods=["POST"])
 @role_required("editor")
 def duplicate(segment_id: int):
-    segment = _segment_or_404(segment_id)
+    segment = or_404(db.session.get, Segment, segment_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     copy = core.duplicate_segment(db.session, segment, current_user)
@@ -169,7 +166,7 @@ def duplicate(segment_id: int):
 @bp.route("/<int:segment_id>/delete", methods=["POST"])
 @role_required("editor")
 def delete(segment_id: int):
-    segment = _segment_or_404(segment_id)
+    segment = or_404(db.session.get, Segment, segment_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     before = core.snapshot(segment)

@@ -2,10 +2,11 @@
 import hashlib
 import hmac
 import json
+import uuid
 from dataclasses import dataclass, field
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 from redis.exceptions import RedisError
 
@@ -17,18 +18,11 @@ from app.core.templates import preview as previews
 from app.core.templates import store as core
 from app.core.templates.budget import scope
 from app.core.templates.rendering import RenderLimits
-from app.errors import HeraldError, NotFound
+from app.errors import HeraldError
 from app.extensions import db
 from app.models import Template
 
 bp = Blueprint("templates", __name__, url_prefix="/templates")
-
-
-def template_or_404(template_id: int) -> Template:
-    try:
-        return core.get_template(db.session, template_id)
-    except NotFound:
-        abort(404)
 
 
 def render_limits() -> RenderLimits:
@@ -75,7 +69,13 @@ def render_editor(template: Template, version, submission: Submission | None = N
                   errors: list[dict] | None = None, status: int = 200, **extra):
     """Render the editor for a version, or for posted content (with its errors)."""
     context = editor_context(template, version, submission, errors or [], **extra)
-    return render_template("console/templates/edit.html", **context), status
+    return render_template("console/templates/edit.html", **context,
+                           test_send_key=new_send_key()), status
+
+
+def new_send_key() -> str:
+    """A fresh idempotency key for the next test send: a double submit sends once."""
+    return uuid.uuid4().hex
 
 
 EMAIL_PREVIEW_TTL = 1800

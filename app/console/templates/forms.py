@@ -11,7 +11,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from app.core.contacts.store import normalise_locale
+from app.core.contacts.fields import normalise_locale
 from app.core.templates.store import CHANNEL_FIELDS, MAX_BADGE
 from app.models import Category
 

@@ -4,13 +4,15 @@ from redis.exceptions import RedisError
 from werkzeug.routing import BuildError
 
 from app import herald_config, redis_client
-from app.console.audit import record_change
+from app.console.audit import current_actor, record_change
+from app.console.responses import or_404
 from app.console.security import role_required
 from app.console.templates import forms
 from app.console.templates.editor import (
     bp,
     email_html,
     email_key,
+    new_send_key,
     read_submission,
     render_budgeted,
     render_editor,
@@ -18,9 +20,8 @@ from app.console.templates.editor import (
     sample_and_contact,
     senders,
     stash_email,
-    template_or_404,
 )
-from app.core.delivery import dispatch
+from app.core.delivery.send import notifications_of, send
 from app.core.templates import preview as previews
 from app.core.templates import store as core
 from app.errors import HeraldError
@@ -105,7 +106,7 @@ def notification_url(notification_id) -> str:
 @render_budgeted
 def test_send(template_id: int):
     """Send the editor's content to one contact through the normal pipeline."""
-    template = template_or_404(template_id)
+    template = or_404(core.get_template, db.session, template_id)
     submission = read_submission(template)
     errors = list(submission.errors)
     sample, _ = sample_and_contact(errors)
@@ -118,7 +119,7 @@ def test_send(template_id: int):
     if not errors:
         rows, errors = _send(template, submission, contact, channels, sample)
     context = dict(rows=rows, errors=errors, contact=contact, template=template,
-                   notification_url=notification_url)
+                   notification_url=notification_url, next_send_key=new_send_key())
     status = 422 if errors else 200
     if htmx:
         return render_template("console/templates/_test_send.html", **context), status
@@ -127,19 +128,24 @@ def test_send(template_id: int):
 
 
 def _send(template, submission, contact, channels, sample):
+    """Send through the API's entry, idempotent on the form's key (a double submit sends
+    once and shows the first result)."""
     config = herald_config()
     redis = redis_client()
     content = core.normalise_content(submission.content)
-    send = previews.test_send_request(template, content, submission.default_locale, contact,
-                                      channels, sample)
+    request_ = previews.test_send_request(template, content, submission.default_locale,
+                                          contact, channels, sample)
     try:
-        accepted = dispatch.accept(db.session, redis, config, send, source="console")
+        sent = send(db.session, redis, config, request_, actor=current_actor(),
+                    idempotency_key=request.form.get("test_send_key") or None)
     except HeraldError as exc:
         db.session.rollback()
         return [], exc.errors or [{"field": "", "message": exc.detail}]
+    if sent.replayed:
+        db.session.rollback()  # the keys claimed before the repeated one
+        return notifications_of(db.session, sent.body), []
     record_change("template.test_send", "template", template.id, after={
-        "contact": contact.external_id, "channels": channels or "all",
-        "notifications": [str(n.id) for n in accepted.notifications]})
+        "contact": contact.external_id, "channels": channels or "all", **sent.body})
     db.session.commit()
-    dispatch.enqueue(redis, config, accepted)
-    return accepted.notifications, []
+    sent.enqueue(redis, config)
+    return sent.accepted.notifications, []

@@ -5,35 +5,28 @@ from flask_login import current_user
 
 from app.console.audit import record_change
 from app.console.forms import ConfirmForm
+from app.console.responses import or_404
 from app.console.security import role_required
 from app.console.templates import forms
 from app.console.templates.editor import (
     bp,
     render_budgeted,
     render_editor,
-    template_or_404,
     version_snapshot,
 )
 from app.core.templates import diff as template_diff
 from app.core.templates import store as core
-from app.errors import HeraldError, NotFound
+from app.errors import HeraldError
 from app.extensions import db, htmx
 
 CHANNEL_LABELS = {"push": "Push", "sms": "SMS", "email": "Email"}
 FIELD_LABELS = {"deep_link": "Deep link", "html": "HTML", "text": "Text", "data": "Data"}
 
 
-def _version_or_404(template, number: int):
-    try:
-        return core.get_version(db.session, template, number)
-    except NotFound:
-        abort(404)
-
-
 @bp.route("/<int:template_id>/versions")
 @role_required("viewer")
 def versions(template_id: int):
-    template = template_or_404(template_id)
+    template = or_404(core.get_template, db.session, template_id)
     rows = core.list_versions(db.session, template)
     return render_template("console/templates/versions.html", template=template, versions=rows,
                            live=template.published_version, **_diff_context(template, rows))
@@ -49,7 +42,7 @@ def _diff_context(template, rows) -> dict:
     default_a = live.version if live and live.version != default_b else numbers[1]
     a = request.args.get("a", default_a, type=int)
     b = request.args.get("b", default_b, type=int)
-    older, newer = (_version_or_404(template, n) for n in (a, b))
+    older, newer = (or_404(core.get_version, db.session, template, n) for n in (a, b))
     view = "unified" if request.args.get("view") == "unified" else "split"
     return {"diffs": template_diff.diff_versions(older, newer), "a": older, "b": newer,
             "view": view, "path_label": path_label}
@@ -68,7 +61,7 @@ def path_label(path: tuple[str, ...]) -> str:
 @role_required("viewer")
 def diff(template_id: int):
     """The comparison card alone (htmx), or the versions page showing it."""
-    template = template_or_404(template_id)
+    template = or_404(core.get_template, db.session, template_id)
     rows = core.list_versions(db.session, template)
     context = _diff_context(template, rows)
     if htmx and htmx.target == "version-diff":
@@ -83,8 +76,8 @@ def diff(template_id: int):
 @render_budgeted
 def version(template_id: int, number: int):
     """One version, read-only, with its preview."""
-    template = template_or_404(template_id)
-    shown = _version_or_404(template, number)
+    template = or_404(core.get_template, db.session, template_id)
+    shown = or_404(core.get_version, db.session, template, number)
     if shown.status == "draft":
         return redirect(url_for(".edit", template_id=template.id))
     return render_editor(template, shown, readonly=True, viewing=shown,
@@ -95,8 +88,8 @@ def version(template_id: int, number: int):
 @role_required("editor")
 def rollback(template_id: int, number: int):
     """Publish a copy of an old version as the newest one; the draft, if any, is kept."""
-    template = template_or_404(template_id)
-    old = _version_or_404(template, number)
+    template = or_404(core.get_template, db.session, template_id)
+    old = or_404(core.get_version, db.session, template, number)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     before = {"published_version_id": template.published_version_id,

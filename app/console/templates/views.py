@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 from app.console.audit import record_change
 from app.console.forms import attach_errors
 from app.console.pagination import cursor_args, keyset_page
+from app.console.responses import or_404
 from app.console.security import can, role_required
 from app.console.templates import forms
 from app.console.templates.editor import (
@@ -15,11 +16,10 @@ from app.console.templates.editor import (
     render_budgeted,
     render_editor,
     render_limits,
-    template_or_404,
     version_snapshot,
 )
 from app.core.access.audit import snapshot
-from app.core.contacts.store import normalise_locale
+from app.core.contacts.fields import normalise_locale
 from app.core.templates import store as core
 from app.errors import HeraldError
 from app.extensions import db, htmx
@@ -92,7 +92,7 @@ def _active() -> dict:
 @role_required("viewer")
 @render_budgeted
 def edit(template_id: int):
-    template = template_or_404(template_id)
+    template = or_404(core.get_template, db.session, template_id)
     version = core.working_version(db.session, template)
     return render_editor(template, version, readonly=not can("editor"),
                          locale=request.args.get("locale"), channel=request.args.get("channel"))
@@ -148,7 +148,7 @@ def save(template_id: int):
               "success" if changed else "info")
         return _back_to_editor(template)
 
-    template = template_or_404(template_id)
+    template = or_404(core.get_template, db.session, template_id)
     return _submit(template, read_submission(template), then)
 
 
@@ -167,7 +167,7 @@ def publish(template_id: int):
         flash(f"Version {draft.version} is live: API sends use it from now on.", "success")
         return _back_to_editor(template)
 
-    template = template_or_404(template_id)
+    template = or_404(core.get_template, db.session, template_id)
     return _submit(template, read_submission(template), then)
 
 
@@ -176,7 +176,7 @@ def publish(template_id: int):
 @render_budgeted
 def add_locale(template_id: int):
     """Save the editor with one more locale, a copy of the default variant to translate."""
-    template = template_or_404(template_id)
+    template = or_404(core.get_template, db.session, template_id)
     submission = read_submission(template)
     try:
         code = normalise_locale(request.form.get("new_locale", "").strip())
@@ -203,7 +203,7 @@ def add_locale(template_id: int):
 @role_required("editor")
 @render_budgeted
 def remove_locale(template_id: int, locale: str):
-    template = template_or_404(template_id)
+    template = or_404(core.get_template, db.session, template_id)
     submission = read_submission(template)
     if locale == submission.default_locale:
         errors = [{"field": f"/{locale}", "message": "the default locale cannot be removed"}]
@@ -224,7 +224,7 @@ def remove_locale(template_id: int, locale: str):
 @bp.route("/<int:template_id>/draft/discard", methods=["POST"])
 @role_required("editor")
 def discard_draft(template_id: int):
-    template = template_or_404(template_id)
+    template = or_404(core.get_template, db.session, template_id)
     try:
         draft = core.discard_draft(db.session, template)
     except HeraldError as exc:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
+from app.core.access import audit
 from app.errors import ValidationFailed
 from app.models import ApiKey
 from app.models.auth import SCOPES
@@ -27,12 +28,17 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 _DUMMY_HASH = hashlib.sha256(b"herald-timing-equaliser").hexdigest()
 
 
+# What the audit log keeps of a key (never its hash).
+AUDITED_FIELDS = ("name", "prefix", "scopes", "revoked_at")
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_api_key(session, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
-    """Create a key; return the row and the plaintext token, which is shown only once."""
+def create_api_key(session, name: str, scopes: list[str], *, actor) -> tuple[ApiKey, str]:
+    """Create a key, audited as the actor's; return the row and the plaintext token, which
+    is shown only once."""
     name = (name or "").strip()
     errors = []
     if not name or len(name) > 255:
@@ -52,6 +58,8 @@ def create_api_key(session, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
     )
     session.add(key)
     session.flush()
+    audit.record(session, actor, "api_key.create", "api_key", key.id,
+                 after=audit.snapshot(key, AUDITED_FIELDS))
     return key, token
 
 
@@ -92,15 +100,22 @@ def has_scope(key: ApiKey, scope: str | tuple[str, ...] | None) -> bool:
     return any(s in (key.scopes or []) for s in wanted)
 
 
-def revoke_api_key(session, key_id: int, now: datetime | None = None) -> bool:
-    """Revoke a key from now on; return False if it was already revoked or is unknown."""
+def revoke_api_key(session, key_id: int, now: datetime | None = None, *, actor) -> bool:
+    """Revoke a key from now on, audited as the actor's; return False if it was already
+    revoked or is unknown."""
+    key = session.get(ApiKey, key_id)
+    before = audit.snapshot(key, AUDITED_FIELDS) if key is not None else None
     result = session.execute(
         update(ApiKey)
         .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
         .values(revoked_at=now or utcnow())
         .execution_options(synchronize_session="fetch")
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    audit.record(session, actor, "api_key.revoke", "api_key", key_id, before,
+                 audit.snapshot(key, AUDITED_FIELDS))
+    return True
 
 
 def list_api_keys(session) -> list[ApiKey]:

@@ -1,4 +1,8 @@
-"""The audit log: record every change an operator makes, and read it back filtered."""
+"""The audit log: record every change an operator or API key makes, and read it back filtered.
+
+Core commands that change things take an `actor` and call record() themselves, so a change
+is audited the same whether it came from the console, the API or the CLI.
+"""
 
 import uuid
 from dataclasses import dataclass
@@ -28,22 +32,47 @@ def snapshot(obj, fields) -> dict:
     return jsonable({name: getattr(obj, name) for name in fields})
 
 
-def record(session, operator, action: str, entity_type: str, entity_id=None,
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: an operator, an API key, or the system (CLI, jobs)."""
+
+    kind: str  # "operator", "api_key" or "system"
+    id: int | None = None
+    name: str | None = None  # the operator's email, the key's name
+    ip: str | None = None
+
+    @classmethod
+    def of(cls, who, ip: str | None = None) -> "Actor":
+        """Return the actor for an Operator, an ApiKey (or the API's caller), an Actor or None."""
+        if isinstance(who, Actor) or who is None:
+            return who or SYSTEM
+        if hasattr(who, "email"):
+            return cls("operator", who.id, who.email, ip)
+        return cls("api_key", who.id, who.name, ip)
+
+
+SYSTEM = Actor("system")
+
+
+def record(session, actor, action: str, entity_type: str, entity_id=None,
            before: dict | None = None, after: dict | None = None,
            ip: str | None = None) -> AuditLog:
     """Add an audit entry to the session; it commits with the change it describes.
 
-    `operator` is the acting Operator, or None for the system/CLI.
+    `actor` is an Actor, an Operator or ApiKey (see Actor.of), or None for the system.
     """
+    actor = Actor.of(actor, ip)
     entry = AuditLog(
-        operator_id=getattr(operator, "id", None),
-        operator_email=getattr(operator, "email", None),
+        actor_kind=actor.kind,
+        operator_id=actor.id if actor.kind == "operator" else None,
+        operator_email=actor.name if actor.kind == "operator" else None,
+        api_key_id=actor.id if actor.kind == "api_key" else None,
         action=action,
         entity_type=entity_type,
         entity_id=None if entity_id is None else str(entity_id),
         before=jsonable(before) if before is not None else None,
         after=jsonable(after) if after is not None else None,
-        ip=ip,
+        ip=actor.ip,
     )
     session.add(entry)
     return entry

@@ -41,7 +41,9 @@ def has_role(operator, role: str) -> bool:
     return ROLE_RANK.get(getattr(operator, "role", None), -1) >= ROLE_RANK[role]
 
 
-def normalise_email(email: str) -> str:
+def fold_email(email: str) -> str:
+    """Return the case-folded form operators are stored and found by (not a validation:
+    contact addresses go through app.core.contacts.fields.normalise_email)."""
     return (email or "").strip().lower()
 
 
@@ -51,7 +53,7 @@ def check_password_rules(password: str, email: str = "") -> None:
         raise OperatorError(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise OperatorError(f"Use at most {MAX_PASSWORD_LENGTH} characters.")
-    if email and password.strip().lower() == normalise_email(email):
+    if email and password.strip().lower() == fold_email(email):
         raise OperatorError("The password must not be your email address.")
 
 
@@ -75,7 +77,7 @@ def load_by_session_id(session, value: str) -> Operator | None:
 
 
 def find_by_email(session, email: str) -> Operator | None:
-    return session.scalar(select(Operator).where(Operator.email == normalise_email(email)))
+    return session.scalar(select(Operator).where(Operator.email == fold_email(email)))
 
 
 def _verify(password_hash: str | None, password: str) -> bool:
@@ -119,7 +121,7 @@ def authenticate(session, redis, email: str, password: str, ip: str,
 def create_operator(session, email: str, role: str, name: str = "",
                     password: str | None = None) -> Operator:
     """Add an operator (flushed, not committed); without a password it must be invited."""
-    email = normalise_email(email)
+    email = fold_email(email)
     if role not in ROLES:
         raise OperatorError(f"Unknown role {role!r}.", [{"field": "role", "message": "Pick one."}])
     if find_by_email(session, email) is not None:

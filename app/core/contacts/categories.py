@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from app.core.access import audit
 from app.core.db import upsert
 from app.errors import NotFound
 from app.models import Category
@@ -10,12 +11,17 @@ CATEGORY_FIELDS = ("name", "description", "critical", "default_opt_in", "quiet_h
                    "rate_limits")
 
 
-def upsert_category(session, key: str, fields: dict) -> tuple[Category, bool]:
-    """Create or fully replace a category by key; return (category, created)."""
-    created = session.scalar(select(Category.id).where(Category.key == key)) is None
+def upsert_category(session, key: str, fields: dict, *, actor) -> tuple[Category, bool]:
+    """Create or fully replace a category by key, audited as the actor's;
+    return (category, created)."""
+    old = session.scalar(select(Category).where(Category.key == key))
+    before = audit.snapshot(old, CATEGORY_FIELDS) if old is not None else None
     row = {"key": key, **{name: fields[name] for name in CATEGORY_FIELDS}}
     upsert(session, Category, [row], ["key"], list(CATEGORY_FIELDS))
-    return get_category(session, key), created
+    category = get_category(session, key)
+    audit.record(session, actor, "category.replace" if before else "category.create",
+                 "category", category.id, before, audit.snapshot(category, CATEGORY_FIELDS))
+    return category, before is None
 
 
 def get_category(session, key: str) -> Category:

@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.channels.push.endpoints import check_endpoint
+from app.core.access import audit
 from app.errors import NotFound, ValidationFailed
 from app.models import Contact, Device
 from app.models.contacts import PLATFORM_PROVIDER
@@ -95,8 +96,9 @@ def register_device(
     now: datetime | None = None,
     *,
     config,
+    actor,
 ) -> tuple[Device, bool]:
-    """Register a token for a contact; return (device, created).
+    """Register a token for a contact, audited as the actor's; return (device, created).
 
     The same (provider, token) registered again is reactivated and moved to this contact:
     a phone that changes hands keeps its token, and the new owner gets the pushes. A
@@ -126,6 +128,8 @@ def register_device(
     device.last_seen_at = now
     contact.last_seen_at = now
     session.flush()
+    audit.record(session, actor, "device.register", "device", device.id,
+                 after=_audited(device))
     return device, created
 
 
@@ -137,6 +141,11 @@ def check_push_service(endpoint: str, config) -> None:
         raise PushServiceNotAllowed(str(exc)) from exc
 
 
+def _audited(device: Device) -> dict:
+    # Not the token: it is a credential to push to the device.
+    return audit.snapshot(device, ("contact_id", "platform", "provider", "active"))
+
+
 def _find(session, provider: str, token: str) -> Device | None:
     return session.scalar(
         select(Device)
@@ -145,8 +154,10 @@ def _find(session, provider: str, token: str) -> Device | None:
     )
 
 
-def unregister_device(session, contact: Contact, ref: str, now: datetime | None = None) -> Device:
-    """Deactivate one of the contact's devices, by id or token; doing it twice is harmless."""
+def unregister_device(session, contact: Contact, ref: str, now: datetime | None = None, *,
+                      actor) -> Device:
+    """Deactivate one of the contact's devices, by id or token, audited as the actor's;
+    doing it twice is harmless (and audited once)."""
     match = Device.token.in_({ref, ref.lower()})
     if ref.isascii() and ref.isdigit() and len(ref) < 19:  # fits a BIGINT
         match = or_(Device.id == int(ref), match)
@@ -154,8 +165,11 @@ def unregister_device(session, contact: Contact, ref: str, now: datetime | None 
     if device is None:
         raise NotFound(f"Contact {contact.external_id!r} has no device {ref!r}")
     if device.active:
+        before = _audited(device)
         device.active = False
         device.deactivated_reason = UNREGISTERED
         device.deactivated_at = now or utcnow()
         session.flush()
+        audit.record(session, actor, "device.unregister", "device", device.id, before,
+                     _audited(device))
     return device

@@ -6,11 +6,17 @@ here read one contact's full picture (API, console, preference page) and write c
 
 from sqlalchemy import select
 
+from app.core.access import audit
 from app.core.db import upsert
 from app.errors import ValidationFailed
 from app.models import Category, Preference
 from app.models.contacts import CHANNELS
 from app.models.types import utcnow
+
+
+def opted_in(category: Category, choice: bool | None) -> bool:
+    """The contact's stored choice, else the category's default: the one opt-in default."""
+    return category.default_opt_in if choice is None else choice
 
 
 def effective_preferences(session, contact_id: int) -> dict[str, dict[str, bool]]:
@@ -20,8 +26,8 @@ def effective_preferences(session, contact_id: int) -> dict[str, dict[str, bool]
     categories are delivered whatever this says (the send path bypasses preferences).
     """
     explicit = {
-        (category_id, channel): opted_in
-        for category_id, channel, opted_in in session.execute(
+        (category_id, channel): choice
+        for category_id, channel, choice in session.execute(
             select(Preference.category_id, Preference.channel, Preference.opted_in).where(
                 Preference.contact_id == contact_id
             )
@@ -29,7 +35,7 @@ def effective_preferences(session, contact_id: int) -> dict[str, dict[str, bool]
     }
     return {
         category.key: {
-            channel: explicit.get((category.id, channel), category.default_opt_in)
+            channel: opted_in(category, explicit.get((category.id, channel)))
             for channel in CHANNELS
         }
         for category in session.scalars(select(Category).order_by(Category.key))
@@ -48,13 +54,15 @@ def is_opted_in(session, contact_id: int, category_key: str, channel: str) -> bo
             Preference.channel == channel,
         )
     )
-    return category.default_opt_in if choice is None else choice
+    return opted_in(category, choice)
 
 
 def update_preferences(
-    session, contact_id: int, choices: dict[str, dict[str, bool]], source: str = "api"
+    session, contact_id: int, choices: dict[str, dict[str, bool]], source: str = "api", *,
+    actor, current: dict[str, dict[str, bool]] | None = None,
 ) -> None:
-    """Store {category key: {channel: opted in}} in one upsert; unknown names raise 422."""
+    """Store {category key: {channel: opted in}} in one upsert and audit it as the actor's;
+    unknown names raise 422. `current`: the effective preferences, if already read."""
     ids = dict(
         session.execute(
             select(Category.key, Category.id).where(Category.key.in_(list(choices)))
@@ -75,9 +83,16 @@ def update_preferences(
     now = utcnow()
     rows = [
         {"contact_id": contact_id, "category_id": ids[key], "channel": channel,
-         "opted_in": opted_in, "source": source, "updated_at": now}
+         "opted_in": choice, "source": source, "updated_at": now}
         for key, channels in choices.items()
-        for channel, opted_in in channels.items()
+        for channel, choice in channels.items()
     ]
+    current = current if current is not None else effective_preferences(session, contact_id)
     upsert(session, Preference, rows, ["contact_id", "category_id", "channel"],
            ["opted_in", "source", "updated_at"])
+    if rows:
+        audit.record(session, actor, "contact.preferences", "contact", contact_id,
+                     {f"{key}.{channel}": current.get(key, {}).get(channel)
+                      for key, channels in choices.items() for channel in channels},
+                     {f"{key}.{channel}": choice
+                      for key, channels in choices.items() for channel, choice in channels.items()})

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, or_, select
 
-from app.core.contacts.preferences import effective_preferences, update_preferences
+from app.core.contacts.preferences import effective_preferences, opted_in, update_preferences
 from app.errors import NotFound
 from app.models import (
     Category,
@@ -62,14 +62,15 @@ def preference_matrix(session, contact_id: int) -> list[tuple[Category, dict[str
         for channel in CHANNELS:
             row = stored.get((category.id, channel))
             cells[channel] = (Cell(row.opted_in, True, row.updated_at, row.source) if row
-                              else Cell(category.default_opt_in, False))
+                              else Cell(opted_in(category, None), False))
         matrix.append((category, cells))
     return matrix
 
 
 def change_preferences(session, contact_id: int, choices: dict[str, dict[str, bool]],
-                       source: str = "console") -> tuple[dict, dict]:
-    """Store the choices that differ from the effective ones; return (before, after).
+                       source: str = "console", *, actor) -> tuple[dict, dict]:
+    """Store the choices that differ from the effective ones, audited as the actor's;
+    return (before, after).
 
     Both map "category.channel" to opted in, for the changed cells only; unknown
     categories or channels raise ValidationFailed and write nothing.
@@ -83,7 +84,8 @@ def change_preferences(session, contact_id: int, choices: dict[str, dict[str, bo
     # Unknown categories and channels differ from everything, so they stay in and
     # update_preferences names them.
     changed = {key: channels for key, channels in changed.items() if channels}
-    update_preferences(session, contact_id, changed, source=source)
+    update_preferences(session, contact_id, changed, source=source, actor=actor,
+                       current=current)
     before = {f"{key}.{channel}": current.get(key, {}).get(channel)
               for key, channels in changed.items() for channel in channels}
     after = {f"{key}.{channel}": value

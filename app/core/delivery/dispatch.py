@@ -29,7 +29,7 @@ from app.models import Category, Contact, Device, Template
 from app.models.contacts import CHANNELS
 from app.models.notifications import Status
 from app.models.types import new_uuid, utcnow
-from app.queues import enqueue_ids
+from app.queues import by_channel, enqueue_ids
 
 # A send_at this far back is taken as "now" (clocks differ); earlier ones are refused.
 SEND_AT_GRACE = timedelta(minutes=5)
@@ -53,11 +53,8 @@ class Accepted:
 
     def due_ids(self) -> dict[str, list[str]]:
         """Group the ids ready to queue now by channel."""
-        due: dict[str, list[str]] = {}
-        for n in self.notifications:
-            if n.status == Status.QUEUED:
-                due.setdefault(n.channel, []).append(str(n.id))
-        return due
+        return by_channel((n.id, n.channel) for n in self.notifications
+                          if n.status == Status.QUEUED)
 
 
 @dataclass

@@ -1,11 +1,12 @@
 """Idempotent requests: a repeat within the TTL replays the first response, sends nothing.
 
 A request may carry several keys (an Idempotency-Key header and an event id): each one
-is claimed, and a repeat of any of them is a repeat of the request. Keys are per API
-key. Each row is inserted in the same transaction as the work it guards, so the unique
-constraint (api_key_id, key) decides races and a rolled-back request leaves no key
-behind. A short Redis lock turns a concurrent duplicate into a
-quick 409 instead of a wait on the row lock; without Redis the constraint still holds.
+is claimed, and a repeat of any of them is a repeat of the request. Keys are per owner: an
+API key, or an operator (the console's test send). Each row is inserted in the same
+transaction as the work it guards, so the unique constraint (owner, key) decides races
+and a rolled-back request leaves no key behind. A short Redis lock turns a concurrent
+duplicate into a quick 409 instead of a wait on the row lock; without Redis the
+constraint still holds.
 """
 
 import contextlib
@@ -57,18 +58,26 @@ def fingerprint(method: str, path: str, body) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _lock_key(api_key_id: int, key: str) -> str:
-    return f"herald:idem:{api_key_id}:{hashlib.sha256(key.encode()).hexdigest()}"
+def _owner(owner) -> dict:
+    """{column: id} of whose keys these are: an API key id, or an audit Actor."""
+    kind, id_ = ("api_key", owner) if isinstance(owner, int) else (owner.kind, owner.id)
+    return {"operator_id": id_} if kind == "operator" else {"api_key_id": id_}
 
 
-def lock(redis, api_key_id: int, key: str) -> str | None:
+def _lock_key(owner, key: str) -> str:
+    column, id_ = next(iter(_owner(owner).items()))
+    scope = f"op{id_}" if column == "operator_id" else str(id_)
+    return f"herald:idem:{scope}:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def lock(redis, owner, key: str) -> str | None:
     """Mark the key in flight; raise RequestInFlight if it already is.
 
     Returns the token unlock() needs, or None when Redis is unreachable.
     """
     token = uuid.uuid4().hex
     try:
-        taken = redis.set(_lock_key(api_key_id, key), token, nx=True, ex=LOCK_SECONDS)
+        taken = redis.set(_lock_key(owner, key), token, nx=True, ex=LOCK_SECONDS)
     except RedisError:
         return None
     if not taken:
@@ -76,28 +85,28 @@ def lock(redis, api_key_id: int, key: str) -> str | None:
     return token
 
 
-def unlock(redis, api_key_id: int, key: str, token: str | None) -> None:
+def unlock(redis, owner, key: str, token: str | None) -> None:
     """Release a lock taken by lock(), unless it expired and someone else holds it."""
     if token is None:
         return
     with contextlib.suppress(RedisError):  # else the lock expires by itself
-        redis.eval(_UNLOCK, 1, _lock_key(api_key_id, key), token)
+        redis.eval(_UNLOCK, 1, _lock_key(owner, key), token)
 
 
 @contextlib.contextmanager
-def locked(redis, api_key_id: int, keys: list[str]):
+def locked(redis, owner, keys: list[str]):
     """Hold lock() on every key for the block; release the ones taken, whatever happens."""
     taken = []
     try:
         for key in keys:
-            taken.append((key, lock(redis, api_key_id, key)))
+            taken.append((key, lock(redis, owner, key)))
         yield
     finally:
         for key, token in taken:
-            unlock(redis, api_key_id, key, token)
+            unlock(redis, owner, key, token)
 
 
-def claim_all(session, api_key_id: int, keys: dict[str, dict], request_hash: str,
+def claim_all(session, owner, keys: dict[str, dict], request_hash: str,
               ttl_seconds: int, now: datetime | None = None) -> StoredResponse | None:
     """claim() each key ({key: its field for errors}); return the first stored response.
 
@@ -105,7 +114,7 @@ def claim_all(session, api_key_id: int, keys: dict[str, dict], request_hash: str
     (the caller rolls back the keys claimed before it) or raises as claim() does.
     """
     for key, field in keys.items():
-        stored = claim(session, api_key_id, key, request_hash, ttl_seconds, now, field)
+        stored = claim(session, owner, key, request_hash, ttl_seconds, now, field)
         if stored is not None:
             return stored
     return None
@@ -113,7 +122,7 @@ def claim_all(session, api_key_id: int, keys: dict[str, dict], request_hash: str
 
 def claim(
     session,
-    api_key_id: int,
+    owner,
     key: str,
     request_hash: str,
     ttl_seconds: int,
@@ -127,15 +136,15 @@ def claim(
     `field` names where the key came from, for the 422's field error.
     """
     now = now or utcnow()
-    match = (IdempotencyKey.api_key_id == api_key_id, IdempotencyKey.key == key)
+    match = (*_matches(owner), IdempotencyKey.key == key)
     session.execute(
         delete(IdempotencyKey)
-        .where(*match, IdempotencyKey.expires_at <= now)
+        .where(*match, _expired(now))
         .execution_options(synchronize_session=False)
     )
     inserted = session.scalar(
         dialect_insert(session, IdempotencyKey)
-        .values(api_key_id=api_key_id, key=key, request_hash=request_hash, created_at=now,
+        .values(**_owner(owner), key=key, request_hash=request_hash, created_at=now,
                 expires_at=now + timedelta(seconds=ttl_seconds))
         .on_conflict_do_nothing()
         .returning(IdempotencyKey.id)
@@ -154,21 +163,30 @@ def claim(
     return StoredResponse(row.status_code, row.response)
 
 
-def store(session, api_key_id: int, key: str, status: int, body: dict) -> None:
+def store(session, owner, key: str, status: int, body: dict) -> None:
     """Record the response of a claimed key, in the transaction that did the work."""
     session.execute(
         update(IdempotencyKey)
-        .where(IdempotencyKey.api_key_id == api_key_id, IdempotencyKey.key == key)
+        .where(*_matches(owner), IdempotencyKey.key == key)
         .values(status_code=status, response=body)
         .execution_options(synchronize_session=False)
     )
+
+
+def _matches(owner) -> list:
+    return [getattr(IdempotencyKey, column) == id_ for column, id_ in _owner(owner).items()]
+
+
+def _expired(now: datetime):
+    """A key is spent from its expiry instant on (the one comparison claim and purge share)."""
+    return IdempotencyKey.expires_at <= now
 
 
 def purge_expired(session, now: datetime | None = None) -> int:
     """Delete expired keys (housekeeping; claim() ignores them anyway); return how many."""
     result = session.execute(
         delete(IdempotencyKey)
-        .where(IdempotencyKey.expires_at <= (now or utcnow()))
+        .where(_expired(now or utcnow()))
         .execution_options(synchronize_session=False)
     )
     return result.rowcount

@@ -4,15 +4,15 @@
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from app.core.delivery import webhooks
+from app.core.delivery import idempotency, webhooks
 from app.core.delivery.transitions import move
 from app.core.imports.run import resume_stalled
-from app.models import IdempotencyKey, Notification
+from app.models import Notification
 from app.models.notifications import Status
 from app.models.types import utcnow
-from app.queues import enqueue_ids
+from app.queues import by_channel, enqueue_ids
 
 log = logging.getLogger(__name__)
 MAX_PER_SWEEP = 50_000
@@ -40,13 +40,11 @@ def sweep(session, redis, config, now: datetime | None = None) -> dict[str, int]
     stale = _requeue(session, config, (Status.QUEUED,), "job lost", now)
     # A worker died mid-batch.
     recovered = _requeue(session, config, (Status.SENDING,), "lease expired", now)
-    expired = session.execute(delete(IdempotencyKey).where(IdempotencyKey.expires_at < now))
+    expired = idempotency.purge_expired(session, now)
     webhook_ids = webhooks.prune(session, now)
     session.commit()
-    by_channel: dict[str, list[str]] = {}
-    for row in (*released, *stale, *recovered):
-        by_channel.setdefault(row.channel, []).append(str(row.id))
-    enqueue_ids(redis, config, by_channel)
+    rows = (*released, *stale, *recovered)
+    enqueue_ids(redis, config, by_channel((row.id, row.channel) for row in rows))
     if recovered:
         # At-least-once: a batch in flight at the crash may be sent twice. Count them.
         redis.incrby(REDELIVERED_KEY, len(recovered))
@@ -56,6 +54,6 @@ def sweep(session, redis, config, now: datetime | None = None) -> dict[str, int]
         "released": len(released),
         "requeued": len(stale),
         "recovered": len(recovered),
-        "idempotency_keys_expired": expired.rowcount,
+        "idempotency_keys_expired": expired,
         "webhook_ids_expired": webhook_ids,
     }

@@ -1,7 +1,7 @@
 """Check CSV rows against a column mapping, exactly as the API checks a contact.
 
-Every cell rule is the one the API applies (app.core.contacts.store), so a row is valid here
-iff the API would take it.
+Every cell rule is the one the API applies (app.core.contacts.fields), with the same
+messages, so a row is valid here iff the API would take it.
 """
 
 import math
@@ -11,13 +11,11 @@ from datetime import date
 
 import phonenumbers
 
-from app.core.contacts import store as rules
+from app.core.contacts import fields as rules
 
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 _INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
-# Cell limits of the contact columns (cut-off before parsing, so a huge cell stays cheap).
-_MAX_LENGTH = {"email": 320, "phone": 32, "locale": 35, "timezone": 64}
 
 
 @dataclass
@@ -115,15 +113,9 @@ class RowChecker:
             record[column.field] = self._normalise(column.field, value)
 
     def _normalise(self, name: str, value: str) -> str:
-        if len(value) > _MAX_LENGTH[name]:
-            raise ValueError(f"longer than {_MAX_LENGTH[name]} characters")
-        if name == "email":
-            return rules.normalise_email(value)
-        if name == "phone":
-            return rules.normalise_phone(self._international(value))
-        if name == "locale":
-            return rules.normalise_locale(value)
-        return rules.check_timezone(value)
+        if name == "phone" and len(value) <= rules.MAX_LENGTH["phone"]:
+            value = self._international(value)
+        return rules.check_field(name, value)
 
     def _international(self, value: str) -> str:
         region = self.options.default_region

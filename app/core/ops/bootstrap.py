@@ -19,9 +19,9 @@ DEFAULT_CATEGORIES = [
 
 
 def seed_categories(session) -> int:
-    """Create the default categories that are missing; return how many were added."""
+    """Add the default categories that are missing (the caller commits); return how many."""
     existing = set(session.scalars(select(Category.key)))
     added = [Category(**spec) for spec in DEFAULT_CATEGORIES if spec["key"] not in existing]
     session.add_all(added)
-    session.commit()
+    session.flush()
     return len(added)

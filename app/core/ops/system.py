@@ -1,7 +1,7 @@
 """What operators watch and fix: queue backlogs, workers, providers, dead notifications."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -15,7 +15,7 @@ from app.core.delivery.transitions import move
 from app.models import Notification, NotificationStatus
 from app.models.notifications import Status
 from app.models.types import utcnow
-from app.queues import CHANNEL_QUEUES, QUEUES, enqueue_ids, queue
+from app.queues import CHANNEL_QUEUES, QUEUES, by_channel, enqueue_ids, queue
 
 # History statuses that mean a provider took the message, or refused / lost it.
 SENT_KINDS = (Status.SENT, Status.DELIVERED)
@@ -153,13 +153,24 @@ def dead_by_channel(session) -> dict[str, int]:
     return counts
 
 
-def redrive_dead(session, redis, config, channel: str | None = None,
-                 limit: int = REDRIVE_LIMIT, ids: list | None = None) -> int:
-    """Queue dead notifications again with fresh attempts; return how many.
+@dataclass
+class Redriven:
+    """Dead notifications set `queued` again, by channel: the caller commits, then queues."""
 
-    The rows are committed as `queued` before their jobs are queued, so a Redis outage
-    here leaves them to the sweeper like any other send.
-    """
+    by_channel: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return sum(len(ids) for ids in self.by_channel.values())
+
+    def enqueue(self, redis, config) -> None:
+        """Queue them once committed; a Redis outage leaves them to the sweeper."""
+        enqueue_ids(redis, config, self.by_channel)
+
+
+def redrive_dead(session, config, channel: str | None = None,
+                 limit: int = REDRIVE_LIMIT, ids: list | None = None) -> Redriven:
+    """Set dead notifications `queued` again with fresh attempts, in the caller's transaction."""
     now = utcnow()
     chosen = select(Notification.id).where(Notification.status == Status.DEAD)
     if channel:
@@ -168,14 +179,9 @@ def redrive_dead(session, redis, config, channel: str | None = None,
         chosen = chosen.where(Notification.id.in_(ids))
     ids = list(session.scalars(chosen.limit(limit)))
     if not ids:
-        return 0
+        return Redriven()
     rows = move(session, ids, Status.QUEUED, now=now, detail="re-driven",
                 returning=(Notification.channel,), attempts=0, error_code=None,
                 error_message=None, failed_at=None,
                 due_at=now + timedelta(seconds=config.SWEEP_GRACE_SECONDS))
-    session.commit()
-    by_channel: dict[str, list[str]] = {}
-    for row in rows:
-        by_channel.setdefault(row.channel, []).append(str(row.id))
-    enqueue_ids(redis, config, by_channel)
-    return len(rows)
+    return Redriven(by_channel((row.id, row.channel) for row in rows))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.core.contacts.store import check_tag, check_timezone, normalise_locale
+from app.core.contacts.fields import check_tag, check_timezone, normalise_locale
 
 MAX_ITEMS = 500  # values in one "is any of" list
 MAX_TEXT = 255

@@ -6,7 +6,7 @@ import re
 from sqlalchemy import event, func, inspect, select
 
 from app.channels.push import push_is_empty, reserved_data_key
-from app.core.contacts.store import normalise_locale
+from app.core.contacts.fields import normalise_locale
 from app.core.templates import budget
 from app.core.templates.rendering import (
     DEFAULT_LIMITS,

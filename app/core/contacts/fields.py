@@ -1,0 +1,122 @@
+"""Contact field rules, the one set the API schemas, the console and CSV imports all apply.
+
+Each rule returns the stored form of a value or raises ValueError with the message every
+surface shows; check_field() adds the length cut-off (before parsing, so a huge value
+stays cheap).
+"""
+
+import json
+import re
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+EXTERNAL_ID_PATTERN = r"^[^\s/]{1,255}$"
+TAG_PATTERN = r"^[A-Za-z0-9_.:\-]{1,64}$"
+MAX_TAGS = 50
+MAX_ATTRIBUTES = 100
+MAX_ATTRIBUTE_NAME = 64
+MAX_ATTRIBUTES_BYTES = 16 * 1024
+_EXTERNAL_ID = re.compile(EXTERNAL_ID_PATTERN)
+_TAG = re.compile(TAG_PATTERN)
+# language[-Script][-REGION][-variant...]: the subset of BCP 47 message catalogues use.
+_LOCALE = re.compile(
+    r"^(?P<lang>[a-z]{2,3})(?:-(?P<script>[a-z]{4}))?(?:-(?P<region>[a-z]{2}|\d{3}))?"
+    r"(?P<variants>(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*)$",
+    re.IGNORECASE,
+)
+
+
+def normalise_phone(value: str) -> str:
+    """Return the number in E.164; raise ValueError unless it is a valid international one."""
+    if not value.lstrip().startswith("+"):
+        raise ValueError("give the number in international format, starting with +")
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError("not a phone number") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(value: str) -> str:
+    """Return the normalised address; raise ValueError if it is not one (no DNS lookup)."""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+@lru_cache(maxsize=1)
+def _timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def check_timezone(value: str) -> str:
+    """Return an IANA timezone name unchanged; raise ValueError if it is unknown."""
+    if value not in _timezones():
+        raise ValueError("not an IANA timezone name (like Europe/Paris)")
+    return value
+
+
+def normalise_locale(value: str) -> str:
+    """Return a BCP 47 tag in canonical case (zh-Hant-TW); "en_US" is read as en-US."""
+    match = _LOCALE.match(value.replace("_", "-"))
+    if not match:
+        raise ValueError("not a BCP 47 language tag (like en, en-GB, zh-Hant-TW)")
+    parts = [match["lang"].lower()]
+    if match["script"]:
+        parts.append(match["script"].title())
+    if match["region"]:
+        parts.append(match["region"].upper())
+    parts += [v.lower() for v in match["variants"].split("-") if v]
+    return "-".join(parts)
+
+
+def check_external_id(value: str) -> str:
+    """Return the id unchanged; raise ValueError unless it is 1-255 characters, no spaces or /."""
+    if not _EXTERNAL_ID.fullmatch(value):
+        raise ValueError("1 to 255 characters, without spaces or slashes")
+    return value
+
+
+def check_tag(value: str) -> str:
+    """Return the tag unchanged; raise ValueError unless it is 1-64 of A-Z a-z 0-9 _ . : -."""
+    if not _TAG.fullmatch(value):
+        raise ValueError(f"tag {value[:70]!r}: use 1 to 64 letters, digits, _ . : -")
+    return value
+
+
+def check_tags(values: list[str]) -> list[str]:
+    """Return the tags without repeats, in order; raise ValueError if one is bad or too many."""
+    unique = list(dict.fromkeys(check_tag(v) for v in values))
+    if len(unique) > MAX_TAGS:
+        raise ValueError(f"at most {MAX_TAGS} tags")
+    return unique
+
+
+def check_attributes(value: dict) -> dict:
+    """Return the attributes unchanged; raise ValueError if there are too many or too big."""
+    if len(value) > MAX_ATTRIBUTES:
+        raise ValueError(f"at most {MAX_ATTRIBUTES} attributes")
+    if any(len(key) > MAX_ATTRIBUTE_NAME for key in value):
+        raise ValueError(f"attribute names are at most {MAX_ATTRIBUTE_NAME} characters")
+    if len(json.dumps(value, separators=(",", ":"))) > MAX_ATTRIBUTES_BYTES:
+        raise ValueError(f"attributes take at most {MAX_ATTRIBUTES_BYTES} bytes as JSON")
+    return value
+
+
+# Longest accepted value of each text field, checked before parsing.
+MAX_LENGTH = {"email": 320, "phone": 32, "locale": 35, "timezone": 64}
+_NORMALISE = {"email": normalise_email, "phone": normalise_phone,
+              "locale": normalise_locale, "timezone": check_timezone}
+
+
+def check_field(name: str, value: str) -> str:
+    """Return the stored form of a contact text field (email, phone, locale, timezone)."""
+    if len(value) > MAX_LENGTH[name]:
+        raise ValueError(f"longer than {MAX_LENGTH[name]} characters")
+    return _NORMALISE[name](value)
