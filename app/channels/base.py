@@ -13,7 +13,7 @@ from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 # How far ahead of our clock a provider's signed timestamp may be (clock skew between the
-# two sides); webhook checks in app.core.delivery.webhooks use it too.
+# two sides); the webhook freshness check in app.channels.webhooks uses it.
 FUTURE_SKEW = timedelta(seconds=120)
 
 

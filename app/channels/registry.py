@@ -20,6 +20,11 @@ def provider_class(name: str) -> type[Provider]:
     return getattr(import_module(module), attr)
 
 
+def webhook_providers() -> list[str]:
+    """The providers that post webhooks to /hooks/<name>."""
+    return [name for name in PROVIDERS if provider_class(name).webhooks]
+
+
 def webhook_provider(name: str, hook: str) -> type[Provider] | None:
     """The provider class serving /hooks/<name>[/<hook>], or None if there is none."""
     if name not in PROVIDERS:

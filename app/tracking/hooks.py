@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from app import herald_config
 from app.api.problems import handle_herald_error, handle_http_error
-from app.channels.registry import webhook_provider
+from app.channels.registry import webhook_provider, webhook_providers
 from app.channels.webhooks import Incoming
 from app.core.delivery.receipts import apply_receipts, apply_sms_keyword
 from app.errors import HeraldError
@@ -25,8 +25,12 @@ def _public_url() -> str:
     return f"{url}?{query}" if query else url
 
 
-@bp.post("/<provider>", defaults={"hook": ""})
-@bp.post("/<provider>/<hook>")
+# Only providers that post webhooks have a route: any other /hooks/ path is a plain 404.
+_PROVIDER = f"<any({', '.join(webhook_providers())}):provider>"
+
+
+@bp.post(f"/{_PROVIDER}", defaults={"hook": ""})
+@bp.post(f"/{_PROVIDER}/<hook>")
 def provider_hook(provider: str, hook: str):
     """Verify, read and apply one webhook: /hooks/twilio (status callbacks),
     /hooks/twilio/inbound (STOP/START), /hooks/sendgrid (Event Webhook)."""
