@@ -2,7 +2,7 @@
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.queues import enqueue_ids
-from tests.console.test_system import dead_sms
+from tests.helpers.console import dead_sms
 
 
 def samples(text: str) -> dict:

@@ -11,7 +11,7 @@ from app.channels.push.vapid import ensure_key_file
 from app.config import Config
 from app.extensions import db
 from app.sandbox.certs import WEBHOOK_KEY_FILE, ensure_certificate, ensure_webhook_key
-from tests.test_processes import load_run_script
+from tests.helpers.processes import load_run_script
 
 
 def mode(path) -> int:

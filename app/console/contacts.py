@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from app.console.audit import current_actor, record_change
 from app.console.dashboard import row_count
-from app.console.forms import ConfirmForm
+from app.console.forms import require_confirmation
 from app.console.pagination import Page, cursor_args, keyset_page
 from app.console.responses import fragment_or_redirect, or_404
 from app.console.security import can, role_required
@@ -119,8 +119,7 @@ def _messages(error: ValidationFailed) -> list[str]:
 @role_required("editor")
 def preferences(contact_id: int):
     contact = or_404(profile.get_contact_by_id, db.session, contact_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_confirmation()
     try:
         _, after = profile.change_preferences(db.session, contact.id, _posted_choices(),
                                                    actor=current_actor())
@@ -140,8 +139,7 @@ def preferences(contact_id: int):
 @role_required("editor")
 def lift_suppression(contact_id: int, suppression_id: int):
     contact = or_404(profile.get_contact_by_id, db.session, contact_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_confirmation()
     lifted = or_404(profile.lift_suppression, db.session, contact, suppression_id)
     before = snapshot(lifted, ("channel", "address", "reason", "detail", "created_at"))
     record_change("contact.lift_suppression", "contact", contact.id, before=before)

@@ -1,5 +1,6 @@
 """Console forms (Flask-WTF: every POST form carries the CSRF token)."""
 
+from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -63,6 +64,12 @@ class RoleForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a POST button that only needs its CSRF token checked."""
+
+
+def require_confirmation() -> None:
+    """Answer 400 unless the POST came from a confirm button (its CSRF token checks)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
 
 
 class ApiKeyForm(FlaskForm):

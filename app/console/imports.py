@@ -188,15 +188,23 @@ def progress(import_id: int):
     return render_template("console/imports/_progress.html", **_progress_context(imp))
 
 
+def _command(command, import_id: int):
+    """Run a core command on an import; when it is refused, flash why and go back to it."""
+    imp = or_404(db.session.get, ContactImport, import_id)
+    try:
+        command(db.session, imp)
+    except ValidationFailed as exc:
+        flash(exc.detail, "info")
+        return imp, redirect(url_for(".show", import_id=imp.id))
+    return imp, None
+
+
 @bp.route("/<int:import_id>/resume", methods=["POST"])
 @role_required("editor")
 def resume(import_id: int):
-    imp = or_404(db.session.get, ContactImport, import_id)
-    try:
-        import_run.resume_import(db.session, imp)
-    except ValidationFailed as exc:
-        flash(exc.detail, "info")
-        return redirect(url_for(".show", import_id=imp.id))
+    imp, refused = _command(import_run.resume_import, import_id)
+    if refused:
+        return refused
     record_change("contact.import_resume", "contact_import", imp.id,
                   after={"processed_rows": imp.processed_rows})
     db.session.commit()
@@ -208,12 +216,9 @@ def resume(import_id: int):
 @bp.route("/<int:import_id>/discard", methods=["POST"])
 @role_required("editor")
 def discard(import_id: int):
-    imp = or_404(db.session.get, ContactImport, import_id)
-    try:
-        import_run.discard_import(db.session, imp)
-    except ValidationFailed as exc:
-        flash(exc.detail, "info")
-        return redirect(url_for(".show", import_id=imp.id))
+    imp, refused = _command(import_run.discard_import, import_id)
+    if refused:
+        return refused
     record_change("contact.import_discard", "contact_import", import_id,
                   before={"filename": imp.filename, "rows": imp.total_rows})
     db.session.commit()

@@ -4,7 +4,6 @@ import uuid
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     redirect,
     render_template,
@@ -14,7 +13,7 @@ from flask import (
 
 from app import herald_config, redis_client
 from app.console.audit import record_change
-from app.console.forms import ConfirmForm
+from app.console.forms import ConfirmForm, require_confirmation
 from app.console.pagination import keyset_page
 from app.console.responses import or_404
 from app.console.security import can, role_required
@@ -79,8 +78,7 @@ def detail(notification_id: uuid.UUID):
 @bp.route("/<uuid:notification_id>/redrive", methods=["POST"])
 @role_required("editor")
 def redrive(notification_id: uuid.UUID):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_confirmation()
     config, redis = herald_config(), redis_client()
     redriven = operations.redrive_dead(db.session, config, ids=[notification_id])
     if redriven.count:

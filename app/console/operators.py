@@ -6,7 +6,12 @@ from sqlalchemy import select
 
 from app import herald_config
 from app.console.audit import record_change
-from app.console.forms import ConfirmForm, InviteOperatorForm, RoleForm, attach_errors
+from app.console.forms import (
+    InviteOperatorForm,
+    RoleForm,
+    attach_errors,
+    require_confirmation,
+)
 from app.console.responses import fragment_or_redirect, or_404
 from app.console.security import role_required
 from app.core.access import operators as core
@@ -83,8 +88,7 @@ def change_role(operator_id: int):
 @role_required("admin")
 def set_active(operator_id: int, verb: str):
     operator = or_404(db.session.get, Operator, operator_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_confirmation()
     before = core.snapshot(operator)
     try:
         core.set_active(db.session, operator, verb == "enable", current_user)
@@ -102,8 +106,7 @@ def set_active(operator_id: int, verb: str):
 @role_required("admin")
 def reset_link(operator_id: int):
     operator = or_404(db.session.get, Operator, operator_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_confirmation()
     record_change("operator.issue_password_link", "operator", operator.id)
     db.session.commit()
     return render_template("console/operators/link.html", operator=operator,

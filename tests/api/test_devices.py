@@ -7,8 +7,8 @@ from sqlalchemy import select
 from app.channels.push.vapid import load_vapid
 from app.models import Contact, Device
 from tests import factories
-from tests.channels.test_webpush_endpoints import PARSER_TRICKS, PRIVATE_ORIGIN_TRICKS, hostile
 from tests.helpers.api import assert_problem
+from tests.helpers.webpush import PARSER_TRICKS, PRIVATE_ORIGIN_TRICKS, hostile
 
 FCM = "dGVzdC1mY20tdG9rZW4:APA91bH" + "x" * 120
 APNS = "0123456789abcdef" * 4

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.core.templates import store as templates
+from app.core.templates import content as checks
 from app.models import Notification
 from tests.helpers.api import assert_problem
 
@@ -40,7 +40,7 @@ def test_other_data_keys_pass(client, auth, ada):
 
 @pytest.mark.parametrize("key", RESERVED)
 def test_templates_refuse_the_same_keys(key):
-    errors = templates.content_errors({"en": {"push": {"title": "t", "data": {key: "x"}}}}, "en")
+    errors = checks.content_errors({"en": {"push": {"title": "t", "data": {key: "x"}}}}, "en")
     assert errors == [{"field": "/en/push/data", "message": f"{key!r} is a reserved key"}]
 
 
@@ -56,8 +56,8 @@ def test_a_badge_alone_is_a_push(client, auth, ada, in_db, badge):
 
 
 def test_a_template_with_only_a_badge_can_be_published():
-    assert templates.publish_errors({"en": {"push": {"badge": 0}}}, "en") == []
-    assert templates.publish_errors({"en": {"push": {"sound": "ding"}}}, "en") == [
+    assert checks.publish_errors({"en": {"push": {"badge": 0}}}, "en") == []
+    assert checks.publish_errors({"en": {"push": {"sound": "ding"}}}, "en") == [
         {"field": "/en/push/title", "message": "a push needs a title, a body, data or a badge"}]
 
 

@@ -4,9 +4,8 @@ from playwright.sync_api import expect
 
 from app.core.ops.alerts import raise_alert
 from app.queues import enqueue_ids
-from tests.console.test_system import dead_sms
 from tests.helpers.browser import screenshot, sign_in
-from tests.helpers.console import make_operator
+from tests.helpers.console import dead_sms, make_operator
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 
 from app.channels.base import InvalidRecipient, PermanentError, RateLimited, TransientError
-from app.channels.email.sendgrid import event_receipt, parse_events
+from app.channels.email.sendgrid_events import event_receipt, parse_events
 from tests.channels.support import (
     cases,
     check_batch_fails_only_the_matched_recipient,

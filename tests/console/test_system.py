@@ -7,16 +7,7 @@ from app.core.ops import system as operations
 from app.models import AuditLog, Notification, NotificationStatus
 from app.queues import enqueue_ids, queue
 from tests import factories
-
-
-def dead_sms(db, n=3):
-    contact = factories.contact()
-    rows = [Notification(contact_id=contact.id, channel="sms", category="orders",
-                         status="dead", attempts=5, address=contact.phone,
-                         content={"text": "hi"}, error_code="503") for _ in range(n)]
-    db.session.add_all(rows)
-    db.session.commit()
-    return rows
+from tests.helpers.console import dead_sms
 
 
 def test_viewers_and_editors_cannot_see_it(viewer_client, editor_client):

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from app.core.templates import store as core
 from app.models import AuditLog, Template, TemplateVersion
 from tests import factories
+from tests.helpers.console import editor_form, make_template
 
 pytestmark = pytest.mark.usefixtures("orders")
 
@@ -12,24 +13,6 @@ pytestmark = pytest.mark.usefixtures("orders")
 @pytest.fixture()
 def orders(db):
     return factories.category()
-
-
-def make_template(db, content=None, publish=True, key="order-shipped"):
-    template = core.create_template(db.session, key, "Order shipped", "orders", content=content or {
-        "en": {"sms": {"text": "Order {{ order }} shipped"},
-               "push": {"title": "Shipped", "body": "Order {{ order }} is on its way"}}})
-    if publish:
-        core.publish(db.session, template, core.current_draft(db.session, template))
-    db.session.commit()
-    return template
-
-
-def editor_form(**fields):
-    """A posted editor: one locale (en) unless `locales` says otherwise."""
-    form = {"locales": ["en"], "name": "Order shipped", "category": "orders",
-            "default_locale": "en", "description": "", "preview_locale": "en"}
-    form.update(fields)
-    return form
 
 
 def actions(db) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from app.core.templates import store as core
 from app.models import Notification, TemplateVersion
 from tests import factories
-from tests.console.test_templates import editor_form, make_template
+from tests.helpers.console import editor_form, make_template
 
 pytestmark = pytest.mark.usefixtures("orders")
 

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from app.models import AuditLog, IdempotencyKey, Notification
 from tests import factories
-from tests.console.test_templates import editor_form, make_template
+from tests.helpers.console import editor_form, make_template
 
 
 def post_test_send(client, template, key):

@@ -2,6 +2,7 @@
 import pytest
 
 from app.core.delivery.dispatch import SendRequest, accept
+from app.core.templates import content as checks
 from app.core.templates import diff as template_diff
 from app.core.templates import preview as template_preview
 from app.core.templates import store as core
@@ -109,7 +110,7 @@ def test_content_rules_badge_data_locale(db, orders):
 
 
 def test_normalise_drops_empty_fields_and_channels():
-    assert core.normalise_content({"en": {
+    assert checks.normalise_content({"en": {
         "push": {"title": " ", "body": "b", "data": {" k ": "v", "": "x"}, "badge": None},
         "sms": {"text": ""}, "fax": {"text": "x"}}}) == {
         "en": {"push": {"body": "b", "data": {"k": "v"}}}}

@@ -5,8 +5,8 @@ from sqlalchemy import select
 from app.models import Notification
 from app.sandbox.webpush import subscription
 from tests import factories
-from tests.e2e.test_send_path import send
-from tests.e2e.test_webpush import decrypt
+from tests.helpers.api import send
+from tests.helpers.webpush import decrypt
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.models import Notification, NotificationStatus, Suppression
 from app.models.types import utcnow
 from tests import factories
-from tests.e2e.test_send_path import history, send
+from tests.helpers.api import history, send
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
 SMS = {"sms": {"text": "Hi"}}

@@ -2,7 +2,7 @@
 import pytest
 
 from tests import factories
-from tests.e2e.test_send_path import send
+from tests.helpers.api import send
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
 

@@ -6,32 +6,17 @@ import pytest
 from sqlalchemy import select
 
 from app.core.ops.alerts import recent_alerts
-from app.models import Notification, NotificationStatus, Suppression
+from app.models import Notification, Suppression
 from app.models.types import utcnow
 from app.queues import queue
 from tests import factories
+from tests.helpers.api import history, send
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
 
 
-def send(client, headers, **body):
-    body = {"recipients": ["user-1"], "category": "orders", **body}
-    response = client.post("/api/v1/notifications", json=body, headers=headers)
-    assert response.status_code == 202, response.get_json()
-    return response.get_json()["notifications"]
-
-
 def statuses(db) -> list[tuple[str, str]]:
     return [(n.channel, n.status) for n in db.session.scalars(select(Notification))]
-
-
-def history(db, notification_id) -> list[str]:
-    rows = db.session.scalars(
-        select(NotificationStatus.status)
-        .where(NotificationStatus.notification_id == notification_id)
-        .order_by(NotificationStatus.id)
-    )
-    return list(rows)
 
 
 @pytest.fixture()

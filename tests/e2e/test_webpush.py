@@ -3,21 +3,18 @@
 The simulator records the encrypted body as the push service saw it; the test decrypts
 it with the subscription's own keys, as the browser would.
 """
-import base64
-import json
 from datetime import timedelta
 from uuid import UUID
 
-import http_ece
 import pytest
 from sqlalchemy import select
 
 from app.channels.push.vapid import vapid_public_key
 from app.models import Device, Notification
-from app.sandbox.webpush import subscription, subscription_keys
+from app.sandbox.webpush import subscription
 from tests import factories
-from tests.channels.test_webpush_endpoints import local_listener
-from tests.e2e.test_send_path import history, send
+from tests.helpers.api import history, send
+from tests.helpers.webpush import decrypt, local_listener
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
 
@@ -33,14 +30,6 @@ def browser(client, api_headers, sandbox, db):
                            json={"platform": "web", "subscription": sub})
     assert response.status_code == 201, response.get_json()
     return sub
-
-
-def decrypt(entry: dict, name: str) -> dict:
-    key, auth = subscription_keys(name)
-    body = base64.urlsafe_b64decode(entry["body"] + "=" * (-len(entry["body"]) % 4))
-    assert body[20] == 65 and len(body) <= 4096  # aes128gcm header, ephemeral key id
-    return json.loads(http_ece.decrypt(body, private_key=key, auth_secret=auth,
-                                       version="aes128gcm"))
 
 
 def test_browser_receives_the_encrypted_push(client, api_headers, drain, sandbox, db, config,

@@ -1,4 +1,7 @@
 """JSON API test helpers."""
+from sqlalchemy import select
+
+from app.models import NotificationStatus
 
 PROBLEM = "application/problem+json"
 
@@ -10,3 +13,19 @@ def assert_problem(response, status):
     assert body["status"] == status and body["title"] and body["detail"]
     assert body["instance"] == response.request.path
     return body
+
+
+def send(client, headers, **body):
+    body = {"recipients": ["user-1"], "category": "orders", **body}
+    response = client.post("/api/v1/notifications", json=body, headers=headers)
+    assert response.status_code == 202, response.get_json()
+    return response.get_json()["notifications"]
+
+
+def history(db, notification_id) -> list[str]:
+    rows = db.session.scalars(
+        select(NotificationStatus.status)
+        .where(NotificationStatus.notification_id == notification_id)
+        .order_by(NotificationStatus.id)
+    )
+    return list(rows)

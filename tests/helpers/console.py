@@ -4,7 +4,10 @@ import re
 from app import create_app
 from app.config import Config
 from app.core.access import operators
+from app.core.templates import store as core
 from app.extensions import db as _db
+from app.models import Notification
+from tests import factories
 
 PASSWORD = "correct horse battery staple"
 
@@ -30,3 +33,31 @@ def app_with(app, **overrides):
 
 def token_from(page: str) -> str:
     return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def dead_sms(db, n=3):
+    contact = factories.contact()
+    rows = [Notification(contact_id=contact.id, channel="sms", category="orders",
+                         status="dead", attempts=5, address=contact.phone,
+                         content={"text": "hi"}, error_code="503") for _ in range(n)]
+    db.session.add_all(rows)
+    db.session.commit()
+    return rows
+
+
+def make_template(db, content=None, publish=True, key="order-shipped"):
+    template = core.create_template(db.session, key, "Order shipped", "orders", content=content or {
+        "en": {"sms": {"text": "Order {{ order }} shipped"},
+               "push": {"title": "Shipped", "body": "Order {{ order }} is on its way"}}})
+    if publish:
+        core.publish(db.session, template, core.current_draft(db.session, template))
+    db.session.commit()
+    return template
+
+
+def editor_form(**fields):
+    """A posted editor: one locale (en) unless `locales` says otherwise."""
+    form = {"locales": ["en"], "name": "Order shipped", "category": "orders",
+            "default_locale": "en", "description": "", "preview_locale": "en"}
+    form.update(fields)
+    return form

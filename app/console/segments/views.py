@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.console.audit import record_change
-from app.console.forms import ConfirmForm
+from app.console.forms import ConfirmForm, require_confirmation
 from app.console.responses import or_404
 from app.console.security import can, role_required
 from app.console.segments import forms
@@ -152,8 +152,7 @@ def builder():
 @role_required("editor")
 def duplicate(segment_id: int):
     segment = or_404(db.session.get, Segment, segment_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_confirmation()
     copy = core.duplicate_segment(db.session, segment, current_user)
     record_change("segment.duplicate", "segment", copy.id,
                   after={**core.snapshot(copy), "copied_from": segment.id})
@@ -167,8 +166,7 @@ def duplicate(segment_id: int):
 @role_required("editor")
 def delete(segment_id: int):
     segment = or_404(db.session.get, Segment, segment_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_confirmation()
     before = core.snapshot(segment)
     try:
         core.delete_segment(db.session, segment)

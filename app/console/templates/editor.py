@@ -14,6 +14,7 @@ from app import herald_config, redis_client
 from app.console.security import can
 from app.console.templates import forms
 from app.core.access.audit import snapshot
+from app.core.templates import content as checks
 from app.core.templates import preview as previews
 from app.core.templates import store as core
 from app.core.templates.budget import scope
@@ -139,7 +140,7 @@ def editor_context(template, version, submission, errors, readonly=False, locale
     details.category.choices = forms.category_choices(db.session)
     details.default_locale.choices = [(code, f"{forms.locale_name(code)} ({code})")
                                       for code in locales]
-    clean = core.normalise_content(content)
+    clean = checks.normalise_content(content)
     skeleton = json.dumps(previews.sample_skeleton(clean), indent=2, ensure_ascii=False)
     sample_errors: list[dict] = []
     sample, contact = sample_and_contact(sample_errors) if submission is not None else ({}, None)
@@ -154,11 +155,11 @@ def editor_context(template, version, submission, errors, readonly=False, locale
         locales=locales, details=details, readonly=readonly, live=template.published_version,
         draft=core.current_draft(db.session, template),
         slots=forms.error_slots([*errors, *sample_errors]),
-        active_locale=active, active_channel=channel if channel in core.CHANNELS
-        else next((c for c in core.CHANNELS if c in variant), "push"),
+        active_locale=active, active_channel=channel if channel in checks.CHANNELS
+        else next((c for c in checks.CHANNELS if c in variant), "push"),
         sample_text=sample_text, skeleton=skeleton, preview=preview, contact=contact,
         email_token=stash_email(email_html(preview)),
         sms_counts={code: previews.sms_count_for(sms["text"], sample, contact, limits)
                     for code in locales if (sms := clean.get(code, {}).get("sms"))},
         live_preview=can("editor"), locale_name=forms.locale_name, senders=senders(),
-        locale_names=forms.LOCALE_NAMES, fields=core.CHANNEL_FIELDS, **extra)
+        locale_names=forms.LOCALE_NAMES, fields=checks.CHANNEL_FIELDS, **extra)

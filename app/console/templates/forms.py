@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from app.core.contacts.fields import normalise_locale
-from app.core.templates.store import CHANNEL_FIELDS, MAX_BADGE
+from app.core.templates.content import CHANNEL_FIELDS, MAX_BADGE
 from app.models import Category
 
 # Names for the locale picker; any BCP 47 tag is accepted, these are suggestions.

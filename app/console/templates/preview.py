@@ -22,6 +22,7 @@ from app.console.templates.editor import (
     stash_email,
 )
 from app.core.delivery.send import notifications_of, send
+from app.core.templates import content as checks
 from app.core.templates import preview as previews
 from app.core.templates import store as core
 from app.errors import HeraldError
@@ -40,12 +41,12 @@ def preview():
     """Render the posted editor for the preview pane; field errors go next to the fields."""
     locales = forms.read_locales(request.form)
     raw, errors = forms.read_content(request.form, locales)
-    content = core.normalise_content(raw)
+    content = checks.normalise_content(raw)
     default_locale = request.form.get("default_locale") or (locales[0] if locales else "en")
     if default_locale not in content:
         default_locale = next(iter(content), "en")
     limits = render_limits()
-    errors += core.content_errors(content, default_locale, limits)
+    errors += checks.content_errors(content, default_locale, limits)
     sample, contact = sample_and_contact(errors)
     locale = request.form.get("preview_locale") or default_locale
     result = previews.render_preview(content, default_locale, locale, sample, contact, limits)
@@ -110,7 +111,7 @@ def test_send(template_id: int):
     submission = read_submission(template)
     errors = list(submission.errors)
     sample, _ = sample_and_contact(errors)
-    channels = [c for c in request.form.getlist("test_channels") if c in core.CHANNELS]
+    channels = [c for c in request.form.getlist("test_channels") if c in checks.CHANNELS]
     rows, contact = [], None
     try:
         contact = previews.find_contact(db.session, request.form.get("test_contact", ""))
@@ -132,7 +133,7 @@ def _send(template, submission, contact, channels, sample):
     once and shows the first result)."""
     config = herald_config()
     redis = redis_client()
-    content = core.normalise_content(submission.content)
+    content = checks.normalise_content(submission.content)
     request_ = previews.test_send_request(template, content, submission.default_locale,
                                           contact, channels, sample)
     try:

@@ -1,10 +1,10 @@
 """Template versions: the list, one version read-only, a diff of any two, rollback."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.console.audit import record_change
-from app.console.forms import ConfirmForm
+from app.console.forms import require_confirmation
 from app.console.responses import or_404
 from app.console.security import role_required
 from app.console.templates import forms
@@ -90,8 +90,7 @@ def rollback(template_id: int, number: int):
     """Publish a copy of an old version as the newest one; the draft, if any, is kept."""
     template = or_404(core.get_template, db.session, template_id)
     old = or_404(core.get_version, db.session, template, number)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_confirmation()
     before = {"published_version_id": template.published_version_id,
               "version": template.published_version.version if template.published_version
               else None}

@@ -20,6 +20,7 @@ from app.console.templates.editor import (
 )
 from app.core.access.audit import snapshot
 from app.core.contacts.fields import normalise_locale
+from app.core.templates import content as checks
 from app.core.templates import store as core
 from app.errors import HeraldError
 from app.extensions import db, htmx
@@ -119,8 +120,8 @@ def _save(template: Template, submission: Submission):
 def _submit(template: Template, submission: Submission, then):
     """Save the posted editor, then run `then(template, draft, changed)`; 422 inline errors."""
     if submission.details.errors or submission.errors:
-        errors = submission.errors + core.content_errors(
-            core.normalise_content(submission.content), submission.default_locale,
+        errors = submission.errors + checks.content_errors(
+            checks.normalise_content(submission.content), submission.default_locale,
             render_limits())
         return render_editor(template, None, submission, errors, 422, **_active())
     try:

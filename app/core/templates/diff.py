@@ -4,7 +4,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from app.core.templates.store import CHANNEL_FIELDS
+from app.core.templates.content import CHANNEL_FIELDS
 
 CONTEXT_LINES = 3
 # Below this similarity two changed lines are shown as replaced whole, not word by word.

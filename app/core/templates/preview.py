@@ -11,6 +11,7 @@ from app.channels.sms import parts as sms_parts
 from app.core.delivery.dispatch import SendRequest
 from app.core.templates import budget
 from app.core.templates.budget import BudgetExceeded
+from app.core.templates.content import CHANNEL_FIELDS, CHANNELS
 from app.core.templates.environment import text_env
 from app.core.templates.rendering import (
     DEFAULT_LIMITS,
@@ -23,7 +24,6 @@ from app.core.templates.rendering import (
     pick_locale,
     render_channel,
 )
-from app.core.templates.store import CHANNEL_FIELDS, CHANNELS
 from app.errors import ValidationFailed
 from app.models import Contact
 
