@@ -7,7 +7,7 @@ budget       the budget every render runs under (clock, loop steps, sizes)
 environment  the sandboxed Jinja environment whose hooks charge the budget
 filters      Jinja's filters, tests and globals, each bounded
 sizes        what an operation would build, estimated before it runs
-html_text    the text/plain part of an email, links written out
+html_text    the text/plain part of an email (laid out, or plain for large HTML), links kept
 preview      a template as a recipient would get it
 diff         two versions compared field by field
 """

@@ -7,9 +7,7 @@ the template raises (it is the author's code).
 """
 
 import json
-import re
 from contextlib import contextmanager
-from html import unescape
 
 import css_inline
 from jinja2 import TemplateError
@@ -31,16 +29,8 @@ MAX_SMS_CHARS = 4 * MAX_SMS_SEGMENTS * 153
 MAX_PUSH_FIELD_CHARS = 2 * MAX_PUSH_BYTES
 DEFAULT_LIMITS = RenderLimits()
 MAX_ERROR_CHARS = 300
-MAX_LAID_OUT_HTML = 64 * 1024
 # Rendering never fetches: a <link> to a remote stylesheet stays as it is.
 _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False)
-_INVISIBLE = re.compile(r"<(script|style|head)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
-_BLOCK_END = re.compile(r"<(br|/p|/div|/tr|/li|/h[1-6]|/table|/blockquote)\b[^>]*>", re.I)
-_CELL_END = re.compile(r"</t[dh]\s*>", re.I)
-_TAG = re.compile(r"<[^>]*>")
-# Bounded pieces only: a page of unclosed tags must not make this quadratic.
-_LINK = re.compile(r"<a\b[^>]{0,500}?\bhref\s*=\s*[\"']?([^\"'\s>]{1,2048})[^>]{0,500}>"
-                   r"((?:[^<]|<(?!/?a\b)){0,2000})</a\s*>", re.I)
 
 
 class RenderError(ValidationFailed):
@@ -202,7 +192,7 @@ def _render_email(source: dict, context: dict, prefix: str, limits: RenderLimits
         with budget.scope(limits) as spent, _as_render_errors(spent, f"{prefix}/html"):
             out["html"] = _inline_css(html, cap)
             if not out.get("text"):
-                out["text"] = _derived_text(out["html"])
+                out["text"] = html_to_text(out["html"])
             spent.check_time()
     return out
 
@@ -215,30 +205,6 @@ def _inline_css(html: str, cap: int) -> str:
     if len(inlined) > cap:
         raise BudgetExceeded(f"is more than {cap:,} characters once its CSS is inlined")
     return inlined
-
-
-def _derived_text(html: str) -> str:
-    """The text part of an email sent without one.
-
-    inscriptis lays the text out as a browser would, at about 1 ms a KB of HTML; larger
-    HTML gets a plainer text (a line per block element), made in a few milliseconds.
-    """
-    if len(html) <= MAX_LAID_OUT_HTML:
-        return html_to_text(html)
-    html = _LINK.sub(_link_written_out, html)
-    text = _CELL_END.sub(" ", _BLOCK_END.sub("\n", _INVISIBLE.sub("", html)))
-    lines = (" ".join(line.split()) for line in unescape(_TAG.sub("", text)).splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def _link_written_out(match: re.Match) -> str:
-    """The fast text part keeps a link's address too: "Shop now (https://…)"."""
-    href, inner = unescape(match.group(1)), match.group(2)
-    shown = " ".join(unescape(_TAG.sub("", inner)).split())
-    if not href.lower().startswith(("http://", "https://", "mailto:", "tel:")):
-        return inner
-    address = href.split(":", 1)[1] if href.lower().startswith(("mailto:", "tel:")) else href
-    return inner if shown in (href, address) else f"{inner} ({address})"
 
 
 def check_limits(channel: str, content: dict, field: str,
