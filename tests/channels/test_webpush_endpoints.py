@@ -109,6 +109,17 @@ def resolver(monkeypatch):
     return answers, lookups, connects
 
 
+def send_to_allowed_name(config, monkeypatch):
+    """Send one push to an allowed push-service name, whatever it resolves to."""
+    monkeypatch.setattr(config, "WEBPUSH_ALLOWED_HOSTS", "push.example.com")
+    guarded = WebPushProvider(config)
+    try:
+        [result] = guarded.send_batch([web_push("https://push.example.com/wp/x")])
+    finally:
+        guarded.close()
+    return result
+
+
 @pytest.mark.parametrize("addresses", [
     ["127.0.0.1"], ["10.0.0.7"], ["169.254.169.254"], ["::1"], ["::ffff:127.0.0.1"],
     ["142.250.74.106", "127.0.0.1"],  # one bad answer among good ones is enough
@@ -117,12 +128,7 @@ def test_an_allowed_name_resolving_to_a_private_address_is_refused(
         config, monkeypatch, resolver, addresses):
     answers, lookups, connects = resolver
     answers.append(addresses)
-    monkeypatch.setattr(config, "WEBPUSH_ALLOWED_HOSTS", "push.example.com")
-    guarded = WebPushProvider(config)
-    try:
-        [result] = guarded.send_batch([web_push("https://push.example.com/wp/x")])
-    finally:
-        guarded.close()
+    result = send_to_allowed_name(config, monkeypatch)
     assert (type(result.error), result.error.code) == (InvalidRecipient, "private_address")
     assert connects == []
 
@@ -131,12 +137,7 @@ def test_the_connection_goes_to_the_address_checked_not_a_second_lookup(
         config, monkeypatch, resolver):
     answers, lookups, connects = resolver
     answers += [["142.250.74.106"], ["127.0.0.1"]]  # a rebinding server's two answers
-    monkeypatch.setattr(config, "WEBPUSH_ALLOWED_HOSTS", "push.example.com")
-    guarded = WebPushProvider(config)
-    try:
-        [result] = guarded.send_batch([web_push("https://push.example.com/wp/x")])
-    finally:
-        guarded.close()
+    result = send_to_allowed_name(config, monkeypatch)
     assert (type(result.error), result.error.code) == (TransientError, "connection_error")
     assert lookups == ["push.example.com"]
     assert connects == [("142.250.74.106", 443)]
