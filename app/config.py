@@ -37,6 +37,8 @@ class CoreSettings(HeraldSettings):
     SANDBOX_CA_FILE: str = str(INSTANCE / "sandbox-ca.pem")
 
     SECRET_KEY: Annotated[str, PUBLIC] = "dev-insecure-change-me"
+    # Older secret keys whose signed links (tracking, preferences) are still accepted.
+    SECRET_KEY_PREVIOUS: Names = ""
     SQLALCHEMY_DATABASE_URI: str = Field(f"sqlite:///{INSTANCE / 'herald.db'}",
                                          validation_alias="HERALD_DATABASE_URL")
     REDIS_URL: str = "redis://127.0.0.1:6379/0"

@@ -1,0 +1,1 @@
+"""What recipients do after a send: signed links in messages (`signing`)."""
