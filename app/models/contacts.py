@@ -2,7 +2,17 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, func, text
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -71,6 +81,16 @@ class Category(db.Model):
     quiet_hours: Mapped[bool] = mapped_column(Boolean, default=True)
     # {"push": {"limit": 3, "per_seconds": 3600}, ...}
     rate_limits: Mapped[dict] = mapped_column(Json, default=dict)
+    # Marketing (not transactional): its email carries List-Unsubscribe, and its campaign
+    # messages count toward, and obey, frequency caps.
+    marketing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # At most this many marketing campaign messages per contact per rolling window
+    # (None: no cap); over it a campaign message is suppressed or deferred.
+    frequency_cap: Mapped[int | None] = mapped_column(Integer)
+    frequency_window_seconds: Mapped[int] = mapped_column(Integer, default=7 * 86400,
+                                                          server_default="604800")
+    frequency_action: Mapped[str] = mapped_column(String(16), default="suppress",
+                                                  server_default="suppress")
 
 
 class Preference(db.Model):

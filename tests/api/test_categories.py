@@ -9,6 +9,9 @@ MARKETING = {
     "description": "Promotions",
     "default_opt_in": False,
     "rate_limits": {"push": {"limit": 3, "per_seconds": 86400}},
+    "marketing": True,
+    "frequency_cap": 3,
+    "frequency_action": "defer",
 }
 
 
@@ -19,6 +22,8 @@ def test_put_creates_then_replaces(client, auth, in_db):
         "key": "marketing", "name": "Marketing", "description": "Promotions",
         "critical": False, "default_opt_in": False, "quiet_hours": True,
         "rate_limits": {"push": {"limit": 3, "per_seconds": 86400}},
+        "marketing": True, "frequency_cap": 3, "frequency_window_seconds": 604800,
+        "frequency_action": "defer",
     }
     response = client.put("/api/v1/categories/marketing", headers=auth,
                           json={"name": "Promotions", "critical": True})
@@ -26,6 +31,15 @@ def test_put_creates_then_replaces(client, auth, in_db):
     row = in_db(lambda s: s.scalar(select(Category)))
     assert (row.name, row.critical, row.default_opt_in, row.rate_limits) == (
         "Promotions", True, True, {})
+    assert (row.marketing, row.frequency_cap, row.frequency_action) == (False, None, "suppress")
+
+
+def test_a_bad_frequency_cap_is_refused_field_by_field(client, auth):
+    response = client.put("/api/v1/categories/promo", headers=auth, json={
+        "name": "Promo", "frequency_cap": 0, "frequency_window_seconds": 60,
+        "frequency_action": "drop"})
+    fields = {e["field"] for e in assert_problem(response, 422)["errors"]}
+    assert fields == {"/frequency_cap", "/frequency_window_seconds", "/frequency_action"}
 
 
 def test_get_and_list(client, auth):

@@ -1,6 +1,6 @@
 """Categories of messages and their delivery rules."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -25,6 +25,16 @@ class CategoryIn(Input):
         default_factory=dict, description="Per-contact cap per channel.",
         examples=[{"push": {"limit": 3, "per_seconds": 86400}}],
     )
+    marketing: bool = Field(False, description="Marketing, not transactional: its email carries "
+                                               "List-Unsubscribe and its campaign messages obey "
+                                               "frequency caps.")
+    frequency_cap: Annotated[int | None, Field(ge=1, le=10_000)] = Field(
+        None, description="At most this many marketing campaign messages per contact in the "
+                          "window (all marketing categories count); none: no cap.")
+    frequency_window_seconds: Annotated[int, Field(ge=3600, le=366 * 86400)] = 7 * 86400
+    frequency_action: Literal["suppress", "defer"] = Field(
+        "suppress", description="Over the cap: suppress the message, or defer it until the "
+                                "contact is under the cap again.")
 
 
 class CategoryOut(Output):
@@ -35,6 +45,10 @@ class CategoryOut(Output):
     default_opt_in: bool
     quiet_hours: bool
     rate_limits: dict[str, dict[str, int]]
+    marketing: bool
+    frequency_cap: int | None
+    frequency_window_seconds: int
+    frequency_action: str
 
 
 class CategoryList(Output):

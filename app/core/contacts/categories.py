@@ -8,7 +8,8 @@ from app.errors import NotFound
 from app.models import Category
 
 CATEGORY_FIELDS = ("name", "description", "critical", "default_opt_in", "quiet_hours",
-                   "rate_limits")
+                   "rate_limits", "marketing", "frequency_cap", "frequency_window_seconds",
+                   "frequency_action")
 
 
 def upsert_category(session, key: str, fields: dict, *, actor) -> tuple[Category, bool]:
