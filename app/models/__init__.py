@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditLog
 from app.models.auth import ApiKey, Operator
+from app.models.campaigns import Campaign, CampaignRun, CampaignVariant
 from app.models.contacts import Category, Contact, Device, Preference, Suppression
 from app.models.imports import ContactImport, ContactImportError
 from app.models.notifications import Event, IdempotencyKey, Notification, NotificationStatus
@@ -12,6 +13,9 @@ from app.models.webhooks import SmsKeyword, WebhookEventId
 __all__ = [
     "ApiKey",
     "AuditLog",
+    "Campaign",
+    "CampaignRun",
+    "CampaignVariant",
     "Category",
     "Contact",
     "ContactImport",

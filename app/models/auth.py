@@ -26,6 +26,8 @@ class Operator(db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Times in the console are shown in this zone.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
 
     # The Flask-Login protocol; the session id embeds a password fingerprint so that
     # changing the password signs out every other session.

@@ -4,7 +4,18 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -38,6 +49,9 @@ class Notification(db.Model):
     source: Mapped[str] = mapped_column(String(16), default="api")
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
     campaign_id: Mapped[int | None] = mapped_column(BigId)
+    # A campaign's rows: the run that wrote them and the variant (0 = "A") they carry.
+    campaign_run_id: Mapped[int | None] = mapped_column(BigId)
+    variant: Mapped[int | None] = mapped_column(SmallInteger)
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL")
     )
@@ -58,6 +72,8 @@ class Notification(db.Model):
     reason: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     send_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Nothing is delivered after this; an unsent row then ends suppressed, reason "expired".
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the sweeper must next look at the row: a held row's release time, a
     # retry's next attempt, a queued row's re-queue deadline, a send's lease expiry.
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -76,6 +92,20 @@ Index("ix_notifications_status_due", Notification.status, Notification.due_at)
 Index("ix_notifications_created", Notification.created_at)
 # A contact's history, newest first, one index range per page (ids are UUIDv7).
 Index("ix_notifications_contact_id", Notification.contact_id, Notification.id)
+# A campaign run writes each (contact, channel, device) once, however often a chunk is
+# repeated; its held rows are released from this index in send_at order.
+Index("uq_notifications_campaign_row", Notification.campaign_run_id, Notification.contact_id,
+      Notification.channel, func.coalesce(Notification.device_id, 0), unique=True,
+      postgresql_where=text("campaign_run_id IS NOT NULL"),
+      sqlite_where=text("campaign_run_id IS NOT NULL"))
+Index("ix_notifications_campaign_due", Notification.campaign_run_id, Notification.status,
+      Notification.send_at, postgresql_where=text("campaign_run_id IS NOT NULL"),
+      sqlite_where=text("campaign_run_id IS NOT NULL"))
+# Frequency caps: a contact's recent campaign messages, without visiting the table.
+Index("ix_notifications_contact_campaign", Notification.contact_id, Notification.created_at,
+      postgresql_include=["campaign_run_id", "category", "status"],
+      postgresql_where=text("campaign_run_id IS NOT NULL"),
+      sqlite_where=text("campaign_run_id IS NOT NULL"))
 
 
 class NotificationStatus(db.Model):
