@@ -74,6 +74,8 @@ class CoreSettings(HeraldSettings):
     SEND_LEASE_SECONDS: PositiveInt = 300
     SWEEP_GRACE_SECONDS: Seconds = 60
     SWEEP_INTERVAL_SECONDS: PositiveInt = 5
+    # Campaigns: how often runs start, release held rows (throttle) and are counted.
+    CAMPAIGN_TICK_SECONDS: PositiveInt = 2
     QUIET_HOURS: QuietHours = "22:00-08:00"  # (start, end) in minutes after midnight
     DEFAULT_RATE_LIMIT: RateLimits = ""  # {channel: (limit, per_seconds)}
     ALERT_WEBHOOK_URL: str = ""

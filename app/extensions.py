@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
 import redis
+import uuid_utils
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -43,6 +44,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+        # What PostgreSQL computes in SQL (app.core.db.new_uuid_sql): a UUIDv7, as stored.
+        dbapi_connection.create_function("herald_uuid7", 0, lambda: uuid_utils.uuid7().hex)
 
 
 def redis_from_url(url: str) -> redis.Redis:

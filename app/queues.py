@@ -9,8 +9,9 @@ from rq import Queue
 log = logging.getLogger(__name__)
 
 CHANNEL_QUEUES = ("push", "sms", "email")
-QUEUES = (*CHANNEL_QUEUES, "events", "maintenance", "imports")
+QUEUES = (*CHANNEL_QUEUES, "events", "maintenance", "imports", "campaigns")
 DELIVER_JOB = "workers.jobs.deliver_batch"
+FAN_OUT_JOB = "workers.jobs.fan_out"
 JOB_TIMEOUT = 600
 
 
@@ -58,6 +59,18 @@ def enqueue_ids(redis, config, ids_by_channel: dict[str, list[str]]) -> int:
             exc,
         )
         return 0
+
+
+def enqueue_fan_out(redis, run_ids: Iterable[int]) -> None:
+    """Queue the fan-out of campaign runs; on a Redis outage the tick queues them later
+    (a fan-out whose heartbeat stops is taken up again)."""
+    try:
+        q = queue(redis, "campaigns")
+        for run_id in run_ids:
+            q.enqueue(FAN_OUT_JOB, run_id, result_ttl=0, failure_ttl=7 * 24 * 3600)
+    except RedisError as exc:
+        log.warning("redis unavailable, fan-out of runs %s left for the tick: %s",
+                    list(run_ids), exc)
 
 
 def depths(redis) -> dict[str, int]:

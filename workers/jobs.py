@@ -4,6 +4,8 @@ from flask import Flask
 
 from app import create_app
 from app.channels.pool import ProviderPool
+from app.core.campaigns import runs as campaign_runs
+from app.core.campaigns import tick as campaign_ticks
 from app.core.delivery import deliver as delivery
 from app.core.delivery import sweeper
 from app.core.imports import run as import_run
@@ -65,5 +67,27 @@ def run_import(import_id: int) -> dict | None:
     with app.app_context():
         try:
             return import_run.run_import(db.session, import_id)
+        finally:
+            db.session.remove()
+
+
+def fan_out(run_id: int) -> dict:
+    """Write a campaign run's rows (or the rest of them, after a crash)."""
+    app = _context()
+    with app.app_context():
+        try:
+            return campaign_runs.fan_out(db.session, app.extensions["redis"],
+                                         app.extensions["herald_config"], run_id)
+        finally:
+            db.session.remove()
+
+
+def campaign_tick() -> dict:
+    """Start due campaign runs, release held rows, end tests, complete, count."""
+    app = _context()
+    with app.app_context():
+        try:
+            return campaign_ticks.tick(db.session, app.extensions["redis"],
+                                       app.extensions["herald_config"])
         finally:
             db.session.remove()

@@ -1,6 +1,13 @@
 """Small database helpers that differ between PostgreSQL and SQLite."""
 
+from sqlalchemy import Uuid, func, literal_column
 from sqlalchemy.dialects import postgresql, sqlite
+
+# A UUIDv7 made in SQL (PostgreSQL 13+): the millisecond clock over the first 48 bits of
+# a random UUID, and the version bits turned from 4 into 7. Ids stay in time order.
+_PG_UUID7 = ("encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing "
+             "substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) "
+             "from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid")
 
 
 def dialect_insert(session, model):
@@ -25,3 +32,14 @@ def upsert(session, model, rows: list[dict], conflict: list[str], columns: list[
         index_elements=conflict, set_={name: stmt.excluded[name] for name in columns}
     )
     session.execute(stmt, rows)
+
+
+def new_uuid_sql(session):
+    """A SQL expression making a new time-ordered id per row (INSERT … SELECT)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return literal_column(_PG_UUID7, Uuid())
+    return func.herald_uuid7(type_=Uuid())  # registered on every SQLite connection
+
+
+def is_postgres(session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"

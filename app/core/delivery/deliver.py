@@ -5,6 +5,7 @@ SMS and email) → one bulk move of the rows to their outcomes (see transitions)
 Running a batch twice changes nothing the second time: only `queued` rows are claimed.
 """
 
+import json
 import logging
 import uuid
 from datetime import datetime, timedelta
@@ -31,7 +32,8 @@ from app.core.templates.rendering import (
     pick_locale,
     render_channel,
 )
-from app.models import Contact, Device, Notification, TemplateVersion
+from app.models import CampaignRun, Contact, Device, Notification, TemplateVersion
+from app.models.campaigns import RunStatus
 from app.models.notifications import Status
 from app.models.types import utcnow
 
@@ -48,6 +50,7 @@ CLAIMED = (
     Notification.provider,
     Notification.template_version_id,
     Notification.category,
+    Notification.expires_at,
 )
 
 
@@ -59,7 +62,7 @@ def deliver_batch(
     rows = _claim(session, config, ids, now)
     if not rows:
         return {}
-    blocked = rules.still_blocked(session, rows)
+    blocked = rules.still_blocked(session, rows, now)
     if blocked:
         _suppress(session, [r for r in rows if r.id in blocked], blocked, now)
         rows = [r for r in rows if r.id not in blocked]
@@ -76,11 +79,25 @@ def deliver_batch(
 
 
 def _claim(session, config, ids: list[str], now: datetime) -> list:
+    ids = _hold_paused(session, [uuid.UUID(i) for i in ids], now)
     lease = now + timedelta(seconds=config.SEND_LEASE_SECONDS)
-    rows = move(session, [uuid.UUID(i) for i in ids], Status.SENDING, now=now,
+    rows = move(session, ids, Status.SENDING, now=now,
                 returning=CLAIMED, attempts=Notification.attempts + 1, due_at=lease)
     session.commit()  # the lease is visible: a crash from here on is swept and retried
     return rows
+
+
+def _hold_paused(session, ids: list, now: datetime) -> list:
+    """Rows of a paused campaign go back to held (its tick releases them on resume)."""
+    paused = session.scalars(select(CampaignRun.id).where(
+        CampaignRun.status == RunStatus.PAUSED)).all()
+    if not paused:
+        return ids
+    held = move(session, select(Notification.id).where(
+        Notification.id.in_(ids), Notification.campaign_run_id.in_(paused)),
+        Status.ACCEPTED, now=now, detail="campaign paused", due_at=None)
+    kept = {row.id for row in held}
+    return [i for i in ids if i not in kept]
 
 
 def _suppress(session, rows, reasons: dict, now: datetime) -> None:
@@ -147,7 +164,7 @@ def _render_missing(session, rows, limits: RenderLimits) -> dict:
             )
         )
     }
-    out, over_budget = {}, {}
+    out, over_budget, same_for_all = {}, {}, {}
     for row in rows:
         contact, version = contacts.get(row.contact_id), versions.get(row.template_version_id)
         if contact is None or version is None:
@@ -155,10 +172,21 @@ def _render_missing(session, rows, limits: RenderLimits) -> dict:
             continue
         variant = pick_locale(version.content, contact.locale, version.default_locale)
         key = (version.id, id(variant), row.channel)
+        if key in same_for_all:
+            out[row.id] = same_for_all[key]
+            continue
         out[row.id] = over_budget.get(key) or _render_row(row, variant, contact, limits)
         if getattr(out[row.id], "code", None) == RenderBudgetExceeded.code:
             over_budget[key] = out[row.id]
+        elif not _personal(variant.get(row.channel)):
+            same_for_all[key] = out[row.id]  # no markup: the same for everyone, render once
     return out
+
+
+def _personal(source) -> bool:
+    """Whether content holds template markup (else it renders the same for everyone)."""
+    text = json.dumps(source)
+    return "{{" in text or "{%" in text or "{#" in text
 
 
 def _render_row(row, variant: dict, contact, limits: RenderLimits):

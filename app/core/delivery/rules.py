@@ -37,16 +37,19 @@ def suppressed_addresses(session, pairs: set[tuple[str, str]]) -> set[tuple[str,
     return {(channel, address) for channel, address in rows}
 
 
-def still_blocked(session, rows) -> dict:
+def still_blocked(session, rows, now: datetime | None = None) -> dict:
     """Return {row id: reason} for claimed rows that must not go out any more.
 
     A row can wait for hours (send_at, quiet hours, retries): since it was accepted the
     address may have been suppressed (STOP, bounce), the device unregistered or
-    deactivated, or the contact opted out of a non-critical category. Three queries.
+    deactivated, the contact opted out of a non-critical category, or the row expired
+    (nothing is delivered after its expires_at). Three queries.
     """
-    blocked = {}
+    blocked = {r.id: "expired" for r in rows
+               if now is not None and getattr(r, "expires_at", None) and r.expires_at <= now}
     bad = suppressed_addresses(session, {(r.channel, r.address) for r in rows if r.address})
-    blocked.update({r.id: "suppressed_address" for r in rows if (r.channel, r.address) in bad})
+    blocked.update({r.id: "suppressed_address" for r in rows
+                    if r.id not in blocked and (r.channel, r.address) in bad})
     device_ids = {r.device_id for r in rows if r.device_id and r.id not in blocked}
     if device_ids:
         dead = set(session.scalars(

@@ -37,14 +37,17 @@ S = Status
 # From each status (None: a new row), the statuses a row may move to.
 MOVES: dict[Status | None, frozenset[Status]] = {
     None: frozenset({S.ACCEPTED, S.QUEUED, S.SUPPRESSED}),
-    S.ACCEPTED: frozenset({S.QUEUED}),  # released when due
-    S.QUEUED: frozenset({S.SENDING, S.QUEUED}),  # claimed; queued again when its job is lost
+    # Released when due; or never sent (its campaign cancelled, or it expired).
+    S.ACCEPTED: frozenset({S.QUEUED, S.SUPPRESSED}),
+    # Claimed; queued again when its job is lost; held again while its campaign is
+    # paused; never sent (cancelled, expired).
+    S.QUEUED: frozenset({S.SENDING, S.QUEUED, S.ACCEPTED, S.SUPPRESSED}),
     # The worker's outcome, a receipt faster than it, rules blocking at send time, or
     # (lease expired) queued again.
     S.SENDING: frozenset({S.SENT, S.DELIVERED, S.RETRYING, S.FAILED, S.DEAD, S.SUPPRESSED,
                           S.QUEUED}),
     S.SENT: frozenset({S.DELIVERED, S.FAILED}),  # receipts
-    S.RETRYING: frozenset({S.QUEUED}),
+    S.RETRYING: frozenset({S.QUEUED, S.SUPPRESSED}),
     S.DEAD: frozenset({S.QUEUED}),  # re-driven by an operator
     S.DELIVERED: frozenset(),
     S.FAILED: frozenset(),
