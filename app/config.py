@@ -76,6 +76,7 @@ class CoreSettings(HeraldSettings):
     SWEEP_INTERVAL_SECONDS: PositiveInt = 5
     # Campaigns: how often runs start, release held rows (throttle) and are counted.
     CAMPAIGN_TICK_SECONDS: PositiveInt = 2
+    CAMPAIGN_CHUNK: PositiveInt = 20_000  # contacts a fan-out writes per transaction
     QUIET_HOURS: QuietHours = "22:00-08:00"  # (start, end) in minutes after midnight
     DEFAULT_RATE_LIMIT: RateLimits = ""  # {channel: (limit, per_seconds)}
     ALERT_WEBHOOK_URL: str = ""

@@ -88,3 +88,17 @@ def ticking(db, redis, config):
 
 
 __all__ = ["add_contacts", "timedelta"]
+
+
+@pytest.fixture()
+def drain_email(app, redis):
+    """Run the email worker in process until its queue is empty (SendGrid simulator)."""
+    from rq import SimpleWorker
+
+    import workers.jobs
+    workers.jobs.use_app(app)
+
+    def run():
+        SimpleWorker(["email", "push", "sms"], connection=redis).work(burst=True)
+        db.session.expire_all()
+    return run

@@ -23,8 +23,6 @@ from app.models.notifications import Status
 from app.models.types import UTCDateTime, utcnow
 from app.queues import by_channel
 
-CHUNK = 20_000  # contacts per transaction
-
 N, H = Notification.__table__, NotificationStatus.__table__
 COLUMNS = ["id", "source", "campaign_id", "campaign_run_id", "variant", "contact_id",
            "device_id", "channel", "category", "template_version_id", "address", "provider",
@@ -72,7 +70,7 @@ def write_chunk(session, config, run: CampaignRun, times: dict, now: datetime | 
     category = session.scalar(select(Category).where(Category.key == campaign.category))
     scope = audience.Scope(phase=run.phase, low=run.cursor, winner=run.winner, run_id=run.id)
     ids = select(Contact.id).where(audience.contacts_in(session, campaign, scope, now)) \
-        .order_by(Contact.id).limit(CHUNK).subquery()
+        .order_by(Contact.id).limit(config.CAMPAIGN_CHUNK).subquery()
     high = session.scalar(select(func.max(ids.c.id)))
     if high is None:
         return None
