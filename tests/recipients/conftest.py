@@ -38,3 +38,4 @@ def csrf_app(app):
 @pytest.fixture()
 def csrf_client(csrf_app, db):
     return csrf_app.test_client()
+
