@@ -5,6 +5,7 @@ signed token is the only key: a forged or altered one is a 404. A GET never chan
 thing (link scanners follow GETs)."""
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
 
 from app import herald_config, security
 from app.core.recipients import choices
@@ -56,7 +57,7 @@ def unsubscribe(token: str):
     """GET: ask to confirm. POST (the one-click request, or the button): unsubscribe."""
     link = read_unsubscribe_token(herald_config(), token)
     contact = _contact(link.contact_id if link else None)
-    category = db.session.query(Category).filter_by(key=link.category).one_or_none()
+    category = db.session.scalar(select(Category).where(Category.key == link.category))
     if category is None:
         abort(404)
     if request.method == "POST":
