@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SQLITE_SUITE := tests/core tests/e2e
 
-.PHONY: run test test-sqlite services lint bench chaos screenshots clean
+.PHONY: run test test-sqlite services lint bench chaos screenshots translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ chaos: $(VENV)/.dev-installed services
 
 screenshots: $(VENV)/.dev-installed services
 	HERALD_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q -p no:randomly tests/browser
+
+# Recipients' pages: extract their text, merge it into each language's .po, compile the .mo.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -o translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location
+	$(BIN)/pybabel compile -d translations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

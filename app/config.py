@@ -4,6 +4,7 @@ Herald's own settings are here; each provider declares its own in its module (a
 `Settings` group) and app.channels.registry lists them. Tests and deployments override
 with keyword arguments using the attribute names: `Config(TESTING=True, BATCH_SIZE=25)`.
 """
+from email.utils import parseaddr
 from typing import Annotated, Literal
 
 from pydantic import Field, PositiveFloat, PositiveInt
@@ -88,6 +89,11 @@ class CoreSettings(HeraldSettings):
     SMS_PROVIDERS: Names = "twilio,vonage"
     EMAIL_PROVIDERS: Names = "sendgrid,smtp"
     EMAIL_FROM: str = "Herald <no-reply@example.com>"
+    # Marketing email's List-Unsubscribe mailto (an inbox the operator reads).
+    UNSUBSCRIBE_MAILTO: Annotated[str, Derived(
+        lambda c: f"unsubscribe@{parseaddr(c.EMAIL_FROM)[1].rpartition('@')[2]}")] = ""
+    # The answer to an inbound SMS "HELP".
+    SMS_HELP_TEXT: str = "Reply STOP to stop these messages, START to get them again."
     # Replays: a signed webhook timestamp older than this is refused (SendGrid), and
     # providers that sign none (Twilio status callbacks) have their ids remembered
     # this many days (inbound STOP/START message ids are kept for good).

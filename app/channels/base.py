@@ -154,6 +154,12 @@ class Provider:
         """Read a verified request into a WebhookReport of neutral receipts."""
         raise NotImplementedError
 
+    @classmethod
+    def sms_reply(cls, text: str) -> tuple | None:
+        """The answer to an inbound-SMS webhook that texts `text` back to its sender, as
+        (body, status, headers); None where the provider cannot answer that way."""
+        return None
+
 
 def retry_after_seconds(value: str | None, default: float | None = None) -> float | None:
     """Read a Retry-After header (delta-seconds or an HTTP date) as seconds from now."""

@@ -1,6 +1,8 @@
-"""Keep the secrets that travel in URLs (set-password tokens) out of the web logs.
+"""Keep the secrets that travel in URLs (set-password tokens, recipients' preference and
+unsubscribe tokens) out of the web logs.
 
-An invitation or reset link carries its token in the path. The request line, the path,
+An invitation or reset link carries its token in the path, and so do the links in a
+recipient's messages (/p/<token>, /u/<token>). The request line, the path,
 the Referer of the page's own assets and error messages naming the URL would copy it
 into the access and error logs of whatever serves the app (gunicorn, the development
 server). A filter on the loggers that write URLs redacts the formatted message, so it
@@ -13,11 +15,12 @@ import re
 from flask import Flask
 
 REDACTED = "[redacted]"
-# The set-password token runs to the end of the path, also when the URL is itself
-# percent-encoded in a query (?next=%2Fset-password%2F...); a query parameter whose name
-# says token or secret is redacted up to the next parameter.
+# The set-password token and a recipient's token (/p/<token>, /u/<token>) run to the end
+# of the path, also when the URL is itself percent-encoded in a query
+# (?next=%2Fset-password%2F...); a query parameter whose name says token or secret is
+# redacted up to the next parameter.
 _SECRET_IN_URL = re.compile(
-    r"(?P<path>set-password(?:/|%2f))[^?#\s\"']+"
+    r"(?P<path>(?:set-password|(?:(?<=/)|(?<=%2f))[pu])(?:/|%2f))[^?#\s\"']+"
     r"|(?P<param>(?<![\w.-])[\w.-]*(?:token|secret)[\w.-]*(?:=|%3d))[^&#\s\"']+",
     re.IGNORECASE,
 )

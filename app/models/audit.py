@@ -14,7 +14,8 @@ class AuditLog(db.Model):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    # "operator", "api_key" or "system" (CLI, jobs): who made the change.
+    # "operator", "api_key", "recipient" (the contact, from a signed link) or "system"
+    # (CLI, jobs): who made the change.
     actor_kind: Mapped[str] = mapped_column(String(16), default="operator",
                                             server_default="operator")
     api_key_id: Mapped[int | None] = mapped_column(
@@ -37,9 +38,12 @@ class AuditLog(db.Model):
 
     @property
     def actor(self) -> str:
-        """Who made the change, for people: an operator's email, an API key, or "system"."""
+        """Who made the change, for people: an operator's email, an API key, "recipient"
+        or "system"."""
         if self.actor_kind == "api_key":
             return f"API key “{self.api_key.name}”" if self.api_key else "API key (deleted)"
+        if self.actor_kind == "recipient":
+            return "recipient"
         return self.operator_email or "system"
 
 

@@ -33,7 +33,7 @@ _PROVIDER = f"<any({', '.join(webhook_providers())}):provider>"
 @bp.post(f"/{_PROVIDER}/<hook>")
 def provider_hook(provider: str, hook: str):
     """Verify, read and apply one webhook: /hooks/twilio (status callbacks),
-    /hooks/twilio/inbound (STOP/START), /hooks/sendgrid (Event Webhook)."""
+    /hooks/twilio/inbound (STOP/START/HELP), /hooks/sendgrid (Event Webhook)."""
     handler = webhook_provider(provider, hook)
     if handler is None:
         abort(404)
@@ -47,7 +47,9 @@ def provider_hook(provider: str, hook: str):
     if report.receipts:
         counts = apply_receipts(db.session, provider, report.receipts, report.keep_ids_for)
     for sms in report.inbound:
-        apply_sms_keyword(db.session, provider, sms.number, sms.body, sms.message_id)
+        done = apply_sms_keyword(db.session, provider, sms.number, sms.body, sms.message_id)
+        if done == "help" and handler.sms_reply(config.SMS_HELP_TEXT) is not None:
+            return handler.sms_reply(config.SMS_HELP_TEXT)
     if report.reply is not None:
         return report.reply
     return {"received": report.received, "refused": len(report.refused), **counts}, 200

@@ -5,7 +5,8 @@ import ssl
 import pytest
 
 from app.channels.base import InvalidRecipient, Message, PermanentError, TransientError
-from app.channels.email.smtp import SmtpProvider, tls_mode
+from app.channels.email.content import email_parts
+from app.channels.email.smtp import SmtpProvider, build_email, tls_mode
 from app.config import Config
 from app.sandbox.certs import ensure_certificate
 from app.sandbox.outbox import outbox
@@ -101,3 +102,14 @@ def test_implicit_tls_checks_the_relays_certificate(relay, tmp_path):
 ])
 def test_port_465_means_implicit_tls_unless_told_otherwise(port, setting, mode):
     assert tls_mode(Config(SMTP_PORT=port, SMTP_TLS=setting)) == mode
+
+
+def test_a_long_list_unsubscribe_header_goes_out_as_a_plain_url():
+    """Folded at 78 characters, the URL would become RFC 2047 encoded-words."""
+    value = (f"<https://herald.example/u/{'t' * 90}>, "
+             f"<mailto:unsubscribe@example.com?subject=unsubscribe%20{'t' * 90}>")
+    message = Message("id-1", "email", "ada@example.com",
+                      {**EMAIL, "headers": {"List-Unsubscribe": value}})
+    raw = build_email(message, email_parts(message, "a@example.com"), "example.com").as_bytes()
+    assert f"\nList-Unsubscribe: {value}\n".encode() in raw.replace(b"\r\n", b"\n")
+    assert b"=?utf-8?" not in raw

@@ -137,3 +137,27 @@ def test_error_messages_naming_the_url_are_redacted(app, token):
         app.logger.error(f"Exception on /reset?password_token={token}&x=1 [GET]")
     assert lines == ["Exception on /set-password/[redacted] [POST]",
                               "Exception on /reset?password_token=[redacted]&x=1 [GET]"]
+
+
+def test_recipients_tokens_are_redacted(app, db):
+    """The preferences and one-click links carry their token in the path too."""
+    from app.core.recipients.links import preferences_token, unsubscribe_token
+
+    config = app.extensions["herald_config"]
+    tokens = [preferences_token(config, 1), unsubscribe_token(config, 1, "news")]
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{server.port}"
+    try:
+        with captured_log(logging.getLogger("werkzeug")) as lines, \
+                httpx.Client(base_url=base_url, timeout=10) as browser:
+            browser.get(f"/p/{tokens[0]}")
+            browser.post(f"/u/{tokens[1]}", data={"List-Unsubscribe": "One-Click"})
+            browser.get(f"/login?next={quote('/p/' + tokens[0], safe='')}")
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+    assert len(lines) == 3, lines
+    assert all("[redacted]" in line for line in lines), lines
+    assert not any(t in line or t.split(".")[0] in line for t in tokens for line in lines)

@@ -13,6 +13,7 @@ import re
 import smtplib
 import ssl
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Annotated, Literal
@@ -36,6 +37,7 @@ TIMEOUT_SECONDS = 30
 IMPLICIT_TLS_PORT = 465  # TLS from the first byte; 587 and 25 upgrade with STARTTLS
 DEAD_MAILBOX_CODES = {550, 551, 553}
 DEAD_MAILBOX_STATUS = re.compile(r"\b5\.1\.\d\b")  # RFC 3463: bad destination address
+HEADER_POLICY = policy.default.clone(max_line_length=998)
 # Losing the connection: reconnect and carry on with the same message.
 CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError)
 
@@ -59,6 +61,10 @@ def build_email(message: Message, parts: EmailParts, domain: str) -> EmailMessag
             mail.add_alternative(parts.html, subtype="html")
     else:
         mail.set_content(parts.html, subtype="html")
+    # Headers are sent unfolded up to RFC 5322's 998 characters: folded at 78, a longer
+    # word (a List-Unsubscribe URL) becomes RFC 2047 encoded-words, which no mail client
+    # reads as a URL. The body was encoded above, under the default policy.
+    mail.policy = HEADER_POLICY
     return mail
 
 

@@ -5,11 +5,13 @@ pool (up to `concurrency`) on one SDK client and one pooled HTTP session. Pacing
 above this module.
 
 Webhooks, signed with the auth token (X-Twilio-Signature over the URL and the form):
-/hooks/twilio takes status callbacks, /hooks/twilio/inbound inbound SMS (STOP, START).
+/hooks/twilio takes status callbacks, /hooks/twilio/inbound inbound SMS (STOP, START, and
+HELP, answered in TwiML).
 """
 import logging
 import threading
 from datetime import timedelta
+from html import escape
 from typing import Annotated
 
 import requests
@@ -183,6 +185,12 @@ class TwilioProvider(Provider):
         return WebhookReport(receipts=[receipt] if receipt else [], received=1,
                              keep_ids_for=timedelta(days=config.WEBHOOK_ID_RETENTION_DAYS),
                              reply=("", 204, {}))
+
+    @classmethod
+    def sms_reply(cls, text: str) -> tuple:
+        """TwiML that answers the inbound message with `text`."""
+        return (f"<Response><Message>{escape(text)}</Message></Response>", 200,
+                {"Content-Type": "text/xml"})
 
 
 def _sid(form) -> str:

@@ -34,9 +34,10 @@ def snapshot(obj, fields) -> dict:
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a change: an operator, an API key, or the system (CLI, jobs)."""
+    """Who makes a change: an operator, an API key, a recipient (from a signed link in a
+    message; `id` is the contact's) or the system (CLI, jobs)."""
 
-    kind: str  # "operator", "api_key" or "system"
+    kind: str  # "operator", "api_key", "recipient" or "system"
     id: int | None = None
     name: str | None = None  # the operator's email, the key's name
     ip: str | None = None

@@ -23,6 +23,7 @@ from app.channels.registry import provider_chain
 from app.core.delivery import rules
 from app.core.delivery.outcomes import Outcome, record_outcomes
 from app.core.delivery.transitions import move
+from app.core.recipients.list_headers import with_list_headers
 from app.core.templates.rendering import (
     RenderBudgetExceeded,
     RenderError,
@@ -70,6 +71,7 @@ def deliver_batch(
             session.commit()
             return {Status.SUPPRESSED: len(blocked)}
     messages, outcomes = _build_messages(session, rows, RenderLimits.from_config(config))
+    messages = with_list_headers(session, config, rows, messages)
     by_id = {str(row.id): row for row in rows}
     for name, results in _send(pool, config, channel, rows, messages):
         outcomes += [Outcome(by_id[r.message_id], name, r) for r in results]

@@ -18,8 +18,10 @@ from app.core.delivery.webhooks import claim
 from app.models import Event, Notification, SmsKeyword, Suppression
 from app.models.types import utcnow
 
-STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
+# Inbound SMS keywords, matched whole, in any case, trimmed (the carriers' own list).
+STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT"}
 START_WORDS = {"START", "UNSTOP", "YES"}
+HELP_WORDS = {"HELP", "INFO"}
 
 
 def apply_receipts(session, provider: str, receipts: list[Receipt],
@@ -104,9 +106,19 @@ def _canonical(value: str | None) -> str | None:
     return str(parsed) if parsed else None
 
 
+def sms_keyword(body: str) -> str | None:
+    """The keyword an inbound SMS is: "stop", "start", "help", or None for other text."""
+    word = body.strip().upper()
+    for keyword, words in (("stop", STOP_WORDS), ("start", START_WORDS), ("help", HELP_WORDS)):
+        if word in words:
+            return keyword
+    return None
+
+
 def apply_sms_keyword(session, provider: str, number: str, body: str,
                       message_sid: str) -> str | None:
-    """Handle a STOP/START keyword from an inbound SMS once; commit; return what was done.
+    """Handle a STOP/START keyword from an inbound SMS once; commit; return what was done
+    ("help" for HELP, which changes nothing: the caller answers it).
 
     SMS providers sign no timestamp, so the inbound message id is all that tells a replay
     from a new message: ids are kept for good, and a replay of one already seen changes
@@ -114,10 +126,9 @@ def apply_sms_keyword(session, provider: str, number: str, body: str,
     two are handled concurrently. A replay of a START never seen before cannot be told
     from a new START.
     """
-    word = body.strip().upper()
-    keyword = "stop" if word in STOP_WORDS else "start" if word in START_WORDS else None
-    if keyword is None:
-        return None
+    keyword = sms_keyword(body)
+    if keyword in (None, "help"):
+        return keyword
     now = utcnow()
     if not claim(session, provider, [message_sid], now, keep_for=None):
         session.rollback()
