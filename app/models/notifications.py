@@ -67,7 +67,7 @@ class Notification(db.Model):
     # Rendered content for the channel; cleared when the contact is erased.
     content: Mapped[dict | None] = mapped_column(Json)
     payload_hash: Mapped[str | None] = mapped_column(String(64))
-    event_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    event_id: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(16), default=Status.ACCEPTED.value)
     reason: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -77,7 +77,7 @@ class Notification(db.Model):
     # When the sweeper must next look at the row: a held row's release time, a
     # retry's next attempt, a queued row's re-queue deadline, a send's lease expiry.
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    provider_message_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    provider_message_id: Mapped[str | None] = mapped_column(String(255))
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -88,7 +88,17 @@ class Notification(db.Model):
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-Index("ix_notifications_status_due", Notification.status, Notification.due_at)
+# Indexes hold only the rows they serve: every row written pays for every index, and a
+# campaign writes a million at once. The sweeper looks only at rows with a due time.
+Index("ix_notifications_status_due", Notification.status, Notification.due_at,
+      postgresql_where=text("due_at IS NOT NULL"), sqlite_where=text("due_at IS NOT NULL"))
+Index("ix_notifications_event_id", Notification.event_id,
+      postgresql_where=text("event_id IS NOT NULL"), sqlite_where=text("event_id IS NOT NULL"))
+Index("ix_notifications_provider_message_id", Notification.provider_message_id,
+      postgresql_where=text("provider_message_id IS NOT NULL"),
+      sqlite_where=text("provider_message_id IS NOT NULL"))
+Index("ix_notifications_dead", Notification.created_at,
+      postgresql_where=text("status = 'dead'"), sqlite_where=text("status = 'dead'"))
 Index("ix_notifications_created", Notification.created_at)
 # A contact's history, newest first, one index range per page (ids are UUIDv7).
 Index("ix_notifications_contact_id", Notification.contact_id, Notification.id)

@@ -100,19 +100,19 @@ def rows(session, campaign, category: Category, scope: Scope, now: datetime):
     """The SELECT of candidate rows: contact_id, channel, device_id, address, provider,
     timezone, variant, reason (None: send)."""
     c = select(Contact.id, Contact.email, Contact.phone, Contact.timezone).where(
-        contacts_in(session, campaign, scope, now)).cte("c")
-    cand = _reachable(c, campaign.channels).cte("cand")
-    judged = _judged(cand, category).cte("judged")
+        contacts_in(session, campaign, scope, now)).cte("c").prefix_with("NOT MATERIALIZED")
+    cand = _reachable(c, campaign.channels).cte("cand").prefix_with("NOT MATERIALIZED")
+    judged = _judged(cand, category).cte("judged").prefix_with("NOT MATERIALIZED")
     chosen = _first_channel(judged) if campaign.channel_mode == "fallback" else judged
     unreachable = select(
         c.c.id.label("contact_id"), literal(campaign.channels[0]).label("channel"),
         _none(BigInteger).label("device_id"), _none(String).label("address"),
-        _none(String).label("provider"),
+        _none(String).label("provider"), c.c.timezone,
         literal("no_address").label("block"),
     ).where(~exists().where(cand.c.contact_id == c.c.id))
     every = union_all(
         select(chosen.c.contact_id, chosen.c.channel, chosen.c.device_id, chosen.c.address,
-               chosen.c.provider, chosen.c.block),
+               chosen.c.provider, chosen.c.timezone, chosen.c.block),
         unreachable,
     ).subquery("every")
     capped = _capped(session, category, scope, now)
@@ -127,9 +127,9 @@ def rows(session, campaign, category: Category, scope: Scope, now: datetime):
     )
     return select(
         every.c.contact_id, every.c.channel, every.c.device_id, every.c.address,
-        every.c.provider, Contact.timezone, _variant(campaign, scope, every.c.contact_id),
+        every.c.provider, every.c.timezone, _variant(campaign, scope, every.c.contact_id),
         reason.label("reason"),
-    ).join_from(every, Contact, Contact.id == every.c.contact_id)
+    )
 
 
 def _reachable(c, channels: list[str]):
@@ -140,14 +140,14 @@ def _reachable(c, channels: list[str]):
             parts.append(select(
                 c.c.id.label("contact_id"), literal("push").label("channel"),
                 Device.id.label("device_id"), Device.token.label("address"),
-                Device.provider.label("provider"), literal(rank).label("rank"),
+                Device.provider.label("provider"), c.c.timezone, literal(rank).label("rank"),
             ).join_from(c, Device, and_(Device.contact_id == c.c.id, Device.active)))
         else:
             address = c.c.email if channel == "email" else c.c.phone
             parts.append(select(
                 c.c.id.label("contact_id"), literal(channel).label("channel"),
                 _none(BigInteger).label("device_id"), address.label("address"),
-                _none(String).label("provider"), literal(rank).label("rank"),
+                _none(String).label("provider"), c.c.timezone, literal(rank).label("rank"),
             ).where(address.is_not(None), address != ""))
     return union_all(*parts)
 
