@@ -48,15 +48,16 @@ def _bare_insert(campaign) -> tuple[float, int]:
     now = utcnow()
     select = sa.select(
         new_uuid_sql(db.session), sa.literal("campaign"), sa.literal(campaign.id),
-        sa.literal(0), Contact.id, sa.literal("email"), sa.literal("promo"),
+        sa.literal(-1), Contact.id, sa.literal("email"), sa.literal("promo"),
         sa.literal(version), Contact.email, sa.literal("queued"), sa.literal(0),
         sa.literal(now), sa.literal(now)).where(Contact.email.is_not(None))
     columns = ["id", "source", "campaign_id", "campaign_run_id", "contact_id", "channel",
                "category", "template_version_id", "address", "status", "attempts",
                "created_at", "updated_at"]
     start = time.perf_counter()
-    rows = db.session.execute(sa.insert(Notification).from_select(columns, select)).rowcount
+    db.session.execute(sa.insert(Notification).from_select(columns, select))
     elapsed = time.perf_counter() - start
+    rows = db.session.scalar(sa.select(sa.func.count()).select_from(Notification))
     db.session.rollback()
     return elapsed, rows
 
