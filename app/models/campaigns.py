@@ -51,10 +51,9 @@ class Campaign(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=CampaignStatus.DRAFT.value,
                                         index=True)
     category: Mapped[str] = mapped_column(String(64))
-    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id",
-                                                              ondelete="SET NULL"))
-    exclusion_segment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("segments.id", ondelete="SET NULL"))
+    # A segment a campaign uses cannot be deleted (segments.store turns that into a 409).
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id"))
+    exclusion_segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id"))
     # "all": every listed channel the contact can receive; "fallback": the first of them.
     channel_mode: Mapped[str] = mapped_column(String(16), default="all")
     channels: Mapped[list] = mapped_column(Json, default=list)

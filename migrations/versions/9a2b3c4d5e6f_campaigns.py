@@ -50,8 +50,8 @@ def upgrade():
     sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('archived_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['exclusion_segment_id'], ['segments.id'], ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['segment_id'], ['segments.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['exclusion_segment_id'], ['segments.id'], ),
+    sa.ForeignKeyConstraint(['segment_id'], ['segments.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('campaigns', schema=None) as batch_op:

@@ -84,3 +84,32 @@ def test_a_repeated_chunk_writes_nothing_twice(make_campaign, launch, redis, con
     db.session.commit()
     runs.fan_out(db.session, redis, config, run.id)
     assert len(rows_of(run)) == 30
+
+
+def test_a_segment_a_campaign_uses_cannot_be_deleted(make_campaign, segment):
+    import pytest
+
+    from app.core.segments.store import delete_segment
+    from app.errors import Conflict
+    make_campaign()
+    with pytest.raises(Conflict):
+        delete_segment(db.session, segment)
+    db.session.rollback()
+    assert db.session.get(type(segment), segment.id) is not None
+
+
+def test_a_run_that_cannot_be_written_fails_and_alerts(make_campaign, launch, redis, config,
+                                                       monkeypatch):
+    from app.core.campaigns import fanout
+    from app.core.ops.alerts import recent_alerts
+    from app.models.campaigns import CampaignStatus
+    add_contacts(3)
+
+    def broken(*args, **kwargs):
+        raise ValueError("template version vanished")
+    monkeypatch.setattr(fanout, "write_chunk", broken)
+    campaign = make_campaign()
+    run = launch(campaign)
+    assert run.status == RunStatus.FAILED and "vanished" in run.failure
+    assert campaign.status == CampaignStatus.FAILED
+    assert recent_alerts(redis)[0]["kind"] == "campaign_failed"

@@ -6,17 +6,21 @@ winner is picked and the final phase fans out the rest; a run whose rows are all
 is `completed`, and the campaign goes back to `scheduled` (recurring) or ends.
 """
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from app.core.campaigns import fanout, timing, winner
+from app.core.ops import alerts
 from app.models import Notification
 from app.models.campaigns import Campaign, CampaignRun, CampaignStatus, RunStatus
 from app.models.notifications import Status
 from app.models.types import utcnow
 from app.queues import enqueue_ids
 
+log = logging.getLogger(__name__)
 UNSETTLED = (Status.ACCEPTED, Status.QUEUED, Status.SENDING, Status.RETRYING)
 
 
@@ -59,7 +63,14 @@ def fan_out(session, redis, config, run_id: int, now: datetime | None = None) ->
             return totals
         if times is None:
             times = fanout.send_times(session, run.campaign, config, run.scheduled_for)
-        written = fanout.write_chunk(session, config, run, times, now)
+        try:
+            written = fanout.write_chunk(session, config, run, times, now)
+        except OperationalError:
+            raise  # the database is away: the tick takes the fan-out up again later
+        except Exception as exc:  # noqa: BLE001 - a run that cannot be written ends failed
+            session.rollback()
+            _fail(session, redis, config, run_id, exc)
+            return totals
         if written is None:
             _phase_written(run, now or utcnow())
             session.commit()
@@ -68,6 +79,15 @@ def fan_out(session, redis, config, run_id: int, now: datetime | None = None) ->
         enqueue_ids(redis, config, written.queued)
         totals["chunks"] += 1
         totals["rows"] += written.rows
+
+
+def _fail(session, redis, config, run_id: int, exc: Exception) -> None:
+    log.exception("campaign run %d failed to fan out", run_id)
+    run = lock(session, run_id)
+    end_run(run, RunStatus.FAILED, utcnow(), failure=f"{type(exc).__name__}: {exc}"[:2000])
+    session.commit()
+    alerts.raise_alert(redis, config, "campaign_failed", {
+        "campaign": run.campaign_id, "run": run.number, "error": run.failure})
 
 
 def _phase_written(run: CampaignRun, now: datetime) -> None:
