@@ -134,7 +134,8 @@ def test_make_run_starts_the_sandbox_only_when_a_provider_points_at_it(
         monkeypatch.setenv(name, value)
     processes = load_run_script().processes(Config())
     assert ("sandbox" in processes) is expected
-    assert {"web", "push", "sms", "email", "events", "imports", "scheduler"} <= set(processes)
+    assert {"web", "push", "sms", "email", "events", "imports", "campaigns",
+            "scheduler"} <= set(processes)
 
 
 @pytest.mark.parametrize("command, status", [
