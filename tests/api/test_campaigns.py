@@ -169,6 +169,11 @@ def test_pause_resume_cancel_and_what_a_started_campaign_refuses(
     assert body["stopped"] == unsent == 3
     assert act(cid, "cancel")[0] == 409
     assert_problem(client.delete(f"{URL}/{cid}", headers=auth), 409)  # it ran
+    audited = in_db(lambda s: s.execute(sa.select(AuditLog.action, AuditLog.actor_kind).where(
+        AuditLog.entity_type == "campaign", AuditLog.entity_id == str(cid))
+        .order_by(AuditLog.id)).all())
+    assert audited == [(f"campaign.{a}", "api_key") for a in (
+        "create", "schedule", "pause", "resume", "cancel")]
 
     status, body = act(cid, "archive")
     assert status == 200 and body["archived_at"] is not None

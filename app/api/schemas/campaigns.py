@@ -204,5 +204,5 @@ class CampaignPath(Params):
 class CampaignQuery(Params):
     limit: Limit = 50
     cursor: Cursor = None
-    status: Literal[STATUSES] | None = None
+    status: Literal[STATUSES] | None = Field(None, examples=["sending"])
     archived: bool = Field(False, description="List archived campaigns instead.")
