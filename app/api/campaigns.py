@@ -22,6 +22,7 @@ from app.api.schemas.campaigns import (
 )
 from app.core.campaigns import lifecycle, review, stats, store, timing
 from app.extensions import db
+from app.models.campaigns import CampaignStatus
 from app.models.types import utcnow
 from app.queues import enqueue_fan_out
 
@@ -188,9 +189,11 @@ def review_campaign(campaign_id: int):
     campaign, now = _campaign(campaign_id), utcnow()
     audience = review.audience_counts(db.session, campaign, now)
     duration = review.estimated_duration(campaign, audience["send"])
-    errors = lifecycle.readiness_errors(db.session, campaign, now,
-                                        herald_config().MAX_SCHEDULE_DAYS)
-    first = campaign.next_run_at or (None if errors else timing.first_run(campaign, now))
+    errors, first = [], campaign.next_run_at
+    if campaign.status == CampaignStatus.DRAFT:
+        errors = lifecycle.readiness_errors(db.session, campaign, now,
+                                            herald_config().MAX_SCHEDULE_DAYS)
+        first = None if errors else timing.first_run(campaign, now)
     return Review(audience=audience, errors=errors, first_run_at=first,
                   estimated_seconds=ceil(duration.total_seconds()) if duration else None,
                   next_runs=review.next_runs(campaign, now, 5))

@@ -191,10 +191,11 @@ class Review(Output):
 
     audience: Audience
     estimated_seconds: int | None = Field(description="At the throttle; null: unthrottled.")
-    first_run_at: datetime | None = Field(description="When it would start if scheduled now.")
+    first_run_at: datetime | None = Field(
+        description="A draft: when it would start if scheduled now; else its next run.")
     next_runs: list[datetime] = Field(description="A recurring campaign's next five runs.")
     errors: list[dict[str, str]] = Field(
-        description="What stops it from being scheduled, as {field, message}.")
+        description="What stops a draft from being scheduled, as {field, message}.")
 
 
 class CampaignPath(Params):
