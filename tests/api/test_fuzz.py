@@ -30,7 +30,7 @@ from app.api import (  # noqa: F401
     preferences,
 )
 from app.api.openapi import build_document
-from app.api.schemas.campaigns import CampaignIn
+from app.api.schemas.campaigns import SPEC_EXAMPLE
 from app.core.access.audit import SYSTEM
 from app.core.campaigns import spec, store
 from app.extensions import db as _db
@@ -80,8 +80,7 @@ def seeded(app, seed):
     with app.app_context():
         factories.device(factories.contact("user-42"))
         _db.session.add(Segment(name="Everyone", rules={"match": "all", "rules": []}))
-        store.create_campaign(_db.session, spec.parse(CampaignIn.model_json_schema()[
-            "examples"][0]), actor=SYSTEM)
+        store.create_campaign(_db.session, spec.parse(SPEC_EXAMPLE), actor=SYSTEM)
         _db.session.commit()
         _db.session.remove()
     APP.app = app
