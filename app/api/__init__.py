@@ -9,6 +9,7 @@ def init_app(app) -> None:
     """Register the API blueprint, its error handlers and its OpenAPI routes."""
     from app import security
     from app.api import (  # noqa: F401  (importing a resource module declares its routes)
+        campaigns,
         categories,
         contacts,
         devices,

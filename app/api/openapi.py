@@ -17,7 +17,8 @@ _CONVERTER_SCHEMA = {"int": {"type": "integer"}, "uuid": {"type": "string", "for
 DESCRIPTION = """Send push, SMS and email notifications and manage contacts.
 
 Authenticate with `Authorization: Bearer <API key>`. Keys have scopes: `send` (send and
-read notifications) and `manage` (contacts, devices, preferences, categories).
+read notifications) and `manage` (contacts, devices, preferences, categories,
+campaigns).
 Every error is an RFC 9457 problem (`application/problem+json`); validation errors list
 each field as a JSON pointer in `errors`."""
 

@@ -88,6 +88,10 @@ def field_errors(exc: ValidationError, where: str = "body") -> list[dict]:
     """List a pydantic error's fields as {"field", "message"} (+ "in" outside the body)."""
     errors = []
     for error in exc.errors(include_url=False, include_input=False):
+        named = getattr((error.get("ctx") or {}).get("error"), "errors", None)
+        if isinstance(named, list):  # a validator that names its fields (JSON pointers)
+            errors += [e if where == "body" else {**e, "in": where} for e in named]
+            continue
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown field"

@@ -21,6 +21,7 @@ from schemathesis.config import SchemathesisConfig
 # Importing the resource modules declares their operations, as create_app does.
 from app.api import (  # noqa: F401
     URL_PREFIX,
+    campaigns,
     categories,
     contacts,
     devices,
@@ -29,7 +30,11 @@ from app.api import (  # noqa: F401
     preferences,
 )
 from app.api.openapi import build_document
+from app.api.schemas.campaigns import SPEC_EXAMPLE
+from app.core.access.audit import SYSTEM
+from app.core.campaigns import spec, store
 from app.extensions import db as _db
+from app.models import Segment
 from tests import factories
 
 EXAMPLES = int(os.environ.get("HERALD_FUZZ_EXAMPLES", "12"))
@@ -68,11 +73,15 @@ schema.app = APP  # requests, and the checks' own probes (e.g. without the key),
 
 @pytest.fixture()
 def seeded(app, seed):
-    """A category, a template and the contact of the document's examples, with a device."""
+    """A category, a template and the contact of the document's examples, with a device;
+    the segment and the draft campaign (id 1) of the campaign examples."""
     seed(factories.category, "orders")
     seed(factories.template)
     with app.app_context():
         factories.device(factories.contact("user-42"))
+        _db.session.add(Segment(name="Everyone", rules={"match": "all", "rules": []}))
+        store.create_campaign(_db.session, spec.parse(SPEC_EXAMPLE), actor=SYSTEM)
+        _db.session.commit()
         _db.session.remove()
     APP.app = app
 

@@ -42,6 +42,26 @@ def test_every_route_is_documented_with_its_schemas(client, app):
         p["name"] for p in listing["parameters"] if p["in"] == "query"}
 
 
+def test_every_campaign_operation_has_an_example_request_and_response(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+
+    def example_of(schema: dict):
+        return schemas[schema["$ref"].rsplit("/", 1)[-1]].get("examples")
+
+    operations = [(path, method, op) for path, item in document["paths"].items()
+                  if path.startswith("/api/v1/campaigns") for method, op in item.items()]
+    assert len(operations) == 17
+    for path, method, op in operations:
+        body = op.get("requestBody", {}).get("content", {}).get("application/json")
+        request = example_of(body["schema"]) if body else \
+            [p["schema"]["examples"] for p in op["parameters"] if "examples" in p["schema"]]
+        assert request, (method, path)
+        [success] = [r for status, r in op["responses"].items() if status.startswith("2")]
+        if method != "delete":
+            assert example_of(success["content"]["application/json"]["schema"]), (method, path)
+
+
 def test_every_reference_resolves(client):
     document = client.get("/api/v1/openapi.json").get_json()
     refs = set(re.findall(r'"\$ref":\s*"([^"]+)"', client.get("/api/v1/openapi.json").text))
