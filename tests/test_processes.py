@@ -33,12 +33,16 @@ def served_queues() -> set[str]:
     return {q for name in names for q in (name, *run.EXTRA.get(name, []))}
 
 
-def test_scheduler_registers_the_sweeper_on_a_served_queue(config, redis):
-    [cron] = scheduler.build(config).get_jobs()
-    assert cron.func is jobs.sweep and cron.interval == config.SWEEP_INTERVAL_SECONDS
-    job = cron.enqueue(redis)
-    assert job.origin in served_queues()
-    assert Queue(job.origin, connection=redis).job_ids == [job.id]
+def test_scheduler_registers_the_sweeper_and_the_campaign_tick_on_served_queues(config,
+                                                                             redis):
+    sweeper, campaigns = scheduler.build(config).get_jobs()
+    assert sweeper.func is jobs.sweep and sweeper.interval == config.SWEEP_INTERVAL_SECONDS
+    assert campaigns.func is jobs.campaign_tick
+    assert campaigns.interval == config.CAMPAIGN_TICK_SECONDS
+    for cron in (sweeper, campaigns):
+        job = cron.enqueue(redis)
+        assert job.origin in served_queues()
+        assert job.id in Queue(job.origin, connection=redis).job_ids
 
 
 def test_every_queue_has_a_worker():

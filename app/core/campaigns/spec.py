@@ -5,7 +5,7 @@ per bad field; checks that need the database (the category, segments and templat
 exist) are in store.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -46,6 +46,16 @@ def _zone(name: str) -> str:
 
 
 Zone = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# Far enough for any campaign, near enough that time-zone arithmetic never overflows.
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
+
+
+def _in_range(value):
+    day = value.date() if isinstance(value, datetime) else value
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise ValueError(f"must be between {EARLIEST.year} and {LATEST.year}")
+    return value
 
 
 class _Part(BaseModel):
@@ -54,7 +64,7 @@ class _Part(BaseModel):
 
 class Variant(_Part):
     template: Annotated[str, StringConstraints(min_length=1, max_length=128)]
-    version: Annotated[int, Field(ge=1)] | None = Field(
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = Field(
         None, description="The template version to pin; default: the published one.")
     share: Annotated[int, Field(ge=0, le=100)] = Field(
         100, description="Percent of the sent group (split mode).")
@@ -71,6 +81,7 @@ class Schedule(_Part):
     default_timezone: Zone = Field("UTC", description="The zone of contacts without one.")
 
     _zones = field_validator("timezone", "default_timezone")(_zone)
+    _dates = field_validator("send_at", "local_date")(_in_range)
 
     @field_validator("cron")
     @classmethod
@@ -79,8 +90,11 @@ class Schedule(_Part):
             return value
         if not croniter.is_valid(value) or len(value.split()) != 5:
             raise ValueError("not a cron expression of five fields (e.g. 0 9 * * 1)")
-        runs = croniter(value, 0)
-        first, second = runs.get_next(float), runs.get_next(float)
+        try:
+            runs = croniter(value, 0)
+            first, second = runs.get_next(float), runs.get_next(float)
+        except (ValueError, KeyError, OverflowError) as exc:  # "0 0 31 2 *"
+            raise ValueError("never runs (no such date)") from exc
         if second - first < MIN_RECURRENCE_SECONDS:
             raise ValueError("runs more often than once an hour")
         return value
@@ -117,8 +131,8 @@ class CampaignSpec(_Part):
     name: Annotated[str, StringConstraints(min_length=1, max_length=255,
                                            strip_whitespace=True)]
     category: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    segment_id: int | None = None
-    exclusion_segment_id: int | None = None
+    segment_id: Id | None = None
+    exclusion_segment_id: Id | None = None
     channels: list[Channel] = Field(default_factory=lambda: ["email"], min_length=1,
                                     max_length=3)
     channel_mode: Literal["all", "fallback"] = Field(
@@ -134,6 +148,8 @@ class CampaignSpec(_Part):
     window: Window | None = None
     expires_at: AwareDatetime | None = None
     throttle_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+
+    _expiry = field_validator("expires_at")(_in_range)
 
     @model_validator(mode="after")
     def _consistent(self):
