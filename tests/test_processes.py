@@ -33,12 +33,14 @@ def served_queues() -> set[str]:
     return {q for name in names for q in (name, *run.EXTRA.get(name, []))}
 
 
-def test_scheduler_registers_the_sweeper_on_a_served_queue(config, redis):
-    [cron] = scheduler.build(config).get_jobs()
-    assert cron.func is jobs.sweep and cron.interval == config.SWEEP_INTERVAL_SECONDS
-    job = cron.enqueue(redis)
-    assert job.origin in served_queues()
-    assert Queue(job.origin, connection=redis).job_ids == [job.id]
+def test_scheduler_registers_its_jobs_on_served_queues(config, redis):
+    sweep, drain = scheduler.build(config).get_jobs()
+    assert sweep.func is jobs.sweep and sweep.interval == config.SWEEP_INTERVAL_SECONDS
+    assert drain.func is jobs.drain_hits and drain.interval == config.EVENTS_DRAIN_SECONDS
+    for cron in (sweep, drain):
+        job = cron.enqueue(redis)
+        assert job.origin in served_queues()
+        assert Queue(job.origin, connection=redis).job_ids == [job.id]
 
 
 def test_every_queue_has_a_worker():

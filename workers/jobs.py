@@ -7,6 +7,7 @@ from app.channels.pool import ProviderPool
 from app.core.delivery import deliver as delivery
 from app.core.delivery import sweeper
 from app.core.imports import run as import_run
+from app.core.tracking import drain
 from app.extensions import db
 
 _app: Flask | None = None
@@ -65,5 +66,16 @@ def run_import(import_id: int) -> dict | None:
     with app.app_context():
         try:
             return import_run.run_import(db.session, import_id)
+        finally:
+            db.session.remove()
+
+
+def drain_hits() -> int:
+    """Store the opens and clicks waiting in Redis as events (the events worker's job)."""
+    app = _context()
+    with app.app_context():
+        try:
+            return drain.drain(db.session, app.extensions["redis"],
+                               app.extensions["herald_config"])
         finally:
             db.session.remove()

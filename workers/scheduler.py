@@ -1,4 +1,5 @@
-"""Run the cron scheduler that ticks the sweeper: python -m workers.scheduler."""
+"""Run the cron scheduler that ticks the sweeper and the events drain:
+python -m workers.scheduler."""
 
 import logging
 
@@ -15,6 +16,8 @@ def build(config: Config) -> CronScheduler:
     scheduler = CronScheduler(connection=redis_from_url(config.REDIS_URL))
     scheduler.register(jobs.sweep, queue_name="maintenance",
                        interval=config.SWEEP_INTERVAL_SECONDS, result_ttl=0)
+    scheduler.register(jobs.drain_hits, queue_name="events",
+                       interval=config.EVENTS_DRAIN_SECONDS, result_ttl=0)
     return scheduler
 
 

@@ -31,6 +31,7 @@ from app.core.templates.rendering import (
     pick_locale,
     render_channel,
 )
+from app.core.tracking.outgoing import LinkTracker
 from app.models import Contact, Device, Notification, TemplateVersion
 from app.models.notifications import Status
 from app.models.types import utcnow
@@ -66,7 +67,8 @@ def deliver_batch(
         if not rows:
             session.commit()
             return {Status.SUPPRESSED: len(blocked)}
-    messages, outcomes = _build_messages(session, rows, RenderLimits.from_config(config))
+    messages, outcomes = _build_messages(session, rows, RenderLimits.from_config(config),
+                                         LinkTracker(session, redis, config))
     by_id = {str(row.id): row for row in rows}
     for name, results in _send(pool, config, channel, rows, messages):
         outcomes += [Outcome(by_id[r.message_id], name, r) for r in results]
@@ -92,7 +94,8 @@ def _suppress(session, rows, reasons: dict, now: datetime) -> None:
     ], now=now)
 
 
-def _build_messages(session, rows, limits: RenderLimits) -> tuple[list[Message], list[Outcome]]:
+def _build_messages(session, rows, limits: RenderLimits,
+                    links: LinkTracker) -> tuple[list[Message], list[Outcome]]:
     """Turn claimed rows into Messages; rows that cannot render fail right away."""
     subscriptions = _web_subscriptions(session, rows)
     contents = _render_missing(session, [r for r in rows if r.content is None], limits)
@@ -113,7 +116,7 @@ def _build_messages(session, rows, limits: RenderLimits) -> tuple[list[Message],
                 category=row.category,
             )
         )
-    return messages, failed
+    return links.track(rows, messages), failed  # per recipient; the stored content keeps its own
 
 
 def _web_subscriptions(session, rows) -> dict[int, dict]:
