@@ -5,10 +5,12 @@ see drain); a click's destination comes from the Redis cache of stored links, re
 the same round trip, and only a cache miss reads the database. An unknown, altered or
 expired token finds nothing, so nothing redirects anywhere but to a stored link.
 """
+import hashlib
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
+from redis.exceptions import NoScriptError
 from sqlalchemy import select
 
 from app.core.tracking import tokens
@@ -23,6 +25,7 @@ local url = redis.call('GET', KEYS[1])
 if url then redis.call('RPUSH', KEYS[2], ARGV[1]) end
 return url
 """
+_FOLLOW_SHA = hashlib.sha1(_FOLLOW.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,8 @@ class Request:
 
 
 def _record(kind: str, seen: Request, **fields) -> str:
-    return json.dumps({"k": kind, "t": time.time(), **asdict(seen), **fields},
+    return json.dumps({"k": kind, "t": time.time(), "method": seen.method, "ip": seen.ip,
+                       "user_agent": seen.user_agent, "prefetch": seen.prefetch, **fields},
                       separators=(",", ":"))
 
 
@@ -82,7 +86,10 @@ def record_short(redis, session, config, code: str, seen: Request) -> str | None
 
 
 def _follow(redis, key: str, hit: str) -> str | None:
-    url = redis.eval(_FOLLOW, 2, key, HITS, hit)
+    try:  # the script by its digest; sent whole only the first time a Redis sees it
+        url = redis.evalsha(_FOLLOW_SHA, 2, key, HITS, hit)
+    except NoScriptError:
+        url = redis.eval(_FOLLOW, 2, key, HITS, hit)
     return url.decode() if isinstance(url, bytes) else url
 
 
