@@ -7,6 +7,7 @@ database. The notification's stored content keeps the original links.
 import dataclasses
 import hashlib
 import logging
+import uuid
 from datetime import timedelta
 
 from redis.exceptions import RedisError
@@ -111,7 +112,8 @@ class LinkTracker:
             rows = {tokens.short_code(): pair for pair in wanted}
             stmt = dialect_insert(self.session, ShortLink).on_conflict_do_nothing()
             stored = self.session.scalars(stmt.returning(ShortLink.code), [
-                {"code": code, "notification_id": nid, "link_id": link, "expires_at": expires}
+                {"code": code, "notification_id": uuid.UUID(nid), "link_id": link,
+                 "expires_at": expires}
                 for code, (nid, link) in rows.items()]).all()
             codes.update({rows[code]: code for code in stored})
             wanted = [pair for pair in wanted if pair not in codes]
