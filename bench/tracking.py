@@ -2,9 +2,10 @@
 
 Ours: GET /o/<token>.gif, /c/<token> and /s/<code> through Flask's WSGI app in this
 process (token check, one Redis round trip, the response), one after another.
-Ceiling: the same number of bare one-command Redis pipelines (an RPUSH of a hit record),
-the least a hit that reaches Redis can cost. Then the events worker's drain (classify and
-insert) against a bare executemany of the same rows.
+Ceilings, in the same run: a bare Flask app whose one view writes the hit record with a
+one-command Redis pipeline (what the framework and the write cost, with no checks), and
+the bare pipelines alone (the least a hit that reaches Redis can cost). Then the events
+worker's drain (classify and insert) against a bare executemany of the same rows.
 """
 import argparse
 import json
@@ -12,6 +13,7 @@ import time
 import uuid
 
 import sqlalchemy as sa
+from flask import Flask, Response
 from werkzeug.test import EnvironBuilder
 
 from app.core.tracking import drain, tokens
@@ -61,10 +63,27 @@ def _through_app(app, paths: list[str], expect: int) -> tuple[float, list[float]
     return len(paths) / timed(run), latencies
 
 
+RECORD = json.dumps({"k": "clicked", "t": time.time(), "n": str(uuid.uuid4()), "l": 1,
+                     "method": "GET", "ip": "198.51.100.7", "user_agent": UA, "prefetch": False})
+
+
+def _bare_flask(redis, n: int) -> tuple[float, list[float]]:
+    bare = Flask("bare")
+
+    @bare.get("/o/<token>.gif")
+    def pixel(token):
+        with redis.pipeline(transaction=False) as pipe:
+            pipe.rpush("bench:hits", RECORD)
+            pipe.execute()
+        return Response(b"GIF89a", mimetype="image/gif")
+
+    rate, latencies = _through_app(bare, ["/o/token.gif"] * n, 200)
+    redis.delete("bench:hits")
+    return rate, latencies
+
+
 def _ceiling(redis, n: int) -> tuple[float, list[float]]:
-    record = json.dumps({"k": "clicked", "t": time.time(), "n": str(uuid.uuid4()), "l": 1,
-                         "method": "GET", "ip": "198.51.100.7", "user_agent": UA,
-                         "prefetch": False})
+    record = RECORD
     latencies = []
 
     def run():
@@ -85,7 +104,7 @@ def p99(latencies: list[float]) -> float:
 
 
 def bench_hits(app, n: int) -> list[tuple]:
-    """Rows of (path, hits/s, p99 ms, ceiling hits/s, ceiling p99 ms)."""
+    """Rows of (path, hits/s, p99 ms, then the same for bare Flask and bare Redis)."""
     config, redis = app.extensions["herald_config"], app.extensions["redis"]
     nids, link_id = _seed(config)
     redis.set(LINK_KEY.format(link_id), "https://shop.example/sale")
@@ -97,8 +116,10 @@ def bench_hits(app, n: int) -> list[tuple]:
     for name, paths, status in (("open pixel", opens, 200), ("click", clicks, 302),
                                 ("sms short link", ["/s/Bench123"] * n, 302)):
         rate, latencies = _through_app(app, paths, status)
+        flask_rate, flask_latencies = _bare_flask(redis, n)
         ceiling, raw = _ceiling(redis, n)
-        rows.append((name, rate, p99(latencies), ceiling, p99(raw)))
+        rows.append((name, rate, p99(latencies), flask_rate, p99(flask_latencies), ceiling,
+                     p99(raw)))
     return rows
 
 
@@ -122,11 +143,12 @@ def report(app, n: int) -> None:
     with app.app_context():
         hits = bench_hits(app, n)
         stored, ceiling = bench_drain(app)
-    print(f"\n{'tracking hit':<20}{'hits/s':>10}{'p99 ms':>8}{'ceiling':>10}{'p99 ms':>8}"
-          f"{'ratio':>7}")
-    for name, rate, p, raw, raw_p in hits:
-        print(f"{name:<20}{rate:>10,.0f}{p:>8.2f}{raw:>10,.0f}{raw_p:>8.2f}{rate / raw:>7.2f}")
-    print(f"{'drain (hits/s)':<20}{stored:>10,.0f}{'':>8}{ceiling:>10,.0f}{'':>8}"
+    print(f"\n{'tracking hit':<16}{'hits/s':>8}{'p99 ms':>8}{'bare flask':>11}{'p99 ms':>8}"
+          f"{'redis':>8}{'p99 ms':>8}{'ratio':>7}")
+    for name, rate, p, flask_rate, flask_p, raw, raw_p in hits:
+        print(f"{name:<16}{rate:>8,.0f}{p:>8.2f}{flask_rate:>11,.0f}{flask_p:>8.2f}"
+              f"{raw:>8,.0f}{raw_p:>8.2f}{rate / flask_rate:>7.2f}")
+    print(f"{'drain (hits/s)':<16}{stored:>8,.0f}{'':>27}{ceiling:>8,.0f}{'':>8}"
           f"{stored / ceiling:>7.2f}")
 
 

@@ -67,3 +67,10 @@ def test_reasons():
         "scanner_agent"
     assert machines.reason(machines.Hit("opened", at, user_agent="Firefox"), at, 2) == "too_fast"
     assert machines.all_links_at_once([("n", 1, 1, 2), ("n", 1, 2, 2), ("m", 1, 1, 2)]) == {0, 1}
+
+
+def test_addresses_with_spaces_controls_or_placeholders_are_not_tracked():
+    for url in ("https://a.example/x\r\nSet-Cookie: a=1", "https://a.example/{{ id }}",
+                "https://a.example/\x00", "javascript:alert(1)"):
+        assert not links.trackable(url, "", BASE)
+    assert links.trackable("https://a.example/ünï", "", BASE)

@@ -15,6 +15,8 @@ _ANCHOR = re.compile(r"<a\b[^>]{0,500}?\bhref\s*=\s*([\"'])([^\"']{1,2048})\1[^>
 _TAG = re.compile(r"<[^>]*>")
 _URL = re.compile(r"https?://[^\s<>\"'()\[\]{}]{1,2048}", re.I)
 _TRAILING = ".,;:!?"
+# Whitespace, control characters or an unrendered placeholder: not an address to store.
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f]|\{\{")
 _OPT_OUT = re.compile(r"unsub|opt[-_ ]?out|preference|abmelden|d[ée]sinscri|d[ée]sabonn"
                       r"|baja|manage[-_ ]?(your[-_ ]?)?(email|subscription|notification)", re.I)
 OWN_PATHS = ("/p/", "/u/", "/c/", "/o/", "/s/")
@@ -25,7 +27,7 @@ Replace = Callable[[str], str | None]
 
 def trackable(url: str, text: str, base_url: str) -> bool:
     """Whether a link may be tracked: http(s), not an opt-out link, not one of ours."""
-    if not url.lower().startswith(("http://", "https://")) or "{{" in url:
+    if not url.lower().startswith(("http://", "https://")) or _NOT_IN_URL.search(url):
         return False
     if _OPT_OUT.search(url) or _OPT_OUT.search(text):
         return False
