@@ -101,6 +101,16 @@ class CoreSettings(HeraldSettings):
     WEBHOOK_ID_RETENTION_DAYS: PositiveInt = 30
     METRICS_TOKEN: str = ""  # bearer token for /metrics; empty: open
 
+    # Tracking: email opens (a pixel), clicks on links in email, push and SMS.
+    TRACK_OPENS: Flag = True
+    TRACK_CLICKS: Flag = True
+    TRACKING_LINK_DAYS: PositiveInt = 365  # how long a tracked link keeps working
+    # A hit this soon after the message was sent is a machine's (a scanner, a proxy).
+    TRACKING_MIN_SECONDS: Seconds = 2
+    EVENTS_DRAIN_SECONDS: PositiveInt = 2  # how often the events worker stores the hits
+    # Conversions and app events count for the contact's last notification this recent.
+    ATTRIBUTION_WINDOW_HOURS: PositiveInt = 72
+
     # Flask's and its extensions' own, passed by code (tests), never read from HERALD_*.
     TESTING: bool = Field(False, json_schema_extra=NO_ENV)
     WTF_CSRF_ENABLED: bool = Field(True, json_schema_extra=NO_ENV)

@@ -17,6 +17,7 @@ from app.core.delivery.dispatch import SendRequest, accept
 from app.extensions import db
 from app.models import Category, Contact, Notification
 from app.queues import enqueue_ids, queue
+from bench import tracking
 from bench.common import fresh_app, timed
 from bench.imports import bench_import
 from tests.sandbox_client import Sandbox
@@ -123,6 +124,7 @@ def main() -> None:
     print(f"{'path':<24}{'herald':>12}{'ceiling':>12}{'ratio':>8}")
     for name, ours, ceiling in rows:
         print(f"{name:<24}{ours:>12,.0f}{ceiling:>12,.0f}{ours / ceiling:>8.2f}")
+    tracking.report(fresh_app("herald_bench_tracking"), 20_000)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,9 @@ def app(database_url, sandbox):
         RETRY_MAX_SECONDS=0.05,
         QUIET_HOURS="",
         BASE_URL="http://herald.test",
+        # Sent content as rendered; tests/tracking turns tracking on where it is the subject.
+        TRACK_OPENS=False,
+        TRACK_CLICKS=False,
         **sandbox.config_overrides(),
     )
     app = create_app(config)

@@ -33,13 +33,13 @@ def served_queues() -> set[str]:
     return {q for name in names for q in (name, *run.EXTRA.get(name, []))}
 
 
-def test_scheduler_registers_the_sweeper_and_the_campaign_tick_on_served_queues(config,
-                                                                             redis):
-    sweeper, campaigns = scheduler.build(config).get_jobs()
-    assert sweeper.func is jobs.sweep and sweeper.interval == config.SWEEP_INTERVAL_SECONDS
+def test_scheduler_registers_its_jobs_on_served_queues(config, redis):
+    sweep, campaigns, drain = scheduler.build(config).get_jobs()
+    assert sweep.func is jobs.sweep and sweep.interval == config.SWEEP_INTERVAL_SECONDS
     assert campaigns.func is jobs.campaign_tick
     assert campaigns.interval == config.CAMPAIGN_TICK_SECONDS
-    for cron in (sweeper, campaigns):
+    assert drain.func is jobs.drain_hits and drain.interval == config.EVENTS_DRAIN_SECONDS
+    for cron in (sweep, campaigns, drain):
         job = cron.enqueue(redis)
         assert job.origin in served_queues()
         assert job.id in Queue(job.origin, connection=redis).job_ids

@@ -9,6 +9,7 @@ from app.core.campaigns import tick as campaign_ticks
 from app.core.delivery import deliver as delivery
 from app.core.delivery import sweeper
 from app.core.imports import run as import_run
+from app.core.tracking import drain
 from app.extensions import db
 
 _app: Flask | None = None
@@ -36,58 +37,43 @@ def _context() -> Flask:
     return _app
 
 
-def deliver_batch(channel: str, ids: list[str]) -> dict:
-    """Deliver one batch of notification ids on a channel."""
+def _run(work, *args):
+    """Call work(session, redis, config, *args) in the app, the session removed after."""
     app = _context()
     with app.app_context():
-        config = app.extensions["herald_config"]
         try:
-            return delivery.deliver_batch(
-                db.session, app.extensions["redis"], config, _pool, channel, ids
-            )
+            return work(db.session, app.extensions["redis"], app.extensions["herald_config"],
+                        *args)
         finally:
             db.session.remove()
+
+
+def deliver_batch(channel: str, ids: list[str]) -> dict:
+    """Deliver one batch of notification ids on a channel."""
+    return _run(lambda session, redis, config: delivery.deliver_batch(
+        session, redis, config, _pool, channel, ids))
 
 
 def sweep() -> dict:
     """Release due rows and re-queue stale ones (run by the scheduler every few seconds)."""
-    app = _context()
-    with app.app_context():
-        try:
-            return sweeper.sweep(
-                db.session, app.extensions["redis"], app.extensions["herald_config"]
-            )
-        finally:
-            db.session.remove()
+    return _run(sweeper.sweep)
 
 
 def run_import(import_id: int) -> dict | None:
     """Run (or resume) one CSV contact import."""
-    app = _context()
-    with app.app_context():
-        try:
-            return import_run.run_import(db.session, import_id)
-        finally:
-            db.session.remove()
+    return _run(lambda session, _redis, _config: import_run.run_import(session, import_id))
 
 
 def fan_out(run_id: int) -> dict:
     """Write a campaign run's rows (or the rest of them, after a crash)."""
-    app = _context()
-    with app.app_context():
-        try:
-            return campaign_runs.fan_out(db.session, app.extensions["redis"],
-                                         app.extensions["herald_config"], run_id)
-        finally:
-            db.session.remove()
+    return _run(campaign_runs.fan_out, run_id)
 
 
 def campaign_tick() -> dict:
     """Start due campaign runs, release held rows, end tests, complete, count."""
-    app = _context()
-    with app.app_context():
-        try:
-            return campaign_ticks.tick(db.session, app.extensions["redis"],
-                                       app.extensions["herald_config"])
-        finally:
-            db.session.remove()
+    return _run(campaign_ticks.tick)
+
+
+def drain_hits() -> int:
+    """Store the opens and clicks waiting in Redis as events (the events worker's job)."""
+    return _run(drain.drain)

@@ -1,4 +1,5 @@
-"""Run the cron scheduler that ticks the sweeper and the campaigns: python -m workers.scheduler."""
+"""Run the cron scheduler that ticks the sweeper, the campaigns and the events drain:
+python -m workers.scheduler."""
 
 import logging
 
@@ -17,6 +18,8 @@ def build(config: Config) -> CronScheduler:
                        interval=config.SWEEP_INTERVAL_SECONDS, result_ttl=0)
     scheduler.register(jobs.campaign_tick, queue_name="maintenance",
                        interval=config.CAMPAIGN_TICK_SECONDS, result_ttl=0)
+    scheduler.register(jobs.drain_hits, queue_name="events",
+                       interval=config.EVENTS_DRAIN_SECONDS, result_ttl=0)
     return scheduler
 
 

@@ -13,6 +13,7 @@ def init_app(app) -> None:
         categories,
         contacts,
         devices,
+        events,
         health,
         notifications,
         openapi,

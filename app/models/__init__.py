@@ -8,6 +8,7 @@ from app.models.imports import ContactImport, ContactImportError
 from app.models.notifications import Event, IdempotencyKey, Notification, NotificationStatus
 from app.models.segments import Segment
 from app.models.templates import Template, TemplateVersion
+from app.models.tracking import ShortLink, TrackedLink
 from app.models.webhooks import SmsKeyword, WebhookEventId
 
 __all__ = [
@@ -28,9 +29,11 @@ __all__ = [
     "Operator",
     "Preference",
     "Segment",
+    "ShortLink",
     "SmsKeyword",
     "Suppression",
     "Template",
     "TemplateVersion",
+    "TrackedLink",
     "WebhookEventId",
 ]

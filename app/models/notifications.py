@@ -5,14 +5,17 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    Boolean,
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     SmallInteger,
     String,
     Text,
     UniqueConstraint,
     Uuid,
+    false,
     func,
     text,
 )
@@ -168,11 +171,22 @@ class Event(db.Model):
         ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     url: Mapped[str | None] = mapped_column(String(2048))
-    user_agent: Mapped[str | None] = mapped_column(String(32))
+    link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tracked_links.id", ondelete="SET NULL"))
+    # Every hit is kept; the ones a machine made (a proxy, a scanner, a prefetch) say why.
+    machine: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reason: Mapped[str | None] = mapped_column(String(32))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(512))
+    # Conversions reported through the API.
+    value: Mapped[float | None] = mapped_column(Numeric(18, 4, asdecimal=False))
+    currency: Mapped[str | None] = mapped_column(String(3))
     data: Mapped[dict | None] = mapped_column(Json)
+    # Set for events recorded once only: an app's event id, or a notification's push open.
+    dedupe_key: Mapped[str | None] = mapped_column(String(300), unique=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-# Segment engagement rules collect "contacts who opened/clicked since …" from this
-# index alone (an index-only range scan), whatever the number of contacts.
-Index("ix_events_kind_at_contact", Event.kind, Event.at, Event.contact_id)
+# Segment engagement rules collect "contacts who opened/clicked since …" (humans only)
+# from this index alone (an index-only range scan), whatever the number of contacts.
+Index("ix_events_kind_at_contact", Event.kind, Event.machine, Event.at, Event.contact_id)

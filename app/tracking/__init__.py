@@ -1,17 +1,18 @@
-"""Recipient-facing endpoints: provider webhooks, recipients' preference and unsubscribe
-pages (and, later, pixels and links)."""
+"""Recipient-facing endpoints: provider webhooks, the open pixel, tracked and short
+links, recipients' preference and unsubscribe pages."""
 
 
-# Recipient-facing paths to come: opens, clicks, short links, preference pages.
+# Recipient-facing paths: opens, clicks, short links, preference pages.
 LINK_PATHS = ("/o/", "/c/", "/s/", "/p/")
 
 
 def init_app(app):
     from app import security
-    from app.tracking import recipients
-    from app.tracking.hooks import bp
+    from app.tracking import hooks, links, recipients
 
     # Provider signatures and signed tokens authenticate these requests, not a session.
-    security.exempt(app, bp, "/hooks/", *LINK_PATHS)
-    app.register_blueprint(bp)
+    security.exempt(app, hooks.bp, "/hooks/", *LINK_PATHS)
+    security.exempt(app, links.bp)
+    app.register_blueprint(hooks.bp)
+    app.register_blueprint(links.bp)
     recipients.init_app(app)

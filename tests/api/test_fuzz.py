@@ -25,6 +25,7 @@ from app.api import (  # noqa: F401
     categories,
     contacts,
     devices,
+    events,
     health,
     notifications,
     preferences,

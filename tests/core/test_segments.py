@@ -201,6 +201,24 @@ def test_segment_matches_exactly(people, rules, expected):
     assert segments.count_matching(people.session, rules, NOW) == len(expected)
 
 
+def test_engagement_counts_people_not_machines(people):
+    """A scanner's click or a mail proxy's open does not make a contact engaged."""
+    contact = factories.contact("m", "m@example.com", None)
+    people.session.add_all([Event(contact_id=contact.id, kind="opened", at=ago(1), machine=True,
+                                  reason="apple_mpp"),
+                            Event(contact_id=contact.id, kind="clicked", at=ago(1), machine=True,
+                                  reason="scanner_agent")])
+    people.session.commit()
+    for op in ("opened", "clicked"):
+        ids = people.session.scalars(sa.select(Contact.external_id).where(Contact.id.in_(
+            segments.segment_query(people.session, tree(rule("engagement", op, 30)), NOW))))
+        assert "m" not in set(ids)
+    not_opened = tree(rule("engagement", "not_opened", 30))
+    ids = people.session.scalars(sa.select(Contact.external_id).where(
+        Contact.id.in_(segments.segment_query(people.session, not_opened, NOW))))
+    assert "m" in set(ids)
+
+
 @pytest.mark.parametrize("name", ["equals", "in", "number between", "number greater than",
                                   "contains in a list", "exists", "date between", "has tag"])
 def test_a_row_holding_a_non_finite_number_breaks_no_condition(people, name):

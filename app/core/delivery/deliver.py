@@ -33,6 +33,7 @@ from app.core.templates.rendering import (
     pick_locale,
     render_channel,
 )
+from app.core.tracking.outgoing import LinkTracker
 from app.models import CampaignRun, Contact, Device, Notification, TemplateVersion
 from app.models.campaigns import RunStatus
 from app.models.notifications import Status
@@ -70,7 +71,8 @@ def deliver_batch(
         if not rows:
             session.commit()
             return {Status.SUPPRESSED: len(blocked)}
-    messages, outcomes = _build_messages(session, rows, RenderLimits.from_config(config))
+    messages, outcomes = _build_messages(session, rows, RenderLimits.from_config(config),
+                                         LinkTracker(session, redis, config))
     messages = with_list_headers(session, config, rows, messages)
     by_id = {str(row.id): row for row in rows}
     for name, results in _send(pool, config, channel, rows, messages):
@@ -111,7 +113,8 @@ def _suppress(session, rows, reasons: dict, now: datetime) -> None:
     ], now=now)
 
 
-def _build_messages(session, rows, limits: RenderLimits) -> tuple[list[Message], list[Outcome]]:
+def _build_messages(session, rows, limits: RenderLimits,
+                    links: LinkTracker) -> tuple[list[Message], list[Outcome]]:
     """Turn claimed rows into Messages; rows that cannot render fail right away."""
     subscriptions = _web_subscriptions(session, rows)
     contents = _render_missing(session, [r for r in rows if r.content is None], limits)
@@ -132,7 +135,7 @@ def _build_messages(session, rows, limits: RenderLimits) -> tuple[list[Message],
                 category=row.category,
             )
         )
-    return messages, failed
+    return links.track(rows, messages), failed  # per recipient; the stored content keeps its own
 
 
 def _web_subscriptions(session, rows) -> dict[int, dict]:

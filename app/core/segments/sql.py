@@ -175,7 +175,8 @@ def _profile(column):
 
 
 def _engagement(ctx: _Context, op: str, rule: Rule):
-    events = select(Event.contact_id).where(Event.kind == op)
+    # People's opens and clicks only: a scanner or a mail proxy engages with everything.
+    events = select(Event.contact_id).where(Event.kind == op, Event.machine == false())
     if rule.value:
         events = events.where(Event.at >= ctx.now - timedelta(days=rule.value))
     return events, False

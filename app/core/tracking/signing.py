@@ -3,14 +3,21 @@ unsubscribe). Signed with HERALD_SECRET_KEY; the keys in HERALD_SECRET_KEY_PREVI
 still accepted, so a key can be rotated without breaking the links already sent.
 """
 
+from functools import lru_cache
+
 from itsdangerous import BadSignature, URLSafeSerializer
 
 
 def serializer(config, purpose: str) -> URLSafeSerializer:
     """A serializer for one purpose (its salt): a token made for one never opens another."""
     # itsdangerous signs with the last key and accepts any of them.
-    keys = [*reversed(config.SECRET_KEY_PREVIOUS), config.SECRET_KEY]
-    return URLSafeSerializer(keys, salt=f"herald.{purpose}")
+    return _serializer((*reversed(config.SECRET_KEY_PREVIOUS), config.SECRET_KEY), purpose)
+
+
+@lru_cache(maxsize=64)
+def _serializer(keys: tuple[str, ...], purpose: str) -> URLSafeSerializer:
+    # Made once per keys and purpose: every tracked hit checks a token.
+    return URLSafeSerializer(list(keys), salt=f"herald.{purpose}")
 
 
 def sign(config, purpose: str, payload) -> str:

@@ -1,0 +1,103 @@
+"""Take an open or click as it happens: one Redis round trip, no database.
+
+The hit is appended raw to a Redis list (the events worker stores and classifies it,
+see drain); a click's destination comes from the Redis cache of stored links, read in
+the same round trip, and only a cache miss reads the database. An unknown, altered or
+expired token finds nothing, so nothing redirects anywhere but to a stored link.
+"""
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+
+from redis.exceptions import NoScriptError
+from sqlalchemy import select
+
+from app.core.tracking import tokens
+from app.core.tracking.outgoing import LINK_KEY, SHORT_KEY
+from app.models import ShortLink, TrackedLink
+from app.models.types import utcnow
+
+HITS = "herald:hits"
+# Read the destination and append the hit only if there is one: one round trip.
+_FOLLOW = """
+local url = redis.call('GET', KEYS[1])
+if url then redis.call('RPUSH', KEYS[2], ARGV[1]) end
+return url
+"""
+_FOLLOW_SHA = hashlib.sha1(_FOLLOW.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the endpoint saw of the request."""
+
+    method: str
+    ip: str | None
+    user_agent: str
+    prefetch: bool
+
+
+def _record(kind: str, seen: Request, **fields) -> str:
+    return json.dumps({"k": kind, "t": time.time(), "method": seen.method, "ip": seen.ip,
+                       "user_agent": seen.user_agent, "prefetch": seen.prefetch, **fields},
+                      separators=(",", ":"))
+
+
+def record_open(redis, config, token: str, seen: Request) -> bool:
+    """Append an open; False when the token is not a genuine, unexpired one."""
+    nid = tokens.read_open(config, token)
+    if nid is None:
+        return False
+    redis.rpush(HITS, _record("opened", seen, n=nid))
+    return True
+
+
+def record_click(redis, session, config, token: str, seen: Request) -> str | None:
+    """Append a click and return where it goes: a stored link, "" for the honeypot link,
+    None when the token is not genuine or names no stored link."""
+    click = tokens.read_click(config, token)
+    if click is None:
+        return None
+    hit = _record("clicked", seen, n=click.notification_id, l=click.link_id, c=click.links)
+    if click.link_id == tokens.HONEYPOT:
+        redis.rpush(HITS, hit)
+        return ""
+    key = LINK_KEY.format(click.link_id)
+    url = _follow(redis, key, hit)
+    if url is None:
+        url = session.scalar(select(TrackedLink.url).where(TrackedLink.id == click.link_id))
+        _store_missed(redis, config, key, url, hit)
+    return url
+
+
+def record_short(redis, session, config, code: str, seen: Request) -> str | None:
+    """Append an SMS link click and return its stored destination, else None."""
+    if not tokens.is_short_code(code):
+        return None
+    key, hit = SHORT_KEY.format(code), _record("clicked", seen, s=code)
+    url = _follow(redis, key, hit)
+    if url is None:
+        url = session.scalar(
+            select(TrackedLink.url).join(ShortLink, ShortLink.link_id == TrackedLink.id)
+            .where(ShortLink.code == code, ShortLink.expires_at > utcnow()))
+        _store_missed(redis, config, key, url, hit)
+    return url
+
+
+def _follow(redis, key: str, hit: str) -> str | None:
+    try:  # the script by its digest; sent whole only the first time a Redis sees it
+        url = redis.evalsha(_FOLLOW_SHA, 2, key, HITS, hit)
+    except NoScriptError:
+        url = redis.eval(_FOLLOW, 2, key, HITS, hit)
+    return url.decode() if isinstance(url, bytes) else url
+
+
+def _store_missed(redis, config, key: str, url: str | None, hit: str) -> None:
+    """After a cache miss: cache the destination found and append the hit."""
+    if url is None:
+        return
+    with redis.pipeline(transaction=False) as pipe:
+        pipe.set(key, url, ex=config.TRACKING_LINK_DAYS * 86400)
+        pipe.rpush(HITS, hit)
+        pipe.execute()

@@ -1,0 +1,76 @@
+"""Which links a message's content holds, which are tracked, and how they are swapped."""
+from datetime import UTC, datetime
+
+from app.config import Config
+from app.core.tracking import links, machines, tokens
+
+BASE = "https://herald.example"
+
+
+def swap(url: str) -> str:
+    return f"{BASE}/c/{len(url)}"
+
+
+def test_email_links_html_and_text():
+    content = {"html": '<a href="https://a.example/x?p=1&amp;q=2">A</a> '
+                       "<a href='https://b.example/'>B</a> "
+                       '<a href="https://c.example/leave">Unsubscribe</a> '
+                       '<a href="https://d.example/opt-out">D</a> '
+                       f'<a href="{BASE}/p/token">Settings</a> '
+                       '<a href="tel:+14155550100">Call</a> <a href="#top">Top</a>',
+               "text": "A (https://a.example/x?p=1&q=2). Unsubscribe: https://c.example/leave\n"
+                       "See https://e.example/page, then"}
+    assert links.urls_in("email", content, BASE) == [
+        "https://a.example/x?p=1&q=2", "https://b.example/", "https://e.example/page"]
+    out = links.rewrite("email", content, lambda u: swap(u) if "c.example" not in u else None)
+    assert 'href="https://herald.example/c/27"' in out["html"]
+    assert 'href="https://c.example/leave"' in out["html"]
+    assert out["text"].startswith("A (https://herald.example/c/27). Unsubscribe: https://c.ex")
+    assert "See https://herald.example/c/22, then" in out["text"]
+    assert content["html"].startswith('<a href="https://a.example/x?p=1&amp;q=2">')  # a copy
+
+
+def test_sms_and_push():
+    assert links.urls_in("sms", {"text": "Go https://a.example/x!"}, BASE) == [
+        "https://a.example/x"]
+    assert links.rewrite("sms", {"text": "Go https://a.example/x!"}, swap) == {
+        "text": "Go https://herald.example/c/19!"}
+    assert links.urls_in("push", {"deep_link": "myapp://orders/1"}, BASE) == []
+    assert links.rewrite("push", {"deep_link": "https://a.example/x"}, swap) == {
+        "deep_link": "https://herald.example/c/19"}
+
+
+def test_markup_goes_last_in_the_body():
+    assert links.append_to_body("<html><body><p>x</p></body></html>", "<i>") == \
+        "<html><body><p>x</p><i></body></html>"
+    assert links.append_to_body("<p>x</p>", "<i>") == "<p>x</p><i>"
+
+
+def test_tokens_round_trip_and_expire():
+    config = Config(SECRET_KEY="k", TRACKING_LINK_DAYS=30)
+    nid = "01939b1e-5f6a-7c3d-9e2f-0a1b2c3d4e5f"
+    assert tokens.read_open(config, tokens.open_token(config, nid)) == nid
+    click = tokens.read_click(config, tokens.click_token(config, 7, nid, 3))
+    assert (click.link_id, click.notification_id, click.links) == (7, nid, 3)
+    old = datetime(2020, 1, 1, tzinfo=UTC)
+    assert tokens.read_open(config, tokens.open_token(config, nid, now=old)) is None
+    assert tokens.read_click(config, tokens.open_token(config, nid)) is None
+    assert tokens.is_short_code(tokens.short_code()) and not tokens.is_short_code("abc/1234")
+
+
+def test_reasons():
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    hit = machines.Hit("opened", at, user_agent="Mozilla/5.0 (via ggpht.com GoogleImageProxy)",
+                       ip="17.1.2.3")
+    assert machines.reason(hit, at.replace(year=2025), 2) is None  # Gmail's proxy: a person
+    assert machines.reason(machines.Hit("opened", at, user_agent="curl/8.0"), None, 0) == \
+        "scanner_agent"
+    assert machines.reason(machines.Hit("opened", at, user_agent="Firefox"), at, 2) == "too_fast"
+    assert machines.all_links_at_once([("n", 1, 1, 2), ("n", 1, 2, 2), ("m", 1, 1, 2)]) == {0, 1}
+
+
+def test_addresses_with_spaces_controls_or_placeholders_are_not_tracked():
+    for url in ("https://a.example/x\r\nSet-Cookie: a=1", "https://a.example/{{ id }}",
+                "https://a.example/\x00", "javascript:alert(1)"):
+        assert not links.trackable(url, "", BASE)
+    assert links.trackable("https://a.example/ünï", "", BASE)
