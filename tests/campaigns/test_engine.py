@@ -257,3 +257,26 @@ def _redis():
 def _config():
     from flask import current_app
     return current_app.extensions["herald_config"]
+
+
+def test_the_winner_by_clicks_counts_people_only(make_campaign, launch, drain_email):
+    from app.core.campaigns import winner
+    from app.models import Event
+    add_contacts(200)
+    campaign = make_campaign(ab_mode="test", test_percent=50, winner_metric="clicked",
+                             variants=[{"template": "sale-a"}, {"template": "sale-b"}])
+    run = launch(campaign)
+    drain_email()
+    rows = db.session.execute(sa.select(Notification.id, Notification.contact_id,
+                                        Notification.variant).where(
+        Notification.campaign_run_id == run.id)).all()
+    a = [r for r in rows if r.variant == 0]
+    b = [r for r in rows if r.variant == 1]
+    # A: every row clicked by a scanner; B: a fifth clicked by people.
+    db.session.add_all([Event(notification_id=r.id, contact_id=r.contact_id, kind="clicked",
+                              machine=True, reason="scanner_agent") for r in a])
+    db.session.add_all([Event(notification_id=r.id, contact_id=r.contact_id, kind="clicked")
+                        for r in b[: len(b) // 5]])
+    db.session.commit()
+    position, why = winner.choose(db.session, run)
+    assert position == 1 and "clicked" in why

@@ -1,5 +1,6 @@
 """The A/B test's winner: the variant with the best rate on the campaign's metric among
-the test group's rows (delivered, or opened/clicked/converted from engagement events)."""
+the test group's rows (delivered, or opened/clicked/converted from engagement events
+people made: a machine's open or click never picks a winner)."""
 
 from sqlalchemy import func, select
 
@@ -26,7 +27,8 @@ def rates(session, run) -> dict[int, tuple[int, int]]:
         hits = dict(session.execute(
             select(n.variant, func.count(Event.notification_id.distinct()))
             .join(Event, Event.notification_id == n.id)
-            .where(*of_run, Event.kind == metric).group_by(n.variant)).all())
+            .where(*of_run, Event.kind == metric, Event.machine.is_(False))
+            .group_by(n.variant)).all())
     positions = range(len(run.campaign.variants))
     return {p: (hits.get(p, 0), base.get(p, 0)) for p in positions}
 
