@@ -13,7 +13,8 @@ STATUS_TONES = {
     "sending": "info", "running": "info", "editor": "info", "scheduled": "info",
     "retrying": "warning", "suppressed": "warning", "paused": "warning", "locked": "warning",
     "failed": "danger", "dead": "danger", "revoked": "danger", "disabled": "danger",
-    "cancelled": "danger", "admin": "accent",
+    "cancelled": "danger", "admin": "accent", "completed": "success", "testing": "info",
+    "fanning out": "info",
 }
 
 

@@ -7,6 +7,7 @@ from app.core.campaigns import timing
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 CHANNELS = {"push": "push", "sms": "SMS", "email": "email"}
+CHANNEL_LABELS = {"push": "Push", "sms": "SMS", "email": "Email"}
 WEEKDAYS, WEEKEND, EVERY_DAY = [0, 1, 2, 3, 4], [5, 6], list(range(7))
 
 
