@@ -359,7 +359,7 @@ def test_progress_reads_the_stored_count_of_a_million(editor_client, make_campai
         event.remove(_db.engine, "before_cursor_execute", count)
     assert figure(page, "targeted") == 1_000_000 and figure(page, "done") == 600_000
     assert figure(page, "percent") == 60 and figure(page, "total-waiting") == 50_000
-    assert 'data-testid="eta"' in page and "1000.0 a second" in page
+    assert 'data-testid="eta"' in page and "1000.0 messages a second" in page
     assert not any("notifications" in s for s in statements), statements
     assert elapsed < 0.3, elapsed
 

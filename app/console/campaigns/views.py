@@ -133,8 +133,9 @@ def run_page(campaign_id: int, number: int):
 def progress_context(campaign: Campaign, run: CampaignRun | None) -> dict:
     if run is None:
         return {"progress": None, "numbers": {}, "polling": False}
-    return {"progress": stats.progress(run, campaign, utcnow()), "numbers": run.stats or {},
-            "polling": run.status in LIVE}
+    now = utcnow()
+    return {"progress": stats.progress(run, campaign, now), "numbers": run.stats or {},
+            "polling": run.status in LIVE, "now": now}
 
 
 @bp.route("/<int:campaign_id>/runs/<int:number>/progress")
