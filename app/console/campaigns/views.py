@@ -11,7 +11,6 @@ from sqlalchemy import and_, func, select
 from werkzeug.routing import BuildError
 
 from app.console.campaigns import describe
-from app.console.forms import ConfirmForm
 from app.console.pagination import cursor_args, keyset_page
 from app.console.responses import or_404
 from app.console.security import role_required
@@ -105,7 +104,7 @@ def _page(campaign: Campaign, run: CampaignRun | None, live: CampaignRun | None)
     return render_template(
         "console/campaigns/show.html", campaign=campaign, run=run, runs=runs, live=live,
         test=test, segments=segments, actions=describe.actions(campaign, live),
-        confirm=ConfirmForm(), **progress_context(campaign, run))
+        **progress_context(campaign, run))
 
 
 @bp.route("/<int:campaign_id>")
