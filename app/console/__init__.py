@@ -14,9 +14,9 @@ from app.console.nav import nav_sections
 from app.console.pagination import url_with
 from app.console.security import can
 
-# Area modules, in registration order; replace a placeholder by rewriting its module.
+# Area modules, in registration order.
 AREAS = ("auth", "dashboard", "contacts", "imports", "templates", "segments", "campaigns",
-         "notifications", "operators", "api_keys", "audit", "system")
+         "notifications", "operators", "api_keys", "audit", "system", "account")
 
 
 def _console_blueprint() -> Blueprint:

@@ -2,6 +2,10 @@
 
 from datetime import UTC, datetime
 
+from flask_login import current_user
+
+from app.core.campaigns.timing import zone
+
 # Badge tone per status word (notification statuses, campaign states, key states).
 STATUS_TONES = {
     "delivered": "success", "sent": "success", "active": "success", "published": "success",
@@ -9,7 +13,8 @@ STATUS_TONES = {
     "sending": "info", "running": "info", "editor": "info", "scheduled": "info",
     "retrying": "warning", "suppressed": "warning", "paused": "warning", "locked": "warning",
     "failed": "danger", "dead": "danger", "revoked": "danger", "disabled": "danger",
-    "cancelled": "danger", "admin": "accent",
+    "cancelled": "danger", "admin": "accent", "completed": "success", "testing": "info",
+    "fanning out": "info",
 }
 
 
@@ -22,6 +27,14 @@ def format_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return "—"
     return value.astimezone(UTC).strftime(fmt) + " UTC"
+
+
+def operator_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Format a timestamp in the signed-in operator's time zone, named ("… CET")."""
+    if value is None:
+        return "—"
+    local = value.astimezone(zone(getattr(current_user, "timezone", None)))
+    return f"{local.strftime(fmt)} {local.tzname()}"
 
 
 def time_ago(value: datetime | None, now: datetime | None = None) -> str:
@@ -59,5 +72,6 @@ def from_epoch(value: float) -> datetime:
     return datetime.fromtimestamp(value, UTC)
 
 
-FILTERS = {"status_tone": status_tone, "datetime": format_datetime, "time_ago": time_ago,
+FILTERS = {"status_tone": status_tone, "datetime": format_datetime,
+           "operator_time": operator_time, "time_ago": time_ago,
            "duration": duration, "from_epoch": from_epoch}

@@ -107,3 +107,9 @@ def attach_errors(form, error) -> None:
             field.errors = [*field.errors, item["message"]]
         else:
             form.form_errors.append(item["message"])
+
+
+class TimeZoneForm(FlaskForm):
+    timezone = SelectField(
+        "Time zone", validate_choice=False,
+        description="Campaign schedules, next runs and ETAs are shown in this zone.")

@@ -65,7 +65,8 @@ def test_anonymous_post_redirects_to_login(app, client, db):
 
 
 def test_viewer_post_is_403_everywhere(app, viewer_client):
-    posts = [r for r in console_rules(app, "POST") if r.endpoint != "console.auth.logout"]
+    posts = [r for r in console_rules(app, "POST")  # less sign-out and the own account
+             if not getattr(app.view_functions[r.endpoint], "self_service", False)]
     assert len(posts) >= 6
     for rule in posts:
         response = viewer_client.post(build(rule), data={"role": "admin", "name": "x"})

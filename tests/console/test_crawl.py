@@ -268,6 +268,9 @@ def forms(ids: dict, v: str) -> list[tuple[str, dict]]:
         ("/settings/api-keys/new", {"name": v, "scopes": v}),
         (f"/settings/api-keys/{UNKNOWN_INT}/revoke", {}),
         ("/settings/system/redrive", {"channel": v}),
+        ("/settings/account/", {"timezone": v}),
+        (f"/campaigns/{ids['campaign_id']}/winner", {"variant": v}),
+        (f"/campaigns/{ids['campaign_id']}/pause", {"x": v}),
     ]
 
 

@@ -3,12 +3,15 @@ from datetime import timedelta
 
 from app.core.access import api_keys, audit
 from app.core.access.audit import SYSTEM
+from app.core.campaigns import lifecycle, runs, spec, stats
+from app.core.campaigns import store as campaigns
 from app.core.imports import run as import_run
 from app.core.imports.rows import Column, Options
 from app.core.segments import store as segments
 from app.core.templates import store as core_templates
 from app.extensions import db
 from app.models import Notification, NotificationStatus
+from app.models.campaigns import RunStatus
 from app.models.notifications import STATUSES
 from app.models.types import utcnow
 from tests import factories
@@ -48,6 +51,15 @@ def seed(admin) -> dict:
                 {"type": "attribute", "key": "plan", "op": "equals", "value": "pro"}]}]},
         "Our best customers", admin)
 
+    campaign = campaigns.create_campaign(session, spec.parse({
+        "name": "Spring sale", "category": "marketing", "segment_id": segment.id,
+        "channels": ["sms", "email"], "variants": [{"template": "order-shipped"}]}),
+        actor=SYSTEM)
+    lifecycle.schedule(session, campaign, actor=SYSTEM, now=utcnow())
+    run = runs.start_run(session, campaign, utcnow())
+    runs.end_run(run, RunStatus.COMPLETED, utcnow())
+    stats.refresh(session, run, utcnow(), force=True)
+
     done = import_run.create_import(session, admin, "signups.csv", CSV.encode(), 1 << 20)
     import_run.start_import(session, done, [Column("external_id"), Column("email"),
                                             Column("phone"), Column("attribute", "plan")],
@@ -84,4 +96,4 @@ def seed(admin) -> dict:
             "segment_id": segment.id, "import_id": done.id, "uploaded_import_id": uploaded.id,
             "notification_id": notifications["dead"], "notifications": notifications,
             "key_id": key.id, "operator_id": other.id, "locale": "de", "token": "0" * 64,
-            "verb": "disable"}
+            "verb": "disable", "campaign_id": campaign.id, "command": "pause"}

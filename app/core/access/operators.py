@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import available_timezones
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,6 +20,7 @@ ROLE_RANK = {"viewer": 0, "editor": 1, "admin": 2}
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 INVITE_MAX_AGE_SECONDS = 7 * 24 * 3600
+LEGACY_ZONE_PREFIXES = ("Etc/", "SystemV/", "US/", "Canada/", "Brazil/", "Chile/", "Mexico/")
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so a miss costs as much time as a hit.
 _DUMMY_HASH = _hasher.hash("herald-timing-equaliser")
@@ -163,6 +165,19 @@ def set_active(session, operator: Operator, active: bool, acting: Operator) -> N
     if active:
         operator.failed_logins = 0
         operator.locked_until = None
+
+
+def time_zones() -> list[str]:
+    """The zones an operator may choose: the IANA names, less the legacy aliases."""
+    return sorted(name for name in available_timezones()
+                  if "/" in name and not name.startswith(LEGACY_ZONE_PREFIXES) or name == "UTC")
+
+
+def set_timezone(operator: Operator, name: str) -> None:
+    """Show the operator's console times in the zone `name` (an IANA name)."""
+    if name not in time_zones():
+        raise OperatorError("Choose a time zone from the list (e.g. Europe/Paris).")
+    operator.timezone = name
 
 
 def snapshot(operator: Operator) -> dict:
