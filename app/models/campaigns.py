@@ -130,6 +130,8 @@ class CampaignRun(db.Model):
     # The last contact id written in this phase: the next chunk starts after it. It moves
     # in the same transaction as the chunk's rows, so a crash can neither skip nor repeat.
     cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Contacts the fan-out wrote rows for (counted with each chunk, under the same lock).
+    targeted: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     scheduled_for: Mapped[datetime] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -65,6 +65,7 @@ def upgrade():
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('phase', sa.String(length=8), nullable=False),
     sa.Column('cursor', sa.BigInteger(), nullable=False),
+    sa.Column('targeted', sa.BigInteger(), server_default='0', nullable=False),
     sa.Column('heartbeat_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('scheduled_for', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('started_at', app.models.types.UTCDateTime(timezone=True), nullable=False),

@@ -25,6 +25,7 @@ def test_every_contact_gets_one_row_and_the_run_moves_on(make_campaign, launch):
     assert sorted(r.contact_id for r in got) == ids
     assert {(r.channel, r.status, r.reason) for r in got} == {("email", "queued", None)}
     assert run.status == RunStatus.SENDING and run.cursor == ids[-1]
+    assert run.targeted == 50
     history = db.session.scalar(sa.select(sa.func.count()).select_from(NotificationStatus))
     assert history == 50
 
@@ -84,6 +85,8 @@ def test_a_repeated_chunk_writes_nothing_twice(make_campaign, launch, redis, con
     db.session.commit()
     runs.fan_out(db.session, redis, config, run.id)
     assert len(rows_of(run)) == 30
+    db.session.refresh(run)
+    assert run.targeted == 30  # the repeat wrote and counted nothing
 
 
 def test_a_segment_a_campaign_uses_cannot_be_deleted(make_campaign, segment):

@@ -33,6 +33,7 @@ COLUMNS = ["id", "source", "campaign_id", "campaign_run_id", "variant", "contact
 @dataclass
 class Written:
     rows: int = 0
+    contacts: int = 0  # the chunk's contacts (each has at least one row, no_address included)
     queued: dict = field(default_factory=dict)  # {channel: [ids]}
 
 
@@ -81,7 +82,7 @@ def write_chunk(session, config, run: CampaignRun, times: dict, now: datetime | 
         .on_conflict_do_nothing()
     written = _insert_with_history(session, stmt, now)
     run.cursor, run.heartbeat_at = high, now
-    result = Written(rows=len(written))
+    result = Written(rows=len(written), contacts=len({r.contact_id for r in written}))
     result.queued = by_channel((r.id, r.channel) for r in written if r.status == Status.QUEUED)
     return result
 
@@ -121,16 +122,16 @@ def _row_values(session, config, campaign, run, category, r, times: dict, now: d
 
 
 def _insert_with_history(session, stmt, now: datetime) -> list:
-    """Insert the rows and their first history rows; return (id, channel, status) of each
-    row written (a repeated chunk's rows conflict and are not returned)."""
-    returned = (N.c.id, N.c.channel, N.c.status, N.c.reason)
+    """Insert the rows and their first history rows; return (id, contact_id, channel,
+    status) of each row written (a repeated chunk's rows conflict and are not returned)."""
+    returned = (N.c.id, N.c.contact_id, N.c.channel, N.c.status, N.c.reason)
     if is_postgres(session):
         new = stmt.returning(*returned).cte("new")
         history = insert(H).from_select(
             ["notification_id", "status", "attempt", "detail", "at"],
             select(new.c.id, new.c.status, literal(0), new.c.reason,
                    literal(now, UTCDateTime))).cte("history")
-        return session.execute(select(new.c.id, new.c.channel, new.c.status)
+        return session.execute(select(new.c.id, new.c.contact_id, new.c.channel, new.c.status)
                                .add_cte(history)).all()
     written = session.execute(stmt.returning(*returned)).all()
     if written:

@@ -36,7 +36,7 @@ def start_run(session, campaign: Campaign, now: datetime) -> CampaignRun:
     expires = [t for t in (campaign.expires_at, campaign.next_run_at) if t is not None]
     run = CampaignRun(
         campaign_id=campaign.id, number=number, status=RunStatus.FANNING_OUT.value,
-        phase="test" if campaign.ab_mode == "test" else "all", cursor=0,
+        phase="test" if campaign.ab_mode == "test" else "all", cursor=0, targeted=0,
         scheduled_for=scheduled_for, started_at=now, heartbeat_at=now,
         expires_at=min(expires) if expires else None, stats={})
     campaign.status = CampaignStatus.SENDING.value
@@ -75,7 +75,8 @@ def fan_out(session, redis, config, run_id: int, now: datetime | None = None) ->
             _phase_written(run, now or utcnow())
             session.commit()
             return totals
-        session.commit()
+        run.targeted += written.contacts
+        session.commit()  # the chunk, its cursor and its count together
         enqueue_ids(redis, config, written.queued)
         totals["chunks"] += 1
         totals["rows"] += written.rows

@@ -47,7 +47,7 @@ def count(session, run, now: datetime | None = None) -> dict:
         if figure == "suppressed":
             reasons[reason or "unknown"] = reasons.get(reason or "unknown", 0) + number
     return {"total": total, "channels": channels, "variants": variants, "reasons": reasons,
-            "targeted": run.stats.get("targeted", 0) if run.stats else 0,
+            "targeted": run.targeted or 0,
             "counted_at": now.isoformat()}
 
 
@@ -55,7 +55,6 @@ def refresh(session, run, now: datetime, force: bool = False) -> dict:
     """Recount a run if its count is older than STATS_SECONDS (or when forced)."""
     if force or run.stats_at is None or now - run.stats_at >= timedelta(seconds=STATS_SECONDS):
         stats = count(session, run, now)
-        stats.update({k: v for k, v in (run.stats or {}).items() if k in ("targeted", "history")})
         stats["history"] = _history(run.stats or {}, stats, now)
         run.stats, run.stats_at = stats, now
     return run.stats
