@@ -3,6 +3,8 @@ from datetime import timedelta
 
 from app.core.access import api_keys, audit
 from app.core.access.audit import SYSTEM
+from app.core.campaigns import spec as campaign_spec
+from app.core.campaigns import store as campaigns
 from app.core.imports import run as import_run
 from app.core.imports.rows import Column, Options
 from app.core.segments import store as segments
@@ -71,6 +73,11 @@ def seed(admin) -> dict:
                                             provider="sendgrid", detail="seeded")])
         notifications[status] = row.id
 
+    campaign = campaigns.create_campaign(session, campaign_spec.parse({
+        "name": "Spring sale", "category": "marketing", "segment_id": segment.id,
+        "channels": ["email", "push"], "variants": [{"template": "order-shipped"}]}),
+        actor=admin)
+
     key, _ = api_keys.create_api_key(session, "checkout service (production)", ["send"],
                                      actor=SYSTEM)
     audit.record(session, admin, "segment.create", "segment", segment.id, None,
@@ -84,4 +91,4 @@ def seed(admin) -> dict:
             "segment_id": segment.id, "import_id": done.id, "uploaded_import_id": uploaded.id,
             "notification_id": notifications["dead"], "notifications": notifications,
             "key_id": key.id, "operator_id": other.id, "locale": "de", "token": "0" * 64,
-            "verb": "disable"}
+            "verb": "disable", "campaign_id": campaign.id}

@@ -7,7 +7,7 @@ errors next to the fields and nothing written. Saving a scheduled campaign unsch
 
 from zoneinfo import available_timezones
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from app.console.audit import current_actor
 from app.console.campaigns import editor_forms as forms
@@ -55,23 +55,29 @@ def new():
                                                     operator_zone()))
 
 
-@bp.route("/<int:campaign_id>/edit/<step>")
+def step_routes(**options):
+    """Route /<id>/edit/<step> for each step (no free-text part in the URL)."""
+    def register(view):
+        for key in forms.STEP_KEYS:
+            bp.add_url_rule(f"/<int:campaign_id>/edit/{key}", view_func=view,
+                            defaults={"step": key}, **options)
+        return view
+    return register
+
+
+@step_routes()
 @role_required("editor")
 def edit(campaign_id: int, step: str):
-    if step not in forms.STEP_KEYS:
-        abort(404)
     campaign, elsewhere = _editable(campaign_id)
     if elsewhere:
         return elsewhere
     return _render(campaign, step, forms.values_of(store.to_spec(campaign), operator_zone()))
 
 
+@step_routes(methods=["POST"])
 @bp.route("/new", methods=["POST"])
-@bp.route("/<int:campaign_id>/edit/<step>", methods=["POST"])
 @role_required("editor")
 def save(campaign_id: int | None = None, step: str = "content"):
-    if step not in forms.STEP_KEYS:
-        abort(404)
     campaign, elsewhere = _editable(campaign_id) if campaign_id else (None, None)
     if elsewhere:
         return elsewhere
