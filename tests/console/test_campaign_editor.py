@@ -334,3 +334,13 @@ def test_unknown_steps_and_campaigns_are_404(editor_client, make_campaign):
     assert editor_client.get(step_url(campaign, "nope")).status_code == 404
     assert editor_client.get("/campaigns/999999/edit/content").status_code == 404
     assert editor_client.get(f"/campaigns/{2**63}/review").status_code == 404
+
+
+def test_an_error_about_another_step_is_named_with_its_step(editor_client, templates):
+    """Without any category the draft cannot be created; the content step says why."""
+    response = editor_client.post("/campaigns/new", data={
+        "name": "Sale", "mode": "single", "variant-0": "sale-a:1"})
+    assert response.status_code == 422
+    assert re.search(r'data-testid="form-errors".*<strong>Audience:</strong> Category: ',
+                     page(response), re.S)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Campaign)) == 0

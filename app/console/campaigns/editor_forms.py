@@ -46,6 +46,12 @@ STEPS = (
           "throttle_per_minute")),
 )
 STEP_KEYS = tuple(s.key for s in STEPS)
+FIELD_NAMES = {  # for an error shown away from its field (on another step, or the review)
+    "name": "Name", "category": "Category", "segment_id": "Segment", "channels": "Channels",
+    "exclusion_segment_id": "Leave out", "holdout_percent": "Holdout", "kind": "When",
+    "send_at": "Send at", "local_date": "Date", "local_time": "Time", "cron": "Cron",
+    "timezone": "Time zone", "default_timezone": "Default time zone", "window": "Window",
+    "expires_at": "Expires", "throttle_per_minute": "Throttle"}
 FRIENDLY = (  # pydantic's wording → the console's
     (re.compile(r"Input should be a valid integer.*"), "a whole number"),
     (re.compile(r"Input should be less than or equal to (\d+)"), r"at most \1"),
@@ -250,5 +256,6 @@ def place_errors(errors: list[dict], step: str) -> tuple[dict[str, list[str]], l
             placed.setdefault(slot, []).append(message)
         else:
             owner = next((s for s in STEPS if slot in s.slots), None)
-            rest.append({"step": owner, "message": message})
+            field = FIELD_NAMES.get(slot)
+            rest.append({"step": owner, "message": f"{field}: {message}" if field else message})
     return placed, rest
