@@ -172,7 +172,7 @@ BAD_INPUT = [
     ("schedule", {"kind": "at", "send_at": "<script>alert(1)</script>"}, "send_at",
      "a date and time"),
     ("delivery", {"window": "on", "window_start": "09:00", "window_end": "09:00",
-                  "window_days": ["0"]}, "window", "start and end must differ"),
+                  "window_days": ["0"]}, "window_end", "start and end must differ"),
     ("delivery", {"throttle_per_minute": "-5"}, "throttle_per_minute", "at least 1"),
     ("delivery", {"throttle_per_minute": "1e9"}, "throttle_per_minute", "a whole number"),
 ]

@@ -42,7 +42,7 @@ STEPS = (
          ("kind", "send_at", "local_date", "local_time", "default_timezone", "cron",
           "timezone", "repeat_time", "repeat_days")),
     Step("delivery", "Delivery", "Window, expiry, throttle",
-         ("window", "window_start", "window_end", "window_days", "expires_at",
+         ("window_start", "window_end", "window_days", "expires_at",
           "throttle_per_minute")),
 )
 STEP_KEYS = tuple(s.key for s in STEPS)
@@ -50,7 +50,7 @@ FIELD_NAMES = {  # for an error shown away from its field (on another step, or t
     "name": "Name", "category": "Category", "segment_id": "Segment", "channels": "Channels",
     "exclusion_segment_id": "Leave out", "holdout_percent": "Holdout", "kind": "When",
     "send_at": "Send at", "local_date": "Date", "local_time": "Time", "cron": "Cron",
-    "timezone": "Time zone", "default_timezone": "Default time zone", "window": "Window",
+    "timezone": "Time zone", "default_timezone": "Default time zone", "window_end": "Window",
     "expires_at": "Expires", "throttle_per_minute": "Throttle"}
 FRIENDLY = (  # pydantic's wording → the console's
     (re.compile(r"Input should be a valid integer.*"), "a whole number"),
@@ -228,8 +228,8 @@ def slot_of(pointer: str) -> str:
         return f"{'share' if rest[-1] == 'share' else 'variant'}-{rest[0]}"
     if head == "schedule":
         return rest[0] if rest else "kind"
-    if head == "window":
-        return f"window_{rest[0]}" if rest else "window"
+    if head == "window":  # the window's own check (start == end) shows at its end
+        return f"window_{rest[0]}" if rest else "window_end"
     return {"ab_mode": "mode"}.get(head, head)
 
 
