@@ -11,7 +11,6 @@ from app.core.campaigns import spec, timing
 from app.errors import ValidationFailed
 
 KINDS = ("now", "at", "local", "recurring")
-REPEATS = ("daily", "weekly", "cron")
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAILY = re.compile(r"(\d{1,2}) (\d{1,2}) \* \* \*")
 WEEKLY = re.compile(r"(\d{1,2}) (\d{1,2}) \* \* ([0-6](?:,[0-6])*)")
