@@ -139,6 +139,9 @@ def test_schedule_preview_reads_cron_and_lists_the_next_runs(editor_client, edit
     assert "At 09:00, only on Monday" in shown
     runs = re.findall(r"<li><span>(\w{3}) [^<]*</span><strong>(\d\d:\d\d)</strong></li>", shown)
     assert len(runs) == 5 and set(runs) == {("Mon", "18:00")}  # 09:00 UTC is 18:00 in Tokyo
+    past = editor_client.post("/campaigns/schedule-preview", data={
+        "kind": "at", "send_at": "2001-01-01T10:00"})
+    assert 'data-testid="schedule-past"' in page(past) and "2001-01-01 01:00 UTC" in page(past)
     bad = editor_client.post("/campaigns/schedule-preview", data={
         "kind": "recurring", "repeat": "cron", "cron": "every monday"})
     assert "not a cron expression" in page(bad)

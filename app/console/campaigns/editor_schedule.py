@@ -127,6 +127,7 @@ class Preview:
     runs: list[datetime] = field(default_factory=list)
     local_time: str | None = None
     local_date: str | None = None
+    past: bool = False  # an "at" moment already gone: the review refuses it
 
     def local(self, value: datetime) -> datetime:
         return value.astimezone(timing.zone(self.operator_tz))
@@ -144,6 +145,7 @@ def preview(form, operator_tz: str, now: datetime) -> Preview:
         result.errors = exc.errors
         return result
     result.when = checked.send_at
+    result.past = checked.send_at is not None and checked.send_at < now
     result.local_time, result.local_date = checked.local_time, str(checked.local_date or "")
     if checked.cron:
         result.cron, result.description = checked.cron, describe_cron(checked.cron)
