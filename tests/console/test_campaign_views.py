@@ -160,7 +160,7 @@ def test_unschedule_edit_and_review_buttons_of_a_scheduled_campaign(editor_clien
         assert f'data-testid="{testid}"' in page, testid
     for testid in ("pause", "resume", "archive", "delete", "review"):
         assert f'data-testid="{testid}"' not in page, testid
-    assert f'href="/campaigns/{campaign.id}/edit"' in page
+    assert f'href="/campaigns/{campaign.id}/edit/content"' in page
 
     landed = flashed(editor_client, post(editor_client, campaign, "unschedule"))
     assert "Unscheduled" in landed and 'data-testid="review"' in landed

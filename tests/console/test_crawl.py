@@ -125,7 +125,7 @@ def clients(admin_client, editor_client, viewer_client):
 
 def variants(rule, ids: dict):
     """(label, url, expected status) for the real row, an unknown id and a malformed one."""
-    names = sorted(rule.arguments)
+    names = sorted(rule._converters)  # the URL's parts (not a rule's defaults)
     yield "real", build(rule, ids), None
     for name in names:
         converter = rule._converters[name]
@@ -262,6 +262,7 @@ def forms(ids: dict, v: str) -> list[tuple[str, dict]]:
         ("/segments/builder", {"action": v, **rules}),
         ("/segments/builder", {"action": f"add:{v}", **rules}),
         ("/segments/builder", {"action": f"remove:{v}", **rules}),
+        *campaign_forms(ids["campaign_id"], v),
         (f"/notifications/{uuid.uuid4()}/redrive", {}),
         ("/settings/operators/new", {"email": v, "name": v, "role": v}),
         (f"/settings/operators/{ids['operator_id']}/role", {"role": v}),
@@ -271,6 +272,34 @@ def forms(ids: dict, v: str) -> list[tuple[str, dict]]:
         ("/settings/account/", {"timezone": v}),
         (f"/campaigns/{ids['campaign_id']}/winner", {"variant": v}),
         (f"/campaigns/{ids['campaign_id']}/pause", {"x": v}),
+    ]
+
+
+def campaign_forms(campaign: int, v: str) -> list[tuple[str, dict]]:
+    """The campaign editor's steps, its schedule preview and the review's confirm."""
+    edit = f"/campaigns/{campaign}/edit"
+    return [
+        ("/campaigns/new", {"name": v, "mode": v, "variant-0": v, "share-0": v}),
+        (f"{edit}/content", {"name": v, "mode": "split", "variant-0": v, "share-0": v,
+                             "variant-1": v, "share-1": v, "action": v}),
+        (f"{edit}/content", {"name": v, "mode": "test", "variant-0": "order-shipped:1",
+                             "variant-1": v, "test_percent": v, "test_wait_minutes": v,
+                             "winner_metric": v}),
+        (f"{edit}/audience", {"segment_id": v, "exclusion_segment_id": v, "channel_mode": v,
+                              "order": [v, "email"], "channels": [v, "email"], "category": v,
+                              "holdout_percent": v}),
+        (f"{edit}/audience", {"order": [v, "sms"], "channels": "sms", "action": f"up:{v}"}),
+        (f"{edit}/schedule", {"kind": "at", "send_at": v}),
+        (f"{edit}/schedule", {"kind": "local", "local_date": v, "local_time": v,
+                              "default_timezone": v}),
+        (f"{edit}/schedule", {"kind": "recurring", "repeat": "cron", "cron": v, "timezone": v}),
+        (f"{edit}/schedule", {"kind": "recurring", "repeat": v, "repeat_time": v,
+                              "repeat_days": [v, "1"]}),
+        (f"{edit}/delivery", {"window": v, "window_start": v, "window_end": v,
+                              "window_days": [v], "expires_at": v, "throttle_per_minute": v}),
+        ("/campaigns/schedule-preview", {"kind": "recurring", "repeat": v, "cron": v,
+                                         "timezone": v, "repeat_time": v, "repeat_days": v}),
+        (f"/campaigns/{campaign}/review", {"x": v}),
     ]
 
 
@@ -309,7 +338,7 @@ def valid_forms(ids: dict, n: int) -> list[tuple[str, dict]]:
                "en.push.body": "Order shipped", "en.push.badge": "1",
                "en.sms.text": "Order {{ order }} shipped", "en.email.subject": "Order",
                "en.email.html": "<p>Order</p>", "sample_data": '{"order": "A-1"}'}
-    template = ids["template_id"]
+    template, campaign = ids["template_id"], ids["campaign_id"]
     return [
         (f"/templates/{template}", content),
         (f"/templates/{template}/locales", {**content, "new_locale": "it"}),
@@ -340,6 +369,19 @@ def valid_forms(ids: dict, n: int) -> list[tuple[str, dict]]:
                                             "r-0-type": "last_seen", "r-0-op": "within_last_days",
                                             "r-0-value": "30"}),
         ("/settings/system/redrive", {"channel": "email"}),
+        (f"/campaigns/{campaign}/edit/content", {"name": f"Sale {n}", "mode": "split",
+                                                 "variant-0": "order-shipped:1", "share-0": "60",
+                                                 "variant-1": "order-shipped:2", "share-1": "40"}),
+        (f"/campaigns/{campaign}/edit/audience",
+         {"segment_id": str(ids["segment_id"]), "channel_mode": "fallback", "category": "orders",
+          "order": ["email", "push", "sms"], "channels": ["email", "push"],
+          "holdout_percent": "5"}),
+        (f"/campaigns/{campaign}/edit/schedule",
+         {"kind": "recurring", "repeat": "weekly", "repeat_time": "09:00",
+          "repeat_days": ["0", "3"], "timezone": "Europe/Paris"}),
+        (f"/campaigns/{campaign}/edit/delivery",
+         {"window": "on", "window_start": "09:00", "window_end": "20:00",
+          "window_days": ["0", "1"], "expires_at": "", "throttle_per_minute": "100"}),
     ]
 
 

@@ -51,14 +51,17 @@ def seed(admin) -> dict:
                 {"type": "attribute", "key": "plan", "op": "equals", "value": "pro"}]}]},
         "Our best customers", admin)
 
+    # A weekly campaign that ran once and was then taken back to draft: every page of
+    # the area has something to show (a run) and the editor can still change it.
     campaign = campaigns.create_campaign(session, spec.parse({
         "name": "Spring sale", "category": "marketing", "segment_id": segment.id,
-        "channels": ["sms", "email"], "variants": [{"template": "order-shipped"}]}),
-        actor=SYSTEM)
+        "channels": ["sms", "email"], "variants": [{"template": "order-shipped"}],
+        "schedule": {"kind": "recurring", "cron": "0 9 * * 1"}}), actor=admin)
     lifecycle.schedule(session, campaign, actor=SYSTEM, now=utcnow())
     run = runs.start_run(session, campaign, utcnow())
     runs.end_run(run, RunStatus.COMPLETED, utcnow())
     stats.refresh(session, run, utcnow(), force=True)
+    lifecycle.unschedule(session, campaign, actor=admin)
 
     done = import_run.create_import(session, admin, "signups.csv", CSV.encode(), 1 << 20)
     import_run.start_import(session, done, [Column("external_id"), Column("email"),

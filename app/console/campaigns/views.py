@@ -8,7 +8,6 @@ of a million.
 
 from flask import Blueprint, abort, render_template, request, url_for
 from sqlalchemy import and_, func, select
-from werkzeug.routing import BuildError
 
 from app.console.campaigns import describe
 from app.console.pagination import cursor_args, keyset_page
@@ -32,12 +31,11 @@ def _helpers() -> dict:
 
 
 def editor_url(view: str, campaign_id: int | None = None) -> str:
-    """The editor's pages (new, edit, review) by name, or by path until they exist."""
+    """The editor's pages: new, edit (from its first step), review."""
     args = {"campaign_id": campaign_id} if campaign_id is not None else {}
-    try:
-        return url_for(f"console.campaigns.{view}", **args)
-    except BuildError:
-        return f"{url_for('.index')}{campaign_id}/{view}" if args else f"{url_for('.index')}new"
+    if view == "edit":
+        args["step"] = "content"
+    return url_for(f"console.campaigns.{view}", **args)
 
 
 def headline(run: CampaignRun | None) -> dict | None:
