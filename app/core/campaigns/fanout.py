@@ -3,8 +3,9 @@
 Each chunk's rows, their first history rows and the run's cursor commit in one
 transaction, under a lock on the run row: a crash rolls the chunk back whole and the
 next fan-out job starts after the last committed chunk. A unique index on (run, contact,
-channel, device) makes a repeated chunk write nothing. Due rows of an unthrottled run
-are written `queued` and queued in RQ after the commit (the sweeper queues them again if
+channel, device) makes a repeated chunk write nothing (a chunk is inserted plainly, the
+faster way; only one that meets rows already there is written again, skipping them).
+Due rows of an unthrottled run are written `queued` and queued in RQ after the commit (the sweeper queues them again if
 that is lost); held rows (a later local time, a window, a throttle) are written
 `accepted` without due_at: the campaign tick releases them (release.py).
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, insert, literal, null, select, true
+from sqlalchemy.exc import IntegrityError
 
 from app.core.campaigns import audience, timing
 from app.core.db import dialect_insert, is_postgres, new_uuid_sql
@@ -78,9 +80,12 @@ def write_chunk(session, config, run: CampaignRun, times: dict, now: datetime | 
     scope.high = high
     candidates = audience.rows(session, campaign, category, scope, now).subquery("r")
     select_rows = _row_values(session, config, campaign, run, category, candidates, times, now)
-    stmt = dialect_insert(session, Notification).from_select(COLUMNS, select_rows) \
-        .on_conflict_do_nothing()
-    written = _insert_with_history(session, stmt, now)
+    stmt = dialect_insert(session, Notification).from_select(COLUMNS, select_rows)
+    try:  # a chunk is written once (cursor and rows commit together): insert plainly …
+        with session.begin_nested():
+            written = _insert_with_history(session, stmt, now)
+    except IntegrityError:  # … and should it ever repeat, write what is missing
+        written = _insert_with_history(session, stmt.on_conflict_do_nothing(), now)
     run.cursor, run.heartbeat_at = high, now
     result = Written(rows=len(written), contacts=len({r.contact_id for r in written}))
     result.queued = by_channel((r.id, r.channel) for r in written if r.status == Status.QUEUED)
