@@ -6,8 +6,9 @@ next fan-out job starts after the last committed chunk. A unique index on (run, 
 channel, device) makes a repeated chunk write nothing (a chunk is inserted plainly, the
 faster way; only one that meets rows already there is written again, skipping them).
 Due rows of an unthrottled run are written `queued` and queued in RQ after the commit
-(the sweeper queues them again if that is lost); held rows (a later local time, a window, a throttle) are written
-`accepted` without due_at: the campaign tick releases them (release.py).
+(the sweeper queues them again if that is lost); held rows (a later local time, a
+window, a throttle) are written `accepted` without due_at: the campaign tick releases
+them (release.py).
 """
 
 from dataclasses import dataclass, field
