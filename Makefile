@@ -33,6 +33,7 @@ lint: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed services
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench campaigns --contacts 1000000
 
 chaos: $(VENV)/.dev-installed services
 	HERALD_CHAOS_ROUNDS=20 $(BIN)/pytest -q tests/e2e/test_chaos.py
