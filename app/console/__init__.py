@@ -16,7 +16,7 @@ from app.console.security import can
 
 # Area modules, in registration order; replace a placeholder by rewriting its module.
 AREAS = ("auth", "dashboard", "contacts", "imports", "templates", "segments", "campaigns",
-         "notifications", "operators", "api_keys", "audit", "system")
+         "analytics", "notifications", "operators", "api_keys", "audit", "system")
 
 
 def _console_blueprint() -> Blueprint:
