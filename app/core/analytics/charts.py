@@ -12,7 +12,8 @@ STAGES = ("targeted", "sent", "delivered", "opened", "clicked", "converted")
 
 
 def _layout(**extra) -> dict:
-    return {"template": "plotly_white", "font": FONT, "colorway": PALETTE, "margin": {"l": 48, "r": 16, "t": 8, "b": 40},
+    return {"template": "plotly_white", "font": FONT, "colorway": PALETTE,
+            "margin": {"l": 48, "r": 16, "t": 8, "b": 40},
             "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
             "legend": {"orientation": "h", "y": -0.18}, "hovermode": "x unified",
             "xaxis": {"gridcolor": "#e2e8f0"}, "yaxis": {"gridcolor": "#e2e8f0"},

@@ -60,11 +60,11 @@ def bounces(session, run_ids: list[int]) -> list[tuple[str, str, int]]:
     """(channel, error code, rows) of the runs' failed messages, most first."""
     n = Notification
     total = func.count()
-    return [tuple(r) for r in session.execute(
-        select(n.channel, func.coalesce(n.error_code, "unknown"), total)
+    rows = session.execute(
+        select(n.channel, n.error_code, total)
         .where(n.campaign_run_id.in_(run_ids), n.status.in_(FAILED))
-        .group_by(n.channel, func.coalesce(n.error_code, "unknown"))
-        .order_by(total.desc())).all()]
+        .group_by(n.channel, n.error_code).order_by(total.desc())).all()
+    return [(channel, code or "unknown", number) for channel, code, number in rows]
 
 
 def unsubscribes(session, run_ids: list[int], category: str, since: datetime

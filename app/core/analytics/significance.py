@@ -58,7 +58,9 @@ def verdict(comparison: Comparison, metric: str, control: str = "A",
 
 
 def _percent(confidence: float) -> str:
-    """Confidence as people say it: 97%, never a rounded-up 100%."""
+    """Confidence as people say it, rounded down: 97%, 99.2%, never 100%."""
+    if confidence < 0.99:
+        return f"{math.floor(confidence * 100)}%"
     return f"{min(math.floor(confidence * 1000) / 10, 99.9):g}%"
 
 
