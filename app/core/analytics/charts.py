@@ -25,7 +25,7 @@ def funnel_chart(funnel: Funnel) -> str:
               for s in STAGES]
     figure = go.Figure(go.Funnel(
         y=[s.capitalize() for s in STAGES], x=values, textinfo="value+percent initial",
-        marker={"color": PALETTE[:len(STAGES)]}, connector={"line": {"color": "#cbd5e1"}}))
+        marker={"color": PALETTE[:len(STAGES)]}, connector={"fillcolor": "#eef2ff", "line": {"width": 0}}))
     return figure.update_layout(**_layout(margin={"l": 88, "r": 16, "t": 8, "b": 8},
                                           hovermode="closest")).to_json()
 
