@@ -24,8 +24,10 @@ def funnel_chart(funnel: Funnel) -> str:
     values = [funnel.targeted - funnel.holdout if s == "targeted" else getattr(funnel, s)
               for s in STAGES]
     figure = go.Figure(go.Funnel(
-        y=[s.capitalize() for s in STAGES], x=values, textinfo="value+percent initial",
-        marker={"color": PALETTE[:len(STAGES)]}, connector={"fillcolor": "#eef2ff", "line": {"width": 0}}))
+        y=[s.capitalize() for s in STAGES], x=values,
+        texttemplate="%{value:,}<br>%{percentInitial:.1%}", textposition="auto",
+        marker={"color": PALETTE[:len(STAGES)]},
+        connector={"fillcolor": "#eef2ff", "line": {"width": 0}}))
     return figure.update_layout(**_layout(margin={"l": 88, "r": 16, "t": 8, "b": 8},
                                           hovermode="closest")).to_json()
 
