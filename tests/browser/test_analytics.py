@@ -81,7 +81,8 @@ def seed_campaign(db, contacts=4000):
         if rng.random() < 0.08:
             events.append({**_event(n.id, n.contact_id, "opened", started, rng),
                            "machine": True, "reason": "apple_mpp"})
-    db.session.execute(sa.insert(Event), events)
+    db.session.execute(sa.insert(Event), [
+        {**e, "campaign_run_id": run.id if e["notification_id"] else None} for e in events])
     db.session.commit()
     return campaign
 

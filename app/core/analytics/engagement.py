@@ -15,7 +15,8 @@ TOP_LINKS = 20
 
 
 def _of_runs(run_ids: list[int], humans_only: bool, *kinds: str) -> list:
-    where = [Notification.campaign_run_id.in_(run_ids), Event.kind.in_(kinds)]
+    """The runs' events of these kinds (the events' run index: no notification read)."""
+    where = [Event.campaign_run_id.in_(run_ids), Event.kind.in_(kinds)]
     if humans_only:
         where.append(Event.machine.is_(False))
     return where
@@ -28,7 +29,6 @@ def hourly(session, run_ids: list[int], zone: ZoneInfo, humans_only: bool = True
     slot = buckets.slice_of(session, Event.at)
     rows = session.execute(
         select(slot, Event.kind, func.count())
-        .join(Notification, Notification.id == Event.notification_id)
         .where(*_of_runs(run_ids, humans_only, "opened", "clicked"))
         .group_by(slot, Event.kind)).all()
     return buckets.series(rows, zone, "hour", ("opened", "clicked"))
@@ -44,15 +44,14 @@ class LinkClicks:
 def top_links(session, run_ids: list[int], humans_only: bool = True,
               variant: int | None = None, limit: int = TOP_LINKS) -> list[LinkClicks]:
     """The most clicked links (clicks and distinct contacts), of one variant if given."""
-    where = _of_runs(run_ids, humans_only, "clicked")
-    if variant is not None:
-        where.append(Notification.variant == variant)
     clicks = func.count()
-    rows = session.execute(
-        select(Event.url, clicks, func.count(Event.contact_id.distinct()))
-        .join(Notification, Notification.id == Event.notification_id)
-        .where(*where, Event.url.is_not(None))
-        .group_by(Event.url).order_by(clicks.desc(), Event.url).limit(limit)).all()
+    query = select(Event.url, clicks, func.count(Event.contact_id.distinct())).where(
+        *_of_runs(run_ids, humans_only, "clicked"), Event.url.is_not(None))
+    if variant is not None:
+        query = query.join(Notification, Notification.id == Event.notification_id).where(
+            Notification.variant == variant)
+    rows = session.execute(query.group_by(Event.url).order_by(clicks.desc(), Event.url)
+                           .limit(limit)).all()
     return [LinkClicks(*row) for row in rows]
 
 
