@@ -81,9 +81,9 @@ SEED_SQL = [
     """,
     # 0.3 × N events on delivered rows: 2/3 opens (1 in 20 by a machine), clicks, conversions.
     """
-    INSERT INTO events (notification_id, contact_id, campaign_run_id, kind, url, machine,
-                        reason, at)
-    SELECT n.id, n.contact_id, n.campaign_run_id, k.kind,
+    INSERT INTO events (notification_id, contact_id, campaign_run_id, variant, channel,
+                        provider, kind, url, machine, reason, at)
+    SELECT n.id, n.contact_id, n.campaign_run_id, n.variant, n.channel, n.provider, k.kind,
         CASE WHEN k.kind = 'clicked' THEN 'https://shop.example/' || (n.contact_id % 3) END,
         k.kind = 'opened' AND n.contact_id % 20 = 3,
         CASE WHEN k.kind = 'opened' AND n.contact_id % 20 = 3 THEN 'apple_mpp' END,

@@ -170,9 +170,13 @@ class Event(db.Model):
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    # The campaign run of the notification, copied when the event is stored: a campaign's
-    # report reads its events from one index range, never joining a million notifications.
+    # The notification's campaign run, variant, channel and provider, copied when the event
+    # is stored: a campaign's report reads its events from one index range and groups them
+    # as it groups the rows, never joining a million notifications.
     campaign_run_id: Mapped[int | None] = mapped_column(BigId)
+    variant: Mapped[int | None] = mapped_column(SmallInteger)
+    channel: Mapped[str | None] = mapped_column(String(8))
+    provider: Mapped[str | None] = mapped_column(String(16))
     url: Mapped[str | None] = mapped_column(String(2048))
     link_id: Mapped[int | None] = mapped_column(
         ForeignKey("tracked_links.id", ondelete="SET NULL"))

@@ -1,4 +1,5 @@
-"""events know their notification's campaign run: a campaign's report reads one index range
+"""events know their notification's campaign run, variant, channel and provider: a
+campaign's report reads one index range
 
 Revision ID: e4a7c2f91b30
 Revises: c71a0e5d9b42
@@ -17,14 +18,18 @@ depends_on = None
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 ONLY_CAMPAIGNS = "campaign_run_id IS NOT NULL"
+COPIED = ("campaign_run_id", "variant", "channel", "provider")
 
 
 def upgrade():
     with op.batch_alter_table("events") as batch:
         batch.add_column(sa.Column("campaign_run_id", BigId, nullable=True))
-    op.execute("UPDATE events SET campaign_run_id = (SELECT n.campaign_run_id FROM "
-               "notifications n WHERE n.id = events.notification_id) "
-               "WHERE notification_id IS NOT NULL")
+        batch.add_column(sa.Column("variant", sa.SmallInteger(), nullable=True))
+        batch.add_column(sa.Column("channel", sa.String(length=8), nullable=True))
+        batch.add_column(sa.Column("provider", sa.String(length=16), nullable=True))
+    for column in COPIED:
+        op.execute(f"UPDATE events SET {column} = (SELECT n.{column} FROM notifications n "
+                   "WHERE n.id = events.notification_id) WHERE notification_id IS NOT NULL")
     op.create_index("ix_events_campaign_run", "events", ["campaign_run_id", "kind"],
                     postgresql_where=sa.text(ONLY_CAMPAIGNS),
                     sqlite_where=sa.text(ONLY_CAMPAIGNS))
@@ -33,4 +38,5 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_events_campaign_run", table_name="events")
     with op.batch_alter_table("events") as batch:
-        batch.drop_column("campaign_run_id")
+        for column in reversed(COPIED):
+            batch.drop_column(column)

@@ -41,11 +41,11 @@ def _rows(campaign, run, variant, channel, status, n, **extra):
 
 def _events(kind, ids, at, machine=False, url=None, per=1):
     """Events as the drain stores them: with the notification's contact and run."""
+    n = Notification
     owners = {i: db.session.execute(sa.select(
-        Notification.contact_id, Notification.campaign_run_id).where(
-        Notification.id == i)).one() for i in ids}
-    events = [{"notification_id": i, "contact_id": owners[i][0],
-               "campaign_run_id": owners[i][1], "kind": kind, "at": at, "machine": machine,
+        n.contact_id, n.campaign_run_id, n.variant, n.channel, n.provider).where(
+        n.id == i)).one()._asdict() for i in ids}
+    events = [{"notification_id": i, **owners[i], "kind": kind, "at": at, "machine": machine,
                "reason": "apple_mpp" if machine else None, "url": url}
               for i in ids for _ in range(per)]
     db.session.execute(sa.insert(Event), events)

@@ -64,7 +64,10 @@ def seed_campaign(db, contacts=4000):
              "sent_at": started} for cid, shape in ((i, rng.choice(shapes)) for i in ids)]
     written = db.session.execute(sa.insert(Notification).returning(
         Notification.id, Notification.contact_id, Notification.variant,
-        Notification.status, Notification.reason), rows).all()
+        Notification.channel, Notification.provider, Notification.status,
+        Notification.reason), rows).all()
+    copied = {n.id: {"campaign_run_id": run.id, "variant": n.variant, "channel": n.channel,
+                     "provider": n.provider} for n in written}
     events = []
     for n in written:
         if n.status != "delivered":
@@ -81,8 +84,9 @@ def seed_campaign(db, contacts=4000):
         if rng.random() < 0.08:
             events.append({**_event(n.id, n.contact_id, "opened", started, rng),
                            "machine": True, "reason": "apple_mpp"})
+    empty = dict.fromkeys(("campaign_run_id", "variant", "channel", "provider"))
     db.session.execute(sa.insert(Event), [
-        {**e, "campaign_run_id": run.id if e["notification_id"] else None} for e in events])
+        {**e, **copied.get(e["notification_id"], empty)} for e in events])
     db.session.commit()
     return campaign
 

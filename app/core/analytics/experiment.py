@@ -8,7 +8,7 @@ its end, whether or not it was attributed to a message (the holdout got none).
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import func, select
 
 from app.core.analytics.funnel import ENGAGEMENT, HOLDOUT, SENT, Funnel
 from app.core.analytics.significance import Comparison, Lift, lift, two_proportion, verdict
@@ -61,22 +61,22 @@ def holdout_result(session, runs, window_hours: int, now: datetime,
     """Conversion per contact, sent group against holdout; None without a holdout."""
     run_ids = [r.id for r in runs]
     n = Notification
-    group = case((n.reason == HOLDOUT, literal(HOLDOUT)), else_=literal("sent")).label("grp")
-    members = select(group, n.contact_id).where(
-        n.campaign_run_id.in_(run_ids), n.contact_id.is_not(None),
-        or_(n.reason == HOLDOUT, n.status.in_(SENT))).distinct().subquery("members")
+    of_runs = [n.campaign_run_id.in_(run_ids), n.contact_id.is_not(None)]
+    is_sent, is_held = n.status.in_(SENT), n.reason == HOLDOUT
+    held, sent = session.execute(select(
+        func.count(n.contact_id.distinct()).filter(is_held),
+        func.count(n.contact_id.distinct()).filter(is_sent)).where(*of_runs)).one()
+    if not held:
+        return None
     start = min(r.started_at for r in runs)
     end = max(r.finished_at or now for r in runs) + timedelta(hours=window_hours)
     conditions = [Event.kind == "converted", Event.at >= start, Event.at <= end]
     if humans_only:
         conditions.append(Event.machine.is_(False))
     converted = select(Event.contact_id).where(*conditions).distinct().subquery("converted")
-    counts = {grp: (hits, total) for grp, total, hits in session.execute(
-        select(members.c.grp, func.count(), func.count(converted.c.contact_id))
-        .outerjoin(converted, converted.c.contact_id == members.c.contact_id)
-        .group_by(members.c.grp)).all()}
-    if HOLDOUT not in counts:
-        return None
-    sent = counts.get("sent", (0, 0))
-    return HoldoutResult(sent, counts[HOLDOUT], lift(sent, counts[HOLDOUT]), end)
-
+    held_hits, sent_hits = session.execute(select(
+        func.count(n.contact_id.distinct()).filter(is_held),
+        func.count(n.contact_id.distinct()).filter(is_sent))
+        .join(converted, converted.c.contact_id == n.contact_id).where(*of_runs)).one()
+    return HoldoutResult((sent_hits, sent), (held_hits, held),
+                         lift((sent_hits, sent), (held_hits, held)), end)

@@ -1,9 +1,9 @@
 """A campaign's funnel: targeted → suppressed (by reason) → sent → delivered → opened →
 clicked → converted, in total and per channel, variant and platform (the provider).
 
-One GROUP BY over the runs' rows, each matched against the notifications with at least
-one engagement event of each kind (from the events' own run index) — people's only,
-unless machines are asked for.
+A GROUP BY over the runs' rows by status, and one over their events (which carry their
+notification's run, channel, variant and provider: no join), counting the notifications
+with at least one event of each kind — people's only, unless machines are asked for.
 """
 from dataclasses import dataclass, field
 
@@ -73,34 +73,35 @@ def _keys(channel: str, variant: int | None, provider: str | None) -> dict[str, 
     return {"channel": channel, "variant": variant_label(variant), "platform": provider or "-"}
 
 
-def _engaged(run_ids: list[int], kind: str, humans_only: bool):
-    """The runs' notifications with at least one such event (the events' run index)."""
-    where = [Event.campaign_run_id.in_(run_ids), Event.kind == kind]
+def engaged(run_ids: list[int], humans_only: bool):
+    """(channel, variant, provider, kind, notifications) with at least one such event: from
+    the events alone (they carry their notification's run and dimensions)."""
+    e = Event
+    where = [e.campaign_run_id.in_(run_ids), e.kind.in_(ENGAGEMENT)]
     if humans_only:
-        where.append(Event.machine.is_(False))
-    return select(Event.notification_id).where(*where).distinct().subquery(kind)
+        where.append(e.machine.is_(False))
+    dimensions = (e.channel, e.variant, e.provider, e.kind)
+    return select(*dimensions, func.count(e.notification_id.distinct())).where(
+        *where).group_by(*dimensions)
 
 
 def breakdown(session, run_ids: list[int], humans_only: bool = True) -> Breakdown:
-    """The funnel of the runs' rows, in total and per channel, variant and platform: one
-    pass over the rows, each looked up in the sets of opened, clicked and converted ones."""
+    """The funnel of the runs' rows, in total and per channel, variant and platform."""
     total = Funnel()
     by: dict[str, dict[str, Funnel]] = {d: {} for d in DIMENSIONS}
     if not run_ids:
         return Breakdown(total, by)
     n = Notification
-    engaged = [_engaged(run_ids, kind, humans_only) for kind in ENGAGEMENT]
-    query = select(n.channel, n.variant, n.provider, n.status, n.reason, func.count(),
-                   *(func.count(e.c.notification_id) for e in engaged)).select_from(n)
-    for e in engaged:
-        query = query.outerjoin(e, e.c.notification_id == n.id)
-    rows = session.execute(query.where(n.campaign_run_id.in_(run_ids)).group_by(
-        n.channel, n.variant, n.provider, n.status, n.reason)).all()
-    for channel, variant, provider, status, reason, number, *counts in rows:
+    dimensions = (n.channel, n.variant, n.provider)
+    rows = session.execute(select(*dimensions, n.status, n.reason, func.count()).where(
+        n.campaign_run_id.in_(run_ids)).group_by(*dimensions, n.status, n.reason)).all()
+    for channel, variant, provider, status, reason, number in rows:
         for funnel in _funnels(total, by, _keys(channel, variant, provider)):
             funnel.add_rows(status, reason, number)
-            for kind, count in zip(ENGAGEMENT, counts, strict=True):
-                setattr(funnel, kind, getattr(funnel, kind) + count)
+    for channel, variant, provider, kind, number in session.execute(
+            engaged(run_ids, humans_only)).all():
+        for funnel in _funnels(total, by, _keys(channel, variant, provider)):
+            setattr(funnel, kind, getattr(funnel, kind) + number)
     return Breakdown(total, {d: dict(sorted(v.items())) for d, v in by.items()})
 
 
