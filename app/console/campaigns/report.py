@@ -21,7 +21,8 @@ MAX_RUN = 1_000_000
 
 def _asked():
     """The campaign and what the query asks of its report (a run, machines or not)."""
-    campaign = or_404(get_campaign, db.session, campaign_id := request.view_args["campaign_id"])
+    campaign_id = request.view_args["campaign_id"]
+    campaign = or_404(get_campaign, db.session, campaign_id)
     query = ReportQuery(run_number=number_arg("run", 1, MAX_RUN),
                         humans_only=not include_machines())
     try:
@@ -40,15 +41,13 @@ def _report():
 @role_required("viewer")
 def report(campaign_id: int):
     found = _report()
-    total = found.breakdown.total
-    figures = {"funnel": charts.funnel_chart(total)}
+    figures = {"funnel": charts.funnel_chart(found.breakdown.total)}
     if found.hourly:
         figures["hourly"] = charts.time_chart(found.hourly, ("opened", "clicked"),
                                               {"opened": "Opens", "clicked": "Clicks"})
     if found.ab:
         figures["variants"] = charts.variant_chart(found.ab)
-    return render_template("console/campaigns/report.html", report=found, figures=figures,
-                           total=total)
+    return render_template("console/campaigns/report.html", report=found, figures=figures)
 
 
 @bp.route("/<int:campaign_id>/report.csv")
