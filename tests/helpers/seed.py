@@ -8,7 +8,13 @@ from app.core.imports.rows import Column, Options
 from app.core.segments import store as segments
 from app.core.templates import store as core_templates
 from app.extensions import db
-from app.models import Notification, NotificationStatus
+from app.models import (
+    Campaign,
+    CampaignRun,
+    CampaignVariant,
+    Notification,
+    NotificationStatus,
+)
 from app.models.notifications import STATUSES
 from app.models.types import utcnow
 from tests import factories
@@ -79,9 +85,27 @@ def seed(admin) -> dict:
                  {"published_version_id": None}, {"published_version_id": v2.id}, "127.0.0.1")
     session.commit()
     other = make_operator("grace@example.com", "editor", name="Grace Hopper")
+    campaign = _campaign(session, v2.id)
     return {"contact_id": ada.id, "other_contact_id": bob.id,
             "suppression_id": suppression.id, "template_id": template.id, "number": 1,
             "segment_id": segment.id, "import_id": done.id, "uploaded_import_id": uploaded.id,
             "notification_id": notifications["dead"], "notifications": notifications,
             "key_id": key.id, "operator_id": other.id, "locale": "de", "token": "0" * 64,
-            "verb": "disable"}
+            "verb": "disable", "campaign_id": campaign.id, "position": 0}
+
+
+def _campaign(session, version_id: int) -> Campaign:
+    """A campaign with one run and one sent message (its report has numbers)."""
+    campaign = Campaign(name="Spring sale", category="orders", channels=["email"],
+                        variants=[CampaignVariant(position=0, template_version_id=version_id)])
+    session.add(campaign)
+    session.flush()
+    run = CampaignRun(campaign_id=campaign.id, number=1, scheduled_for=utcnow())
+    session.add(run)
+    session.flush()
+    contact = factories.contact("user-campaign", email="campaign@example.com", phone=None)
+    session.add(Notification(contact_id=contact.id, channel="email", category="orders",
+                             status="delivered", provider="sendgrid", campaign_id=campaign.id,
+                             campaign_run_id=run.id, variant=0, template_version_id=version_id))
+    session.commit()
+    return campaign
