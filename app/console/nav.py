@@ -28,6 +28,7 @@ NAV = [
     NavItem("Templates", "console.templates.index", "file"),
     NavItem("Segments", "console.segments.index", "filter"),
     NavItem("Campaigns", "console.campaigns.index", "send"),
+    NavItem("Analytics", "console.analytics.index", "bar-chart"),
     NavItem("Notifications log", "console.notifications.index", "list"),
     NavItem("Operators", "console.operators.index", "shield", "settings", "admin"),
     NavItem("API keys", "console.api_keys.index", "key", "settings", "admin"),

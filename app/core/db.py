@@ -1,6 +1,6 @@
 """Small database helpers that differ between PostgreSQL and SQLite."""
 
-from sqlalchemy import Uuid, func, literal_column
+from sqlalchemy import Integer, Uuid, func, literal_column
 from sqlalchemy.dialects import postgresql, sqlite
 
 # A UUIDv7 made in SQL (PostgreSQL 13+): the millisecond clock over the first 48 bits of
@@ -43,3 +43,10 @@ def new_uuid_sql(session):
 
 def is_postgres(session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def epoch_bucket(session, column, seconds: int):
+    """The number of the `seconds`-long slice of Unix time a timestamp falls in."""
+    if is_postgres(session):
+        return func.floor(func.extract("epoch", column) / seconds)
+    return func.cast(func.strftime("%s", column), Integer) / seconds

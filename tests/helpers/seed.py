@@ -59,6 +59,10 @@ def seed(admin) -> dict:
         "schedule": {"kind": "recurring", "cron": "0 9 * * 1"}}), actor=admin)
     lifecycle.schedule(session, campaign, actor=SYSTEM, now=utcnow())
     run = runs.start_run(session, campaign, utcnow())
+    session.add(Notification(  # one message delivered: the report has numbers
+        contact_id=ada.id, channel="email", category="marketing", status="delivered",
+        provider="sendgrid", address="ada@example.com", campaign_id=campaign.id,
+        campaign_run_id=run.id, variant=0, template_version_id=v2.id))
     runs.end_run(run, RunStatus.COMPLETED, utcnow())
     stats.refresh(session, run, utcnow(), force=True)
     lifecycle.unschedule(session, campaign, actor=admin)
@@ -99,4 +103,4 @@ def seed(admin) -> dict:
             "segment_id": segment.id, "import_id": done.id, "uploaded_import_id": uploaded.id,
             "notification_id": notifications["dead"], "notifications": notifications,
             "key_id": key.id, "operator_id": other.id, "locale": "de", "token": "0" * 64,
-            "verb": "disable", "campaign_id": campaign.id, "command": "pause"}
+            "verb": "disable", "campaign_id": campaign.id, "command": "pause", "position": 0}

@@ -20,8 +20,9 @@ def sent(db):
     """Ada's notifications: an old one (outside the window) and the last one."""
     ada = factories.contact()
     rows = [Notification(id=new_uuid(), contact_id=ada.id, channel="push", category="orders",
-                         status="sent", sent_at=utcnow() - timedelta(hours=hours))
-            for hours in (100, 3)]
+                         status="sent", sent_at=utcnow() - timedelta(hours=hours),
+                         campaign_run_id=run, variant=1, provider="apns")
+            for hours, run in ((100, None), (3, 7))]
     db.session.add_all(rows)
     db.session.commit()
     return rows
@@ -62,6 +63,9 @@ def test_a_conversion_counts_for_the_last_notification_in_the_window(client, api
     assert post(client, api_headers, id="order-A-1", kind="converted", contact="user-1",
                 value=49.9, currency="EUR").get_json()["duplicate"] is True
     assert count(db) == 1
+    event = db.session.scalars(select(Event)).one()  # the notification's, for its reports
+    assert (event.campaign_run_id, event.variant, event.channel, event.provider) == (
+        7, 1, "push", "apns")
 
 
 def test_outside_the_window_an_event_is_the_contacts_alone(client, api_headers, sent, db,

@@ -68,6 +68,8 @@ def check_tracked_mail(client, db, html: str, text: str, nid: str, store_hits):
         "clicked", "https://shop.example/new?a=1&b=2", False)
     assert clicked.notification_id == UUID(nid) and clicked.user_agent == FIREFOX
     assert clicked.contact_id == opened.contact_id is not None
+    assert (clicked.channel, opened.channel, clicked.campaign_run_id) == ("email", "email", None)
+    assert clicked.provider == opened.provider is not None  # copied from the notification
     assert from_text.link_id == clicked.link_id
 
 

@@ -14,6 +14,8 @@ from app.core.db import dialect_insert
 from app.errors import ValidationFailed
 from app.models import Contact, Event, Notification
 
+COPIED = ("campaign_run_id", "variant", "channel", "provider")  # notification → its events
+
 
 @dataclass(frozen=True)
 class AppEvent:
@@ -30,10 +32,11 @@ class AppEvent:
 
 def record_app_event(session, config, event: AppEvent) -> tuple[Event, bool]:
     """Record an event (not committed); return it and whether it was recorded before."""
-    notification_id, contact_id = _attribution(session, config, event)
+    notification_id, contact_id, copied = _attribution(session, config, event)
     key = f"opened:{notification_id}" if event.kind == "opened" else (
         f"id:{event.event_id}" if event.event_id else None)
     row = {"kind": event.kind, "notification_id": notification_id, "contact_id": contact_id,
+           **copied,
            "value": event.value, "currency": event.currency, "at": event.at, "machine": False,
            "data": {k: v for k, v in (("name", event.name), ("data", event.data)) if v}
            or None, "dedupe_key": key}
@@ -44,22 +47,32 @@ def record_app_event(session, config, event: AppEvent) -> tuple[Event, bool]:
     return session.get(Event, new_id), False
 
 
-def _attribution(session, config, event: AppEvent) -> tuple[uuid.UUID | None, int | None]:
+def copied_columns() -> list:
+    """What an event copies from its notification (app.models.Event says why)."""
+    return [getattr(Notification, name) for name in COPIED]
+
+
+def _attribution(session, config, event: AppEvent
+                 ) -> tuple[uuid.UUID | None, int | None, dict]:
+    """(notification id, contact id, {what the event copies}) the event counts for."""
     if event.notification_id is not None:
-        found = session.execute(select(Notification.id, Notification.contact_id).where(
+        found = session.execute(select(Notification.id, Notification.contact_id,
+                                       *copied_columns()).where(
             Notification.id == event.notification_id)).one_or_none()
         if found is None:
             raise ValidationFailed("no such notification", [
                 {"field": "/notification_id", "message": "no notification has this id"}])
-        return found.id, found.contact_id
+        return found.id, found.contact_id, dict(zip(COPIED, found[2:], strict=True))
     contact_id = session.scalar(select(Contact.id).where(Contact.external_id == event.contact))
     if contact_id is None:
         raise ValidationFailed("no such contact", [
             {"field": "/contact", "message": "no contact has this external id"}])
     since = event.at - timedelta(hours=config.ATTRIBUTION_WINDOW_HOURS)
-    last = session.scalar(
-        select(Notification.id).where(Notification.contact_id == contact_id,
-                                      Notification.sent_at >= since,
-                                      Notification.sent_at <= event.at)
-        .order_by(Notification.sent_at.desc()).limit(1))
-    return last, contact_id
+    last = session.execute(
+        select(Notification.id, *copied_columns()).where(
+            Notification.contact_id == contact_id, Notification.sent_at >= since,
+            Notification.sent_at <= event.at)
+        .order_by(Notification.sent_at.desc()).limit(1)).one_or_none()
+    if last is None:
+        return None, contact_id, {}
+    return last.id, contact_id, dict(zip(COPIED, last[1:], strict=True))

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, insert, select
 
 from app.core.tracking import machines, tokens
+from app.core.tracking.app_events import COPIED, copied_columns
 from app.core.tracking.hits import HITS
 from app.models import Event, Notification, ShortLink, TrackedLink
 
@@ -48,11 +49,12 @@ def _events(session, config, hits: list[dict]) -> list[dict]:
         at = datetime.fromtimestamp(hit["t"], UTC)
         seen = machines.Hit(hit["k"], at, hit["method"], hit["prefetch"],
                             hit.get("l") == tokens.HONEYPOT, hit["ip"], hit["user_agent"])
-        contact_id, sent_at = sent.get(hit.get("n"), (None, None))
+        contact_id, sent_at, copied = sent.get(hit.get("n"), (None, None, {}))
         why = machines.reason(seen, sent_at, config.TRACKING_MIN_SECONDS)
         rows.append({
             "notification_id": uuid.UUID(hit["n"]) if hit.get("n") in sent else None,
-            "contact_id": contact_id, "kind": hit["k"], "at": at,
+            "contact_id": contact_id, **dict.fromkeys(COPIED), **copied, "kind": hit["k"],
+            "at": at,
             "link_id": hit.get("l") if hit.get("l") in urls else None,
             "url": urls.get(hit.get("l")), "machine": why is not None, "reason": why,
             "ip": hit["ip"], "user_agent": (hit["user_agent"] or "")[:512] or None,
@@ -80,13 +82,14 @@ def _short_links(session, codes: set) -> dict:
 
 
 def _notifications(session, ids: set) -> dict:
-    """{notification id: (contact id, sent at)}."""
+    """{notification id: (contact id, sent at, {what its events copy})}."""
     if not ids:
         return {}
     found = session.execute(select(Notification.id, Notification.contact_id,
-                                   Notification.sent_at)
+                                   Notification.sent_at, *copied_columns())
                             .where(Notification.id.in_([uuid.UUID(i) for i in ids])))
-    return {str(nid): (contact, sent_at) for nid, contact, sent_at in found}
+    return {str(nid): (contact, sent_at, dict(zip(COPIED, rest, strict=True)))
+            for nid, contact, sent_at, *rest in found}
 
 
 def _urls(session, ids: set) -> dict:
