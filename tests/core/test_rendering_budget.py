@@ -27,7 +27,10 @@ from app.models import Notification
 from tests import factories
 
 LIMITS = RenderLimits(timeout_ms=200, max_email_bytes=64 * 1024)
-SLACK = 0.1  # a render over budget stops within 100 ms of the limit
+# A render over budget stops within this much CPU time past the limit. Seen on a busy
+# 2-core machine: up to 120 ms past it for the formatting and 100 KB-source cases (time
+# spent in single C calls between two budget checks).
+SLACK = 0.2
 KILL_AFTER = 8  # seconds: a render still running then ignores its budget
 FIELD = "/content/sms/text"
 DATA = {"n": 10**9, "neg": -5, "s": "x" * 60_000, "big": "b" * 100_000}
