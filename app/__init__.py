@@ -1,5 +1,6 @@
 """Herald: self-hosted push, SMS and email notifications."""
 from flask import Flask, current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config
 from app.core.ops import startup
@@ -34,6 +35,12 @@ def create_app(config: Config | None = None) -> Flask:
 
     for surface in (http_limits, security, api, console, tracking, metrics, cli):
         surface.init_app(app)
+    if config.TRUSTED_PROXIES:
+        # Behind a load balancer: the client's address (sign-in limits per IP, audit
+        # entries, tracking's network checks) and scheme come from its X-Forwarded-*
+        # headers, read from exactly this many proxies and no further.
+        hops = config.TRUSTED_PROXIES
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 

@@ -7,7 +7,7 @@ with keyword arguments using the attribute names: `Config(TESTING=True, BATCH_SI
 from email.utils import parseaddr
 from typing import Annotated, Literal
 
-from pydantic import Field, PositiveFloat, PositiveInt
+from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
 
 from app.channels.registry import settings_groups
 from app.settings import (
@@ -45,6 +45,9 @@ class CoreSettings(HeraldSettings):
     REDIS_URL: str = "redis://127.0.0.1:6379/0"
     BIND: str = "127.0.0.1:8000"  # where gunicorn listens (the Procfile reads it too)
     BASE_URL: Annotated[str, Derived(lambda c: f"http://{c.BIND}")] = ""
+    # How many reverse proxies (load balancers) stand in front of the web process; their
+    # X-Forwarded-For/-Proto/-Host headers are then trusted, that many hops deep.
+    TRUSTED_PROXIES: NonNegativeInt = 0
     MAX_CONTENT_LENGTH: PositiveInt = Field(2 * 1024 * 1024,
                                             validation_alias="HERALD_MAX_REQUEST_BYTES")
     # Path and query; longer is a 414. Keep it under gunicorn's --limit-request-line.

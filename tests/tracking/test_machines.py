@@ -108,3 +108,27 @@ def test_hits_right_after_the_send_are_a_machine(client, config, db, sent_email,
     db.session.commit()
     click_hit(client, config, sent_email, links[0], **{"User-Agent": FIREFOX})
     assert stored(db, store_hits)[1:] == [("clicked", False, None)]
+
+
+
+def _client_address_seen(app, proxies: int) -> str:
+    from flask import request
+
+    from app import create_app
+    web = create_app(app.extensions["herald_config"].model_copy(
+        update={"TRUSTED_PROXIES": proxies}))
+
+    @web.route("/_whoami")
+    def whoami():
+        return request.remote_addr
+
+    return web.test_client().get(
+        "/_whoami", headers={"X-Forwarded-For": "17.58.1.2, 203.0.113.9"},
+        environ_base={"REMOTE_ADDR": "10.0.0.5"}).get_data(as_text=True)
+
+
+def test_the_client_address_comes_from_trusted_proxies_only(app):
+    """HERALD_TRUSTED_PROXIES=1: the last X-Forwarded-For hop names the client (what the
+    client itself put before it is not believed); 0: the header is ignored."""
+    assert _client_address_seen(app, 1) == "203.0.113.9"
+    assert _client_address_seen(app, 0) == "10.0.0.5"
