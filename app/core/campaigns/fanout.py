@@ -45,8 +45,7 @@ def send_times(session, campaign, config, base: datetime) -> dict[str | None, da
     contacts without one (the campaign's default zone; an unknown name gets it too).
     The category's quiet hours hold a send past them, as windows do."""
     category = session.scalar(select(Category).where(Category.key == campaign.category))
-    quiet = config.QUIET_HOURS if category is not None and category.quiet_hours \
-        and not category.critical else None
+    quiet = rules.quiet_window(config, category)
     names = session.scalars(select(Contact.timezone).distinct()
                             .where(Contact.timezone.is_not(None))).all()
     return {name: send_time(campaign, name, base, quiet) for name in [None, *names]}

@@ -11,16 +11,17 @@ from sqlalchemy import select
 
 from app.core.access import audit
 from app.core.campaigns import runs, timing
+from app.core.campaigns.spec import SCHEDULE_NEEDS
 from app.core.campaigns.store import snapshot
+from app.core.delivery.dispatch import SEND_AT_GRACE
 from app.core.delivery.transitions import move
 from app.errors import Conflict, ValidationFailed
 from app.models import Notification, Segment
-from app.models.campaigns import Campaign, CampaignRun, CampaignStatus, RunStatus
+from app.models.campaigns import LIVE_RUN, Campaign, CampaignRun, CampaignStatus, RunStatus
 from app.models.notifications import Status
 
 S = CampaignStatus
 UNSENT = (Status.ACCEPTED, Status.QUEUED, Status.RETRYING)
-SEND_AT_GRACE = timedelta(minutes=5)
 LATEST_OFFSET = timedelta(hours=12)  # the zone furthest behind UTC (Etc/GMT+12)
 
 
@@ -52,8 +53,8 @@ def readiness_errors(session, campaign: Campaign, now: datetime, max_days: int) 
 
 
 def _schedule_missing(campaign: Campaign) -> bool:
-    needs = {"at": ["send_at"], "local": ["local_date", "local_time"], "recurring": ["cron"]}
-    return any(getattr(campaign, name) is None for name in needs.get(campaign.schedule_kind, []))
+    return any(getattr(campaign, name) is None
+               for name in SCHEDULE_NEEDS.get(campaign.schedule_kind, ()))
 
 
 def schedule(session, campaign: Campaign, *, actor, now: datetime, max_days: int = 365):
@@ -81,8 +82,7 @@ def unschedule(session, campaign: Campaign, *, actor) -> None:
 def live_run(session, campaign: Campaign) -> CampaignRun | None:
     return session.scalar(select(CampaignRun).where(
         CampaignRun.campaign_id == campaign.id,
-        CampaignRun.status.in_([s.value for s in (RunStatus.FANNING_OUT, RunStatus.TESTING,
-                                                  RunStatus.SENDING, RunStatus.PAUSED)]))
+        CampaignRun.status.in_(LIVE_RUN))
         .order_by(CampaignRun.number.desc()).limit(1))
 
 

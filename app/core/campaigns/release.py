@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from app.core.campaigns import fanout, timing
+from app.core.delivery import rules
 from app.core.delivery.transitions import move
 from app.models import Category, Contact, Notification
 from app.models.notifications import Status
@@ -82,8 +83,7 @@ def _outside_window(session, config, campaign, due, now: datetime) -> dict:
     """{row id: when it may go} for due rows whose recipient's window (or the category's
     quiet hours) is closed now — held up by the throttle past its end, say."""
     category = session.scalar(select(Category).where(Category.key == campaign.category))
-    quiet = config.QUIET_HOURS if category is not None and category.quiet_hours \
-        and not category.critical else None
+    quiet = rules.quiet_window(config, category)
     if not due or (timing.window_of(campaign) is None and quiet is None):
         return {}
     zones = dict(session.execute(select(Contact.id, Contact.timezone).where(

@@ -26,6 +26,9 @@ from app.errors import ValidationFailed
 HHMM = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 Channel = Literal["push", "sms", "email"]
 MIN_RECURRENCE_SECONDS = 3600  # a recurring campaign runs at most hourly
+# The schedule fields each kind of schedule needs.
+SCHEDULE_NEEDS = {"at": ("send_at",), "local": ("local_date", "local_time"),
+                  "recurring": ("cron",)}
 WINNER_METRICS = ("delivered", "opened", "clicked", "converted", "manual")
 
 
@@ -101,8 +104,7 @@ class Schedule(_Part):
 
     @model_validator(mode="after")
     def _kind_needs(self):
-        needs = {"at": ["send_at"], "local": ["local_date", "local_time"],
-                 "recurring": ["cron"]}.get(self.kind, [])
+        needs = SCHEDULE_NEEDS.get(self.kind, ())
         missing = [name for name in needs if getattr(self, name) is None]
         if missing:
             raise _Fields([{"field": f"/schedule/{name}",

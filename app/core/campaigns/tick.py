@@ -25,17 +25,17 @@ def tick(session, redis, config, now: datetime | None = None) -> dict:
     fan_outs = [run.id for run in started] + _stalled(session, now)
     totals = {"started": len(started), "released": 0, "completed": 0, "expired": 0}
     for run in session.scalars(select(CampaignRun).where(
-            CampaignRun.status.in_([s.value for s in ACTIVE]))).all():
+            CampaignRun.status.in_(ACTIVE))).all():
         if run.expires_at is not None and run.expires_at <= now:
             totals["expired"] += lifecycle.end_unsent(session, run, "expired", now)
             runs.end_run(run, RunStatus.COMPLETED, now)
         elif runs.pick_if_due(session, run, now):
             fan_outs.append(run.id)
         queued = release.release(session, redis, config, run, now) \
-            if run.status in [s.value for s in ACTIVE] else {}
+            if run.status in ACTIVE else {}
         totals["released"] += sum(len(ids) for ids in queued.values())
         totals["completed"] += runs.finish_if_settled(session, run, now)
-        stats.refresh(session, run, now, force=run.status not in [s.value for s in ACTIVE])
+        stats.refresh(session, run, now, force=run.status not in ACTIVE)
         session.commit()
         enqueue_ids(redis, config, queued)
     enqueue_fan_out(redis, fan_outs)

@@ -151,7 +151,8 @@ def _render_missing(session, rows, limits: RenderLimits) -> dict:
 
     A render that fails is a permanent failure (`render_error`, or `render_budget` when
     it went over its budget); once a variant has gone over, the batch's other rows of it
-    fail at once rather than spend a budget each.
+    fail at once rather than spend a budget each. Content without template markup is the
+    same for everyone: it renders once per batch.
     """
     if not rows:
         return {}
@@ -169,7 +170,9 @@ def _render_missing(session, rows, limits: RenderLimits) -> dict:
             )
         )
     }
-    out, over_budget, same_for_all = {}, {}, {}
+    # Per (version, locale, channel): content the same for every row of it (no markup),
+    # or the over-budget failure every row of it would meet again.
+    out, shared = {}, {}
     for row in rows:
         contact, version = contacts.get(row.contact_id), versions.get(row.template_version_id)
         if contact is None or version is None:
@@ -177,14 +180,13 @@ def _render_missing(session, rows, limits: RenderLimits) -> dict:
             continue
         variant = pick_locale(version.content, contact.locale, version.default_locale)
         key = (version.id, id(variant), row.channel)
-        if key in same_for_all:
-            out[row.id] = same_for_all[key]
+        if key in shared:
+            out[row.id] = shared[key]
             continue
-        out[row.id] = over_budget.get(key) or _render_row(row, variant, contact, limits)
-        if getattr(out[row.id], "code", None) == RenderBudgetExceeded.code:
-            over_budget[key] = out[row.id]
-        elif not _personal(variant.get(row.channel)):
-            same_for_all[key] = out[row.id]  # no markup: the same for everyone, render once
+        out[row.id] = _render_row(row, variant, contact, limits)
+        if getattr(out[row.id], "code", None) == RenderBudgetExceeded.code \
+                or not _personal(variant.get(row.channel)):
+            shared[key] = out[row.id]
     return out
 
 

@@ -223,7 +223,7 @@ def _apply_rules(session, redis, config, category, plans: list[_Plan], at: datet
         return
     live = [p for p in live if p.status != Status.SUPPRESSED]
     out = rules.opted_out(session, category, list({p.contact.id for p in live}))
-    window = config.QUIET_HOURS if category.quiet_hours else None
+    window = rules.quiet_window(config, category)
     for plan in live:
         if (plan.contact.id, plan.channel) in out:
             plan.status, plan.reason = Status.SUPPRESSED, "opted_out"

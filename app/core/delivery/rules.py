@@ -85,6 +85,13 @@ def opted_out(session, category: Category, contact_ids: list[int]) -> set[tuple[
     return out - {key for key, opted_in in explicit.items() if opted_in}
 
 
+def quiet_window(config, category) -> tuple[int, int] | None:
+    """The quiet hours a category's messages wait out (None: critical, or not quiet)."""
+    if category is None or category.critical or not category.quiet_hours:
+        return None
+    return config.QUIET_HOURS
+
+
 def quiet_until(at: datetime, timezone: str | None, window: tuple[int, int] | None):
     """Return when the quiet window around `at` ends (UTC), or None if not quiet.
 
