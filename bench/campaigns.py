@@ -20,12 +20,11 @@ from app.models import (
     Notification,
     NotificationStatus,
     Segment,
-    Template,
-    TemplateVersion,
 )
 from app.models.types import utcnow
 from bench.common import run_over_contacts
 from bench.segments import seed
+from tests import factories
 
 DATABASE = "herald_bench_campaigns"
 CONTENT = {"en": {"email": {"subject": "Winter sale", "html": "<p>Everything 20% off</p>"}}}
@@ -34,14 +33,7 @@ CONTENT = {"en": {"email": {"subject": "Winter sale", "html": "<p>Everything 20%
 def _campaign():
     db.session.add(Category(key="promo", name="Promotions", marketing=True, quiet_hours=False))
     db.session.add(Segment(name="Everyone", rules={"match": "all", "rules": []}))
-    template = Template(key="sale", name="Sale", category="promo")
-    db.session.add(template)
-    db.session.flush()
-    version = TemplateVersion(template_id=template.id, version=1, status="published",
-                              content=CONTENT, published_at=utcnow())
-    db.session.add(version)
-    db.session.flush()
-    template.published_version_id = version.id
+    factories.template("sale", content=CONTENT, category="promo")
     segment = db.session.scalar(sa.select(Segment))
     campaign = store.create_campaign(db.session, spec.parse({
         "name": "Winter sale", "category": "promo", "segment_id": segment.id,
