@@ -16,7 +16,8 @@ def test_metrics_report_backlog_and_dead_letters(client, config, redis, db):
     response = client.get("/metrics")
     assert response.status_code == 200 and response.mimetype == "text/plain"
     found = samples(response.get_data(as_text=True))
-    assert found[("herald_queue_jobs_waiting", (("queue", "sms"),))] == 2
+    assert found[("herald_queue_jobs_waiting", (("queue", "sms"),))] == 1  # one drain
+    assert found[("herald_queue_notifications_due", (("queue", "sms"),))] == config.BATCH_SIZE + 1
     assert found[("herald_queue_workers", (("queue", "sms"),))] == 0
     assert found[("herald_notifications_dead", (("channel", "sms"),))] == 2
     assert found[("herald_notifications_dead", (("channel", "email"),))] == 0

@@ -6,10 +6,10 @@ from app import create_app
 from app.channels.pool import ProviderPool
 from app.core.campaigns import runs as campaign_runs
 from app.core.campaigns import tick as campaign_ticks
-from app.core.delivery import deliver as delivery
+from app.core.delivery import drain as delivery
 from app.core.delivery import sweeper
 from app.core.imports import run as import_run
-from app.core.tracking import drain
+from app.core.tracking import drain as tracking_drain
 from app.extensions import db
 
 _app: Flask | None = None
@@ -48,10 +48,10 @@ def _run(work, *args):
             db.session.remove()
 
 
-def deliver_batch(channel: str, ids: list[str]) -> dict:
-    """Deliver one batch of notification ids on a channel."""
-    return _run(lambda session, redis, config: delivery.deliver_batch(
-        session, redis, config, _pool, channel, ids))
+def drain_channel(channel: str, slot: int = 0) -> dict:
+    """Deliver the channel's due ids in batches until none are left (or the time is up)."""
+    return _run(lambda session, redis, config: delivery.drain(
+        session, redis, config, _pool, channel, slot))
 
 
 def sweep() -> dict:
@@ -76,4 +76,4 @@ def campaign_tick() -> dict:
 
 def drain_hits() -> int:
     """Store the opens and clicks waiting in Redis as events (the events worker's job)."""
-    return _run(drain.drain)
+    return _run(tracking_drain.drain)

@@ -24,7 +24,7 @@ def index():
         providers=operations.providers(config, db.session),
         totals=operations.outcome_totals(db.session),
         dead=operations.dead_by_channel(db.session), alerts=recent_alerts(redis, 10),
-        confirm=ConfirmForm())
+        confirm=ConfirmForm(), channel_queues=CHANNEL_QUEUES)
 
 
 @bp.route("/redrive", methods=["POST"])

@@ -7,6 +7,7 @@ from app.core.ops import system as operations
 from app.models import AuditLog, Notification, NotificationStatus
 from app.queues import enqueue_ids, queue
 from tests import factories
+from tests.helpers.api import due
 from tests.helpers.console import dead_sms
 
 
@@ -24,10 +25,11 @@ def test_page_shows_queues_providers_and_masks_secrets(admin_client, config, red
     assert operations.mask(config.TWILIO_AUTH_TOKEN) in page
 
 
-def test_queue_stats_count_waiting_jobs(config, redis):
+def test_queue_stats_count_drain_jobs_and_due_notifications(config, redis):
     enqueue_ids(redis, config, {"email": [str(n) for n in range(config.BATCH_SIZE + 1)]})
     stats = {q.name: q for q in operations.queue_stats(redis)}
-    assert stats["email"].waiting == 2 and stats["email"].unattended
+    assert (stats["email"].waiting, stats["email"].due) == (1, config.BATCH_SIZE + 1)
+    assert stats["email"].unattended
     assert stats["push"].waiting == 0 and not stats["push"].unattended
 
 
@@ -42,8 +44,8 @@ def test_redrive_requeues_dead_rows_with_history_and_audit(db, admin_client, red
         assert (row.status, row.attempts, row.error_code) == ("queued", 0, None)
     history = db.session.scalars(select(NotificationStatus.detail)).all()
     assert history.count("re-driven") == 3
-    [job] = queue(redis, "sms").jobs
-    assert sorted(job.args[1]) == sorted(str(r.id) for r in rows)
+    assert queue(redis, "sms").count == 1
+    assert sorted(due(redis, "sms")) == sorted(str(r.id) for r in rows)
     [entry] = db.session.scalars(select(AuditLog).where(
         AuditLog.action == "notifications.redrive"))
     assert entry.after == {"channel": "sms", "count": 3}

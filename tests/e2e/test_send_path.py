@@ -8,7 +8,6 @@ from sqlalchemy import select
 from app.core.ops.alerts import recent_alerts
 from app.models import Notification, Suppression
 from app.models.types import utcnow
-from app.queues import queue
 from tests import factories
 from tests.helpers.api import history, send
 
@@ -206,7 +205,7 @@ def test_worker_crash_mid_batch_is_recovered(client, api_headers, drain, sandbox
                                              ada):
     [sent] = send(client, api_headers, channels=["sms"], content={"sms": {"text": "Hi"}})
     # A worker claimed the row, lost its job and died before sending; the lease expired.
-    queue(redis, "sms").empty()
+    redis.flushdb()
     row = db.session.get(Notification, UUID(sent["id"]))
     row.status, row.due_at = "sending", utcnow() - timedelta(seconds=1)
     db.session.commit()
@@ -218,7 +217,7 @@ def test_worker_crash_mid_batch_is_recovered(client, api_headers, drain, sandbox
 def test_redis_outage_at_enqueue_is_swept_later(client, api_headers, drain, sandbox, db,
                                                 redis, ada):
     [sent] = send(client, api_headers, channels=["sms"], content={"sms": {"text": "Hi"}})
-    queue(redis, "sms").empty()  # as if the enqueue had never reached Redis
+    redis.flushdb()  # as if the enqueue had never reached Redis
     drain()
     assert sandbox.received("twilio") == []
     drain(sweep_first=True, now=utcnow() + timedelta(minutes=5))

@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from app.models import NotificationStatus
+from app.queues import due_key
 
 PROBLEM = "application/problem+json"
 
@@ -29,3 +30,8 @@ def history(db, notification_id) -> list[str]:
         .order_by(NotificationStatus.id)
     )
     return list(rows)
+
+
+def due(redis, channel: str) -> list[str]:
+    """The ids waiting on a channel's due list, oldest first."""
+    return [i.decode() for i in redis.lrange(due_key(channel), 0, -1)]

@@ -6,6 +6,7 @@ rules        suppressions, preferences, quiet hours and rate limits, checked bef
 idempotency  Idempotency-Key and event-id claims and stored responses
 transitions  the status vocabulary's allowed moves; every status change and its history
 deliver      a worker's batch: claim, send through the providers, record
+drain        a channel worker's loop over the channel's due ids, a batch at a time
 outcomes     what providers answered: sent, retrying with backoff, failed, dead
 receipts     what providers reported later (neutral receipts), and SMS keywords
 webhooks     webhook event ids applied once

@@ -44,7 +44,8 @@ def sweep(session, redis, config, now: datetime | None = None) -> dict[str, int]
     webhook_ids = webhooks.prune(session, now)
     session.commit()
     rows = (*released, *stale, *recovered)
-    enqueue_ids(redis, config, by_channel((row.id, row.channel) for row in rows))
+    # Forced: a stale row may mean a drain slot is held by a job that was lost.
+    enqueue_ids(redis, config, by_channel((row.id, row.channel) for row in rows), force=True)
     if recovered:
         # At-least-once: a batch in flight at the crash may be sent twice. Count them.
         redis.incrby(REDELIVERED_KEY, len(recovered))

@@ -31,6 +31,9 @@ class HeraldCollector(Collector):
             "oldest_seconds": GaugeMetricFamily(
                 "herald_queue_oldest_job_age_seconds",
                 "Age of the job at the head of the queue (0 when empty)", labels=["queue"]),
+            "due": GaugeMetricFamily(
+                "herald_queue_notifications_due",
+                "Notifications waiting for their channel's drain", labels=["queue"]),
         }
         for q in queues:
             for field, gauge in gauges.items():

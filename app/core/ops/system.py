@@ -15,7 +15,7 @@ from app.core.delivery.transitions import move
 from app.models import Notification, NotificationStatus
 from app.models.notifications import Status
 from app.models.types import utcnow
-from app.queues import CHANNEL_QUEUES, QUEUES, by_channel, enqueue_ids, queue
+from app.queues import CHANNEL_QUEUES, QUEUES, by_channel, due_counts, enqueue_ids, queue
 
 # History statuses that mean a provider took the message, or refused / lost it.
 SENT_KINDS = (Status.SENT, Status.DELIVERED)
@@ -45,11 +45,12 @@ class QueueStats:
     failed: int
     workers: int
     oldest_seconds: float | None  # age of the job at the head of the queue
+    due: int = 0  # notification ids waiting for the channel's drain (channel queues)
 
     @property
     def unattended(self) -> bool:
-        """Jobs wait and no worker listens: the backlog only grows."""
-        return self.waiting > 0 and self.workers == 0
+        """Work waits and no worker listens: the backlog only grows."""
+        return (self.waiting > 0 or self.due > 0) and self.workers == 0
 
 
 def queue_stats(redis, now: datetime | None = None) -> list[QueueStats]:
@@ -57,7 +58,7 @@ def queue_stats(redis, now: datetime | None = None) -> list[QueueStats]:
     now = now or utcnow()
     serving = Counter(name for worker in Worker.all(connection=redis)
                       for name in worker.queue_names())
-    stats = []
+    stats, due = [], due_counts(redis)
     for name in QUEUES:
         q = queue(redis, name)
         head = q.get_job_ids(0, 1)
@@ -66,7 +67,7 @@ def queue_stats(redis, now: datetime | None = None) -> list[QueueStats]:
         stats.append(QueueStats(
             name, q.count, StartedJobRegistry(queue=q).count,
             ScheduledJobRegistry(queue=q).count, FailedJobRegistry(queue=q).count,
-            serving[name], oldest))
+            serving[name], oldest, due.get(name, 0)))
     return stats
 
 

@@ -1,0 +1,56 @@
+"""A channel worker's drain: deliver the channel's due ids in batches until none are left.
+
+Whatever the size of the requests that queued them, ids are claimed BATCH_SIZE at a time.
+The ids only point at rows: a popped id whose row is not `queued` is skipped by the
+claim, and a row whose id was lost (a Redis flush, a worker dying between pop and claim)
+stays `queued` until the sweeper queues it again.
+"""
+
+import time
+from collections import Counter
+
+from app.core.delivery.deliver import deliver_batch
+from app.queues import (
+    DRAIN_SLOTS,
+    SLOT_TTL,
+    due_key,
+    pop_due,
+    slot_key,
+    start_drains,
+    take_slot,
+)
+
+DRAIN_SECONDS = 60  # then the job hands its slot to a fresh job (other jobs get a turn)
+
+
+def drain(session, redis, config, pool, channel: str, slot: int = 0, *,
+          budget_seconds: float = DRAIN_SECONDS) -> dict[str, int]:
+    """Deliver batches from the channel's due list; return counts per resulting status."""
+    counts: Counter = Counter()
+    deadline = time.monotonic() + budget_seconds
+    while True:
+        redis.expire(slot_key(channel, slot), SLOT_TTL)
+        ids = pop_due(redis, channel, config.BATCH_SIZE)
+        if not ids:
+            if _release(redis, channel, slot):
+                break
+            continue
+        if len(ids) == config.BATCH_SIZE:
+            _widen(redis, channel, slot)
+        counts.update(deliver_batch(session, redis, config, pool, channel, ids))
+        if time.monotonic() > deadline:
+            start_drains(redis, [(channel, slot)])  # the slot stays held for it
+            break
+    return dict(counts)
+
+
+def _release(redis, channel: str, slot: int) -> bool:
+    """Give the slot up; False when ids arrived meanwhile and the slot was taken back."""
+    redis.delete(slot_key(channel, slot))
+    return not (redis.llen(due_key(channel)) and take_slot(redis, channel, slot))
+
+
+def _widen(redis, channel: str, slot: int) -> None:
+    """A full batch means a backlog: start the next slot's drain for another worker."""
+    if slot + 1 < DRAIN_SLOTS and take_slot(redis, channel, slot + 1):
+        start_drains(redis, [(channel, slot + 1)])
