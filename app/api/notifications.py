@@ -24,7 +24,6 @@ from app.core.delivery.log import LogFilter, get_notification, list_notification
 from app.core.delivery.send import send
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import Contact
 
 TAG = "Notifications"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -87,16 +86,10 @@ def _send_request(body: NotificationIn) -> SendRequest:
 def _response_body(accepted: Accepted) -> dict:
     """The 202 body, which a repeat of the request replays."""
     return NotificationsAccepted(notifications=[
-        AcceptedNotification(id=n.id, contact=_external_id(n.contact_id), channel=n.channel,
+        AcceptedNotification(id=n.id, contact=n.external_id, channel=n.channel,
                              status=n.status, reason=n.reason, send_at=n.send_at)
         for n in accepted.notifications
     ]).model_dump(mode="json")
-
-
-def _external_id(contact_id: int | None) -> str | None:
-    # accept() loaded the contacts, so this reads the identity map, not the database.
-    contact = db.session.get(Contact, contact_id) if contact_id is not None else None
-    return contact.external_id if contact else None
 
 
 @route("/notifications/<uuid:notification_id>", response=NotificationOut,

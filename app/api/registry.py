@@ -122,14 +122,15 @@ def _authorize(scope) -> None:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Send an API key as 'Authorization: Bearer <key>'",
                            headers={"WWW-Authenticate": REALM})
-    key = api_keys.authenticate(db.session, token.strip())
+    key = api_keys.authenticate_cached(db.session, token.strip())
     if key is None:
         raise Unauthorized(
             "The API key is not valid or has been revoked",
             headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
         )
-    g.api_caller = Caller(key.id, key.name, tuple(key.scopes or ()))
-    db.session.commit()  # keeps last_used_at even if the request fails later
+    g.api_caller = Caller(key.id, key.name, key.scopes)
+    if db.session().in_transaction():
+        db.session.commit()  # keeps last_used_at even if the request fails later
     if not api_keys.has_scope(key, scope):
         needed = scope if isinstance(scope, str) else " or ".join(scope)
         raise Forbidden(

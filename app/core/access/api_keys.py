@@ -9,6 +9,8 @@ import hashlib
 import hmac
 import secrets
 import string
+import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -24,6 +26,10 @@ PREFIX_LENGTH = len(PREFIX_START) + 8
 _ALPHABET = string.ascii_lowercase + string.digits
 # last_used_at is written at most this often per key, so busy keys cost no extra writes.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# A process trusts a key it checked for this long; a key revoked elsewhere is refused by
+# every process within it (by the revoking process at once).
+KEY_CACHE_SECONDS = 5
+KEY_CACHE_SIZE = 10_000
 # Compared against when the prefix is unknown, so a miss costs as much as a hit.
 _DUMMY_HASH = hashlib.sha256(b"herald-timing-equaliser").hexdigest()
 
@@ -77,6 +83,42 @@ def authenticate(session, token: str, now: datetime | None = None) -> ApiKey | N
     return key
 
 
+@dataclass(frozen=True)
+class CheckedKey:
+    """A live key as authenticate() found it, detached from any session."""
+
+    id: int
+    name: str
+    scopes: tuple[str, ...]
+    until: float  # time.monotonic() after which it is checked again
+
+
+_checked: dict[str, CheckedKey] = {}
+
+
+def authenticate_cached(session, token: str) -> CheckedKey | None:
+    """authenticate(), remembered for KEY_CACHE_SECONDS: a busy key costs no query per
+    request, and its last use is still written (at most once per LAST_USED_RESOLUTION)."""
+    digest = hash_token(token)
+    hit = _checked.get(digest)
+    if hit is not None and hit.until > time.monotonic():
+        return hit
+    key = authenticate(session, token)
+    if key is None:
+        _checked.pop(digest, None)
+        return None
+    if len(_checked) >= KEY_CACHE_SIZE:
+        _checked.clear()
+    _checked[digest] = CheckedKey(key.id, key.name, tuple(key.scopes or ()),
+                                  time.monotonic() + KEY_CACHE_SECONDS)
+    return _checked[digest]
+
+
+def _forget(key_id: int) -> None:
+    for digest in [d for d, key in _checked.items() if key.id == key_id]:
+        _checked.pop(digest, None)
+
+
 def _touch(session, key: ApiKey, now: datetime) -> None:
     """Record last use, at most once per LAST_USED_RESOLUTION (the WHERE keeps it so)."""
     stale = now - LAST_USED_RESOLUTION
@@ -92,7 +134,7 @@ def _touch(session, key: ApiKey, now: datetime) -> None:
     key.last_used_at = now
 
 
-def has_scope(key: ApiKey, scope: str | tuple[str, ...] | None) -> bool:
+def has_scope(key: ApiKey | CheckedKey, scope: str | tuple[str, ...] | None) -> bool:
     """Return True if the key holds the scope (or any one of a tuple of scopes)."""
     if scope is None:
         return True
@@ -113,6 +155,7 @@ def revoke_api_key(session, key_id: int, now: datetime | None = None, *, actor) 
     )
     if result.rowcount != 1:
         return False
+    _forget(key_id)
     audit.record(session, actor, "api_key.revoke", "api_key", key_id, before,
                  audit.snapshot(key, AUDITED_FIELDS))
     return True
