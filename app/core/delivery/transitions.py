@@ -27,8 +27,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import Text
+from sqlalchemy.types import JSON, Text
 
+from app.json_numbers import dumps
 from app.models import Notification, NotificationStatus
 from app.models.notifications import Status
 from app.models.types import UTCDateTime
@@ -57,6 +58,7 @@ MOVES: dict[Status | None, frozenset[Status]] = {
 STAMPS = {S.QUEUED: "queued_at", S.SENT: "sent_at", S.DELIVERED: "delivered_at",
           S.FAILED: "failed_at", S.DEAD: "failed_at"}
 CHUNK = 1000  # rows per statement of the per-row form (bind parameter limits)
+CREATE_CHUNK = 5000  # new rows per statement (arrays: no parameter limit, bounded memory)
 
 N, H = Notification.__table__, NotificationStatus.__table__
 HISTORY = ["notification_id", "status", "attempt", "provider", "error_code", "detail", "at"]
@@ -74,7 +76,8 @@ def sources(to: Status) -> list[str]:
 
 
 def record_created(session, rows: list[dict], now: datetime) -> None:
-    """Insert new notification rows and the first history row of each, in two bulk INSERTs.
+    """Insert new notification rows and the first history row of each: one statement on
+    PostgreSQL, two bulk INSERTs elsewhere.
 
     Stamps each row's times in place (created, updated, and its status's time column).
     """
@@ -87,12 +90,35 @@ def record_created(session, rows: list[dict], now: datetime) -> None:
     for row in rows:  # every row the same keys: one executemany
         row.update(created_at=now, updated_at=now)
         row.update({c: now if STAMPS.get(row["status"]) == c else None for c in stamps})
+    if _postgres(session):
+        for start in range(0, len(rows), CREATE_CHUNK):
+            _create_with_history(session, rows[start:start + CREATE_CHUNK])
+        return
     session.execute(insert(Notification), rows)
     session.execute(insert(NotificationStatus), [
         {"notification_id": r["id"], "status": r["status"], "attempt": r.get("attempts", 0),
          "provider": r.get("provider"), "at": r["created_at"], "detail": r.get("reason")}
         for r in rows
     ])
+
+
+def _create_with_history(session, rows: list[dict]) -> None:
+    """PostgreSQL: the rows, one typed array per column unnested, and their first history
+    rows in one statement (constant text whatever the number of rows; JSON goes as text)."""
+    keys = list(rows[0])
+    cols = [column(k, Text() if isinstance(N.c[k].type, JSON) else N.c[k].type) for k in keys]
+    data = [tuple(None if (v := row[k]) is None else dumps(v) if isinstance(
+        N.c[k].type, JSON) else v for k in keys) for row in rows]
+    v = _arrays(cols, data)
+    values = [cast(v.c[k], N.c[k].type) if isinstance(N.c[k].type, JSON) else v.c[k]
+              for k in keys]
+    created = insert(N).from_select(keys, select(*values)).returning(
+        N.c.id, N.c.status, N.c.attempts, N.c.provider, N.c.created_at, N.c.reason
+    ).cte("created")
+    session.execute(insert(H).from_select(
+        ["notification_id", "status", "attempt", "provider", "at", "detail"],
+        select(created.c.id, created.c.status, created.c.attempts, created.c.provider,
+               created.c.created_at, created.c.reason)))
 
 
 def move(session, targets, to: Status | None = None, *, now: datetime,
