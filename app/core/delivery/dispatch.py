@@ -227,14 +227,14 @@ def _render(plans: list[_Plan], request: SendRequest, version, limits: RenderLim
 
 def _apply_rules(session, redis, config, category, plans: list[_Plan], at: datetime) -> None:
     live = [p for p in plans if p.status != Status.SUPPRESSED]
-    blocked = rules.suppressed_addresses(session, {(p.channel, p.address) for p in live})
+    blocked, out = rules.blocking(session, category, {(p.channel, p.address) for p in live},
+                                  list({p.contact.id for p in live}))
     for plan in live:
         if (plan.channel, plan.address) in blocked:
             plan.status, plan.reason = Status.SUPPRESSED, "suppressed_address"
     if category.critical:
         return
     live = [p for p in live if p.status != Status.SUPPRESSED]
-    out = rules.opted_out(session, category, list({p.contact.id for p in live}))
     window = rules.quiet_window(config, category)
     for plan in live:
         if (plan.contact.id, plan.channel) in out:

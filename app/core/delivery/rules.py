@@ -8,7 +8,9 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import and_, any_, cast, null, or_, select, union_all
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import Text
 
 from app.models import Category, Device, Preference, Suppression
 
@@ -29,12 +31,38 @@ def suppressed_addresses(session, pairs: set[tuple[str, str]]) -> set[tuple[str,
     """Return the (channel, address) pairs that are on the suppression list."""
     if not pairs:
         return set()
-    rows = session.execute(
-        select(Suppression.channel, Suppression.address).where(
-            tuple_(Suppression.channel, Suppression.address).in_(list(pairs))
-        )
-    )
-    return {(channel, address) for channel, address in rows}
+    return {(channel, address) for channel, address, *_ in session.execute(
+        _suppressions_of(session, pairs))}
+
+
+def blocking(session, category: Category, pairs: set[tuple[str, str]],
+             contact_ids: list[int]) -> tuple[set[tuple[str, str]], set[tuple[int, str]]]:
+    """Return (suppressed (channel, address) pairs, opted-out (contact, channel) pairs)
+    in one query; a critical category has no opted-out pairs."""
+    parts = [_suppressions_of(session, pairs)] if pairs else []
+    if not category.critical and contact_ids:
+        parts.append(select(Preference.channel, null().label("address"),
+                            Preference.contact_id, Preference.opted_in).where(
+            Preference.category_id == category.id, Preference.contact_id.in_(contact_ids)))
+    rows = session.execute(union_all(*parts)).all() if parts else []
+    suppressed = {(channel, address) for channel, address, contact, _ in rows if contact is None}
+    choices = [(contact, channel, opted_in)
+               for channel, _, contact, opted_in in rows if contact is not None]
+    out = _out(category, contact_ids, choices) if not category.critical else set()
+    return suppressed, out
+
+
+def _suppressions_of(session, pairs: set[tuple[str, str]]):
+    """The suppressions of the pairs: per channel an array of addresses on PostgreSQL."""
+    by_channel: dict[str, list[str]] = {}
+    for channel, address in pairs:
+        by_channel.setdefault(channel, []).append(address)
+    pg = session.get_bind().dialect.name == "postgresql"
+    return select(Suppression.channel, Suppression.address, null(), null()).where(or_(*(
+        and_(Suppression.channel == channel,
+             Suppression.address == any_(cast(addresses, ARRAY(Text))) if pg
+             else Suppression.address.in_(addresses))
+        for channel, addresses in by_channel.items())))
 
 
 def still_blocked(session, rows, now: datetime | None = None) -> dict:
@@ -77,6 +105,11 @@ def opted_out(session, category: Category, contact_ids: list[int]) -> set[tuple[
             Preference.category_id == category.id, Preference.contact_id.in_(contact_ids)
         )
     ).all()
+    return _out(category, contact_ids, rows)
+
+
+def _out(category: Category, contact_ids: list[int], rows) -> set[tuple[int, str]]:
+    """Opted-out pairs, from the (contact, channel, opted in) choices of the contacts."""
     explicit = {(cid, channel): opted_in for cid, channel, opted_in in rows}
     if category.default_opt_in:
         return {key for key, opted_in in explicit.items() if not opted_in}
