@@ -6,9 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.channels.pool import ProviderPool
+from app.core.delivery.drain import drain as drain_channel
 from app.models import Notification, NotificationStatus
 from app.models.types import utcnow
-from app.queues import enqueue_ids, queue
+from app.queues import enqueue_ids, queue, slot_key
 from tests import factories
 from tests.helpers.api import due, send
 
@@ -84,3 +86,20 @@ def test_ids_drained_twice_are_sent_once(sent_ids, drain, sandbox, db, redis, co
     assert statuses(db) == {"sent": SENDS}
     assert len(sandbox.received("twilio")) == SENDS
     assert claims(db) == 1
+
+
+def test_a_drain_out_of_time_hands_its_slot_to_a_fresh_job(sent_ids, drain, sandbox, db,
+                                                           redis, config, monkeypatch):
+    monkeypatch.setattr(config, "BATCH_SIZE", 50)
+    redis.delete(slot_key("sms", 1))
+    queue(redis, "sms").empty()
+    pool = ProviderPool(config)
+    try:
+        counts = drain_channel(db.session, redis, config, pool, "sms", budget_seconds=0)
+    finally:
+        pool.close()
+    assert counts == {"sent": 50}
+    assert redis.exists(slot_key("sms", 0))
+    assert [job.args for job in queue(redis, "sms").jobs] == [("sms", 1), ("sms", 0)]
+    drain()
+    assert statuses(db) == {"sent": SENDS}

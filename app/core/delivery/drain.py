@@ -37,7 +37,12 @@ def drain(session, redis, config, pool, channel: str, slot: int = 0, *,
             continue
         if len(ids) == config.BATCH_SIZE:
             _widen(redis, channel, slot)
-        counts.update(deliver_batch(session, redis, config, pool, channel, ids))
+        try:
+            counts.update(deliver_batch(session, redis, config, pool, channel, ids))
+        except Exception:
+            # The batch's rows are swept later; the next send may start a drain at once.
+            redis.delete(slot_key(channel, slot))
+            raise
         if time.monotonic() > deadline:
             start_drains(redis, [(channel, slot)])  # the slot stays held for it
             break
