@@ -76,6 +76,8 @@ class CoreSettings(HeraldSettings):
     RETRY_BASE_SECONDS: PositiveFloat = 10.0
     RETRY_MAX_SECONDS: PositiveFloat = 3600.0
     SEND_LEASE_SECONDS: PositiveInt = 300
+    # A channel's drain waits this long for another id before its job ends (0: at once).
+    DRAIN_IDLE_MS: NonNegativeInt = 1000
     SWEEP_GRACE_SECONDS: Seconds = 60
     SWEEP_INTERVAL_SECONDS: PositiveInt = 5
     # Campaigns: how often runs start, release held rows (throttle) and are counted.

@@ -92,9 +92,18 @@ def take_slot(redis, channel: str, slot: int) -> bool:
 
 
 def pop_due(redis, channel: str, count: int) -> list[str]:
-    """Take up to `count` ids from the head of a channel's due list, keeping the slot."""
-    return [i.decode() if isinstance(i, bytes) else i
-            for i in redis.lpop(due_key(channel), count) or []]
+    """Take up to `count` ids from the head of a channel's due list."""
+    return [_text(i) for i in redis.lpop(due_key(channel), count) or []]
+
+
+def wait_due(redis, channel: str, seconds: float) -> list[str]:
+    """Wait up to `seconds` for one id on a channel's due list and take it."""
+    popped = redis.blpop([due_key(channel)], timeout=seconds)
+    return [_text(popped[1])] if popped else []
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def enqueue_fan_out(redis, run_ids: Iterable[int]) -> None:

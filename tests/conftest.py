@@ -54,6 +54,7 @@ def app(database_url, sandbox):
         WTF_CSRF_ENABLED=False,
         RETRY_BASE_SECONDS=0.01,
         RETRY_MAX_SECONDS=0.05,
+        DRAIN_IDLE_MS=0,  # burst workers: a drain ends as soon as its list is empty
         QUIET_HOURS="",
         BASE_URL="http://herald.test",
         # Sent content as rendered; tests/tracking turns tracking on where it is the subject.

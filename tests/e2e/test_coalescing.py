@@ -47,6 +47,14 @@ def test_single_sends_become_one_drain_job_and_one_batch(sent_ids, drain, sandbo
     assert due(redis, "sms") == [] and redis.keys("herald:drain:*") == []
 
 
+def test_an_idle_drain_waits_for_the_next_send_then_ends(sent_ids, drain, sandbox, db, redis,
+                                                         config, monkeypatch):
+    monkeypatch.setattr(config, "DRAIN_IDLE_MS", 200)
+    drain()
+    assert statuses(db) == {"sent": SENDS}
+    assert redis.keys("herald:drain:*") == [] and queue(redis, "sms").count == 0
+
+
 def test_a_backlog_is_drained_in_batches_by_more_slots(sent_ids, drain, sandbox, db, redis,
                                                       config, monkeypatch):
     monkeypatch.setattr(config, "BATCH_SIZE", 50)

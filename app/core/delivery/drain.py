@@ -18,9 +18,11 @@ from app.queues import (
     slot_key,
     start_drains,
     take_slot,
+    wait_due,
 )
 
 DRAIN_SECONDS = 60  # then the job hands its slot to a fresh job (other jobs get a turn)
+LINGER_SECONDS = 0.05
 
 
 def drain(session, redis, config, pool, channel: str, slot: int = 0, *,
@@ -30,7 +32,7 @@ def drain(session, redis, config, pool, channel: str, slot: int = 0, *,
     deadline = time.monotonic() + budget_seconds
     while True:
         redis.expire(slot_key(channel, slot), SLOT_TTL)
-        ids = pop_due(redis, channel, config.BATCH_SIZE)
+        ids = _next_batch(redis, channel, config.BATCH_SIZE, config.DRAIN_IDLE_MS / 1000)
         if not ids:
             if _release(redis, channel, slot):
                 break
@@ -47,6 +49,19 @@ def drain(session, redis, config, pool, channel: str, slot: int = 0, *,
             start_drains(redis, [(channel, slot)])  # the slot stays held for it
             break
     return dict(counts)
+
+
+def _next_batch(redis, channel: str, size: int, idle: float) -> list[str]:
+    """Pop up to `size` ids. A short batch waits LINGER_SECONDS for more (each batch costs
+    a dozen statements whatever its size); an empty list waits up to `idle` seconds for
+    an id before the drain ends (a job per trickling send costs more than waiting here)."""
+    ids = pop_due(redis, channel, size)
+    if not ids and idle:
+        ids = wait_due(redis, channel, idle)
+    if ids and len(ids) < size:
+        time.sleep(LINGER_SECONDS)
+        ids += pop_due(redis, channel, size - len(ids))
+    return ids
 
 
 def _release(redis, channel: str, slot: int) -> bool:
