@@ -69,12 +69,12 @@ class Scale:
 
     @classmethod
     def reduced(cls, notifications: int) -> "Scale":
-        return cls(per_fault=notifications // len(FAULTS), request_size=100, fault_seconds=3,
-                   kills=3, settle_timeout=60,
+        return cls(per_fault=notifications // len(FAULTS), request_size=10, fault_seconds=3,
+                   kills=2, settle_timeout=60,
                    settings={"MAX_ATTEMPTS": 12, "RETRY_BASE_SECONDS": 0.2,
                              "RETRY_MAX_SECONDS": 2, "SEND_LEASE_SECONDS": 3,
                              "SWEEP_GRACE_SECONDS": 3, "SWEEP_INTERVAL_SECONDS": 1,
-                             "BATCH_SIZE": 50})
+                             "BATCH_SIZE": 10})
 
 
 class Chaos:
@@ -82,6 +82,7 @@ class Chaos:
 
     def __init__(self, workdir: Path, scale: Scale, database_url: str | None = None):
         self.scale, self.workdir, self.next_contact = scale, workdir, 0
+        self.posting = threading.Event()  # a batch call is under way
         self.redis = self.postgres = self.sandbox = self.processes = None
         try:
             self._start(database_url)
@@ -126,23 +127,30 @@ class Chaos:
     def worker_kills(self) -> None:
         rng = random.Random(17)
         for _ in range(self.scale.kills):
-            time.sleep(rng.uniform(0.5, 1.5))
+            self._in_flight()
             victim = rng.choice([q for q in WORKERS if q != "events"])
-            self.processes.kill(victim)
-            self.processes.start(victim)
+            self.processes.crash(victim)
+
+    def _in_flight(self) -> None:
+        """Let work pile up (batches in flight, jobs queued) before an instant fault:
+        the providers answer late for a few seconds."""
+        for provider in PROVIDER.values():  # SendGrid waits per recipient: less
+            self.sandbox.fail(provider, "ok", delay=0.2 if provider == "sendgrid" else 1.5,
+                              seconds=4)
+        time.sleep(1.5)
 
     def redis_flushall(self) -> None:
-        time.sleep(1)
+        self._in_flight()
         self.app.extensions["redis"].flushall()
 
     def redis_restart(self) -> None:
-        time.sleep(1)
+        self._in_flight()
         self.redis.stop()
         time.sleep(2)
         self.redis.start()
 
     def postgres_restart(self) -> None:
-        time.sleep(1)
+        self._in_flight()
         self.postgres.pg_ctl("restart")
 
     def provider_errors(self) -> None:
@@ -155,9 +163,10 @@ class Chaos:
     def web_kills(self) -> None:
         rng = random.Random(23)
         for _ in range(self.scale.kills):
-            time.sleep(rng.uniform(0.2, 1.0))
-            self.processes.kill("web")
-            self.processes.start("web")
+            if not self.posting.wait(timeout=30):
+                return  # everything was sent
+            time.sleep(rng.uniform(0, 0.05))  # during a batch call
+            self.processes.crash("web")
 
     def provider_silent(self) -> None:
         self.sandbox.fail("twilio", "504", delay=TIMEOUT_SECONDS + 2,
@@ -223,6 +232,7 @@ class Chaos:
                             "channels": [channel], "content": {channel: CONTENT[channel]}}
                     key = str(uuid.uuid4())
                     while True:
+                        self.posting.set()
                         try:
                             response = client.post("/api/v1/notifications", json=body,
                                                    headers={**headers, "Idempotency-Key": key})
@@ -232,6 +242,8 @@ class Chaos:
                                 raise RuntimeError(f"{response.status_code}: {response.text}")
                         except httpx.TransportError:
                             pass
+                        finally:
+                            self.posting.clear()
                         retries += 1
                         self.processes.keep_running()
                         time.sleep(0.3)
@@ -263,16 +275,18 @@ class Chaos:
 
     def _count(self, name: str, since, recipients: dict[str, dict[str, str]]) -> dict:
         statuses = self._statuses(since)
-        lost = duplicated = 0
+        lost, by_provider = 0, {}
         for channel, contacts in recipients.items():
             received = Counter(e["recipient"] for e in
                                self.sandbox.received(PROVIDER[channel]))
             lost += sum(1 for address in contacts.values() if not received[address])
-            duplicated += sum(count - 1 for count in received.values() if count > 1)
+            by_provider[PROVIDER[channel]] = sum(n - 1 for n in received.values() if n > 1)
         expected = sum(len(c) for c in recipients.values())
-        duplicated += max(sum(statuses.values()) - expected, 0)  # rows made twice
+        rows_made_twice = max(sum(statuses.values()) - expected, 0)
         return {"fault": name, "notifications": expected, "lost": lost,
-                "duplicated": duplicated, "statuses": dict(statuses)}
+                "duplicated": sum(by_provider.values()) + rows_made_twice,
+                "duplicated_by_provider": by_provider, "rows_made_twice": rows_made_twice,
+                "statuses": dict(statuses)}
 
 
 FAULTS = {

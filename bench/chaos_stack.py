@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -103,6 +104,7 @@ class Processes:
         self.web_port = int(env["HERALD_BIND"].rsplit(":", 1)[1])
         self.running: dict[str, subprocess.Popen] = {}
         self.restarts = 0
+        self._lock = threading.RLock()  # the fault's thread and the sender both restart
         web = parse_procfile((ROOT / "Procfile").read_text()).processes["web"]
         self.commands = {"web": ["sh", "-c", f"exec {web}"],
                          "scheduler": [sys.executable, "-m", "workers.scheduler"],
@@ -121,17 +123,25 @@ class Processes:
             self.start(name)
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
-        process = self.running[name]
-        if process.poll() is None:
-            os.killpg(process.pid, sig)
-        process.wait(timeout=60)
+        with self._lock:
+            process = self.running[name]
+            if process.poll() is None:
+                os.killpg(process.pid, sig)
+            process.wait(timeout=60)
+
+    def crash(self, name: str) -> None:
+        """SIGKILL the process and start it again at once, as a supervisor would."""
+        with self._lock:
+            self.kill(name)
+            self.start(name)
 
     def keep_running(self) -> None:
         """Start again what exited (what systemd or `make run` does)."""
-        for name, process in self.running.items():
-            if process.poll() is not None:
-                self.restarts += 1
-                self.start(name)
+        with self._lock:
+            for name, process in self.running.items():
+                if process.poll() is not None:
+                    self.restarts += 1
+                    self.start(name)
 
     def stop_all(self) -> None:
         for name in self.running:
