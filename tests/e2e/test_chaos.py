@@ -1,8 +1,10 @@
-"""Chaos, reduced: the faults of `make chaos` (worker SIGKILLs, Redis FLUSHALL and
-restart, PostgreSQL restart, provider errors and silence, web kills during batch calls)
-at small counts and short faults, against real processes; not one notification lost.
+"""Chaos, reduced: faults of `make chaos` at small counts and short faults, against real
+processes; not one notification lost, duplicates only from batches in flight.
 
-`make chaos` runs the same harness at full size (python -m bench chaos).
+The suite runs the quick faults (worker SIGKILLs, Redis FLUSHALL, PostgreSQL restart,
+provider errors); HERALD_CHAOS_ALL=1 adds the slow ones (Redis restart, web kills during
+batch calls, a provider that stops answering: its client waits out its timeout).
+`make chaos` runs every fault at full size (python -m bench chaos).
 """
 import os
 
@@ -11,6 +13,9 @@ import pytest
 from bench.chaos import FAULTS, Chaos, Scale, run_all, table
 from bench.chaos_stack import postgres_bindir
 
+QUICK = ("worker SIGKILL mid-batch, repeatedly", "Redis FLUSHALL", "PostgreSQL restart",
+         "provider 503/429, then back")
+RUN = FAULTS if os.environ.get("HERALD_CHAOS_ALL") else {name: FAULTS[name] for name in QUICK}
 NOTIFICATIONS = int(os.environ.get("HERALD_CHAOS_NOTIFICATIONS", str(50 * len(FAULTS))))
 
 
@@ -29,7 +34,7 @@ def chaos(tmp_path, database_url):
 
 @pytest.mark.timeout(240)
 def test_no_fault_loses_a_notification(chaos):
-    rows = run_all(chaos)
+    rows = run_all(chaos, RUN)
     print("\n" + table(rows))
     batch = chaos.scale.settings["BATCH_SIZE"]
     for row in rows:
@@ -38,4 +43,4 @@ def test_no_fault_loses_a_notification(chaos):
         # At-least-once: per provider, repeats only for the batch in flight at each crash.
         crashes = chaos.scale.kills if "SIGKILL" in row["fault"] else 1
         assert max(row["duplicated_by_provider"].values()) <= crashes * batch, row
-    assert len(rows) == len(FAULTS) - (chaos.postgres is None)
+    assert len(rows) == len(RUN) - (chaos.postgres is None)
