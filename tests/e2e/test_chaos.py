@@ -20,19 +20,20 @@ NOTIFICATIONS = int(os.environ.get("HERALD_CHAOS_NOTIFICATIONS", str(50 * len(FA
 
 
 @pytest.fixture()
-def chaos(tmp_path, database_url):
-    if postgres_bindir() is None and not database_url.startswith("postgresql"):
-        pytest.skip("chaos runs on PostgreSQL: a private cluster, or the test server")
+def chaos(tmp_path, request):
     # Its own Redis and (when it can start one) its own PostgreSQL cluster, whatever the
     # suite's backend; else the suite's PostgreSQL database, which it never restarts.
-    private = postgres_bindir() is not None
-    harness = Chaos(tmp_path, Scale.reduced(NOTIFICATIONS),
-                    database_url=None if private else database_url)
+    database_url = None
+    if postgres_bindir() is None:
+        database_url = request.getfixturevalue("database_url")
+        if not database_url.startswith("postgresql"):
+            pytest.skip("chaos runs on PostgreSQL: a private cluster, or the test server")
+    harness = Chaos(tmp_path, Scale.reduced(NOTIFICATIONS), database_url=database_url)
     yield harness
     harness.close()
 
 
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(400)
 def test_no_fault_loses_a_notification(chaos):
     rows = run_all(chaos, RUN)
     print("\n" + table(rows))
