@@ -14,19 +14,19 @@ from app.models.notifications import Status
 from tests import factories
 from tests.helpers.processes import kill, start_worker, worker_env
 
-LEASE = 2
+LEASE = 5  # short, yet long enough for a machine under heavy load
 COUNT = 12
 
 
 @pytest.fixture()
 def slow_batch(db, redis, config, sandbox, monkeypatch):
-    """COUNT SMS notifications queued as one batch to a Twilio that answers 5 s late."""
+    """COUNT SMS notifications queued as one batch to a Twilio that answers 12 s late."""
     monkeypatch.setattr(config, "SMS_PROVIDERS", "twilio")
     factories.category(quiet_hours=False)
     db.session.add_all(Contact(external_id=f"r{i}", phone=f"+1415666{i:04d}")
                        for i in range(COUNT))
     db.session.commit()
-    sandbox.fail("twilio", "ok", delay=5, seconds=60)
+    sandbox.fail("twilio", "ok", delay=12, seconds=120)
     accepted = accept(db.session, redis, config, SendRequest(
         recipients=[f"r{i}" for i in range(COUNT)], category="orders", channels=["sms"],
         content={"sms": {"text": "slow"}}))
@@ -53,7 +53,7 @@ def test_a_live_workers_slow_batch_is_never_taken_back(db, redis, config, sandbo
     worker = start_worker(slow_batch)
     try:
         wait_for(db, Status.SENDING)
-        # The provider holds every answer 5 s: the 2 s lease passes twice over, renewed.
+        # The provider holds every answer 12 s: the 5 s lease passes twice over, renewed.
         while counts(db).get(Status.SENDING):
             assert sweep(db.session, redis, config)["recovered"] == 0
             time.sleep(0.25)
