@@ -36,7 +36,7 @@ bench: $(VENV)/.dev-installed services
 	$(BIN)/python -m bench campaigns --contacts 1000000
 
 chaos: $(VENV)/.dev-installed services
-	HERALD_CHAOS_ROUNDS=20 $(BIN)/pytest -q tests/e2e/test_chaos.py
+	$(BIN)/python -m bench chaos --notifications 100000
 
 screenshots: $(VENV)/.dev-installed services
 	HERALD_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q -p no:randomly tests/browser

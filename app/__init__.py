@@ -31,9 +31,10 @@ def create_app(config: Config | None = None) -> Flask:
         models,  # noqa: F401  (register every table with the metadata)
         security,
         tracking,
+        unavailable,
     )
 
-    for surface in (http_limits, security, api, console, tracking, metrics, cli):
+    for surface in (http_limits, security, api, console, tracking, metrics, cli, unavailable):
         surface.init_app(app)
     if config.TRUSTED_PROXIES:
         # Behind a load balancer: the client's address (sign-in limits per IP, audit

@@ -75,7 +75,9 @@ class CoreSettings(HeraldSettings):
     MAX_ATTEMPTS: PositiveInt = 5
     RETRY_BASE_SECONDS: PositiveFloat = 10.0
     RETRY_MAX_SECONDS: PositiveFloat = 3600.0
-    SEND_LEASE_SECONDS: PositiveInt = 300
+    # A claimed batch's lease, renewed while its worker sends: a dead worker's batch is
+    # back in the queue this long (plus one sweep) after the crash.
+    SEND_LEASE_SECONDS: PositiveInt = 20
     # A channel's drain waits this long for another id before its job ends (0: at once).
     DRAIN_IDLE_MS: NonNegativeInt = 1000
     SWEEP_GRACE_SECONDS: Seconds = 60

@@ -1,4 +1,5 @@
-"""`make run`: check the settings, migrate, bootstrap, then start the Procfile processes.
+"""`make run`: check the settings, migrate, bootstrap, then start the Procfile processes
+(and start again, with backoff, any that exits).
 
 The sandbox is started only when some provider points at it. With HERALD_REDIS_URL
 unset, a private Redis is started: the system's redis-server when there is one, else the
@@ -13,13 +14,13 @@ import time
 from pathlib import Path
 
 from honcho.environ import parse_procfile
-from honcho.manager import Manager
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make the app package importable
 
 from app.config import Config  # noqa: E402
 from app.core.ops import startup  # noqa: E402
+from workers.supervise import Supervisor  # noqa: E402
 
 INSTANCE = ROOT / "instance"
 EMBEDDED_REDIS_PORT = int(os.environ.get("HERALD_EMBEDDED_REDIS_PORT", "6390"))
@@ -72,7 +73,7 @@ def main() -> int:
         flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
         subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True)
         subprocess.run([*flask, "herald", "bootstrap"], env=env, cwd=ROOT, check=True)
-        manager = Manager()
+        manager = Supervisor()  # a process that exits is started again, with backoff
         for name, command in processes(config).items():
             manager.add_process(name, command, env=env, cwd=str(ROOT))
         manager.loop()  # Ctrl-C stops every child

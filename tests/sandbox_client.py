@@ -82,10 +82,12 @@ class Sandbox:
         return self.http.get("/_sandbox/outbox", params={"provider": provider}).json()["entries"]
 
     def fail(self, provider: str, kind: str, match: str | None = None, times: int = 1,
-             retry_after: int | None = None) -> None:
-        """Make the simulator answer the next matching request(s) with an error kind."""
+             retry_after: int | None = None, delay: float = 0,
+             seconds: float | None = None) -> None:
+        """Make the simulator answer the next matching request(s) (or all of them for
+        `seconds`) with an error kind ("ok": none), `delay` seconds late."""
         body = {"provider": provider, "kind": kind, "match": match, "times": times,
-                "retry_after": retry_after}
+                "retry_after": retry_after, "delay": delay, "seconds": seconds}
         self.http.post("/_sandbox/faults", json=body).raise_for_status()
 
     def reset(self) -> None:

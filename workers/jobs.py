@@ -1,6 +1,10 @@
 """RQ job functions: thin wrappers that run app.core inside an app context."""
 
+import logging
+import time
+
 from flask import Flask
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app import create_app
 from app.channels.pool import ProviderPool
@@ -12,6 +16,10 @@ from app.core.imports import run as import_run
 from app.core.tracking import drain as tracking_drain
 from app.extensions import db
 
+log = logging.getLogger(__name__)
+# While the database is unreachable a job waits and tries again (jobs are idempotent),
+# rather than fail and let the worker run through its whole queue failing.
+DATABASE_BACKOFF = (1, 2, 4, 8, 15, 30, 30, 30)
 _app: Flask | None = None
 _pool: ProviderPool | None = None
 
@@ -38,14 +46,22 @@ def _context() -> Flask:
 
 
 def _run(work, *args):
-    """Call work(session, redis, config, *args) in the app, the session removed after."""
+    """Call work(session, redis, config, *args) in the app, the session removed after;
+    while the database is unreachable, back off and call it again."""
     app = _context()
-    with app.app_context():
-        try:
-            return work(db.session, app.extensions["redis"], app.extensions["herald_config"],
-                        *args)
-        finally:
-            db.session.remove()
+    for wait in (*DATABASE_BACKOFF, None):
+        with app.app_context():
+            try:
+                return work(db.session, app.extensions["redis"],
+                            app.extensions["herald_config"], *args)
+            except (OperationalError, InterfaceError) as exc:
+                if wait is None:
+                    raise
+                log.warning("database unreachable, trying again in %d s: %s", wait,
+                            str(exc.orig or exc).splitlines()[0])
+            finally:
+                db.session.remove()
+        time.sleep(wait)
 
 
 def drain_channel(channel: str, slot: int = 0) -> dict:

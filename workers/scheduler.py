@@ -2,13 +2,18 @@
 python -m workers.scheduler."""
 
 import logging
+import time
 
+from redis.exceptions import RedisError
 from rq.cron import CronScheduler
 
 from app.config import Config
 from app.core.ops import startup
 from app.extensions import redis_from_url
 from workers import jobs
+
+log = logging.getLogger(__name__)
+REDIS_RETRY_SECONDS = 2  # while Redis is away, start again this often
 
 
 def build(config: Config) -> CronScheduler:
@@ -26,7 +31,13 @@ def build(config: Config) -> CronScheduler:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = startup.load_or_exit(Config)
-    build(config).start()
+    while True:
+        try:
+            return build(config).start()
+        except RedisError as exc:
+            log.warning("redis unavailable, the scheduler starts again in %d s: %s",
+                        REDIS_RETRY_SECONDS, exc)
+            time.sleep(REDIS_RETRY_SECONDS)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from app.sandbox.outbox import Fault, outbox
 
+MAX_DELAY = 120.0  # seconds a fault may hold an answer
 SIMULATORS = ("fcm", "apns", "webpush", "twilio", "vonage", "sendgrid")
 
 
@@ -27,7 +28,8 @@ async def reset_outbox(request: Request) -> Response:
 
 
 async def add_fault(request: Request) -> Response:
-    """Queue a fault: {"provider", "kind", "match"?, "times"?, "retry_after"?}."""
+    """Queue a fault: {"provider", "kind", "match"?, "times"?, "retry_after"?, "delay"?,
+    "seconds"?}."""
     providers = [*SIMULATORS, "smtp"]
     try:
         body = await request.json()
@@ -37,6 +39,8 @@ async def add_fault(request: Request) -> Response:
             match=body.get("match"),
             times=int(body.get("times", 1)),
             retry_after=body.get("retry_after"),
+            delay=min(float(body.get("delay") or 0), MAX_DELAY),
+            seconds=None if body.get("seconds") is None else float(body["seconds"]),
         )
     except (ValueError, TypeError, KeyError):
         fault = None

@@ -117,7 +117,7 @@ async def send(request: Request) -> JSONResponse:
     if len(targets) != 1:
         return invalid("Exactly one of token, topic or condition must be set.", "message")
     recipient = str(message[targets[0]])
-    fault = outbox.take_fault("fcm", recipient)
+    fault = await outbox.answer_fault("fcm", recipient)
     if fault:
         return fault_response(fault)
     error = check_message(message)

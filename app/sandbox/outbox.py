@@ -1,4 +1,5 @@
 """What the simulators received, and the faults they have been told to answer with."""
+import asyncio
 import itertools
 import threading
 import time
@@ -10,13 +11,19 @@ KEEP_PER_PROVIDER = 20_000
 
 @dataclass
 class Fault:
-    """Answer the next `times` matching requests with the named error kind."""
+    """Answer the next `times` matching requests (or every one for `seconds`) with the
+    named error kind, after `delay` seconds; kind "ok" answers normally after the delay."""
 
     provider: str
-    kind: str  # e.g. "UNREGISTERED", "429", "21211", "550"
+    kind: str  # e.g. "UNREGISTERED", "429", "21211", "550", "ok"
     match: str | None = None  # recipient (token, number, address); None = any
     times: int = 1
     retry_after: int | None = None
+    delay: float = 0.0  # a slow provider, or (longer than the client waits) a silent one
+    seconds: float | None = None  # an outage: every matching request until it has passed
+
+    def __post_init__(self):
+        self.until = None if self.seconds is None else time.monotonic() + self.seconds
 
 
 class Outbox:
@@ -62,14 +69,23 @@ class Outbox:
 
     def take_fault(self, provider: str, recipient: str) -> Fault | None:
         """Return (and use up one of) the first fault matching this request."""
+        now = time.monotonic()
         with self._lock:
+            self._faults = [f for f in self._faults if f.until is None or f.until > now]
             for fault in self._faults:
                 if fault.provider == provider and fault.match in (None, recipient):
                     fault.times -= 1
-                    if fault.times <= 0:
+                    if fault.times <= 0 and fault.until is None:
                         self._faults.remove(fault)
                     return fault
         return None
+
+    async def answer_fault(self, provider: str, recipient: str) -> Fault | None:
+        """Take the request's fault and wait out its delay; return it unless it is "ok"."""
+        fault = self.take_fault(provider, recipient)
+        if fault is not None and fault.delay:
+            await asyncio.sleep(fault.delay)
+        return None if fault is None or fault.kind == "ok" else fault
 
     def reset(self) -> None:
         with self._lock:

@@ -152,7 +152,7 @@ async def mail_send(request: Request) -> Response:
     bounced = set()
     for index, personalization in enumerate(body["personalizations"]):
         for _, email in _recipients(personalization):
-            fault = outbox.take_fault("sendgrid", email)
+            fault = await outbox.answer_fault("sendgrid", email)
             if fault is not None and fault.kind == "bounce":
                 bounced.add(email)
             elif fault is not None:

@@ -128,7 +128,7 @@ async def create_message(request: Request) -> JSONResponse:
     rejected = _invalid(form, account_sid, _basic_auth(request))
     if rejected is not None:
         return rejected
-    fault = outbox.take_fault("twilio", form["To"])
+    fault = await outbox.answer_fault("twilio", form["To"])
     carrier_error = fault.kind if fault is not None and fault.kind in CARRIER_ERRORS else None
     if fault is not None and carrier_error is None:
         return _fault_response(fault, form["To"])

@@ -1,7 +1,8 @@
 """Deliver a batch of queued notifications and record every outcome.
 
-claim (one move to `sending`) → build messages → provider batches (with failover for
-SMS and email) → one bulk move of the rows to their outcomes (see transitions).
+claim (one move to `sending`, under a short lease renewed while the batch is sent: see
+lease) → build messages → provider batches (with failover for SMS and email) → one bulk
+move of the rows to their outcomes (see transitions).
 Running a batch twice changes nothing the second time: only `queued` rows are claimed.
 """
 
@@ -20,7 +21,7 @@ from app.channels.base import (
     TransientError,
 )
 from app.channels.registry import provider_chain
-from app.core.delivery import rules
+from app.core.delivery import lease, rules
 from app.core.delivery.outcomes import Outcome, record_outcomes
 from app.core.delivery.transitions import move
 from app.core.recipients.list_headers import with_list_headers
@@ -64,6 +65,12 @@ def deliver_batch(
     rows = _claim(session, config, ids, now)
     if not rows:
         return {}
+    with lease.kept(session.get_bind(), [row.id for row in rows], config.SEND_LEASE_SECONDS):
+        return _deliver_claimed(session, redis, config, pool, channel, rows, now)
+
+
+def _deliver_claimed(session, redis, config, pool, channel: str, rows: list,
+                     now: datetime) -> dict[str, int]:
     blocked = rules.still_blocked(session, rows, now)
     if blocked:
         _suppress(session, [r for r in rows if r.id in blocked], blocked, now)
