@@ -13,6 +13,7 @@ from app.api.schemas.notifications import (
     NotificationIn,
     NotificationOut,
     NotificationPage,
+    NotificationPath,
     NotificationQuery,
     NotificationsAccepted,
     NotificationSummary,
@@ -99,7 +100,7 @@ def _external_id(contact_id: int | None) -> str | None:
     return contact.external_id if contact else None
 
 
-@route("/notifications/<uuid:notification_id>", response=NotificationOut,
+@route("/notifications/<uuid:notification_id>", path=NotificationPath, response=NotificationOut,
        scope=("send", "manage"), tag=TAG, summary="Read a notification and its history")
 def get_notification_view(notification_id: uuid.UUID):
     row, external_id, history = get_notification(db.session, notification_id)

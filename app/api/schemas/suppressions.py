@@ -3,9 +3,9 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from app.api.schemas.common import Cursor, Input, Limit, Output, Params
+from app.api.schemas.common import Cursor, Input, Limit, Output, Params, example
 
 SuppressedChannel = Literal["email", "sms"]
 Reason = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{0,31}$"), Field(
@@ -18,14 +18,11 @@ EXAMPLE = {"channel": "email", "address": "ada@example.com", "reason": "manual",
            "detail": "asked support to stop all email", "created_at": "2027-01-10T16:00:00Z"}
 
 
-def _example(value: dict) -> ConfigDict:
-    return {"json_schema_extra": {"examples": [value]}}
-
 
 class SuppressionIn(Input):
     """Block an address; one already blocked keeps its first reason."""
 
-    model_config = _example({"channel": "email", "address": "ada@example.com",
+    model_config = example({"channel": "email", "address": "ada@example.com",
                              "detail": "asked support to stop all email"})
 
     channel: SuppressedChannel
@@ -36,7 +33,7 @@ class SuppressionIn(Input):
 
 
 class SuppressionOut(Output):
-    model_config = _example(EXAMPLE)
+    model_config = example(EXAMPLE)
 
     channel: str
     address: str
@@ -46,7 +43,7 @@ class SuppressionOut(Output):
 
 
 class SuppressionPage(Output):
-    model_config = _example({"data": [EXAMPLE], "next_cursor": None})
+    model_config = example({"data": [EXAMPLE], "next_cursor": None})
 
     data: list[SuppressionOut]
     next_cursor: str | None

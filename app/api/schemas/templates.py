@@ -8,9 +8,9 @@ rendered under the same budget as the console's editor.
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from app.api.schemas.common import CategoryKey, Cursor, Input, Limit, Output, Params
+from app.api.schemas.common import CategoryKey, Cursor, Input, Limit, Output, Params, example
 
 MAX_LOCALES = 100
 MAX_DATA_KEYS = 100
@@ -42,9 +42,6 @@ TEMPLATE_EXAMPLE = {**SUMMARY_EXAMPLE,
                              "published_at": "2027-01-03T09:00:00Z"},
                     "draft": VERSION_EXAMPLE}
 
-
-def _example(value: dict) -> ConfigDict:
-    return {"json_schema_extra": {"examples": [value]}}
 
 
 class PushFields(Input):
@@ -85,7 +82,7 @@ Content = Annotated[dict[Locale, LocaleContent], Field(
 class TemplateIn(Input):
     """A new template; its content becomes version 1, a draft."""
 
-    model_config = _example({"key": "order-shipped", "name": "Order shipped",
+    model_config = example({"key": "order-shipped", "name": "Order shipped",
                              "category": "orders", "default_locale": "en",
                              "content": CONTENT_EXAMPLE})
 
@@ -100,7 +97,7 @@ class TemplateIn(Input):
 class TemplatePatch(Input):
     """The template's details; fields left out keep their value."""
 
-    model_config = _example({"name": "Order shipped (v2)", "description": "Sent by the shop."})
+    model_config = example({"name": "Order shipped (v2)", "description": "Sent by the shop."})
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
     category: CategoryKey | None = None
@@ -110,14 +107,14 @@ class TemplatePatch(Input):
 class DraftIn(Input):
     """The whole content of the draft (a draft is started if there is none)."""
 
-    model_config = _example({"default_locale": "en", "content": CONTENT_EXAMPLE})
+    model_config = example({"default_locale": "en", "content": CONTENT_EXAMPLE})
 
     default_locale: Locale = "en"
     content: Content
 
 
 class VersionOut(Output):
-    model_config = _example(VERSION_EXAMPLE)
+    model_config = example(VERSION_EXAMPLE)
 
     version: int
     status: Literal["draft", "published"]
@@ -129,7 +126,7 @@ class VersionOut(Output):
 
 
 class TemplateSummary(Output):
-    model_config = _example(SUMMARY_EXAMPLE)
+    model_config = example(SUMMARY_EXAMPLE)
 
     key: str
     name: str
@@ -142,21 +139,21 @@ class TemplateSummary(Output):
 
 
 class TemplateOut(TemplateSummary):
-    model_config = _example(TEMPLATE_EXAMPLE)
+    model_config = example(TEMPLATE_EXAMPLE)
 
     live: VersionOut | None
     draft: VersionOut | None
 
 
 class TemplatePage(Output):
-    model_config = _example({"data": [SUMMARY_EXAMPLE], "next_cursor": None})
+    model_config = example({"data": [SUMMARY_EXAMPLE], "next_cursor": None})
 
     data: list[TemplateSummary]
     next_cursor: str | None
 
 
 class VersionPage(Output):
-    model_config = _example({"data": [VERSION_EXAMPLE], "next_cursor": None})
+    model_config = example({"data": [VERSION_EXAMPLE], "next_cursor": None})
 
     data: list[VersionOut]
     next_cursor: str | None

@@ -11,7 +11,7 @@ from app.core.campaigns import timing
 from app.core.campaigns.spec import CampaignSpec
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.models import Category, Segment, Template, TemplateVersion
-from app.models.campaigns import Campaign, CampaignStatus, CampaignVariant
+from app.models.campaigns import Campaign, CampaignRun, CampaignStatus, CampaignVariant
 from app.models.types import utcnow
 
 S = CampaignStatus
@@ -48,6 +48,15 @@ def list_campaigns(session, *, archived: bool = False, status: str | None = None
     if before_id:
         query = query.where(Campaign.id < before_id)
     return list(session.scalars(query))
+
+
+def list_runs(session, campaign: Campaign, *, before: int | None = None,
+              limit: int = 50) -> list[CampaignRun]:
+    """Newest first; `before` (a run number) pages on (keyset)."""
+    stmt = select(CampaignRun).where(CampaignRun.campaign_id == campaign.id)
+    if before is not None:
+        stmt = stmt.where(CampaignRun.number < before)
+    return list(session.scalars(stmt.order_by(CampaignRun.number.desc()).limit(limit)))
 
 
 def create_campaign(session, spec: CampaignSpec, *, actor) -> Campaign:
