@@ -1,5 +1,7 @@
 """Suppressions: list (filtered), add (idempotent), remove (idempotent)."""
 
+from contextlib import contextmanager
+
 from app.api.pagination import decode_cursor, next_link, paginate
 from app.api.registry import current_actor, route
 from app.api.schemas.suppressions import (
@@ -10,9 +12,20 @@ from app.api.schemas.suppressions import (
     SuppressionQuery,
 )
 from app.core.contacts import suppressions
+from app.errors import ValidationFailed
 from app.extensions import db
 
 TAG = "Suppressions"
+
+
+@contextmanager
+def located(where: str):
+    """Say where a field the core refused is: in the query or in the path."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        exc.errors = [{**error, "in": where} for error in exc.errors]
+        raise
 
 
 @route("/suppressions", query=SuppressionQuery, response=SuppressionPage, scope="manage",
@@ -20,8 +33,11 @@ TAG = "Suppressions"
        description="Newest first; filter by channel, reason or address (normalised as "
                    "stored: email lowercase domain, phone E.164).")
 def list_suppressions(query: SuppressionQuery):
-    address = suppressions.normalise_address(query.channel, query.address, "address") \
-        if query.address and query.channel else query.address
+    channels = set(query.channel or ())
+    address = query.address
+    if address and len(channels) == 1:
+        with located("query"):
+            address = suppressions.normalise_address(channels.pop(), address)
     rows = suppressions.list_suppressions(
         db.session, channel=query.channel, reason=query.reason, address=address,
         before_id=decode_cursor("suppression", query.cursor, int), limit=query.limit + 1)
@@ -49,5 +65,6 @@ def add_suppression(body: SuppressionIn):
        description="Sends to the address may go out again. Idempotent: 204 whether or not "
                    "it was suppressed (only an actual removal is audited).")
 def remove_suppression(channel: str, address: str):
-    suppressions.remove(db.session, channel, address, actor=current_actor())
+    with located("path"):
+        suppressions.remove(db.session, channel, address, actor=current_actor())
     db.session.commit()

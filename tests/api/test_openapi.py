@@ -150,3 +150,13 @@ def test_every_example_is_valid_for_its_model():
             model.model_validate_json(json.dumps(example))  # raises if the example is wrong
             checked += 1
     assert checked >= len(models)
+
+
+def test_enumerated_filters_repeat_on_every_list(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    filters = [(path, p) for path, item in document["paths"].items() if "get" in item
+               for p in item["get"]["parameters"]
+               if p["in"] == "query" and p["name"] in ("status", "channel", "reason")]
+    assert len(filters) >= 5
+    for path, param in filters:
+        assert param["schema"]["anyOf"][0]["type"] == "array", (path, param["name"])

@@ -104,3 +104,15 @@ def test_bad_removals_are_422_and_scope_is_manage(client, auth, make_key, ada):
     assert_problem(client.get(URL, headers=send_only), 403)
     assert_problem(client.post(URL, headers=send_only,
                                json={"channel": "email", "address": "a@example.com"}), 403)
+
+
+def test_filters_repeat_and_refused_addresses_say_where_they_are(client, auth):
+    for channel, address in (("email", "a@example.com"), ("sms", "+14155550100")):
+        client.post(URL, headers=auth, json={"channel": channel, "address": address})
+    both = client.get(f"{URL}?channel=email&channel=sms", headers=auth).get_json()["data"]
+    assert [s["channel"] for s in both] == ["sms", "email"]
+    problem = assert_problem(client.get(f"{URL}?channel=sms&address=12", headers=auth), 422)
+    assert problem["errors"][0] | {"message": ""} == {"field": "/address", "in": "query",
+                                                      "message": ""}
+    problem = assert_problem(client.delete(f"{URL}/email/nope", headers=auth), 422)
+    assert problem["errors"][0]["in"] == "path"

@@ -208,5 +208,6 @@ class RunQuery(Params):
 class CampaignQuery(Params):
     limit: Limit = 50
     cursor: Cursor = None
-    status: Literal[STATUSES] | None = Field(None, examples=["sending"])
+    status: list[Literal[STATUSES]] | None = Field(None, examples=[["sending"]],
+                                                   description="Repeat to match several.")
     archived: bool = Field(False, description="List archived campaigns instead.")

@@ -57,6 +57,8 @@ class SuppressionPath(Params):
 class SuppressionQuery(Params):
     limit: Limit = 50
     cursor: Cursor = None
-    channel: SuppressedChannel | None = Field(None, examples=["email"])
-    reason: Reason | None = None
+    channel: list[SuppressedChannel] | None = Field(
+        None, examples=[["email"]], description="Repeat to match several.")
+    reason: list[Reason] | None = Field(None, max_length=10,
+                                        description="Repeat to match several.")
     address: Address | None = None

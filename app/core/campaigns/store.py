@@ -37,14 +37,14 @@ def get_campaign(session, campaign_id: int) -> Campaign:
     return campaign
 
 
-def list_campaigns(session, *, archived: bool = False, status: str | None = None,
+def list_campaigns(session, *, archived: bool = False, status: list[str] | None = None,
                    before_id: int | None = None, limit: int = 50) -> list[Campaign]:
     """Newest first; `before_id` pages on (keyset)."""
     query = select(Campaign).order_by(Campaign.id.desc()).limit(limit)
     query = query.where(Campaign.archived_at.is_not(None) if archived
                         else Campaign.archived_at.is_(None))
     if status:
-        query = query.where(Campaign.status == status)
+        query = query.where(Campaign.status.in_(status))
     if before_id:
         query = query.where(Campaign.id < before_id)
     return list(session.scalars(query))

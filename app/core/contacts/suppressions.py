@@ -25,15 +25,16 @@ def normalise_address(channel: str, address: str, field: str = "/address") -> st
                                [{"field": field, "message": str(exc)}]) from None
 
 
-def list_suppressions(session, *, channel: str | None = None, reason: str | None = None,
+def list_suppressions(session, *, channel: list[str] | None = None,
+                      reason: list[str] | None = None,
                       address: str | None = None, before_id: int | None = None,
                       limit: int = 50) -> list[Suppression]:
     """Newest first; `before_id` pages on (keyset)."""
     stmt = select(Suppression).order_by(Suppression.id.desc()).limit(limit)
     if channel:
-        stmt = stmt.where(Suppression.channel == channel)
+        stmt = stmt.where(Suppression.channel.in_(channel))
     if reason:
-        stmt = stmt.where(Suppression.reason == reason)
+        stmt = stmt.where(Suppression.reason.in_(reason))
     if address:
         stmt = stmt.where(Suppression.address == address)
     if before_id is not None:
