@@ -18,7 +18,10 @@ DESCRIPTION = """Send push, SMS and email notifications and manage contacts.
 
 Authenticate with `Authorization: Bearer <API key>`. Keys have scopes: `send` (send and
 read notifications) and `manage` (contacts, devices, preferences, categories,
-campaigns).
+templates, suppressions, campaigns).
+Lists page with `limit` and `cursor` (the previous page's `next_cursor`, also given as a
+`Link: <...>; rel="next"` header); enumerated filters (`status`, `channel`, `reason`)
+repeat to match several values.
 Every error is an RFC 9457 problem (`application/problem+json`); validation errors list
 each field as a JSON pointer in `errors`."""
 
