@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SQLITE_SUITE := tests/core tests/e2e
 
-.PHONY: run test test-sqlite services lint bench chaos screenshots translations clean
+.PHONY: run test test-sqlite services lint bench chaos screenshots translations client clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -o translations/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location
 	$(BIN)/pybabel compile -d translations
+
+# The Python client: regenerated from the app's own OpenAPI document, offline.
+client: $(VENV)/.dev-installed
+	$(BIN)/flask --app wsgi herald openapi > clients/openapi.json
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate --overwrite \
+		--path clients/openapi.json --output-path clients/python \
+		--config clients/python-client.yaml --meta setup --fail-on-warning
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

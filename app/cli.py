@@ -53,5 +53,17 @@ def sweep_command():
     click.echo(result)
 
 
+@herald_cli.command("openapi")
+def openapi_command():
+    """Print the API's OpenAPI document (what `make client` generates the client from)."""
+    from flask import json
+
+    from app.api import URL_PREFIX
+    from app.api.openapi import build_document
+
+    click.echo(json.dumps(build_document(URL_PREFIX), indent=2, ensure_ascii=False,
+                          sort_keys=False))
+
+
 def init_app(app) -> None:
     app.cli.add_command(herald_cli)

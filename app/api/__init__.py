@@ -19,6 +19,8 @@ def init_app(app) -> None:
         openapi,
         preferences,
         problems,
+        suppressions,
+        templates,
     )
     from app.api.registry import OPERATIONS
 

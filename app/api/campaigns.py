@@ -17,6 +17,7 @@ from app.api.schemas.campaigns import (
     Review,
     RunList,
     RunOut,
+    RunQuery,
     StatsOut,
     WinnerIn,
 )
@@ -211,7 +212,11 @@ def campaign_stats(campaign_id: int):
     return CampaignStats(run=run_out(run), progress=stats.progress(run, campaign, utcnow()))
 
 
-@route(ONE + "/runs", path=CampaignPath, response=RunList, scope="manage", tag=TAG,
-       summary="Every run of a campaign, newest first, with its numbers")
-def campaign_runs(campaign_id: int):
-    return RunList(data=[run_out(run) for run in reversed(_campaign(campaign_id).runs)])
+@route(ONE + "/runs", path=CampaignPath, query=RunQuery, response=RunList, scope="manage",
+       tag=TAG, summary="Every run of a campaign, newest first, with its numbers")
+def campaign_runs(campaign_id: int, query: RunQuery):
+    rows = store.list_runs(db.session, _campaign(campaign_id),
+                           before=decode_cursor("run", query.cursor, int), limit=query.limit + 1)
+    page, cursor = paginate(rows, query.limit, "run", lambda run: run.number)
+    return RunList(data=[run_out(run) for run in page], next_cursor=cursor), 200, \
+        next_link(cursor)

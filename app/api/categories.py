@@ -1,18 +1,29 @@
 """Categories of messages and their delivery rules."""
 
+from app.api.pagination import decode_cursor, next_link, paginate
 from app.api.registry import current_actor, route
-from app.api.schemas.categories import CategoryIn, CategoryList, CategoryOut, CategoryPath
+from app.api.schemas.categories import (
+    CategoryIn,
+    CategoryList,
+    CategoryOut,
+    CategoryPath,
+    CategoryQuery,
+)
 from app.core.contacts import categories
 from app.extensions import db
 
 TAG = "Categories"
 
 
-@route("/categories", response=CategoryList, scope="manage", tag=TAG,
-       summary="List categories")
-def list_categories():
-    rows = categories.list_categories(db.session)
-    return CategoryList(data=[CategoryOut.model_validate(c) for c in rows])
+@route("/categories", query=CategoryQuery, response=CategoryList, scope="manage", tag=TAG,
+       summary="List categories", description="By key.")
+def list_categories(query: CategoryQuery):
+    rows = categories.list_categories(
+        db.session, after_key=decode_cursor("category", query.cursor, str),
+        limit=query.limit + 1)
+    page, cursor = paginate(rows, query.limit, "category", lambda c: c.key)
+    data = [CategoryOut.model_validate(c) for c in page]
+    return CategoryList(data=data, next_cursor=cursor), 200, next_link(cursor)
 
 
 @route("/categories/<key>", path=CategoryPath, response=CategoryOut, scope="manage", tag=TAG,

@@ -2,7 +2,7 @@
 
 from app import herald_config
 from app.api.registry import current_actor, route
-from app.api.schemas.contacts import ContactPath, DeviceIn, DeviceOut, VapidKeyOut
+from app.api.schemas.contacts import ContactPath, DeviceIn, DeviceOut, DevicePath, VapidKeyOut
 from app.channels.push.vapid import vapid_public_key
 from app.core.contacts import devices
 from app.core.contacts.store import get_contact
@@ -34,7 +34,7 @@ def register_device(external_id: str, body: DeviceIn):
     return out, 201 if created else 200
 
 
-@route("/contacts/<external_id>/devices/<path:device>", "DELETE", path=ContactPath,
+@route("/contacts/<external_id>/devices/<path:device>", "DELETE", path=DevicePath,
        response=None, status=204, scope="manage", tag=TAG, summary="Unregister a device",
        description="`device` is the device id or its token (web: the endpoint). The device "
                    "stops receiving pushes; repeating the call is harmless.")

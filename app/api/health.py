@@ -8,12 +8,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import redis_client
 from app.api.registry import route
-from app.api.schemas.common import Output
+from app.api.schemas.common import Output, example
 from app.extensions import db
 from app.queues import depths
 
 
 class HealthOut(Output):
+    model_config = example({"status": "ok", "database": "ok", "redis": "ok",
+                            "queues": {"push": 0, "sms": 0, "email": 3, "events": 0}})
+
     status: Literal["ok", "degraded"]
     database: Literal["ok", "unreachable"]
     redis: Literal["ok", "unreachable"]

@@ -13,14 +13,14 @@ from app.api.schemas.notifications import (
     NotificationIn,
     NotificationOut,
     NotificationPage,
+    NotificationPath,
     NotificationQuery,
     NotificationsAccepted,
     NotificationSummary,
     StatusChange,
 )
-from app.core.delivery import idempotency
+from app.core.delivery import idempotency, log
 from app.core.delivery.dispatch import Accepted, SendRequest
-from app.core.delivery.log import LogFilter, get_notification, list_notifications
 from app.core.delivery.send import send
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -92,10 +92,10 @@ def _response_body(accepted: Accepted) -> dict:
     ]).model_dump(mode="json")
 
 
-@route("/notifications/<uuid:notification_id>", response=NotificationOut,
+@route("/notifications/<uuid:notification_id>", path=NotificationPath, response=NotificationOut,
        scope=("send", "manage"), tag=TAG, summary="Read a notification and its history")
-def get_notification_view(notification_id: uuid.UUID):
-    row, external_id, history = get_notification(db.session, notification_id)
+def get_notification(notification_id: uuid.UUID):
+    row, external_id, history = log.get_notification(db.session, notification_id)
     return NotificationOut(
         **_summary(row, external_id).model_dump(),
         content=row.content,
@@ -106,13 +106,13 @@ def get_notification_view(notification_id: uuid.UUID):
 @route("/notifications", query=NotificationQuery, response=NotificationPage,
        scope=("send", "manage"), tag=TAG, summary="List notifications",
        description="Newest first. Filters combine with AND; `status` and `channel` repeat.")
-def list_notifications_view(query: NotificationQuery):
-    where = LogFilter(
+def list_notifications(query: NotificationQuery):
+    where = log.LogFilter(
         contact=query.contact, statuses=query.status, channels=query.channel,
         category=query.category, event_id=query.event_id,
         created_after=query.created_after, created_before=query.created_before,
     )
-    rows = list_notifications(
+    rows = log.list_notifications(
         db.session, where, before=decode_cursor("notification", query.cursor, uuid.UUID),
         limit=query.limit + 1,
     )

@@ -18,7 +18,10 @@ DESCRIPTION = """Send push, SMS and email notifications and manage contacts.
 
 Authenticate with `Authorization: Bearer <API key>`. Keys have scopes: `send` (send and
 read notifications) and `manage` (contacts, devices, preferences, categories,
-campaigns).
+templates, suppressions, campaigns).
+Lists page with `limit` and `cursor` (the previous page's `next_cursor`, also given as a
+`Link: <...>; rel="next"` header); enumerated filters (`status`, `channel`, `reason`)
+repeat to match several values.
 Every error is an RFC 9457 problem (`application/problem+json`); validation errors list
 each field as a JSON pointer in `errors`."""
 
@@ -37,7 +40,7 @@ def build_document(prefix: str, version: str = "1.0.0") -> dict:
     paths: dict[str, dict] = {}
     for op in OPERATIONS:
         item = paths.setdefault(openapi_path(prefix, op.rule), {})
-        item[op.method.lower()] = _operation(op, key_map, components)
+        item[op.method.lower()] = _operation(op, key_map, components, prefix)
     for op in OPERATIONS:  # parameter models became parameters; drop their schemas
         for model in (op.query, op.path):
             if model is not None:
@@ -69,20 +72,20 @@ def _ref(key_map, model, mode) -> dict:
     return key_map[(model, mode)]
 
 
-def _operation(op: Operation, key_map, components) -> dict:
+def _operation(op: Operation, key_map, components, prefix: str) -> dict:
     out = {
         "operationId": op.endpoint,
         "summary": op.summary,
         "tags": [op.tag],
         "parameters": _path_parameters(op, key_map, components)
         + _parameters(op.query, "query", key_map, components) + list(op.headers),
-        "responses": _responses(op, key_map),
+        "responses": _responses(op, key_map, components, openapi_path(prefix, op.rule)),
     }
     if op.description:
         out["description"] = op.description
     if op.body is not None:
         out["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": _ref(key_map, op.body, "validation")}}}
+            "application/json": _media(key_map, components, op.body, "validation")}}
     scopes = [op.scope] if isinstance(op.scope, str) else list(op.scope or ())
     out["security"] = [{"apiKey": scopes}] if op.auth else []
     return out
@@ -116,22 +119,59 @@ def _path_parameters(op: Operation, key_map, components) -> list[dict]:
     ]
 
 
-def _responses(op: Operation, key_map) -> dict:
+def _media(key_map, components, model, mode) -> dict:
+    """A media type object: the model's schema and, as its example, the model's first."""
+    ref = _ref(key_map, model, mode)
+    examples = components[ref["$ref"].rsplit("/", 1)[-1]].get("examples")
+    return {"schema": ref, "examples": {"example": {"value": examples[0]}}} if examples \
+        else {"schema": ref}
+
+
+def _responses(op: Operation, key_map, components, path: str) -> dict:
     responses = {}
     for status, model in sorted(op.responses.items()):
         entry = {"description": HTTPStatus(status).phrase}
         if model is not None:
-            entry["content"] = {"application/json": {
-                "schema": _ref(key_map, model, "serialization")}}
+            entry["content"] = {"application/json": _media(key_map, components, model,
+                                                           "serialization")}
+            if "next_cursor" in model.model_fields:
+                entry["headers"] = {"Link": LINK_HEADER}
         responses[str(status)] = entry
-    problem = {PROBLEM_MIMETYPE: {"schema": _ref(key_map, Problem, "serialization")}}
     for status in _problem_statuses(op):
-        responses[str(status)] = {"description": HTTPStatus(status).phrase, "content": problem}
+        problem = {"schema": _ref(key_map, Problem, "serialization"),
+                   "examples": {"example": {"value": _problem_example(path, status)}}}
+        responses[str(status)] = {"description": HTTPStatus(status).phrase,
+                                  "content": {PROBLEM_MIMETYPE: problem}}
         if status in _PROBLEM_HEADERS:
             name, description = _PROBLEM_HEADERS[status]
             responses[str(status)]["headers"] = {name: {
                 "description": description, "required": True, "schema": {"type": "string"}}}
     return responses
+
+
+LINK_HEADER = {"description": "The next page, when there is one (RFC 8288): "
+                              "`</api/v1/...?cursor=...>; rel=\"next\"`.",
+               "schema": {"type": "string"}}
+_PROBLEM_EXAMPLES = {
+    400: ("Malformed JSON", "Expecting value at line 1 column 1", "malformed-json", []),
+    401: ("Unauthorized", "Send an API key as 'Authorization: Bearer <key>'", None, []),
+    403: ("Forbidden", "This API key lacks the 'manage' scope", None, []),
+    404: ("Not Found", "No such resource", None, []),
+    409: ("Conflict", "The resource is not in a state that allows this", None, []),
+    413: ("Request Entity Too Large", "The body is larger than the server accepts", None, []),
+    414: ("Request-URI Too Long", "The URL is longer than the server accepts", None, []),
+    415: ("Unsupported Media Type", "Send the body as application/json, not text/plain", None,
+          []),
+    422: ("Validation failed", "Some fields are not valid", "validation-failed",
+          [{"field": "/name", "message": "String should have at least 1 character"}]),
+}
+
+
+def _problem_example(path: str, status: int) -> dict:
+    title, detail, slug, errors = _PROBLEM_EXAMPLES.get(
+        status, (HTTPStatus(status).phrase, HTTPStatus(status).description, None, []))
+    return {"type": PROBLEMS_PATH + slug if slug else "about:blank", "title": title,
+            "status": status, "detail": detail, "instance": path, "errors": errors}
 
 
 _PROBLEM_HEADERS = {

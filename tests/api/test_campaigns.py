@@ -258,5 +258,6 @@ def test_stats_before_the_first_run(client, auth, create):
     made = create()
     body = client.get(f"{URL}/{made['id']}/stats", headers=auth).get_json()
     assert body == {"run": None, "progress": None}
-    assert client.get(f"{URL}/{made['id']}/runs", headers=auth).get_json() == {"data": []}
+    runs = client.get(f"{URL}/{made['id']}/runs", headers=auth).get_json()
+    assert runs == {"data": [], "next_cursor": None}
 

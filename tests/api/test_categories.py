@@ -49,3 +49,18 @@ def test_get_and_list(client, auth):
     listed = client.get("/api/v1/categories", headers=auth).get_json()["data"]
     assert [c["key"] for c in listed] == ["alerts", "orders"]
     assert_problem(client.get("/api/v1/categories/nope", headers=auth), 404)
+
+
+def test_list_pages_by_key_like_every_list(client, auth):
+    for key in ("security", "orders", "marketing"):
+        client.put(f"/api/v1/categories/{key}", json={"name": key.title()}, headers=auth)
+    first = client.get("/api/v1/categories?limit=2", headers=auth)
+    page = first.get_json()
+    assert [c["key"] for c in page["data"]] == ["marketing", "orders"]
+    link = f'</api/v1/categories?limit=2&cursor={page["next_cursor"]}>; rel="next"'
+    assert first.headers["Link"] == link
+    rest = client.get(f"/api/v1/categories?limit=2&cursor={page['next_cursor']}",
+                      headers=auth).get_json()
+    assert rest == {"data": [rest["data"][0]], "next_cursor": None}
+    assert rest["data"][0]["key"] == "security"
+    assert_problem(client.get("/api/v1/categories?cursor=bad", headers=auth), 422)

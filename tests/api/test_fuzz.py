@@ -29,6 +29,8 @@ from app.api import (  # noqa: F401
     health,
     notifications,
     preferences,
+    suppressions,
+    templates,
 )
 from app.api.openapi import build_document
 from app.api.schemas.campaigns import SPEC_EXAMPLE

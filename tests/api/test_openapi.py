@@ -1,4 +1,5 @@
 """The OpenAPI document is generated from the registry and valid; the docs page is offline."""
+import json
 import re
 
 from openapi_spec_validator import validate
@@ -94,3 +95,68 @@ def test_problem_types_are_described(client):
     document = client.get("/api/v1/problems/validation-failed").get_json()
     assert document["status"] == 422
     assert client.get("/api/v1/problems/nope").status_code == 404
+
+
+def _media_example(media: dict):
+    return next(iter(media.get("examples", {}).values()), {}).get("value")
+
+
+def test_every_operation_has_an_example_request_and_response(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    missing = []
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            where = f"{method.upper()} {path}"
+            body = op.get("requestBody", {}).get("content", {}).get("application/json")
+            if body is not None and _media_example(body) is None:
+                missing.append(f"{where}: request body")
+            missing += [f"{where}: parameter {p['name']}" for p in op["parameters"]
+                        if p["in"] == "path" and not p["schema"].get("examples")]
+            for status, response in op["responses"].items():
+                for media in response.get("content", {}).values():
+                    if (status.startswith("2") or status == "422") and \
+                            _media_example(media) is None:
+                        missing.append(f"{where}: {status} response")
+    assert missing == []
+
+
+def test_every_list_pages_with_the_same_parameters_and_cursor(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    lists = {}
+    for path, item in document["paths"].items():
+        op = item.get("get")
+        ok = op and op["responses"]["200"].get("content", {}).get("application/json")
+        schema = schemas.get(ok["schema"]["$ref"].rsplit("/", 1)[-1], {}) if ok else {}
+        if schema.get("properties", {}).get("data", {}).get("type") == "array":
+            lists[path] = (op, schema)
+    assert len(lists) >= 6, sorted(lists)
+    for path, (op, schema) in lists.items():
+        params = {p["name"]: p for p in op["parameters"] if p["in"] == "query"}
+        assert params["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 200,
+                                             "default": 50,
+                                             "description": "Page size (at most 200)."}, path
+        assert params["cursor"]["schema"]["anyOf"][0]["maxLength"] == 200, path
+        assert "next_cursor" in schema["required"], path
+        assert "Link" in op["responses"]["200"].get("headers", {}), path
+
+
+def test_every_example_is_valid_for_its_model():
+    models = {m for op in OPERATIONS
+              for m in (op.body, *op.responses.values()) if m is not None}
+    checked = 0
+    for model in models:
+        for example in model.model_json_schema().get("examples", []):
+            model.model_validate_json(json.dumps(example))  # raises if the example is wrong
+            checked += 1
+    assert checked >= len(models)
+
+
+def test_enumerated_filters_repeat_on_every_list(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    filters = [(path, p) for path, item in document["paths"].items() if "get" in item
+               for p in item["get"]["parameters"]
+               if p["in"] == "query" and p["name"] in ("status", "channel", "reason")]
+    assert len(filters) >= 5
+    for path, param in filters:
+        assert param["schema"]["anyOf"][0]["type"] == "array", (path, param["name"])

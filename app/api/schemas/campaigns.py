@@ -3,9 +3,9 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from app.api.schemas.common import Cursor, DateTime, Input, Limit, Output, Params
+from app.api.schemas.common import Cursor, DateTime, Input, Limit, Output, Params, example
 from app.core.campaigns import spec
 from app.models.campaigns import CampaignStatus, RunStatus
 
@@ -37,9 +37,6 @@ SUMMARY_EXAMPLE = {"id": 1, "name": "Winter sale", "status": "completed", "categ
 CAMPAIGN_EXAMPLE = {**SUMMARY_EXAMPLE, "definition": SPEC_EXAMPLE, "last_run": RUN_EXAMPLE}
 
 
-def _example(value: dict) -> ConfigDict:
-    return {"json_schema_extra": {"examples": [value]}}
-
 
 class VariantIn(spec.Variant, Input):
     version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = Field(
@@ -58,7 +55,7 @@ class WindowIn(spec.Window, Input):
 class CampaignIn(spec.CampaignSpec, Input):
     """A campaign's whole definition (fields left out take their defaults)."""
 
-    model_config = _example(SPEC_EXAMPLE)
+    model_config = example(SPEC_EXAMPLE)
 
     segment_id: Id | None = None
     exclusion_segment_id: Id | None = None
@@ -71,7 +68,7 @@ class CampaignIn(spec.CampaignSpec, Input):
 
 
 class WinnerIn(Input):
-    model_config = _example({"variant": "B"})
+    model_config = example({"variant": "B"})
 
     variant: Label = Field(description="The variant the rest of the audience gets.")
 
@@ -88,7 +85,7 @@ class Figures(Output):
 
 
 class StatsOut(Output):
-    model_config = _example(STATS_EXAMPLE)
+    model_config = example(STATS_EXAMPLE)
 
     total: Figures = Field(default_factory=Figures)
     channels: dict[str, Figures] = Field(default_factory=dict)
@@ -99,7 +96,7 @@ class StatsOut(Output):
 
 
 class RunOut(Output):
-    model_config = _example(RUN_EXAMPLE)
+    model_config = example(RUN_EXAMPLE)
 
     number: int
     status: Literal[tuple(s.value for s in RunStatus)]
@@ -114,7 +111,7 @@ class RunOut(Output):
 
 
 class CampaignSummary(Output):
-    model_config = _example(SUMMARY_EXAMPLE)
+    model_config = example(SUMMARY_EXAMPLE)
 
     id: int
     name: str
@@ -130,29 +127,30 @@ class CampaignSummary(Output):
 
 
 class CampaignOut(CampaignSummary):
-    model_config = _example(CAMPAIGN_EXAMPLE)
+    model_config = example(CAMPAIGN_EXAMPLE)
 
     definition: spec.CampaignSpec = Field(description="The body PUT takes.")
     last_run: RunOut | None
 
 
 class CampaignCancelled(CampaignOut):
-    model_config = _example({**CAMPAIGN_EXAMPLE, "status": "cancelled", "stopped": 120})
+    model_config = example({**CAMPAIGN_EXAMPLE, "status": "cancelled", "stopped": 120})
 
     stopped: int = Field(description="Messages not yet sent that will not be.")
 
 
 class CampaignPage(Output):
-    model_config = _example({"data": [SUMMARY_EXAMPLE], "next_cursor": None})
+    model_config = example({"data": [SUMMARY_EXAMPLE], "next_cursor": None})
 
     data: list[CampaignSummary]
     next_cursor: str | None
 
 
 class RunList(Output):
-    model_config = _example({"data": [RUN_EXAMPLE]})
+    model_config = example({"data": [RUN_EXAMPLE], "next_cursor": None})
 
     data: list[RunOut] = Field(description="Newest first.")
+    next_cursor: str | None
 
 
 class Progress(Output):
@@ -165,7 +163,7 @@ class Progress(Output):
 
 
 class CampaignStats(Output):
-    model_config = _example({"run": RUN_EXAMPLE, "progress": {
+    model_config = example({"run": RUN_EXAMPLE, "progress": {
         "percent": 100, "rows": 980, "done": 980, "remaining": 0, "per_second": 4.1,
         "eta": None}})
 
@@ -183,7 +181,7 @@ class Audience(Output):
 
 
 class Review(Output):
-    model_config = _example({
+    model_config = example({
         "audience": {"channels": {"email": {"send": 955, "opted_out": 25}}, "contacts": 980,
                      "send": 955, "reasons": {"opted_out": 25}},
         "estimated_seconds": 58, "first_run_at": "2027-01-15T09:00:00Z", "next_runs": [],
@@ -202,8 +200,14 @@ class CampaignPath(Params):
     campaign_id: Annotated[Id, Field(examples=[1])]
 
 
+class RunQuery(Params):
+    limit: Limit = 50
+    cursor: Cursor = None
+
+
 class CampaignQuery(Params):
     limit: Limit = 50
     cursor: Cursor = None
-    status: Literal[STATUSES] | None = Field(None, examples=["sending"])
+    status: list[Literal[STATUSES]] | None = Field(None, examples=[["sending"]],
+                                                   description="Repeat to match several.")
     archived: bool = Field(False, description="List archived campaigns instead.")

@@ -4,7 +4,24 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from app.api.schemas.common import CategoryKey, Channel, Input, Output, Params
+from app.api.schemas.common import (
+    CategoryKey,
+    Channel,
+    Cursor,
+    Input,
+    Limit,
+    Output,
+    Params,
+    example,
+)
+
+IN_EXAMPLE = {"name": "Orders", "description": "Order and delivery updates.",
+              "rate_limits": {"push": {"limit": 3, "per_seconds": 86400}}}
+OUT_EXAMPLE = {"key": "orders", "name": "Orders", "description": "Order and delivery updates.",
+               "critical": False, "default_opt_in": True, "quiet_hours": True,
+               "rate_limits": {"push": {"limit": 3, "per_seconds": 86400}}, "marketing": False,
+               "frequency_cap": None, "frequency_window_seconds": 604800,
+               "frequency_action": "suppress"}
 
 
 class RateLimit(Input):
@@ -14,6 +31,8 @@ class RateLimit(Input):
 
 class CategoryIn(Input):
     """A category's full definition: fields left out take their defaults."""
+
+    model_config = example(IN_EXAMPLE)
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=128, strip_whitespace=True)]
     description: Annotated[str, StringConstraints(max_length=512)] = ""
@@ -38,6 +57,8 @@ class CategoryIn(Input):
 
 
 class CategoryOut(Output):
+    model_config = example(OUT_EXAMPLE)
+
     key: str
     name: str
     description: str
@@ -52,8 +73,16 @@ class CategoryOut(Output):
 
 
 class CategoryList(Output):
+    model_config = example({"data": [OUT_EXAMPLE], "next_cursor": None})
+
     data: list[CategoryOut]
+    next_cursor: str | None
 
 
 class CategoryPath(Params):
     key: CategoryKey
+
+
+class CategoryQuery(Params):
+    limit: Limit = 50
+    cursor: Cursor = None

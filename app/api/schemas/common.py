@@ -52,6 +52,11 @@ Cursor = Annotated[
 ]
 
 
+def example(*values) -> ConfigDict:
+    """A model's examples, which the OpenAPI document shows as its requests and responses."""
+    return ConfigDict(json_schema_extra={"examples": list(values)})
+
+
 class Input(BaseModel):
     """A request body: unknown fields are errors and types are strict ("1" is no int);
     numbers are finite (JSON has no NaN or Infinity)."""

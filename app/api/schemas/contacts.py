@@ -21,6 +21,7 @@ from app.api.schemas.common import (
     Limit,
     Output,
     Params,
+    example,
 )
 from app.core.contacts.devices import check_subscription, normalise_token
 from app.core.contacts.fields import (
@@ -59,8 +60,25 @@ Tags = Annotated[list[Tag], AfterValidator(check_tags),
                  Field(json_schema_extra={"maxItems": MAX_TAGS})]
 
 
+CONTACT_IN_EXAMPLE = {"email": "ada@example.com", "phone": "+14155550100", "locale": "en-GB",
+                      "timezone": "Europe/London", "attributes": {"first_name": "Ada",
+                                                                   "plan": "pro"},
+                      "tags": ["beta"]}
+DEVICE_EXAMPLE = {"id": 7, "platform": "android", "provider": "fcm",
+                  "token": "cX3cK9d2RmS:APA91bHZ4e0b7kq1Vf3xk2Zr8nT5wQ", "active": True,
+                  "deactivated_reason": None, "created_at": "2027-01-10T16:00:00Z",
+                  "last_seen_at": "2027-01-10T16:00:00Z", "deactivated_at": None}
+SUMMARY_EXAMPLE = {"external_id": "user-42", **CONTACT_IN_EXAMPLE,
+                   "created_at": "2027-01-10T16:00:00Z", "updated_at": "2027-01-10T16:00:00Z",
+                   "last_seen_at": None}
+PREFERENCES_EXAMPLE = {"orders": {"push": True, "sms": True, "email": True},
+                       "marketing": {"push": False, "sms": True, "email": True}}
+
+
 class ContactIn(Input):
     """A contact's full state: fields left out are cleared."""
+
+    model_config = example(CONTACT_IN_EXAMPLE)
 
     email: Email | None = None
     phone: Phone | None = None
@@ -73,6 +91,8 @@ class ContactIn(Input):
 class ContactPatch(Input):
     """Changes to some fields; in `attributes`, a null value removes that attribute;
     `attributes` or `tags` null clear them all."""
+
+    model_config = example({"locale": "fr-FR", "attributes": {"plan": "team", "trial": None}})
 
     email: Email | None = None
     phone: Phone | None = None
@@ -87,6 +107,9 @@ class ContactBatchItem(ContactIn):
 
 
 class ContactBatchIn(Input):
+    model_config = example({"contacts": [{"external_id": "user-42", "email": "ada@example.com"},
+                                         {"external_id": "user-43", "phone": "+14155550101"}]})
+
     contacts: Annotated[list[ContactBatchItem], Field(min_length=1, max_length=1000)]
 
     @field_validator("contacts")
@@ -99,6 +122,8 @@ class ContactBatchIn(Input):
 
 
 class ContactBatchOut(Output):
+    model_config = example({"created": ["user-43"], "updated": ["user-42"]})
+
     created: list[str]
     updated: list[str]
 
@@ -126,6 +151,9 @@ class WebPushSubscription(Input):
 
 
 class VapidKeyOut(Output):
+    model_config = example({"public_key": "BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJj"
+                                          "SgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U"})
+
     public_key: str = Field(
         description="Base64url P-256 public key: the browser's `applicationServerKey`.",
         examples=["BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U"],
@@ -134,6 +162,9 @@ class VapidKeyOut(Output):
 
 class DeviceIn(Input):
     """A device: `token` for ios (APNs, 64 hex) and android (FCM); `subscription` for web."""
+
+    model_config = example({"platform": "android",
+                            "token": "cX3cK9d2RmS:APA91bHZ4e0b7kq1Vf3xk2Zr8nT5wQ"})
 
     platform: Literal["ios", "android", "web"]
     token: Annotated[str | None, Field(max_length=2048, validate_default=True)] = None
@@ -163,6 +194,8 @@ class DeviceIn(Input):
 
 
 class DeviceOut(Output):
+    model_config = example(DEVICE_EXAMPLE)
+
     id: int
     platform: str
     provider: str
@@ -186,12 +219,16 @@ class ChannelChoicesIn(Input):
 
 
 class PreferencesIn(Input):
+    model_config = example({"categories": {"marketing": {"push": False, "email": True}}})
+
     categories: Annotated[dict[CategoryKey, ChannelChoicesIn], Field(min_length=1)] = Field(
         examples=[{"marketing": {"push": False, "email": True}}]
     )
 
 
 class PreferencesOut(Output):
+    model_config = example({"categories": PREFERENCES_EXAMPLE})
+
     categories: dict[str, ChannelChoices] = Field(
         description="Every category and channel; the category's default where unset.",
         examples=[{"marketing": {"push": False, "sms": True, "email": True}}],
@@ -199,6 +236,8 @@ class PreferencesOut(Output):
 
 
 class ContactSummary(Output):
+    model_config = example(SUMMARY_EXAMPLE)
+
     external_id: str
     email: str | None
     phone: str | None
@@ -212,17 +251,27 @@ class ContactSummary(Output):
 
 
 class ContactOut(ContactSummary):
+    model_config = example({**SUMMARY_EXAMPLE, "devices": [DEVICE_EXAMPLE],
+                            "preferences": PREFERENCES_EXAMPLE})
+
     devices: list[DeviceOut]
     preferences: dict[str, ChannelChoices]
 
 
 class ContactPage(Output):
+    model_config = example({"data": [SUMMARY_EXAMPLE], "next_cursor": None})
+
     data: list[ContactSummary]
     next_cursor: str | None
 
 
 class ContactPath(Params):
     external_id: ExternalId
+
+
+class DevicePath(ContactPath):
+    device: Annotated[str, Field(max_length=2048, examples=["7"],
+                                 description="The device id, or its token (web: endpoint).")]
 
 
 class ContactQuery(Params):

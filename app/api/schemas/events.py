@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from app.api.schemas.common import DateTime, ExternalId, Input, Output
+from app.api.schemas.common import DateTime, ExternalId, Input, Output, example
 
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")]
 EventData = Annotated[dict[Name, Annotated[str, StringConstraints(max_length=500)] | int | float
@@ -58,6 +58,11 @@ class EventIn(Input):
 
 
 class EventOut(Output):
+    model_config = example({"id": 1042, "kind": "converted", "name": None,
+                            "notification_id": "01939b1e-5f6a-7c3d-9e2f-0a1b2c3d4e5f",
+                            "contact": "user-42", "value": 49.9, "currency": "EUR",
+                            "at": "2027-01-10T16:00:00Z", "duplicate": False})
+
     id: int
     kind: str
     name: str | None

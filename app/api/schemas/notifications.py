@@ -24,6 +24,7 @@ from app.api.schemas.common import (
     Limit,
     Output,
     Params,
+    example,
 )
 from app.channels.push import push_is_empty, reserved_data_key
 from app.models.notifications import STATUSES
@@ -109,6 +110,12 @@ class InlineContent(Input):
 class NotificationIn(Input):
     """Send to contacts: a published template with data, or inline content."""
 
+    model_config = example(
+        {"recipients": ["user-42"], "category": "orders", "template": "order-shipped",
+         "data": {"order": "A-1001"}, "event_id": "order-A-1001-shipped"},
+        {"recipients": ["user-42"], "category": "orders", "channels": ["sms"],
+         "content": {"sms": {"text": "Your code is {{ data.code }}"}}, "data": {"code": "4821"}})
+
     recipients: Annotated[
         list[ExternalId], Field(min_length=1, max_length=MAX_RECIPIENTS)
     ] = Field(description="Contact external ids (1 to 1,000).", examples=[["user-42"]])
@@ -151,6 +158,17 @@ class NotificationIn(Input):
         return content
 
 
+NOTIFICATION_ID = "01939b1e-5f6a-7c3d-9e2f-0a1b2c3d4e5f"
+SUMMARY_EXAMPLE = {
+    "id": NOTIFICATION_ID, "source": "api", "contact": "user-42", "channel": "push",
+    "category": "orders", "status": "delivered", "reason": None, "attempts": 1,
+    "provider": "fcm", "provider_message_id": "projects/herald/messages/0:1700000000",
+    "error_code": None, "error_message": None, "event_id": "order-A-1001-shipped",
+    "send_at": None, "created_at": "2027-01-10T16:00:00Z", "updated_at": "2027-01-10T16:00:02Z",
+    "queued_at": "2027-01-10T16:00:00Z", "sent_at": "2027-01-10T16:00:01Z",
+    "delivered_at": "2027-01-10T16:00:02Z", "failed_at": None}
+
+
 class AcceptedNotification(Output):
     id: uuid.UUID
     contact: str | None
@@ -161,6 +179,12 @@ class AcceptedNotification(Output):
 
 
 class NotificationsAccepted(Output):
+    model_config = example({"notifications": [
+        {"id": NOTIFICATION_ID, "contact": "user-42", "channel": "push", "status": "queued",
+         "reason": None, "send_at": None},
+        {"id": "01939b1e-5f6a-7c3d-9e2f-0a1b2c3d4e60", "contact": "user-42",
+         "channel": "email", "status": "suppressed", "reason": "opted_out", "send_at": None}]})
+
     notifications: list[AcceptedNotification]
 
 
@@ -174,6 +198,8 @@ class StatusChange(Output):
 
 
 class NotificationSummary(Output):
+    model_config = example(SUMMARY_EXAMPLE)
+
     id: uuid.UUID
     source: str
     contact: str | None = Field(description="External id; null once the contact is erased.")
@@ -197,17 +223,28 @@ class NotificationSummary(Output):
 
 
 class NotificationOut(NotificationSummary):
+    model_config = example({
+        **SUMMARY_EXAMPLE, "content": {"title": "Order A-1001 shipped", "body": "On its way"},
+        "history": [{"status": s, "attempt": a, "provider": p, "error_code": None,
+                     "detail": None, "at": t} for s, a, p, t in (
+            ("queued", 0, None, "2027-01-10T16:00:00Z"),
+            ("sending", 1, "fcm", "2027-01-10T16:00:01Z"),
+            ("sent", 1, "fcm", "2027-01-10T16:00:01Z"),
+            ("delivered", 1, "fcm", "2027-01-10T16:00:02Z"))]})
+
     content: dict[str, Any] | None = Field(description="The rendered content as sent.")
     history: list[StatusChange]
 
 
 class NotificationPage(Output):
+    model_config = example({"data": [SUMMARY_EXAMPLE], "next_cursor": None})
+
     data: list[NotificationSummary]
     next_cursor: str | None
 
 
 class NotificationPath(Params):
-    notification_id: uuid.UUID
+    notification_id: Annotated[uuid.UUID, Field(examples=[NOTIFICATION_ID])]
 
 
 class NotificationQuery(Params):

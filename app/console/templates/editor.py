@@ -13,7 +13,6 @@ from redis.exceptions import RedisError
 from app import herald_config, redis_client
 from app.console.security import can
 from app.console.templates import forms
-from app.core.access.audit import snapshot
 from app.core.templates import content as checks
 from app.core.templates import preview as previews
 from app.core.templates import store as core
@@ -39,10 +38,6 @@ def render_budgeted(view):
             return view(*args, **kwargs)
 
     return run
-
-
-def version_snapshot(version) -> dict | None:
-    return snapshot(version, core.VERSION_FIELDS) if version is not None else None
 
 
 @dataclass

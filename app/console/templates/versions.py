@@ -1,9 +1,8 @@
 """Template versions: the list, one version read-only, a diff of any two, rollback."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
-from app.console.audit import record_change
+from app.console.audit import current_actor
 from app.console.forms import require_confirmation
 from app.console.responses import or_404
 from app.console.security import role_required
@@ -12,8 +11,8 @@ from app.console.templates.editor import (
     bp,
     render_budgeted,
     render_editor,
-    version_snapshot,
 )
+from app.core.templates import commands
 from app.core.templates import diff as template_diff
 from app.core.templates import store as core
 from app.errors import HeraldError
@@ -91,18 +90,12 @@ def rollback(template_id: int, number: int):
     template = or_404(core.get_template, db.session, template_id)
     old = or_404(core.get_version, db.session, template, number)
     require_confirmation()
-    before = {"published_version_id": template.published_version_id,
-              "version": template.published_version.version if template.published_version
-              else None}
     try:
-        restored = core.rollback(db.session, template, old, author=current_user.email)
+        restored = commands.roll_back(db.session, template, old, actor=current_actor())
     except HeraldError as exc:
         db.session.rollback()
         flash(exc.detail, "error")
         return redirect(url_for(".versions", template_id=template.id))
-    record_change("template.rollback", "template", template.id, before,
-                  {"published_version_id": restored.id, "version": restored.version,
-                   "restored_from": old.version, "content": version_snapshot(restored)["content"]})
     db.session.commit()
     flash(f"Rolled back: v{restored.version} (a copy of v{old.version}) is live.", "success")
     return redirect(url_for(".versions", template_id=template.id))

@@ -1,9 +1,8 @@
 """Templates: the list, a new template, and the editor (save a draft, publish, locales)."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from app.console.audit import record_change
+from app.console.audit import current_actor, record_change
 from app.console.forms import attach_errors
 from app.console.pagination import cursor_args, keyset_page
 from app.console.responses import or_404
@@ -16,48 +15,29 @@ from app.console.templates.editor import (
     render_budgeted,
     render_editor,
     render_limits,
-    version_snapshot,
 )
-from app.core.access.audit import snapshot
 from app.core.contacts.fields import normalise_locale
+from app.core.templates import commands
 from app.core.templates import content as checks
 from app.core.templates import store as core
 from app.errors import HeraldError
 from app.extensions import db, htmx
-from app.models import Category, Template, TemplateVersion
+from app.models import Category, Template
 
 
 @bp.route("/")
 @role_required("viewer")
 def index():
     q, category = request.args.get("q", "").strip(), request.args.get("category", "")
-    stmt = select(Template)
-    if q:
-        stmt = stmt.where(or_(Template.name.icontains(q, autoescape=True),
-                              Template.key.icontains(q, autoescape=True)))
-    if category:
-        stmt = stmt.where(Template.category == category)
-    page = keyset_page(db.session, stmt, Template.id, **cursor_args())
-    live, drafts = _versions_of(page.items)
+    page = keyset_page(db.session, commands.template_query(q, category), Template.id,
+                       **cursor_args())
+    live, drafts = commands.live_and_drafts(db.session, page.items)
     context = dict(page=page, live=live, drafts=drafts, q=q, category=category,
                    filtered=bool(q or category),
                    categories=dict(db.session.execute(select(Category.key, Category.name)).all()))
     if htmx and htmx.target == "template-results":
         return render_template("console/templates/_results.html", **context)
     return render_template("console/templates/index.html", **context)
-
-
-def _versions_of(templates: list[Template]) -> tuple[dict, dict]:
-    """Return ({template id: live version}, {template id: draft}) in one query."""
-    ids = [t.id for t in templates]
-    live_ids = [t.published_version_id for t in templates if t.published_version_id]
-    rows = db.session.scalars(select(TemplateVersion).where(or_(
-        TemplateVersion.id.in_(live_ids),
-        TemplateVersion.template_id.in_(ids) & (TemplateVersion.status == "draft"))))
-    live, drafts = {}, {}
-    for row in rows:
-        (drafts if row.status == "draft" else live)[row.template_id] = row
-    return live, drafts
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -67,16 +47,14 @@ def new():
     form.category.choices = forms.category_choices(db.session)
     if form.validate_on_submit():
         try:
-            template = core.create_template(
+            template = commands.create(
                 db.session, form.key.data.strip(), form.name.data, form.category.data,
                 description=form.description.data or "", default_locale=form.default_locale.data,
-                author=current_user.email)
+                actor=current_actor())
         except HeraldError as exc:
             db.session.rollback()
             attach_errors(form, exc)
         else:
-            record_change("template.create", "template", template.id,
-                          after=snapshot(template, core.TEMPLATE_FIELDS))
             db.session.commit()
             flash(f"“{template.name}” created. Write its content, then publish it.", "success")
             return redirect(url_for(".edit", template_id=template.id))
@@ -102,18 +80,12 @@ def edit(template_id: int):
 def _save(template: Template, submission: Submission):
     """Apply the details and the draft, with their audit entries; return the draft."""
     details = submission.details
-    before = snapshot(template, core.TEMPLATE_FIELDS)
-    if core.update_details(db.session, template, details.name.data or "", details.category.data,
-                           details.description.data or ""):
-        record_change("template.update", "template", template.id, before,
-                      snapshot(template, core.TEMPLATE_FIELDS))
-    before = version_snapshot(core.current_draft(db.session, template))
-    draft, changed = core.save_draft(db.session, template, submission.content,
-                                     submission.default_locale, current_user.email,
-                                     render_limits())
-    if changed:
-        record_change("template.save_draft", "template", template.id, before,
-                      version_snapshot(draft))
+    commands.update_details(db.session, template, name=details.name.data or "",
+                            category=details.category.data,
+                            description=details.description.data or "", actor=current_actor())
+    draft, changed = commands.save_draft(db.session, template, submission.content,
+                                         submission.default_locale, actor=current_actor(),
+                                         limits=render_limits())
     return draft, changed
 
 
@@ -161,10 +133,8 @@ def publish(template_id: int):
         if draft.status == "published":
             flash(f"Nothing new to publish: v{draft.version} is live.", "info")
             return _back_to_editor(template)
-        before = {"published_version_id": template.published_version_id}
-        core.publish(db.session, template, draft, render_limits())
-        record_change("template.publish", "template", template.id, before,
-                      {"published_version_id": draft.id, "version": draft.version})
+        commands.publish(db.session, template, draft, actor=current_actor(),
+                         limits=render_limits())
         flash(f"Version {draft.version} is live: API sends use it from now on.", "success")
         return _back_to_editor(template)
 
@@ -227,11 +197,10 @@ def remove_locale(template_id: int, locale: str):
 def discard_draft(template_id: int):
     template = or_404(core.get_template, db.session, template_id)
     try:
-        draft = core.discard_draft(db.session, template)
+        draft = commands.discard_draft(db.session, template, actor=current_actor())
     except HeraldError as exc:
         flash(exc.detail, "error")
         return redirect(url_for(".edit", template_id=template.id))
-    record_change("template.discard_draft", "template", template.id, version_snapshot(draft))
     db.session.commit()
     flash(f"Draft v{draft.version} discarded; the editor shows the live version.", "success")
     return redirect(url_for(".edit", template_id=template.id))

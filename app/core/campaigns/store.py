@@ -11,7 +11,7 @@ from app.core.campaigns import timing
 from app.core.campaigns.spec import CampaignSpec
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.models import Category, Segment, Template, TemplateVersion
-from app.models.campaigns import Campaign, CampaignStatus, CampaignVariant
+from app.models.campaigns import Campaign, CampaignRun, CampaignStatus, CampaignVariant
 from app.models.types import utcnow
 
 S = CampaignStatus
@@ -37,17 +37,26 @@ def get_campaign(session, campaign_id: int) -> Campaign:
     return campaign
 
 
-def list_campaigns(session, *, archived: bool = False, status: str | None = None,
+def list_campaigns(session, *, archived: bool = False, status: list[str] | None = None,
                    before_id: int | None = None, limit: int = 50) -> list[Campaign]:
     """Newest first; `before_id` pages on (keyset)."""
     query = select(Campaign).order_by(Campaign.id.desc()).limit(limit)
     query = query.where(Campaign.archived_at.is_not(None) if archived
                         else Campaign.archived_at.is_(None))
     if status:
-        query = query.where(Campaign.status == status)
+        query = query.where(Campaign.status.in_(status))
     if before_id:
         query = query.where(Campaign.id < before_id)
     return list(session.scalars(query))
+
+
+def list_runs(session, campaign: Campaign, *, before: int | None = None,
+              limit: int = 50) -> list[CampaignRun]:
+    """Newest first; `before` (a run number) pages on (keyset)."""
+    stmt = select(CampaignRun).where(CampaignRun.campaign_id == campaign.id)
+    if before is not None:
+        stmt = stmt.where(CampaignRun.number < before)
+    return list(session.scalars(stmt.order_by(CampaignRun.number.desc()).limit(limit)))
 
 
 def create_campaign(session, spec: CampaignSpec, *, actor) -> Campaign:

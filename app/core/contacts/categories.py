@@ -35,5 +35,10 @@ def get_category(session, key: str) -> Category:
     return category
 
 
-def list_categories(session) -> list[Category]:
-    return list(session.scalars(select(Category).order_by(Category.key)))
+def list_categories(session, *, after_key: str | None = None,
+                    limit: int | None = None) -> list[Category]:
+    """By key; `after_key` pages on (keyset)."""
+    stmt = select(Category).order_by(Category.key).limit(limit)
+    if after_key is not None:
+        stmt = stmt.where(Category.key > after_key)
+    return list(session.scalars(stmt))

@@ -1,6 +1,7 @@
 """Templates, their versions, and rendering under a budget.
 
 store        templates and versions: create, save a draft, publish (immutable), roll back
+commands     the store's changes as the console and the API run them, audited
 content      what content may hold per channel, and the checks on save and publish
 rendering    render content per channel and locale, within its limits
 budget       the budget every render runs under (clock, loop steps, sizes)

@@ -1,0 +1,193 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.preferences_out import PreferencesOut
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    external_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/contacts/{external_id}/preferences".format(
+            external_id=quote(str(external_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PreferencesOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = PreferencesOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+        return response_414
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PreferencesOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    external_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[PreferencesOut | Problem]:
+    """Read a contact's preferences
+
+     The effective choice for every category and channel: the contact's own, else the category's default.
+    Critical categories are sent regardless.
+
+    Args:
+        external_id (str): Your id for the contact: no spaces or slashes.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PreferencesOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        external_id=external_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    external_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> PreferencesOut | Problem | None:
+    """Read a contact's preferences
+
+     The effective choice for every category and channel: the contact's own, else the category's default.
+    Critical categories are sent regardless.
+
+    Args:
+        external_id (str): Your id for the contact: no spaces or slashes.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PreferencesOut | Problem
+    """
+
+    return sync_detailed(
+        external_id=external_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    external_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[PreferencesOut | Problem]:
+    """Read a contact's preferences
+
+     The effective choice for every category and channel: the contact's own, else the category's default.
+    Critical categories are sent regardless.
+
+    Args:
+        external_id (str): Your id for the contact: no spaces or slashes.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PreferencesOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        external_id=external_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    external_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> PreferencesOut | Problem | None:
+    """Read a contact's preferences
+
+     The effective choice for every category and channel: the contact's own, else the category's default.
+    Critical categories are sent regardless.
+
+    Args:
+        external_id (str): Your id for the contact: no spaces or slashes.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PreferencesOut | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            external_id=external_id,
+            client=client,
+        )
+    ).parsed

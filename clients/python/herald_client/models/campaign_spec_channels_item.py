@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class CampaignSpecChannelsItem(StrEnum):
+    EMAIL = "email"
+    PUSH = "push"
+    SMS = "sms"
+
+    def __str__(self) -> str:
+        return str(self.value)

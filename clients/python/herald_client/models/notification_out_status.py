@@ -1,0 +1,16 @@
+from enum import StrEnum
+
+
+class NotificationOutStatus(StrEnum):
+    ACCEPTED = "accepted"
+    DEAD = "dead"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    QUEUED = "queued"
+    RETRYING = "retrying"
+    SENDING = "sending"
+    SENT = "sent"
+    SUPPRESSED = "suppressed"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.preferences_out_categories_additional_property import (
+        PreferencesOutCategoriesAdditionalProperty,
+    )
+
+
+T = TypeVar("T", bound="PreferencesOutCategories")
+
+
+@_attrs_define
+class PreferencesOutCategories:
+    """Every category and channel; the category's default where unset."""
+
+    additional_properties: dict[str, PreferencesOutCategoriesAdditionalProperty] = (
+        _attrs_field(init=False, factory=dict)
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+
+        field_dict: dict[str, Any] = {}
+        for prop_name, prop in self.additional_properties.items():
+            field_dict[prop_name] = prop.to_dict()
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.preferences_out_categories_additional_property import (
+            PreferencesOutCategoriesAdditionalProperty,
+        )
+
+        d = dict(src_dict)
+        preferences_out_categories = cls()
+
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional_property = PreferencesOutCategoriesAdditionalProperty.from_dict(
+                prop_dict
+            )
+
+            additional_properties[prop_name] = additional_property
+
+        preferences_out_categories.additional_properties = additional_properties
+        return preferences_out_categories
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> PreferencesOutCategoriesAdditionalProperty:
+        return self.additional_properties[key]
+
+    def __setitem__(
+        self, key: str, value: PreferencesOutCategoriesAdditionalProperty
+    ) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class ScheduleKind(StrEnum):
+    AT = "at"
+    LOCAL = "local"
+    NOW = "now"
+    RECURRING = "recurring"
+
+    def __str__(self) -> str:
+        return str(self.value)
