@@ -13,11 +13,10 @@ import httpx
 import psutil
 from honcho.environ import parse_procfile
 
-from bench.common import PG, REDIS, fresh_app
+from bench.common import DATABASE, PG, REDIS, fresh_app
 from tests.sandbox_client import Sandbox, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "herald_bench"
 LOGS = ROOT / "instance" / "bench-logs"
 
 # Config attribute → the HERALD_* variable a process reads it from.
@@ -38,8 +37,9 @@ class Stack:
         settings = {**self.sandbox.config_overrides(), "QUIET_HOURS": "",
                     "TRACK_OPENS": False, "TRACK_CLICKS": False}
         self.app = fresh_app(DATABASE, **settings)
-        self.port = free_port()
+        self.port, self.ceiling_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.ceiling_url = f"http://127.0.0.1:{self.ceiling_port}"
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1",
                     "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
                     "HERALD_DATABASE_URL": f"{PG}/{DATABASE}", "HERALD_REDIS_URL": REDIS,
@@ -49,6 +49,7 @@ class Stack:
                     **{ENV_NAMES.get(k, f"HERALD_{k}"): str(v)
                        for k, v in self.sandbox.config_overrides().items()}}
         self.web: subprocess.Popen | None = None
+        self.ceiling: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
 
     def _start(self, name: str, command: str, env: dict | None = None) -> subprocess.Popen:
@@ -57,18 +58,29 @@ class Stack:
                                 stderr=subprocess.STDOUT, env=env or self.env,
                                 start_new_session=True)
 
-    def start_web(self, wsgi: str = "wsgi:app") -> None:
-        """Gunicorn with the Procfile's settings, serving wsgi (Herald, or the ceiling)."""
-        self.stop_web()
-        self.web = self._start("web", procfile("web").replace("wsgi:app", wsgi))
+    def start_web(self) -> None:
+        """Herald's gunicorn, and the ceiling's beside it with the same settings (idle
+        while the other is measured)."""
+        self.web = self._start_gunicorn("web", "wsgi:app", self.port)
+        self.ceiling = self._start_gunicorn("ceiling", "bench.ceiling_app:app",
+                                            self.ceiling_port)
+        for url in (self.url, self.ceiling_url):
+            self._wait_for(url)
+
+    def _start_gunicorn(self, name: str, wsgi: str, port: int) -> subprocess.Popen:
+        env = {**self.env, "HERALD_BIND": f"127.0.0.1:{port}"}
+        return self._start(name, procfile("web").replace("wsgi:app", wsgi), env)
+
+    @staticmethod
+    def _wait_for(url: str) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                httpx.get(f"{self.url}/api/v1/health", timeout=2)
+                httpx.get(f"{url}/api/v1/health", timeout=2)
                 return
             except httpx.HTTPError:
                 time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start: see instance/bench-logs/web.log")
+        raise RuntimeError(f"gunicorn did not answer at {url}: see instance/bench-logs")
 
     def start_workers(self, channels: dict[str, int]) -> None:
         """Start `count` worker processes per channel queue, and wait until they listen."""
@@ -102,9 +114,10 @@ class Stack:
                 process.wait()
 
     def stop_web(self) -> None:
-        if self.web is not None:
-            self._stop(self.web)
-            self.web = None
+        for process in (self.web, self.ceiling):
+            if process is not None:
+                self._stop(process)
+        self.web = self.ceiling = None
 
     def stop_workers(self) -> None:
         for process in self.workers:
