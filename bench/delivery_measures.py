@@ -10,6 +10,7 @@ import ssl
 import subprocess
 import time
 import uuid
+from functools import lru_cache
 
 import httpx
 import jwt
@@ -61,33 +62,48 @@ def drain(stack, key: str, kind: str, channel: str, n: int) -> float:
 
 def fcm_ceiling(stack, n: int) -> float:
     """A bare load client POSTing FCM messages to the same simulator."""
-    url = f"{stack.sandbox.http_url}/v1/projects/herald-sandbox/messages:send"
-    headers = {"Authorization": "Bearer herald-sandbox-token",
-               "Content-Type": "application/json"}
-
     def request(i):
-        body = json.dumps({"message": {"token": token("fcm", i), "notification": {
-            "title": "Order shipped", "body": "On its way"}, "data": {"herald_id": str(i)}}})
-        return "POST", url, {"data": body, "headers": headers}
+        target, body, headers = _fcm_request(stack.sandbox.http_url, i)
+        return "POST", target, {"data": body, "headers": headers}
 
     return load.run(request, count=n, seconds=120, concurrency=64).rate
 
 
-async def _apns(url: str, cafile: str, n: int, connections: int = 4) -> float:
-    bearer = jwt.encode({"iss": "HERALDTEAM", "iat": int(time.time())},
-                        sandbox_signing_key("SANDBOXKEY"), algorithm="ES256",
-                        headers={"kid": "SANDBOXKEY"})
+@lru_cache(maxsize=1)
+def _bearer() -> str:
+    """One provider token for the run, as APNs wants (it reuses one for 20-60 min)."""
+    return jwt.encode({"iss": "HERALDTEAM", "iat": int(time.time())},
+                      sandbox_signing_key("SANDBOXKEY"), algorithm="ES256",
+                      headers={"kid": "SANDBOXKEY"})
+
+
+def _apns_request(url: str, i: int) -> tuple[str, bytes, dict]:
+    bearer = _bearer()
+    return (f"{url}/3/device/{token('apns', i)}",
+            b'{"aps":{"alert":{"title":"Order shipped","body":"On its way"}}}',
+            {"authorization": f"bearer {bearer}", "apns-id": str(uuid.uuid4()),
+             "apns-topic": "com.example.herald", "apns-push-type": "alert"})
+
+
+def _fcm_request(url: str, i: int) -> tuple[str, bytes, dict]:
+    body = json.dumps({"message": {"token": token("fcm", i), "notification": {
+        "title": "Order shipped", "body": "On its way"}, "data": {"herald_id": str(i)}}})
+    return (f"{url}/v1/projects/herald-sandbox/messages:send", body.encode(),
+            {"authorization": "Bearer herald-sandbox-token",
+             "content-type": "application/json"})
+
+
+async def _http2(url: str, cafile: str, n: int, fcm: bool, connections: int = 4) -> float:
     context = ssl.create_default_context(cafile=cafile)
     clients = [httpx.AsyncClient(http2=True, verify=context) for _ in range(connections)]
-    body = b'{"aps":{"alert":{"title":"Order shipped","body":"On its way"}}}'
+    requests = [(_fcm_request if fcm else _apns_request)(url, i) for i in range(n)]
     slots = asyncio.Semaphore(50 * connections)
 
     async def one(i: int) -> bool:
+        target, body, headers = requests[i]
         async with slots:
-            response = await clients[i % connections].post(
-                f"{url}/3/device/{token('apns', i)}", content=body,
-                headers={"authorization": f"bearer {bearer}", "apns-id": str(uuid.uuid4()),
-                         "apns-topic": "com.example.herald", "apns-push-type": "alert"})
+            response = await clients[i % connections].post(target, content=body,
+                                                           headers=headers)
             return response.status_code == 200
 
     start = time.perf_counter()
@@ -98,10 +114,11 @@ async def _apns(url: str, cafile: str, n: int, connections: int = 4) -> float:
     return ok / seconds
 
 
-def apns_ceiling(stack, n: int) -> float:
-    """A bare HTTP/2 client (several connections, many streams) against the simulator."""
+def apns_ceiling(stack, n: int, fcm: bool = False) -> float:
+    """A bare HTTP/2 client (several connections, many streams) against the simulator's
+    TLS port: APNs requests, or FCM's when `fcm`."""
     load.local_only(stack.sandbox.tls_url)
-    return asyncio.run(_apns(stack.sandbox.tls_url, str(stack.sandbox.cert), n))
+    return asyncio.run(_http2(stack.sandbox.tls_url, str(stack.sandbox.cert), n, fcm))
 
 
 def push(stack, key: str, size) -> list[Row]:

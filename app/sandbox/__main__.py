@@ -57,6 +57,7 @@ def main() -> None:
     hc.certfile, hc.keyfile = str(cert), str(key)
     hc.alpn_protocols = ["h2", "http/1.1"]
     hc.keep_alive_max_requests = 10_000_000
+    hc.keep_alive_timeout = 3600  # providers keep their connections open between batches
     hc.backlog = 2048
     hc.accesslog = None
 

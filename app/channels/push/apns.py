@@ -2,8 +2,9 @@
 
 A batch goes out as concurrent HTTP/2 streams multiplexed over a few connections (one
 async httpx client each, living on the provider's event loop thread), at most IN_FLIGHT
-at once. Production sets
-HERALD_APNS_KEY_FILE to the .p8 key downloaded from the Apple developer account
+at once. (One sync client shared by the pool's threads raised KeyErrors from httpcore's
+HTTP/2 stream bookkeeping under load: the streams of a connection stay on one thread.)
+Production sets HERALD_APNS_KEY_FILE to the .p8 key downloaded from the Apple developer account
 (AuthKey_<KEY_ID>.p8, a PEM PKCS#8 EC key), HERALD_APNS_KEY_ID, HERALD_APNS_TEAM_ID,
 HERALD_APNS_TOPIC (the bundle id) and HERALD_APNS_URL=https://api.push.apple.com
 (api.sandbox.push.apple.com for development builds). With no key file the provider

@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 # Registration tokens are still sent as `token` on the wire; `fid` is another identifier.
 warnings.filterwarnings("ignore", "Message.token is deprecated", DeprecationWarning)
 
-IN_FLIGHT = 100  # requests in flight: streams on one HTTP/2 connection, or connections
+IN_FLIGHT = 100  # requests in flight: streams on HTTP/2, else queued for a connection
+CONNECTIONS = 8  # httpx checks every pooled connection per request: keep the pool small
 FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
 BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest"
 TRANSIENT = (
@@ -72,7 +73,7 @@ class _AsyncClient(_http_client.HttpxAsyncClient):
         self._async_client = httpx.AsyncClient(
             http2=True, timeout=timeout, headers=self._headers, verify=tls_context(ca_file),
             auth=_http_client.GoogleAuthCredentialFlow(credential),
-            limits=httpx.Limits(max_connections=IN_FLIGHT))
+            limits=httpx.Limits(max_connections=CONNECTIONS))
 
 
 def _point_service(app, base_url: str, ca_file: str = "") -> messaging._MessagingService:
