@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bench import delivery_measures as delivery
 from bench import http_measures as http
+from bench import pace
 from bench.report import RESULTS, Row, table, write
 from bench.seed import seed
 from bench.stack import Stack
@@ -31,11 +32,12 @@ class Size:
 
 
 SIZES = {
-    "full": Size(5000, 20_000, 20, 50, 60, 1, 200, 100_000),
+    "full": Size(5000, 20_000, 20, 50, 60, 1, 30, 100_000),
     "quick": Size(1000, 3000, 5, 10, 10, 1, 30, 10_000),
     "tiny": Size(20, 60, 1, 2, 2, 1, 3, 100, scale=(1, 2)),
 }
-MEASURES = ("api", "batch", "tracking", "e2e", "email", "push", "scale", "naive", "import")
+MEASURES = ("api", "batch", "tracking", "e2e", "email", "push", "scale", "naive", "sms",
+            "import")
 
 
 def run(size: Size, measures: tuple[str, ...] = MEASURES) -> list[Row]:
@@ -54,6 +56,7 @@ def run(size: Size, measures: tuple[str, ...] = MEASURES) -> list[Row]:
             "push": lambda: delivery.push(stack, key, size),
             "scale": lambda: delivery.scale(stack, key, size),
             "naive": lambda: delivery.naive(stack, key, size, herald_rate),
+            "sms": lambda: pace.sms_pace(stack, size),
             "import": lambda: delivery.csv_import(stack, size),
         }
         for name in measures:

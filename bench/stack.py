@@ -83,7 +83,8 @@ class Stack:
         raise RuntimeError(f"gunicorn did not answer at {url}: see instance/bench-logs")
 
     def start_workers(self, channels: dict[str, int]) -> None:
-        """Start `count` worker processes per channel queue, and wait until they listen."""
+        """Start `count` processes per Procfile entry (channel workers, the scheduler), and
+        wait until the workers listen."""
         from rq import Worker
 
         self.stop_workers()
@@ -92,7 +93,8 @@ class Stack:
                 self.workers.append(self._start(f"{channel}-{i}", procfile(channel)))
         redis = self.app.extensions["redis"]
         deadline = time.monotonic() + 60
-        while len(Worker.all(connection=redis)) < len(self.workers):
+        rq_workers = sum(n for name, n in channels.items() if name != "scheduler")
+        while len(Worker.all(connection=redis)) < rq_workers:
             if time.monotonic() > deadline:
                 raise RuntimeError("workers did not start: see instance/bench-logs")
             time.sleep(0.2)
