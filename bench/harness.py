@@ -6,6 +6,8 @@ the same rows are written to bench/results/<date>-<commit>.json.
 the harness works (the test suite runs it).
 """
 import argparse
+import signal
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +82,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     measures = tuple(m for m in args.only.split(",") if m in MEASURES)
+    # Stopped from outside (a timeout), stop the processes started too: run()'s finally.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     rows = run(SIZES[args.size], measures)
     print(table(rows))
     print(f"written to {write(rows, args.results)}")
