@@ -123,6 +123,7 @@ def apns_ceiling(stack, n: int, fcm: bool = False) -> float:
 
 def push(stack, key: str, size) -> list[Row]:
     rows = []
+    stack.reset()  # no job left from an earlier measure ahead of this one's
     stack.start_workers({"push": size.workers})
     for provider, ceiling in (("fcm", fcm_ceiling), ("apns", apns_ceiling)):
         ours = drain(stack, key, provider, "push", size.contacts)
@@ -134,6 +135,7 @@ def push(stack, key: str, size) -> list[Row]:
 
 def email(stack, key: str, size) -> list[Row]:
     """Email recipients through SendGrid vs a bare client posting 1,000-recipient sends."""
+    stack.reset()  # no job left from an earlier measure ahead of this one's
     stack.start_workers({"email": size.workers})
     ours = drain(stack, key, "mail", "email", size.contacts)
     per_request = min(1000, size.contacts)
@@ -157,6 +159,7 @@ def scale(stack, key: str, size) -> list[Row]:
     first = size.scale[0]
     rates = {}
     for workers in size.scale:
+        stack.reset()
         stack.start_workers({"push": workers})
         rates[workers] = drain(stack, key, "fcm", "push", size.contacts)
     return [Row(f"scale: FCM push, {n} worker process{'es' if n > 1 else ''}", rate, "msgs/s",
