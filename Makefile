@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SQLITE_SUITE := tests/core tests/e2e
 
-.PHONY: run test test-sqlite services lint bench chaos screenshots translations client clean
+.PHONY: run test test-sqlite services lint bench bench-quick bench-campaigns chaos screenshots translations client clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,14 @@ test: $(VENV)/.dev-installed services
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
+# Web, workers and simulators as processes, driven over HTTP: one table, ratios to ceilings.
 bench: $(VENV)/.dev-installed services
 	$(BIN)/python -m bench
+
+bench-quick: $(VENV)/.dev-installed services
+	$(BIN)/python -m bench --size quick
+
+bench-campaigns: $(VENV)/.dev-installed services
 	$(BIN)/python -m bench campaigns --contacts 1000000
 
 chaos: $(VENV)/.dev-installed services

@@ -11,6 +11,7 @@ from app.config import Config
 
 PG = os.environ.get("HERALD_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("HERALD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+DATABASE = os.environ.get("HERALD_BENCH_DATABASE", "herald_bench")  # dropped and made anew
 
 
 def timed(fn) -> float:
@@ -28,7 +29,7 @@ def run_over_contacts(bench, database: str) -> None:
     bench(fresh_app(database), args.contacts, args.rounds)
 
 
-def fresh_app(database: str = "herald_bench", **settings):
+def fresh_app(database: str = DATABASE, **settings):
     """The app on a new, migrated PostgreSQL database and an empty Redis db."""
     admin = sa.create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

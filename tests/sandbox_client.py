@@ -18,8 +18,9 @@ def free_port() -> int:
 class Sandbox:
     """A running `python -m app.sandbox` subprocess on free ports."""
 
-    def __init__(self, workdir: Path, callbacks_to: str | None = None):
-        """`callbacks_to`: Herald's base URL, to have status callbacks and events posted."""
+    def __init__(self, workdir: Path, callbacks_to: str | None = None, processes: int = 1):
+        """`callbacks_to`: Herald's base URL, to have status callbacks and events posted;
+        `processes` > 1 serves HTTP from that many processes, keeping counts only."""
         self.http_port, self.tls_port, self.smtp_port = free_port(), free_port(), free_port()
         self.cert = workdir / "sandbox-ca.pem"
         self.http_url = f"http://127.0.0.1:{self.http_port}"
@@ -32,6 +33,7 @@ class Sandbox:
                 "--smtp-port", str(self.smtp_port),
                 "--cert", str(self.cert),
                 *(["--callbacks"] if callbacks_to else []),
+                *(["--processes", str(processes)] if processes > 1 else []),
             ],
             cwd=Path(__file__).resolve().parent.parent,
             env={**os.environ, "PYTHONUNBUFFERED": "1",
@@ -76,6 +78,10 @@ class Sandbox:
         from app.sandbox.certs import WEBHOOK_KEY_FILE, ensure_webhook_key
 
         return ensure_webhook_key(self.cert.with_name(WEBHOOK_KEY_FILE))
+
+    def counts(self) -> dict[str, int]:
+        """How many requests each simulator accepted (across every sandbox process)."""
+        return self.http.get("/_sandbox/outbox").json()["counts"]
 
     def received(self, provider: str) -> list[dict]:
         """Return every request the named simulator accepted, oldest first."""

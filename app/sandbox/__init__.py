@@ -44,6 +44,9 @@ async def add_fault(request: Request) -> Response:
         )
     except (ValueError, TypeError, KeyError):
         fault = None
+    if outbox.shared:
+        return JSONResponse({"error": "faults need a sandbox serving from one process"},
+                            status_code=409)
     if fault is None or fault.provider not in providers:
         return JSONResponse({"error": "give a known provider and a fault kind",
                              "providers": providers}, status_code=422)

@@ -64,6 +64,16 @@ def check_token(authorization: str) -> dict:
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Rejected(403, "MissingProviderToken")
+    claims = verified_token(token)
+    if time.time() - claims["iat"] > TOKEN_MAX_AGE:
+        raise Rejected(403, "ExpiredProviderToken")
+    return claims
+
+
+@lru_cache(maxsize=256)
+def verified_token(token: str) -> dict:
+    """Check a token's signature and claims once: a provider reuses one for 20-60 min,
+    and an ES256 check per request was its largest single cost in a profile."""
     try:
         header = jwt.get_unverified_header(token)
         if header.get("alg") != "ES256" or not header.get("kid"):
@@ -74,8 +84,6 @@ def check_token(authorization: str) -> dict:
         raise Rejected(403, "InvalidProviderToken") from exc
     if not TEAM_ID.match(str(claims["iss"])):
         raise Rejected(403, "InvalidProviderToken")
-    if time.time() - claims["iat"] > TOKEN_MAX_AGE:
-        raise Rejected(403, "ExpiredProviderToken")
     return {"kid": header["kid"], "iss": claims["iss"], "iat": claims["iat"]}
 
 

@@ -1,6 +1,12 @@
-"""What the simulators received, and the faults they have been told to answer with."""
+"""What the simulators received, and the faults they have been told to answer with.
+
+One process keeps everything. Served from several processes (`--processes`, for
+benchmarks) the outbox keeps counts only, summed across the processes in shared memory,
+and takes no faults: a fault or an entry held by one process would be a lie to the others.
+"""
 import asyncio
 import itertools
+import multiprocessing
 import threading
 import time
 from collections import defaultdict, deque
@@ -35,9 +41,29 @@ class Outbox:
         self._entries: dict[str, deque] = defaultdict(lambda: deque(maxlen=KEEP_PER_PROVIDER))
         self._counts: dict[str, int] = defaultdict(int)
         self._faults: list[Fault] = []
+        self._shared = None  # counts of every process, one row of counters per process
+        self._providers: tuple[str, ...] = ()
+        self._slot = 0
+
+    @property
+    def shared(self) -> bool:
+        return self._shared is not None
+
+    def share(self, processes: int, providers: tuple[str, ...]) -> None:
+        """Count in shared memory for `processes` processes (before they are forked)."""
+        self._providers = providers
+        self._shared = multiprocessing.Array("q", processes * len(providers), lock=False)
+
+    def use_slot(self, slot: int) -> None:
+        """Count this (forked) process's requests in its own row: no lock is needed."""
+        self._slot = slot
 
     def record(self, provider: str, recipient: str, payload: dict, **extra) -> dict:
         """Store one accepted request and return its entry (with a sandbox id)."""
+        if self._shared is not None:
+            self._shared[self._slot * len(self._providers)
+                         + self._providers.index(provider)] += 1
+            return {"provider": provider, "recipient": recipient}
         entry = {
             "id": next(self._ids),
             "provider": provider,
@@ -60,6 +86,11 @@ class Outbox:
             )
 
     def counts(self) -> dict[str, int]:
+        if self._shared is not None:
+            width = len(self._providers)
+            totals = {name: sum(self._shared[i::width]) for i, name in
+                      enumerate(self._providers)}
+            return {name: count for name, count in totals.items() if count}
         with self._lock:
             return dict(self._counts)
 
@@ -88,6 +119,8 @@ class Outbox:
         return None if fault is None or fault.kind == "ok" else fault
 
     def reset(self) -> None:
+        if self._shared is not None:
+            self._shared[:] = [0] * len(self._shared)
         with self._lock:
             self._entries.clear()
             self._counts.clear()

@@ -8,7 +8,7 @@ from app.channels.base import (
     RateLimited,
     TransientError,
 )
-from app.channels.push.apns import ApnsProvider
+from app.channels.push.apns import CONNECTIONS, ApnsProvider
 from app.config import Config
 from tests.channels.support import (
     PUSH,
@@ -57,3 +57,20 @@ def test_apns_refuses_a_team_id_apple_would_not_issue(config, sandbox, team_id):
     assert isinstance(result.error, PermanentError)
     assert result.error.code == "InvalidProviderToken"
     assert sandbox.received("apns") == []
+
+
+def test_a_batch_is_multiplexed_over_several_http2_connections(config, sandbox):
+    """Streams of one batch share a few connections, each answer lands on its message."""
+    provider = ApnsProvider(config)
+    tokens = [f"{i:064x}" for i in range(40)]
+    try:
+        results = provider.send_batch([Message(f"n-{i}", "push", t, PUSH)
+                                       for i, t in enumerate(tokens)])
+    finally:
+        provider.close()
+    assert [r.message_id for r in results] == [f"n-{i}" for i in range(40)]
+    assert all(r.ok for r in results)
+    received = sandbox.received("apns")
+    assert sorted(e["recipient"] for e in received) == tokens
+    assert {e["http_version"] for e in received} == {"2"}
+    assert 1 < len({e["connection"] for e in received}) <= CONNECTIONS

@@ -1,8 +1,10 @@
 """APNs over HTTP/2 with token (JWT, ES256) authentication.
 
-One httpx HTTP/2 client per provider; a batch goes out as concurrent streams on that
-connection (the provider pool runs up to `concurrency` sends at once). Production sets
-HERALD_APNS_KEY_FILE to the .p8 key downloaded from the Apple developer account
+A batch goes out as concurrent HTTP/2 streams multiplexed over a few connections (one
+async httpx client each, living on the provider's event loop thread), at most IN_FLIGHT
+at once. (One sync client shared by the pool's threads raised KeyErrors from httpcore's
+HTTP/2 stream bookkeeping under load: the streams of a connection stay on one thread.)
+Production sets HERALD_APNS_KEY_FILE to the .p8 key downloaded from the Apple developer account
 (AuthKey_<KEY_ID>.p8, a PEM PKCS#8 EC key), HERALD_APNS_KEY_ID, HERALD_APNS_TEAM_ID,
 HERALD_APNS_TOPIC (the bundle id) and HERALD_APNS_URL=https://api.push.apple.com
 (api.sandbox.push.apple.com for development builds). With no key file the provider
@@ -10,6 +12,7 @@ signs with the sandbox key derived from the key id (see sandbox_signing_key), wh
 simulator verifies and Apple never accepts;
 production mode (HERALD_ENV=production) refuses to start without the key file.
 """
+import asyncio
 import hashlib
 import json
 import logging
@@ -25,14 +28,17 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from app.channels.aio import LoopThread
 from app.channels.base import (
     InvalidRecipient,
     Message,
     PermanentError,
     Provider,
+    Run,
     SendResult,
     TransientError,
     classify_http,
+    run_in_turn,
 )
 from app.settings import PUBLIC, SANDBOX_CA, SANDBOX_HTTPS, SettingsGroup
 
@@ -42,6 +48,8 @@ TOKEN_LIFETIME = 40 * 60  # Apple refuses tokens older than 1 h and re-mints ins
 DEAD_TOKEN_REASONS = {"BadDeviceToken", "DeviceTokenNotForTopic", "Unregistered"}
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 APNS_ID_NAMESPACE = uuid.UUID("5b1f2c1e-8f4e-4b8a-9a57-0c6d3f1f6a10")
+CONNECTIONS = 4  # Apple allows many; one connection's streams are serialised on one socket
+IN_FLIGHT = 200  # streams in flight across the connections (servers allow ~100-1000 each)
 
 
 def sandbox_signing_key(key_id: str) -> ec.EllipticCurvePrivateKey:
@@ -82,7 +90,8 @@ class ApnsProvider(Provider):
     name = "apns"
     channel = "push"
     max_batch = 500
-    concurrency = 50  # streams in flight on the one connection (servers allow ~100-1000)
+    # A batch multiplexes its own streams (IN_FLIGHT): the pool sends one batch at a time.
+    concurrency = 1
 
     def __init__(self, config):
         super().__init__(config)
@@ -94,11 +103,11 @@ class ApnsProvider(Provider):
                         "for %s, which only the sandbox accepts", config.APNS_KEY_ID)
             self._key = sandbox_signing_key(config.APNS_KEY_ID)
         self._base = config.APNS_URL.rstrip("/")
-        self._client = httpx.Client(
-            http2=True,
-            verify=tls_context(config.APNS_CA_FILE),
-            timeout=httpx.Timeout(15.0, connect=5.0),
-        )
+        tls = tls_context(config.APNS_CA_FILE)
+        self._clients = [httpx.AsyncClient(http2=True, verify=tls,
+                                           timeout=httpx.Timeout(15.0, connect=5.0))
+                         for _ in range(CONNECTIONS)]
+        self._loop = LoopThread("apns")
         self._lock = threading.Lock()
         self._token: str | None = None
         self._minted_at = 0.0
@@ -114,8 +123,20 @@ class ApnsProvider(Provider):
                 self._minted_at = time.time()
             return self._token
 
-    def send_one(self, message: Message) -> SendResult:
-        """Send one message as its own stream on the shared connection."""
+    def send_batch(self, messages: list[Message], run: Run = run_in_turn) -> list[SendResult]:
+        """Send every message as its own stream; results in order."""
+        return self._loop.run(self._send_all(messages))
+
+    async def _send_all(self, messages: list[Message]) -> list[SendResult]:
+        slots = asyncio.Semaphore(IN_FLIGHT)
+
+        async def send(position: int, message: Message) -> SendResult:
+            async with slots:
+                return await self._send_one(self._clients[position % CONNECTIONS], message)
+
+        return await asyncio.gather(*(send(i, m) for i, m in enumerate(messages)))
+
+    async def _send_one(self, client: httpx.AsyncClient, message: Message) -> SendResult:
         try:
             headers, body = build_request(message, self.config.APNS_TOPIC)
         except (TypeError, ValueError) as exc:
@@ -124,20 +145,29 @@ class ApnsProvider(Provider):
         url = f"{self._base}/3/device/{message.to}"
         try:
             token = self.bearer()
-            response = self._post(url, headers, body, token)
+            response = await self._post(client, url, headers, body, token)
             if _body(response).get("reason") == "ExpiredProviderToken":  # mint, retry once
-                response = self._post(url, headers, body, self.bearer(stale=token))
+                response = await self._post(client, url, headers, body,
+                                            self.bearer(stale=token))
         except httpx.HTTPError as exc:
             error = TransientError(f"APNs connection failed: {exc!r}", code="connection_error")
             return SendResult(message.id, error=error)
         return result_of(message, response)
 
-    def _post(self, url: str, headers: dict, body: bytes, token: str) -> httpx.Response:
-        return self._client.post(url, content=body,
+    @staticmethod
+    async def _post(client: httpx.AsyncClient, url: str, headers: dict, body: bytes,
+                    token: str) -> httpx.Response:
+        return await client.post(url, content=body,
                                  headers={**headers, "authorization": f"bearer {token}"})
 
     def close(self) -> None:
-        self._client.close()
+        async def close_clients():
+            for client in self._clients:
+                await client.aclose()
+
+        if not self._loop.loop.is_closed():
+            self._loop.run(close_clients())
+        self._loop.close()
 
 
 def build_request(message: Message, topic: str) -> tuple[dict, bytes]:

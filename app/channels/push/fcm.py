@@ -1,8 +1,11 @@
 """FCM HTTP v1 through the firebase-admin SDK (Android and FCM web tokens).
 
 Each provider instance owns a named firebase app, so several can live in one process
-without touching the default app. The SDK has no setting for its URL or its retries;
-`_point_service` is the one place that reaches into it (pinned by a test).
+without touching the default app. A batch goes out through the SDK's `send_each_async`:
+concurrent requests on one httpx client (HTTP/2 streams over TLS, as fcm.googleapis.com
+speaks; a pool of HTTP/1.1 connections on the sandbox's plain port), IN_FLIGHT at once,
+on the provider's event loop thread. The SDK has no setting for its URL, its retries or
+its TLS trust; `_point_service` is the one place that reaches into it (pinned by a test).
 """
 import logging
 import threading
@@ -13,10 +16,10 @@ from typing import Annotated
 
 import firebase_admin
 import google.auth.credentials
-from firebase_admin import credentials, exceptions, messaging
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
+import httpx
+from firebase_admin import _http_client, credentials, exceptions, messaging
 
+from app.channels.aio import LoopThread
 from app.channels.base import (
     InvalidRecipient,
     Message,
@@ -28,15 +31,17 @@ from app.channels.base import (
     classify_http,
     run_in_turn,
 )
+from app.channels.push.apns import tls_context
 from app.channels.push.fcm_settings import fcm_project_id
-from app.settings import SANDBOX_HTTP, SettingsGroup
+from app.settings import SANDBOX_CA, SANDBOX_HTTP, SettingsGroup
 
 log = logging.getLogger(__name__)
 
 # Registration tokens are still sent as `token` on the wire; `fid` is another identifier.
 warnings.filterwarnings("ignore", "Message.token is deprecated", DeprecationWarning)
 
-PARALLEL = 100  # send_each opens one thread per message: keep each call to this many
+IN_FLIGHT = 100  # requests in flight: streams on HTTP/2, else queued for a connection
+CONNECTIONS = 8  # httpx checks every pooled connection per request: keep the pool small
 FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
 BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest"
 TRANSIENT = (
@@ -59,20 +64,24 @@ class FixedTokenCredentials(google.auth.credentials.Credentials):
         """Keep the fixed token."""
 
 
-def _point_service(app, base_url: str) -> messaging._MessagingService:
-    """Aim the SDK's messaging service at base_url and make one attempt one request.
+class _AsyncClient(_http_client.HttpxAsyncClient):
+    """The SDK's async client with our TLS trust, IN_FLIGHT connections at most and no
+    retries: the SDK retries 500/503 four times (~7 s); our delivery loop owns retries."""
 
-    The SDK retries 500/503 four times (~7 s) and sleeps through a 429's Retry-After;
-    our delivery loop owns retries and backoff, so its adapter here never retries.
-    """
+    def __init__(self, credential, timeout: float, ca_file: str):
+        super().__init__(credential=credential, timeout=timeout)
+        self._async_client = httpx.AsyncClient(
+            http2=True, timeout=timeout, headers=self._headers, verify=tls_context(ca_file),
+            auth=_http_client.GoogleAuthCredentialFlow(credential),
+            limits=httpx.Limits(max_connections=CONNECTIONS))
+
+
+def _point_service(app, base_url: str, ca_file: str = "") -> messaging._MessagingService:
+    """Aim the SDK's messaging service at base_url, through our async client."""
     service = messaging._get_messaging_service(app)
     service._fcm_url = f"{base_url}/v1/projects/{service._project_id}/messages:send"
-    adapter = HTTPAdapter(
-        pool_connections=1,
-        pool_maxsize=PARALLEL,
-        max_retries=Retry(total=0, read=False, redirect=False, raise_on_status=False),
-    )
-    service._client.session.mount(f"{base_url}/", adapter)
+    service._async_client = _AsyncClient(service._credential, app.options.get("httpTimeout"),
+                                         ca_file)
     return service
 
 
@@ -80,6 +89,7 @@ class Settings(SettingsGroup):
     """HERALD_FCM_*: the FCM endpoint and service account (the sandbox's without one)."""
 
     FCM_URL: Annotated[str, SANDBOX_HTTP] = ""
+    FCM_CA_FILE: Annotated[str, SANDBOX_CA] = ""  # trusted besides the system roots
     # The service account's own project_id is used; this only without a credentials file.
     FCM_PROJECT_ID: str = ""
     FCM_CREDENTIALS_FILE: str = ""
@@ -89,8 +99,7 @@ class FcmProvider(Provider):
     name = "fcm"
     channel = "push"
     max_batch = 500
-    # send_each is FCM's batch API and runs its own threads, PARALLEL at a time: the
-    # provider pool sends one slice at a time, never overlapping two (no double pool).
+    # A batch runs its own concurrent requests (IN_FLIGHT): the pool sends one at a time.
     concurrency = 1
 
     def __init__(self, config):
@@ -104,7 +113,9 @@ class FcmProvider(Provider):
             {"projectId": fcm_project_id(config), "httpTimeout": 30},
             name=f"herald-fcm-{uuid.uuid4().hex}",
         )
-        self._service = _point_service(self.app, config.FCM_URL.rstrip("/"))
+        self._service = _point_service(self.app, config.FCM_URL.rstrip("/"),
+                                       config.FCM_CA_FILE)
+        self._loop = LoopThread("fcm")
 
     def send_batch(self, messages: list[Message], run: Run = run_in_turn) -> list[SendResult]:
         """Send through send_each in slices; classify each response."""
@@ -116,9 +127,10 @@ class FcmProvider(Provider):
             except (TypeError, ValueError) as exc:  # the SDK validates while building
                 error = PermanentError(f"FCM message rejected: {exc}", code="invalid_message")
                 results[message.id] = SendResult(message.id, error=error)
-        for start in range(0, len(ready), PARALLEL):
-            chunk = ready[start : start + PARALLEL]
-            batch = messaging.send_each([fcm for _, fcm in chunk], app=self.app)
+        for start in range(0, len(ready), IN_FLIGHT):
+            chunk = ready[start : start + IN_FLIGHT]
+            batch = self._loop.run(messaging.send_each_async([fcm for _, fcm in chunk],
+                                                             app=self.app))
             for (message, _), response in zip(chunk, batch.responses, strict=True):
                 if response.success:
                     results[message.id] = SendResult(message.id, response.message_id)
@@ -128,13 +140,15 @@ class FcmProvider(Provider):
         return [results[m.id] for m in messages]
 
     def close(self) -> None:
-        session = self._service._client.session
-        # firebase-admin closes its async client with asyncio.run(), which fails in a thread
-        # that already runs an event loop (an async host, a browser driver): use a fresh one.
+        # The async client's connections belong to our loop: close them there, then the
+        # app (whose own close runs asyncio.run(), which fails in a thread that already
+        # runs a loop, as under an async host or a browser driver: use a fresh thread).
+        self._loop.run(self._service._async_client.aclose())
+        self._loop.close()
         closer = threading.Thread(target=firebase_admin.delete_app, args=(self.app,))
         closer.start()
         closer.join()
-        session.close()
+        self._service._client.session.close()
 
 
 def build_message(message: Message) -> messaging.Message:

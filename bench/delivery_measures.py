@@ -1,0 +1,198 @@
+"""Rows measured at the providers' end: push through the FCM and APNs simulators, email
+through SendGrid's, the same push with 1, 2 and 4 workers, a naive baseline, CSV import.
+
+Each drain posts its recipients in 1,000-recipient requests while the channel's workers
+run; its rate is rows sent over the span from the first row written to the last sent.
+"""
+import asyncio
+import json
+import ssl
+import subprocess
+import time
+import uuid
+from functools import lru_cache
+
+import httpx
+import jwt
+import sqlalchemy as sa
+from rq import Queue
+
+from app.channels.push.apns import sandbox_signing_key
+from app.extensions import db
+from app.models import Notification
+from bench import load
+from bench.http_measures import EMAIL, UNSENT
+from bench.imports import bench_import
+from bench.report import Row
+from bench.seed import clear_notifications, forget_jobs, token
+from bench.stack import ROOT
+
+PUSH = {"push": {"title": "Order shipped", "body": "Your order A-1001 is on its way",
+                 "data": {"order": "A-1001"}}}
+CONTENT = {"push": PUSH, "email": EMAIL}
+DRAIN_TIMEOUT = 300
+
+
+def drain(stack, key: str, kind: str, channel: str, n: int) -> float:
+    """Send to n contacts of a kind; return notifications sent per second."""
+    with stack.app.app_context():
+        clear_notifications()
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=stack.url, headers=headers, timeout=60) as http:
+        for start in range(0, n, 1000):
+            body = {"recipients": [f"{kind}-{i}" for i in range(start, min(n, start + 1000))],
+                    "category": "orders", "channels": [channel], "content": CONTENT[channel]}
+            http.post("/api/v1/notifications", json=body).raise_for_status()
+    deadline = time.monotonic() + DRAIN_TIMEOUT
+    with stack.app.app_context():
+        while time.monotonic() < deadline:
+            waiting = db.session.scalar(sa.select(sa.func.count()).where(
+                Notification.status.in_(UNSENT)))
+            db.session.remove()
+            if not waiting:
+                break
+            time.sleep(0.2)
+        sent, first, last = db.session.execute(sa.select(
+            sa.func.count(Notification.sent_at), sa.func.min(Notification.created_at),
+            sa.func.max(Notification.sent_at))).one()
+    if not sent:
+        return 0.0
+    return sent / max((last - first).total_seconds(), 1e-3)
+
+
+def fcm_ceiling(stack, n: int) -> float:
+    """A bare load client POSTing FCM messages to the same simulator."""
+    def request(i):
+        target, body, headers = _fcm_request(stack.sandbox.http_url, i)
+        return "POST", target, {"data": body, "headers": headers}
+
+    return load.run(request, count=n, seconds=120, concurrency=64).rate
+
+
+@lru_cache(maxsize=1)
+def _bearer() -> str:
+    """One provider token for the run, as APNs wants (it reuses one for 20-60 min)."""
+    return jwt.encode({"iss": "HERALDTEAM", "iat": int(time.time())},
+                      sandbox_signing_key("SANDBOXKEY"), algorithm="ES256",
+                      headers={"kid": "SANDBOXKEY"})
+
+
+def _apns_request(url: str, i: int) -> tuple[str, bytes, dict]:
+    bearer = _bearer()
+    return (f"{url}/3/device/{token('apns', i)}",
+            b'{"aps":{"alert":{"title":"Order shipped","body":"On its way"}}}',
+            {"authorization": f"bearer {bearer}", "apns-id": str(uuid.uuid4()),
+             "apns-topic": "com.example.herald", "apns-push-type": "alert"})
+
+
+def _fcm_request(url: str, i: int) -> tuple[str, bytes, dict]:
+    body = json.dumps({"message": {"token": token("fcm", i), "notification": {
+        "title": "Order shipped", "body": "On its way"}, "data": {"herald_id": str(i)}}})
+    return (f"{url}/v1/projects/herald-sandbox/messages:send", body.encode(),
+            {"authorization": "Bearer herald-sandbox-token",
+             "content-type": "application/json"})
+
+
+async def _http2(url: str, cafile: str, n: int, fcm: bool, connections: int = 4) -> float:
+    context = ssl.create_default_context(cafile=cafile)
+    clients = [httpx.AsyncClient(http2=True, verify=context) for _ in range(connections)]
+    requests = [(_fcm_request if fcm else _apns_request)(url, i) for i in range(n)]
+    slots = asyncio.Semaphore(50 * connections)
+
+    async def one(i: int) -> bool:
+        target, body, headers = requests[i]
+        async with slots:
+            response = await clients[i % connections].post(target, content=body,
+                                                           headers=headers)
+            return response.status_code == 200
+
+    start = time.perf_counter()
+    ok = sum(await asyncio.gather(*(one(i) for i in range(n))))
+    seconds = time.perf_counter() - start
+    for client in clients:
+        await client.aclose()
+    return ok / seconds
+
+
+def apns_ceiling(stack, n: int, fcm: bool = False) -> float:
+    """A bare HTTP/2 client (several connections, many streams) against the simulator's
+    TLS port: APNs requests, or FCM's when `fcm`."""
+    load.local_only(stack.sandbox.tls_url)
+    return asyncio.run(_http2(stack.sandbox.tls_url, str(stack.sandbox.cert), n, fcm))
+
+
+def push(stack, key: str, size) -> list[Row]:
+    rows = []
+    stack.reset()  # no job left from an earlier measure ahead of this one's
+    stack.start_workers({"push": size.workers})
+    for provider, ceiling in (("fcm", fcm_ceiling), ("apns", apns_ceiling)):
+        ours = drain(stack, key, provider, "push", size.contacts)
+        bare = ceiling(stack, size.contacts)
+        rows.append(Row(f"push delivered and logged through {provider.upper()}", ours,
+                        "msgs/s", bare, ">= 0.5x bare client", ours / bare >= 0.5))
+    return rows
+
+
+def email(stack, key: str, size) -> list[Row]:
+    """Email recipients through SendGrid vs a bare client posting 1,000-recipient sends."""
+    stack.reset()  # no job left from an earlier measure ahead of this one's
+    stack.start_workers({"email": size.workers})
+    ours = drain(stack, key, "mail", "email", size.contacts)
+    per_request = min(1000, size.contacts)
+    body = json.dumps({
+        "personalizations": [{"to": [{"email": f"mail-{i}@example.com"}],
+                              "custom_args": {"herald_id": str(i)}} for i in range(per_request)],
+        "from": {"email": "no-reply@example.com"}, "subject": "Your order shipped",
+        "content": [{"type": "text/plain", "value": "It is on its way."}]})
+    headers = {"Authorization": "Bearer SG.sandbox", "Content-Type": "application/json"}
+    request = lambda i: ("POST", f"{stack.sandbox.http_url}/v3/mail/send",  # noqa: E731
+                         {"data": body, "headers": headers})
+    bare = load.run(request, count=max(size.contacts // per_request, 1), seconds=120,
+                    concurrency=4)
+    ceiling = bare.rate * per_request
+    return [Row("email recipients through SendGrid", ours, "recipients/s", ceiling,
+                ">= 20,000/s", ours >= 20_000)]
+
+
+def scale(stack, key: str, size) -> list[Row]:
+    """FCM push with 1, 2 and 4 worker processes on the push queue."""
+    first = size.scale[0]
+    rates = {}
+    for workers in size.scale:
+        stack.reset()
+        stack.start_workers({"push": workers})
+        rates[workers] = drain(stack, key, "fcm", "push", size.contacts)
+    return [Row(f"scale: FCM push, {n} worker process{'es' if n > 1 else ''}", rate, "msgs/s",
+                rates[first], f"shown (ceiling: {first} process)", rate > 0)
+            for n, rate in rates.items()]
+
+
+def naive(stack, key: str, size, herald_rate: float) -> list[Row]:
+    """One RQ job per notification on a forking worker, against Herald's single sends."""
+    stack.reset()
+    redis = stack.app.extensions["redis"]
+    request = lambda i: ("POST", f"{stack.url}/api/v1/notifications", {  # noqa: E731
+        "json": {"recipients": [f"mail-{i}"], "category": "orders", "channels": ["email"],
+                 "content": EMAIL}, "headers": {"Authorization": f"Bearer {key}"}})
+    load.run(request, count=size.naive, seconds=120, concurrency=4)
+    with stack.app.app_context():
+        ids = [str(i) for i in db.session.scalars(sa.select(Notification.id))]
+    forget_jobs(redis)  # Herald's own jobs for these rows
+    naive_queue = Queue("naive", connection=redis)
+    for notification_id in ids:
+        naive_queue.enqueue("workers.jobs.deliver_batch", "email", [notification_id])
+    start = time.perf_counter()
+    subprocess.run(["rq", "worker", "naive", "--burst", "--quiet", "--url",
+                    stack.env["HERALD_REDIS_URL"]], env=stack.env, cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL, timeout=600)
+    with stack.app.app_context():
+        sent = db.session.scalar(sa.select(sa.func.count(Notification.sent_at)))
+    rate = sent / (time.perf_counter() - start)
+    return [Row("single sends vs naive (1 RQ job each, forking worker)", herald_rate, "sent/s",
+                rate, ">= 20x naive", rate > 0 and herald_rate / rate >= 20)]
+
+
+def csv_import(stack, size) -> list[Row]:
+    ours, ceiling = bench_import(stack.app, size.import_rows)
+    return [Row(f"CSV import, {size.import_rows:,} rows", ours, "rows/s", ceiling,
+                ">= 0.5x COPY", ours / ceiling >= 0.5)]

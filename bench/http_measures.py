@@ -1,0 +1,184 @@
+"""Rows measured through Herald's web process: the single and 1,000-recipient sends, the
+tracking pixel, and single sends end to end under sustained load (with memory)."""
+import contextlib
+import json
+import threading
+import time
+import uuid
+
+import psutil
+import sqlalchemy as sa
+
+from app.core.tracking import tokens
+from app.extensions import db
+from app.models import Notification
+from app.models.types import utcnow
+from bench import load
+from bench.report import Row
+from bench.tracking import _seed as seed_tracking
+
+CONCURRENCY = 32
+EMAIL = {"email": {"subject": "Your order shipped", "text": "It is on its way."}}
+UNSENT = ("accepted", "queued", "sending", "retrying")
+MB = 1024 * 1024
+
+
+def single_sends(url: str, key: str, contacts: int):
+    """The i-th request: one recipient, email, inline content."""
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+
+    def request(i: int):
+        body = json.dumps({"recipients": [f"mail-{i % contacts}"], "category": "orders",
+                           "channels": ["email"], "content": EMAIL})
+        return "POST", f"{url}/api/v1/notifications", {"data": body, "headers": headers}
+
+    return request
+
+
+def api_single(stack, key: str, size) -> list[Row]:
+    """Single-recipient POSTs vs the empty endpoint under the same gunicorn settings."""
+    request = single_sends(stack.url, key, size.contacts)
+    warm = min(CONCURRENCY * 4, size.requests)
+    load.run(single_sends(stack.ceiling_url, key, size.contacts), count=warm, seconds=10)
+    ceiling = load.run(single_sends(stack.ceiling_url, key, size.contacts),
+                       count=size.requests, seconds=size.seconds)
+    load.run(request, count=warm, seconds=10)  # every web worker's first requests
+    ours = load.run(request, count=size.requests, seconds=size.seconds)
+    ratio = ours.rate / ceiling.rate
+    return [
+        Row("API single send (accepted, logged, queued)", ours.rate, "req/s", ceiling.rate,
+            ">= 0.35x empty Flask", ratio >= 0.35 and ours.errors == 0),
+        Row("API single send p99 at 32 connections", ours.percentile(99), "ms",
+            ceiling.percentile(99), "< 25 ms", ours.percentile(99) < 25),
+    ]
+
+
+def copy_seconds(rows: int, contact_ids: list[int]) -> float:
+    """Seconds PostgreSQL's COPY takes for the rows a batch send writes (and history)."""
+    now = utcnow()
+    ids = [uuid.uuid4() for _ in range(rows)]
+    content = json.dumps(EMAIL["email"])
+    notifications = [(i, "api", contact_ids[n % len(contact_ids)], "email", "orders",
+                      f"c{n}@example.com", content, "queued", 0, now, now, now)
+                     for n, i in enumerate(ids)]
+    history = [(i, "queued", 0, now) for i in ids]
+    connection = db.session.connection().connection.driver_connection
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        with cursor.copy("COPY notifications (id, source, contact_id, channel, category, "
+                         "address, content, status, attempts, created_at, updated_at, "
+                         "queued_at) FROM STDIN") as copy:
+            for row in notifications:
+                copy.write_row(row)
+        with cursor.copy("COPY notification_statuses (notification_id, status, attempt, at) "
+                         "FROM STDIN") as copy:
+            for row in history:
+                copy.write_row(row)
+    db.session.commit()
+    return time.perf_counter() - start
+
+
+def api_batch(stack, key: str, size) -> list[Row]:
+    """1,000-recipient POSTs (notifications/s accepted) vs COPY of the same rows."""
+    recipients = [f"mail-{i}" for i in range(min(1000, size.contacts))]
+    body = json.dumps({"recipients": recipients, "category": "orders", "channels": ["email"],
+                       "content": EMAIL})
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    request = lambda i: ("POST", f"{stack.url}/api/v1/notifications",  # noqa: E731
+                         {"data": body, "headers": headers})
+    ours = load.run(request, count=size.batches, seconds=size.seconds * 2, concurrency=4)
+    rate = ours.rate * len(recipients)
+    with stack.app.app_context():
+        contact_ids = db.session.scalars(sa.select(Notification.contact_id).limit(1000)).all()
+        ceiling = size.batches * len(recipients) / copy_seconds(
+            size.batches * len(recipients), contact_ids)
+    return [Row(f"batch API, {len(recipients):,} recipients/request", rate, "notif/s",
+                ceiling, ">= 50,000/s and >= 0.5x COPY",
+                rate >= 50_000 and rate / ceiling >= 0.5 and ours.errors == 0)]
+
+
+def tracking_hits(stack, size) -> list[Row]:
+    """Open pixels through the web processes vs the empty endpoint's GET."""
+    with stack.app.app_context():
+        config = stack.app.extensions["herald_config"]
+        ids, _ = seed_tracking(config)
+        paths = [f"/o/{tokens.open_token(config, ids[i % len(ids)])}.gif" for i in range(100)]
+    ua = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox"}
+
+    def hits(url: str):
+        return lambda i: ("GET", f"{url}{paths[i % len(paths)]}", {"headers": ua})
+
+    ours = load.run(hits(stack.url), count=size.requests, seconds=size.seconds)
+    ceiling = load.run(hits(stack.ceiling_url), count=size.requests, seconds=size.seconds)
+    return [
+        Row("tracking open pixel", ours.rate, "hits/s", ceiling.rate, ">= 5,000/s",
+            ours.rate >= 5000 and ours.errors == 0),
+        Row("tracking open pixel p99", ours.percentile(99), "ms", ceiling.percentile(99),
+            "< 5 ms", ours.percentile(99) < 5),
+    ]
+
+
+class Sampler(threading.Thread):
+    """Every half second: the unsent backlog and the largest RSS per kind of process."""
+
+    def __init__(self, stack):
+        super().__init__(daemon=True)
+        self.stack, self.stopped = stack, threading.Event()
+        self.backlog: list[tuple[float, int]] = []
+        self.rss = {"web": 0, "worker": 0}
+
+    def run(self):
+        while not self.stopped.wait(0.5):
+            with self.stack.app.app_context():
+                waiting = db.session.scalar(sa.select(sa.func.count()).where(
+                    Notification.status.in_(UNSENT)))
+                db.session.remove()
+            self.backlog.append((time.monotonic(), waiting))
+            for kind, processes in (("web", self.stack.web_processes()),
+                                    ("worker", self.stack.worker_processes())):
+                for process in processes:
+                    with contextlib.suppress(psutil.Error):  # it ended meanwhile
+                        self.rss[kind] = max(self.rss[kind], process.memory_info().rss)
+
+    def growth(self) -> float:
+        """Backlog growth per second over the second half of the run."""
+        if len(self.backlog) < 4:
+            return 0.0
+        (t0, b0), (t1, b1) = self.backlog[len(self.backlog) // 2], self.backlog[-1]
+        return (b1 - b0) / (t1 - t0)
+
+
+def end_to_end(stack, key: str, size) -> tuple[list[Row], float]:
+    """Single sends for a sustained period, workers delivering to the simulators."""
+    stack.reset()
+    stack.start_workers({"email": size.workers})
+    sampler = Sampler(stack)
+    sampler.start()
+    started = utcnow()
+    ours = load.run(single_sends(stack.url, key, size.contacts), count=size.sustained * 10_000,
+                    seconds=size.sustained)
+    ended = utcnow()
+    sampler.stopped.set()
+    sampler.join()
+    seconds = (ended - started).total_seconds()
+    with stack.app.app_context():
+        sent = db.session.scalar(sa.select(sa.func.count()).where(
+            Notification.sent_at.between(started, ended)))
+        latency = sa.func.extract("epoch", Notification.sent_at - Notification.created_at)
+        p99 = db.session.scalar(sa.select(
+            sa.func.percentile_cont(0.99).within_group(latency)).where(
+                Notification.sent_at.between(started, ended))) or 0.0
+    rate, growth = sent / seconds, sampler.growth()
+    rows = [
+        Row(f"single sends end to end, {size.sustained:.0f} s", rate, "sent/s", ours.rate,
+            ">= 500/s (ceiling: accepted/s)", rate >= 500),
+        Row("single sends accept -> sent p99", p99 * 1000, "ms", None, "< 2,000 ms",
+            0 < p99 < 2),
+        Row("single sends backlog growth", growth, "rows/s", ours.rate,
+            "no growth (< 2% of accepted/s)", growth < 0.02 * ours.rate),
+        Row("web worker RSS under load", sampler.rss["web"] / MB, "MB", 200, "< 200 MB",
+            0 < sampler.rss["web"] < 200 * MB),
+        Row("channel worker RSS under load", sampler.rss["worker"] / MB, "MB", 150, "< 150 MB",
+            0 < sampler.rss["worker"] < 150 * MB),
+    ]
+    return rows, rate
