@@ -107,7 +107,7 @@ def test_without_the_database_a_worker_backs_off_and_carries_on_when_it_is_back(
     monkeypatch.setattr(workers.jobs, "DATABASE_BACKOFF", (0.5,) * 20)
     workers.jobs.use_app(proxied)
     proxy.cut()
-    job = ThreadPoolExecutor(1).submit(workers.jobs.deliver_batch, "sms", [sent["id"]])
+    job = ThreadPoolExecutor(1).submit(workers.jobs.drain_channel, "sms")
     try:
         time.sleep(2)
         assert not job.done()  # waiting for the database, not failed
