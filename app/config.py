@@ -88,6 +88,14 @@ class CoreSettings(HeraldSettings):
     # How far ahead a send may be scheduled (send_at); a few minutes back is allowed.
     MAX_SCHEDULE_DAYS: PositiveInt = 365
 
+    # Circuit breakers per provider (shared by all workers): open after this many transient
+    # failures in a row, or this share of failed sends (of at least MIN_REQUESTS) in one
+    # window; one probe after the cool-down closes it again.
+    CIRCUIT_FAILURES: PositiveInt = 5
+    CIRCUIT_ERROR_RATE: Annotated[float, Field(gt=0, le=1)] = 0.5
+    CIRCUIT_MIN_REQUESTS: PositiveInt = 20
+    CIRCUIT_WINDOW_SECONDS: PositiveInt = 60
+    CIRCUIT_COOLDOWN_SECONDS: PositiveFloat = 30.0
     # Failover chains, primary first; each provider's own settings are in its module.
     SMS_PROVIDERS: Names = "twilio,vonage"
     EMAIL_PROVIDERS: Names = "sendgrid,smtp"
