@@ -4,12 +4,13 @@ Herald's own settings are here; each provider declares its own in its module (a
 `Settings` group) and app.channels.registry lists them. Tests and deployments override
 with keyword arguments using the attribute names: `Config(TESTING=True, BATCH_SIZE=25)`.
 """
+import re
 from email.utils import parseaddr
 from typing import Annotated, Literal
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
+from pydantic import BeforeValidator, Field, NonNegativeInt, PositiveFloat, PositiveInt
 
-from app.channels.registry import settings_groups
+from app.channels.registry import PROVIDERS, settings_groups
 from app.settings import (
     INSTANCE,
     NO_ENV,
@@ -23,6 +24,26 @@ from app.settings import (
     RateLimits,
     Seconds,
 )
+
+
+def _provider_limits(value):
+    """"twilio=10/1,fcm=600000/60" → {provider: (messages, per_seconds)}; empty: none."""
+    if not isinstance(value, str):
+        return value
+    limits = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        match = re.fullmatch(r"(\w+)\s*=\s*(\d+)\s*/\s*(\d+)", part)
+        if not match or match[1] not in PROVIDERS or match[1] in limits \
+                or int(match[2]) < 1 or int(match[3]) < 1:
+            raise ValueError("write each part as provider=messages/seconds, each provider "
+                             f"({', '.join(PROVIDERS)}) once, whole numbers above 0, e.g. "
+                             f"twilio=10/1,fcm=600000/60 (not {part!r})")
+        limits[match[1]] = (int(match[2]), int(match[3]))
+    return limits
+
+
+ProviderLimits = Annotated[dict[str, tuple[PositiveInt, PositiveInt]],
+                           BeforeValidator(_provider_limits)]
 
 
 class CoreSettings(HeraldSettings):
@@ -96,6 +117,10 @@ class CoreSettings(HeraldSettings):
     CIRCUIT_MIN_REQUESTS: PositiveInt = 20
     CIRCUIT_WINDOW_SECONDS: PositiveInt = 60
     CIRCUIT_COOLDOWN_SECONDS: PositiveFloat = 30.0
+    # Send rate limits per provider, shared by all workers (Twilio: per sender number,
+    # FCM: per project), and the longest a batch waits for its slots before retrying.
+    PROVIDER_RATE_LIMITS: ProviderLimits = ""
+    RATE_WAIT_MAX_SECONDS: PositiveFloat = 10.0
     # Failover chains, primary first; each provider's own settings are in its module.
     SMS_PROVIDERS: Names = "twilio,vonage"
     EMAIL_PROVIDERS: Names = "sendgrid,smtp"

@@ -21,7 +21,8 @@ def use_app(app: Flask) -> None:
     global _app, _pool
     if _pool is not None:
         _pool.close()
-    _app, _pool = app, ProviderPool(app.extensions["herald_config"])
+    _app = app
+    _pool = ProviderPool(app.extensions["herald_config"], redis=app.extensions["redis"])
 
 
 def close() -> None:

@@ -106,6 +106,10 @@ class FcmProvider(Provider):
         )
         self._service = _point_service(self.app, config.FCM_URL.rstrip("/"))
 
+    def rate_key(self) -> str:
+        """FCM's quota is per project."""
+        return f"fcm:{fcm_project_id(self.config)}"
+
     def send_batch(self, messages: list[Message], run: Run = run_in_turn) -> list[SendResult]:
         """Send through send_each in slices; classify each response."""
         results: dict[str, SendResult] = {}

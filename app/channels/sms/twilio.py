@@ -126,6 +126,10 @@ class TwilioProvider(Provider):
             return {"messaging_service_sid": sender}
         return {"from_": sender}
 
+    def rate_key(self) -> str:
+        """Twilio limits messages per second per sender (number or Messaging Service)."""
+        return f"twilio:{self.config.TWILIO_FROM}"
+
     def send_one(self, message: Message) -> SendResult:
         """Create one message; its status comes back on the status callback."""
         try:
