@@ -123,7 +123,7 @@ class CoreSettings(HeraldSettings):
     RATE_WAIT_MAX_SECONDS: PositiveFloat = 10.0
     # Failover chains, primary first; each provider's own settings are in its module.
     SMS_PROVIDERS: Names = "twilio,vonage"
-    EMAIL_PROVIDERS: Names = "sendgrid,smtp"
+    EMAIL_PROVIDERS: Names = "sendgrid,smtp,mailchimp"
     EMAIL_FROM: str = "Herald <no-reply@example.com>"
     # Marketing email's List-Unsubscribe mailto (an inbox the operator reads).
     UNSUBSCRIBE_MAILTO: Annotated[str, Derived(

@@ -67,6 +67,7 @@ class Sandbox:
             "WEBPUSH_PRIVATE_ORIGINS": self.tls_url,
             "VAPID_KEY_FILE": str(self.cert.with_name("vapid-private.pem")),
             "SENDGRID_URL": self.http_url,
+            "MAILCHIMP_URL": self.http_url,
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": self.smtp_port,
         }

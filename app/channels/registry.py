@@ -12,6 +12,7 @@ PROVIDERS = {
     "vonage": "app.channels.sms.vonage:VonageProvider",
     "sendgrid": "app.channels.email.sendgrid:SendGridProvider",
     "smtp": "app.channels.email.smtp:SmtpProvider",
+    "mailchimp": "app.channels.email.mailchimp:MailchimpProvider",
 }
 
 

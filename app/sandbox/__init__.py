@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from app.sandbox.outbox import Fault, outbox
 
-SIMULATORS = ("fcm", "apns", "webpush", "twilio", "vonage", "sendgrid")
+SIMULATORS = ("fcm", "apns", "webpush", "twilio", "vonage", "sendgrid", "mailchimp")
 
 
 async def list_outbox(request: Request) -> JSONResponse:

@@ -29,7 +29,8 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 # What production endpoints look like, for the error message.
 REAL_ENDPOINTS = {"fcm": "https://fcm.googleapis.com", "apns": "https://api.push.apple.com",
                   "twilio": "https://api.twilio.com", "vonage": "https://rest.nexmo.com",
-                  "sendgrid": "https://api.sendgrid.com", "smtp": "your mail relay"}
+                  "sendgrid": "https://api.sendgrid.com", "smtp": "your mail relay",
+                  "mailchimp": "https://mandrillapp.com"}
 
 
 def check(config) -> list[Problem]:

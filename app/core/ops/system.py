@@ -31,9 +31,11 @@ PROVIDER_SETTINGS = {
     "vonage": ("VONAGE_URL", ("VONAGE_API_KEY", "VONAGE_API_SECRET")),
     "sendgrid": ("SENDGRID_URL", ("SENDGRID_API_KEY",)),
     "smtp": (None, ("SMTP_USERNAME", "SMTP_PASSWORD")),
+    "mailchimp": ("MAILCHIMP_URL", ("MAILCHIMP_API_KEY",)),
 }
 PROVIDER_CHANNEL = {"fcm": "push", "apns": "push", "webpush": "push", "twilio": "sms",
-                    "vonage": "sms", "sendgrid": "email", "smtp": "email"}
+                    "vonage": "sms", "sendgrid": "email", "smtp": "email",
+                    "mailchimp": "email"}
 
 
 @dataclass
