@@ -16,6 +16,7 @@ from app.settings import (
     NO_ENV,
     PUBLIC,
     Derived,
+    FernetKeys,
     Flag,
     HeraldSettings,
     Names,
@@ -61,6 +62,9 @@ class CoreSettings(HeraldSettings):
     SECRET_KEY: Annotated[str, PUBLIC] = "dev-insecure-change-me"
     # Older secret keys whose signed links (tracking, preferences) are still accepted.
     SECRET_KEY_PREVIOUS: Names = ""
+    # Fernet keys sealing provider settings stored in the console; the first seals, all
+    # open (rotation). Empty: one derived from SECRET_KEY (development).
+    ENCRYPTION_KEY: FernetKeys = ""
     SQLALCHEMY_DATABASE_URI: str = Field(f"sqlite:///{INSTANCE / 'herald.db'}",
                                          validation_alias="HERALD_DATABASE_URL")
     REDIS_URL: str = "redis://127.0.0.1:6379/0"

@@ -17,18 +17,20 @@ _pool: ProviderPool | None = None
 
 
 def use_app(app: Flask) -> None:
-    """Run jobs in this app (tests and embedded runs); providers are created afresh."""
+    """Run jobs in this app (tests and embedded runs); providers are created afresh at the
+    first batch, with the stored provider settings as they are then."""
     global _app, _pool
     if _pool is not None:
         _pool.close()
-    _app = app
-    _pool = ProviderPool(app.extensions["herald_config"], redis=app.extensions["redis"])
+    _app, _pool = app, None
 
 
 def close() -> None:
     """Release the providers' connections and threads: the worker is stopping."""
+    global _pool
     if _pool is not None:
         _pool.close()
+        _pool = None
 
 
 def _context() -> Flask:
@@ -49,10 +51,25 @@ def _run(work, *args):
             db.session.remove()
 
 
+def _current_pool(session, redis) -> ProviderPool:
+    """The provider pool for the settings as they are now: when settings stored in the
+    console changed since the last batch, the providers are made afresh with them."""
+    global _pool
+    config = _app.extensions["provider_settings"].current(session, redis)
+    if _pool is None or _pool.config is not config:
+        if _pool is not None:
+            _pool.close()
+        _pool = ProviderPool(config, redis=redis)
+    return _pool
+
+
 def deliver_batch(channel: str, ids: list[str]) -> dict:
     """Deliver one batch of notification ids on a channel."""
-    return _run(lambda session, redis, config: delivery.deliver_batch(
-        session, redis, config, _pool, channel, ids))
+    def work(session, redis, _config):
+        pool = _current_pool(session, redis)
+        return delivery.deliver_batch(session, redis, pool.config, pool, channel, ids)
+
+    return _run(work)
 
 
 def sweep() -> dict:

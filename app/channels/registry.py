@@ -40,6 +40,11 @@ def settings_groups() -> list[type[SettingsGroup]]:
     return [import_module(module).Settings for module in modules]
 
 
+def settings_group(name: str) -> type[SettingsGroup]:
+    """The settings the named provider declares."""
+    return import_module(PROVIDERS[name].partition(":")[0]).Settings
+
+
 def provider_chain(channel: str, config, device_provider: str | None = None) -> list[str]:
     """Return the provider names to try for a send, primary first, fallbacks after."""
     if channel == "push":

@@ -27,7 +27,7 @@ from app.channels.base import (
     classify_http,
 )
 from app.channels.email.content import email_parts
-from app.settings import PUBLIC, SANDBOX_HTTP, SettingsGroup
+from app.settings import PUBLIC, SANDBOX_HTTP, SECRET, SettingsGroup
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class Settings(SettingsGroup):
     """HERALD_MAILCHIMP_*: the Transactional API host (without /api/1.3) and key."""
 
     MAILCHIMP_URL: Annotated[str, SANDBOX_HTTP] = ""
-    MAILCHIMP_API_KEY: Annotated[str, PUBLIC] = "md-sandbox"
+    MAILCHIMP_API_KEY: Annotated[str, PUBLIC, SECRET] = "md-sandbox"
 
 
 def build_body(message: Message, default_from: str) -> dict:

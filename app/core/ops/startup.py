@@ -164,6 +164,10 @@ def _secret_and_links(config) -> list[Problem]:
     if is_local(urlsplit(config.BASE_URL).hostname or ""):
         found.append(Problem("HERALD_BASE_URL", f"is {config.BASE_URL}: links in messages and "
                              "provider webhooks would point at this machine; set the public URL"))
+    if not config.ENCRYPTION_KEY:
+        found.append(Problem("HERALD_ENCRYPTION_KEY", "is empty: provider settings stored in "
+                             "the console are sealed with a key derived from "
+                             "HERALD_SECRET_KEY; set Fernet keys of their own", fatal=False))
     if not config.METRICS_TOKEN:
         found.append(Problem("HERALD_METRICS_TOKEN", "is empty: /metrics is open to anyone",
                              fatal=False))
