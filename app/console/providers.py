@@ -19,6 +19,8 @@ from app.extensions import db
 from app.models import ProviderAccount
 
 bp = Blueprint("providers", __name__, url_prefix="/settings/providers")
+ACRONYMS = {"URL": "URL", "SID": "SID", "API": "API", "CA": "CA", "TLS": "TLS", "ID": "ID",
+            "FCM": "FCM", "APNS": "APNs", "VAPID": "VAPID"}
 
 
 class TestSendForm(FlaskForm):
@@ -37,7 +39,9 @@ def _settings_form(name: str, stored: dict) -> FlaskForm:
         pass
 
     for setting in accounts.editable(name):
-        label = setting.name.removeprefix(name.upper() + "_").replace("_", " ").capitalize()
+        words = setting.name.removeprefix(name.upper() + "_").split("_")
+        label = " ".join(ACRONYMS.get(w, w.lower()) for w in words)
+        label = label[:1].upper() + label[1:]
         kind = PasswordField if setting.secret else StringField
         setattr(SettingsForm, setting.name, kind(label, validators=[
             Optional(), Length(max=accounts.MAX_VALUE)]))

@@ -14,6 +14,7 @@ import logging
 import os
 from dataclasses import dataclass
 from typing import Literal, get_origin
+from urllib.parse import urlsplit
 
 from redis.exceptions import RedisError
 from sqlalchemy import delete, select
@@ -104,6 +105,9 @@ def save(session, config, provider: str, changes: dict[str, str], actor) -> list
                                                          "the environment, which wins"})
         elif len(raw) > MAX_VALUE:
             errors.append({"field": name, "message": f"is longer than {MAX_VALUE} characters"})
+        elif raw and name.endswith("_URL") and not _web_address(raw):
+            errors.append({"field": name, "message": "must be an http or https address, "
+                                                     "e.g. https://api.example.com"})
         elif raw:
             after[name] = raw
         elif not setting.secret:
@@ -150,6 +154,15 @@ def announce(redis) -> None:
         redis.incr(VERSION_KEY)
     except RedisError as exc:  # processes read the store again when they start
         log.warning("could not announce changed provider settings: %s", exc)
+
+
+def _web_address(value: str) -> bool:
+    parts = urlsplit(value if "//" in value else f"https://{value}")  # Vonage: a bare host
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _opened(config, row) -> dict:
