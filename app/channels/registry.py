@@ -8,6 +8,7 @@ PROVIDERS = {
     "fcm": "app.channels.push.fcm:FcmProvider",
     "apns": "app.channels.push.apns:ApnsProvider",
     "webpush": "app.channels.push.webpush:WebPushProvider",
+    "jpush": "app.channels.push.jpush:JPushProvider",
     "twilio": "app.channels.sms.twilio:TwilioProvider",
     "vonage": "app.channels.sms.vonage:VonageProvider",
     "sendgrid": "app.channels.email.sendgrid:SendGridProvider",

@@ -13,7 +13,8 @@ from starlette.routing import Route
 
 from app.sandbox.outbox import Fault, outbox
 
-SIMULATORS = ("fcm", "apns", "webpush", "twilio", "vonage", "sendgrid", "mailchimp")
+SIMULATORS = ("fcm", "apns", "webpush", "twilio", "vonage", "sendgrid", "mailchimp",
+              "jpush")
 
 
 async def list_outbox(request: Request) -> JSONResponse:

@@ -30,7 +30,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 REAL_ENDPOINTS = {"fcm": "https://fcm.googleapis.com", "apns": "https://api.push.apple.com",
                   "twilio": "https://api.twilio.com", "vonage": "https://rest.nexmo.com",
                   "sendgrid": "https://api.sendgrid.com", "smtp": "your mail relay",
-                  "mailchimp": "https://mandrillapp.com"}
+                  "mailchimp": "https://mandrillapp.com", "jpush": "https://api.jpush.cn"}
 
 
 def check(config) -> list[Problem]:
@@ -67,8 +67,9 @@ def problems(config) -> list[Problem]:
 
 
 def providers_in_use(config) -> list[str]:
-    """Push providers, then the SMS and email failover chains."""
-    return [*PUSH_PROVIDERS, *provider_chain("sms", config), *provider_chain("email", config)]
+    """Push providers (JPush once its app key is set), then the SMS and email chains."""
+    push = [*PUSH_PROVIDERS, *(["jpush"] if config.JPUSH_APP_KEY else [])]
+    return [*push, *provider_chain("sms", config), *provider_chain("email", config)]
 
 
 def providers_on_sandbox(config) -> list[str]:
@@ -184,6 +185,8 @@ def _endpoint(config, name: str) -> list[Problem]:
     if _on_sandbox(config, where):
         chain = f"HERALD_{PROVIDER_CHANNEL[name].upper()}_PROVIDERS"
         drop = f", or drop {name} from {chain}" if name not in PUSH_PROVIDERS else ""
+        if name == "jpush":
+            drop = ", or empty HERALD_JPUSH_APP_KEY to stop using JPush"
         return [Problem(setting, f"points at the sandbox ({host}:{port}): set it to "
                         f"{REAL_ENDPOINTS[name]}{drop}")]
     if scheme == "http" and not is_local(host):

@@ -32,10 +32,11 @@ PROVIDER_SETTINGS = {
     "sendgrid": ("SENDGRID_URL", ("SENDGRID_API_KEY",)),
     "smtp": (None, ("SMTP_USERNAME", "SMTP_PASSWORD")),
     "mailchimp": ("MAILCHIMP_URL", ("MAILCHIMP_API_KEY",)),
+    "jpush": ("JPUSH_URL", ("JPUSH_APP_KEY", "JPUSH_MASTER_SECRET")),
 }
 PROVIDER_CHANNEL = {"fcm": "push", "apns": "push", "webpush": "push", "twilio": "sms",
                     "vonage": "sms", "sendgrid": "email", "smtp": "email",
-                    "mailchimp": "email"}
+                    "mailchimp": "email", "jpush": "push"}
 
 
 @dataclass
