@@ -119,3 +119,51 @@ def test_a_hard_bounce_suppresses_the_address(db, redis, config, sandbox, monkey
                                                                    "hard-bounce")
     suppression = db.session.scalar(select(Suppression))
     assert (suppression.address, suppression.reason) == ("ada@example.com", "hard_bounce")
+
+
+# Webhooks ------------------------------------------------------------------------------
+
+WEBHOOK_KEY = "mandrill-webhook-key"
+
+
+def post_events(client, config, events, key: str = WEBHOOK_KEY):
+    import json
+
+    from app.channels.email.mailchimp_events import signature
+
+    form = {"mandrill_events": json.dumps(events)}
+    url = f"{config.BASE_URL}/hooks/mailchimp"
+    return client.post("/hooks/mailchimp", data=form,
+                       headers={"X-Mandrill-Signature": signature(key, url, form)})
+
+
+@pytest.mark.usefixtures("app_ctx")
+def test_a_signed_hard_bounce_fails_the_email_and_suppresses_the_address(
+        db, client, config, monkeypatch):
+    import time
+
+    monkeypatch.setattr(config, "MAILCHIMP_WEBHOOK_KEY", WEBHOOK_KEY)
+    factories.category()
+    contact = factories.contact()
+    row = factories.notification(contact, channel="email", status="sent", provider="mailchimp",
+                                 provider_message_id="abc123", address="ada@example.com")
+    event = {"event": "hard_bounce", "_id": "abc123", "ts": int(time.time()),
+             "msg": {"email": "ada@example.com", "metadata": {"herald_id": str(row.id)},
+                     "bounce_description": "bad_mailbox"}}
+    response = post_events(client, config, [event, {"event": "nonsense"}])
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["refused"] == 1 and response.get_json()["matched"] == 1
+    db.session.expire_all()
+    bounced = db.session.get(Notification, row.id)
+    assert (bounced.status, bounced.error_code) == ("failed", "bad_mailbox")
+    assert db.session.scalar(select(Suppression.reason)) == "hard_bounce"
+    again = post_events(client, config, [event])  # the same event once more: applied once
+    assert again.get_json()["duplicates"] == 1
+
+
+@pytest.mark.usefixtures("app_ctx")
+def test_a_webhook_with_a_bad_signature_or_no_key_is_refused(client, config, monkeypatch):
+    assert post_events(client, config, []).status_code == 403  # no key configured
+    monkeypatch.setattr(config, "MAILCHIMP_WEBHOOK_KEY", WEBHOOK_KEY)
+    assert post_events(client, config, [], key="another-key").status_code == 403
+    assert post_events(client, config, []).status_code == 200

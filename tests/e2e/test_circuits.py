@@ -9,6 +9,7 @@ from app.channels.pool import ProviderPool
 from app.core.delivery import circuits
 from app.core.delivery.circuits import Breakers
 from app.core.delivery.deliver import deliver_batch
+from app.core.ops.alerts import recent_alerts
 from app.models import Notification
 from app.models.types import utcnow
 from tests import factories
@@ -46,6 +47,8 @@ def test_consecutive_failures_open_the_circuit_and_sms_fails_over_to_vonage(
     # Every Twilio failure went on to Vonage, and the run of failures opened the circuit.
     assert set(sent_by(db).values()) == {("sent", "vonage")}
     assert Breakers(redis, config).state("twilio").state == circuits.OPEN
+    [alert] = recent_alerts(redis)
+    assert (alert["kind"], alert["provider"]) == ("circuit_open", "twilio")
     twilio_calls = len(sandbox.received("twilio"))  # accepted ones only: none
     assert twilio_calls == 0
 

@@ -7,8 +7,14 @@ accepted; `rejected` carries a reject_reason (hard-bounce, spam, unsub: the addr
 dead to us; soft-bounce: try later; others are our account's problem), `invalid` a bad
 address. Errors come back as HTTP 500 with `{"status": "error", "name": ...}`; the SDK
 raises ApiClientError with the parsed JSON (or text) and the status.
+
+Webhooks (/hooks/mailchimp) are signed with the webhook's key (HERALD_MAILCHIMP_WEBHOOK_KEY)
+over the URL and form; delivered, bounces, rejects, spam complaints, unsubscribes, opens
+and clicks become receipts (app.channels.email.mailchimp_events).
 """
+import json
 import logging
+from datetime import timedelta
 from email.utils import parseaddr
 from typing import Annotated
 
@@ -27,6 +33,8 @@ from app.channels.base import (
     classify_http,
 )
 from app.channels.email.content import email_parts
+from app.channels.email.mailchimp_events import read_event, signature_valid
+from app.channels.webhooks import ForbiddenWebhook, Incoming, MalformedWebhook, WebhookReport
 from app.settings import PUBLIC, SANDBOX_HTTP, SECRET, SettingsGroup
 
 log = logging.getLogger(__name__)
@@ -46,6 +54,7 @@ class Settings(SettingsGroup):
 
     MAILCHIMP_URL: Annotated[str, SANDBOX_HTTP] = ""
     MAILCHIMP_API_KEY: Annotated[str, PUBLIC, SECRET] = "md-sandbox"
+    MAILCHIMP_WEBHOOK_KEY: Annotated[str, SECRET] = ""
 
 
 def build_body(message: Message, default_from: str) -> dict:
@@ -108,6 +117,37 @@ class MailchimpProvider(Provider):
         self.client = mailchimp_transactional.Client(config.MAILCHIMP_API_KEY)
         self.client.api_client.host = f"{config.MAILCHIMP_URL.rstrip('/')}/api/1.3"
         self.client.api_client.set_timeout(TIMEOUT_SECONDS)  # 300 s by default
+
+    webhooks = ("",)
+
+    @classmethod
+    def verify_webhook(cls, config, incoming: Incoming, hook: str) -> None:
+        """Check X-Mandrill-Signature over the URL and the form, with the webhook's key."""
+        if not config.MAILCHIMP_WEBHOOK_KEY:
+            raise ForbiddenWebhook("The Mailchimp webhook key is not configured")
+        if not signature_valid(config.MAILCHIMP_WEBHOOK_KEY, incoming.url, dict(incoming.form),
+                               incoming.headers.get("X-Mandrill-Signature", "")):
+            log.warning("rejected a Mailchimp webhook with a bad signature")
+            raise ForbiddenWebhook("The X-Mandrill-Signature does not match the request")
+
+    @classmethod
+    def parse_webhook(cls, config, incoming: Incoming, hook: str) -> WebhookReport:
+        """Read each event on its own; a bad one is refused, the others applied."""
+        try:
+            events = json.loads(incoming.form.get("mandrill_events", ""))
+        except ValueError:
+            raise MalformedWebhook("mandrill_events is not JSON") from None
+        if not isinstance(events, list):
+            raise MalformedWebhook("mandrill_events is not a JSON array")
+        receipts, refused = [], []
+        for index, raw in enumerate(events):
+            receipt, problem = read_event(raw, incoming.now)
+            if problem:
+                refused.append({"index": index, "fields": [problem]})
+            elif receipt:
+                receipts.append(receipt)
+        return WebhookReport(receipts=receipts, received=len(events), refused=refused,
+                             keep_ids_for=timedelta(days=config.WEBHOOK_ID_RETENTION_DAYS))
 
     def send_one(self, message: Message) -> SendResult:
         try:

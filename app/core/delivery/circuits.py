@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 
 from app.channels.base import RateLimited, SendResult, TransientError
+from app.core.ops import alerts
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,9 @@ class Breakers:
             rate_limited = sum(isinstance(r.error, RateLimited) for r in results)
             log.warning("circuit of %s opened after %d failed sends (%d rate limited)",
                         provider, failed, rate_limited)
+            alerts.raise_alert(self.redis, self.config, "circuit_open", {
+                "provider": provider, "count": failed,
+                "cooldown_seconds": self.config.CIRCUIT_COOLDOWN_SECONDS})
         return state.decode()
 
     def state(self, provider: str) -> Circuit:
