@@ -4,6 +4,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config
 from app.core.ops import startup
+from app.core.providers.accounts import ProviderSettings
 from app.extensions import db, init_redis, migrate
 
 
@@ -18,6 +19,7 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config)
     app.extensions["herald_config"] = config
+    app.extensions["provider_settings"] = ProviderSettings(config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     init_redis(app)
@@ -53,3 +55,11 @@ def redis_client():
 def herald_config() -> Config:
     """Return the current app's Config object (attribute access, for app.core)."""
     return current_app.extensions["herald_config"]
+
+
+def provider_config() -> Config:
+    """The Config with the provider settings stored in the console laid over it (the
+    environment's still win): what providers and their webhooks use."""
+    from app.extensions import db
+
+    return current_app.extensions["provider_settings"].current(db.session, redis_client())

@@ -65,5 +65,26 @@ def openapi_command():
                           sort_keys=False))
 
 
+@herald_cli.command("rotate-keys")
+def rotate_keys_command():
+    """Seal the provider settings stored in the console again with the first of
+    HERALD_ENCRYPTION_KEY's keys; the older keys may then be dropped from it."""
+    from app.core.access.audit import SYSTEM, record
+    from app.core.providers.accounts import rotate
+    from app.core.providers.sealing import InvalidToken
+
+    try:
+        count = rotate(db.session, herald_config())
+    except InvalidToken:
+        db.session.rollback()
+        raise click.ClickException("a stored row opens with none of HERALD_ENCRYPTION_KEY's "
+                                   "keys: list the key it was sealed with too") from None
+    record(db.session, SYSTEM, "provider.rotate_keys", "provider", None, None,
+           {"rows": count})
+    db.session.commit()
+    click.echo(f"{count} provider setting row{'s' if count != 1 else ''} sealed with the "
+               "first key")
+
+
 def init_app(app) -> None:
     app.cli.add_command(herald_cli)

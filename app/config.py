@@ -4,17 +4,19 @@ Herald's own settings are here; each provider declares its own in its module (a
 `Settings` group) and app.channels.registry lists them. Tests and deployments override
 with keyword arguments using the attribute names: `Config(TESTING=True, BATCH_SIZE=25)`.
 """
+import re
 from email.utils import parseaddr
 from typing import Annotated, Literal
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
+from pydantic import BeforeValidator, Field, NonNegativeInt, PositiveFloat, PositiveInt
 
-from app.channels.registry import settings_groups
+from app.channels.registry import PROVIDERS, settings_groups
 from app.settings import (
     INSTANCE,
     NO_ENV,
     PUBLIC,
     Derived,
+    FernetKeys,
     Flag,
     HeraldSettings,
     Names,
@@ -23,6 +25,26 @@ from app.settings import (
     RateLimits,
     Seconds,
 )
+
+
+def _provider_limits(value):
+    """"twilio=10/1,fcm=600000/60" → {provider: (messages, per_seconds)}; empty: none."""
+    if not isinstance(value, str):
+        return value
+    limits = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        match = re.fullmatch(r"(\w+)\s*=\s*(\d+)\s*/\s*(\d+)", part)
+        if not match or match[1] not in PROVIDERS or match[1] in limits \
+                or int(match[2]) < 1 or int(match[3]) < 1:
+            raise ValueError("write each part as provider=messages/seconds, each provider "
+                             f"({', '.join(PROVIDERS)}) once, whole numbers above 0, e.g. "
+                             f"twilio=10/1,fcm=600000/60 (not {part!r})")
+        limits[match[1]] = (int(match[2]), int(match[3]))
+    return limits
+
+
+ProviderLimits = Annotated[dict[str, tuple[PositiveInt, PositiveInt]],
+                           BeforeValidator(_provider_limits)]
 
 
 class CoreSettings(HeraldSettings):
@@ -40,6 +62,9 @@ class CoreSettings(HeraldSettings):
     SECRET_KEY: Annotated[str, PUBLIC] = "dev-insecure-change-me"
     # Older secret keys whose signed links (tracking, preferences) are still accepted.
     SECRET_KEY_PREVIOUS: Names = ""
+    # Fernet keys sealing provider settings stored in the console; the first seals, all
+    # open (rotation). Empty: one derived from SECRET_KEY (development).
+    ENCRYPTION_KEY: FernetKeys = ""
     SQLALCHEMY_DATABASE_URI: str = Field(f"sqlite:///{INSTANCE / 'herald.db'}",
                                          validation_alias="HERALD_DATABASE_URL")
     REDIS_URL: str = "redis://127.0.0.1:6379/0"
@@ -92,9 +117,21 @@ class CoreSettings(HeraldSettings):
     # How far ahead a send may be scheduled (send_at); a few minutes back is allowed.
     MAX_SCHEDULE_DAYS: PositiveInt = 365
 
+    # Circuit breakers per provider (shared by all workers): open after this many transient
+    # failures in a row, or this share of failed sends (of at least MIN_REQUESTS) in one
+    # window; one probe after the cool-down closes it again.
+    CIRCUIT_FAILURES: PositiveInt = 5
+    CIRCUIT_ERROR_RATE: Annotated[float, Field(gt=0, le=1)] = 0.5
+    CIRCUIT_MIN_REQUESTS: PositiveInt = 20
+    CIRCUIT_WINDOW_SECONDS: PositiveInt = 60
+    CIRCUIT_COOLDOWN_SECONDS: PositiveFloat = 30.0
+    # Send rate limits per provider, shared by all workers (Twilio: per sender number,
+    # FCM: per project), and the longest a batch waits for its slots before retrying.
+    PROVIDER_RATE_LIMITS: ProviderLimits = ""
+    RATE_WAIT_MAX_SECONDS: PositiveFloat = 10.0
     # Failover chains, primary first; each provider's own settings are in its module.
     SMS_PROVIDERS: Names = "twilio,vonage"
-    EMAIL_PROVIDERS: Names = "sendgrid,smtp"
+    EMAIL_PROVIDERS: Names = "sendgrid,smtp,mailchimp"
     EMAIL_FROM: str = "Herald <no-reply@example.com>"
     # Marketing email's List-Unsubscribe mailto (an inbox the operator reads).
     UNSUBSCRIBE_MAILTO: Annotated[str, Derived(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from cryptography.fernet import Fernet
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -61,6 +62,9 @@ SANDBOX_CA = Derived(lambda c: c.SANDBOX_CA_FILE)
 SANDBOX_ORIGINS = Derived(lambda c: (f"https://{c.SANDBOX_HOST}:{c.SANDBOX_TLS_PORT}".lower(),))
 # Field metadata: a public development value, fine against the sandbox, refused in production.
 PUBLIC = "public development value"
+# Field metadata: a credential or webhook secret: shown masked (last 4 characters) and kept
+# encrypted when stored in the console (Settings → Providers).
+SECRET = "secret"
 # Field metadata: a setting only code passes (Flask's own); no HERALD_* variable reads it.
 NO_ENV = {"env": False}
 
@@ -111,7 +115,20 @@ def _rate_limits(value):
     return limits
 
 
+def _fernet_keys(value):
+    """"k1,k2" → ("k1", "k2"), each a Fernet key (32 bytes, URL-safe base64)."""
+    keys = _names(value)
+    for n, key in enumerate(keys, 1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ValueError(f"key {n} is not a Fernet key (32 bytes in URL-safe base64, as "
+                             "Fernet.generate_key() makes)") from None
+    return keys
+
+
 Names = Annotated[tuple[str, ...], BeforeValidator(_names)]
+FernetKeys = Annotated[tuple[str, ...], BeforeValidator(_fernet_keys)]
 LowerNames = Annotated[tuple[str, ...], BeforeValidator(
     lambda v: tuple(n.lower().rstrip("/") for n in _names(v)) if isinstance(v, str) else v)]
 Flag = Annotated[bool, BeforeValidator(_flag)]

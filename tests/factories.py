@@ -36,8 +36,8 @@ def contact(external_id="user-1", email="ada@example.com", phone="+14155550100",
 
 
 def device(contact_row, platform="android", token="fcm-token-1", **kw) -> Device:
-    row = Device(contact_id=contact_row.id, platform=platform,
-                 provider=PLATFORM_PROVIDER[platform], token=token, **kw)
+    kw.setdefault("provider", PLATFORM_PROVIDER[platform])
+    row = Device(contact_id=contact_row.id, platform=platform, token=token, **kw)
     db.session.add(row)
     db.session.commit()
     return row

@@ -69,6 +69,9 @@ class Sandbox:
             "WEBPUSH_PRIVATE_ORIGINS": self.tls_url,
             "VAPID_KEY_FILE": str(self.cert.with_name("vapid-private.pem")),
             "SENDGRID_URL": self.http_url,
+            "MAILCHIMP_URL": self.http_url,
+            "JPUSH_URL": self.http_url,
+            "JPUSH_APP_KEY": "sandbox-app-key",
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": self.smtp_port,
         }

@@ -71,6 +71,7 @@ REAL_PROVIDERS = {
     "HERALD_TWILIO_URL": "https://api.twilio.com",
     "HERALD_VONAGE_URL": "rest.nexmo.com",
     "HERALD_SENDGRID_URL": "https://api.sendgrid.com",
+    "HERALD_MAILCHIMP_URL": "https://mandrillapp.com",
     "HERALD_SMTP_HOST": "smtp.example.com",
     "HERALD_SMTP_PORT": "587",
 }

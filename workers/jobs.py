@@ -25,17 +25,20 @@ _pool: ProviderPool | None = None
 
 
 def use_app(app: Flask) -> None:
-    """Run jobs in this app (tests and embedded runs); providers are created afresh."""
+    """Run jobs in this app (tests and embedded runs); providers are created afresh at the
+    first batch, with the stored provider settings as they are then."""
     global _app, _pool
     if _pool is not None:
         _pool.close()
-    _app, _pool = app, ProviderPool(app.extensions["herald_config"])
+    _app, _pool = app, None
 
 
 def close() -> None:
     """Release the providers' connections and threads: the worker is stopping."""
+    global _pool
     if _pool is not None:
         _pool.close()
+        _pool = None
 
 
 def _context() -> Flask:
@@ -64,10 +67,25 @@ def _run(work, *args):
         time.sleep(wait)
 
 
+def _current_pool(session, redis) -> ProviderPool:
+    """The provider pool for the settings as they are now: when settings stored in the
+    console changed since the last batch, the providers are made afresh with them."""
+    global _pool
+    config = _app.extensions["provider_settings"].current(session, redis)
+    if _pool is None or _pool.config is not config:
+        if _pool is not None:
+            _pool.close()
+        _pool = ProviderPool(config, redis=redis)
+    return _pool
+
+
 def drain_channel(channel: str, slot: int = 0) -> dict:
     """Deliver the channel's due ids in batches until none are left (or the time is up)."""
-    return _run(lambda session, redis, config: delivery.drain(
-        session, redis, config, _pool, channel, slot))
+    def work(session, redis, _config):
+        pool = _current_pool(session, redis)
+        return delivery.drain(session, redis, pool.config, pool, channel, slot)
+
+    return _run(work)
 
 
 def sweep() -> dict:

@@ -24,7 +24,7 @@ def register_device(external_id: str, body: DeviceIn):
     try:
         device, created = devices.register_device(
             db.session, contact, body.platform, token, subscription, config=herald_config(),
-            actor=current_actor(),
+            actor=current_actor(), provider=body.provider,
         )
     except devices.PushServiceNotAllowed as exc:
         raise ValidationFailed(exc.detail, [{"field": "/subscription/endpoint",

@@ -140,6 +140,11 @@ class Provider:
     def close(self) -> None:
         """Release connections; called when the worker stops."""
 
+    def rate_key(self) -> str:
+        """What the provider's send rate limit counts against (app.channels.pacing): the
+        account, unless the service limits something narrower (a sender, a project)."""
+        return self.name
+
     # Webhooks: a provider that posts them names its hooks ("" is /hooks/<name>, "inbound"
     # is /hooks/<name>/inbound) and reads them itself (see app.channels.webhooks).
     webhooks: tuple[str, ...] = ()

@@ -8,10 +8,12 @@ PROVIDERS = {
     "fcm": "app.channels.push.fcm:FcmProvider",
     "apns": "app.channels.push.apns:ApnsProvider",
     "webpush": "app.channels.push.webpush:WebPushProvider",
+    "jpush": "app.channels.push.jpush:JPushProvider",
     "twilio": "app.channels.sms.twilio:TwilioProvider",
     "vonage": "app.channels.sms.vonage:VonageProvider",
     "sendgrid": "app.channels.email.sendgrid:SendGridProvider",
     "smtp": "app.channels.email.smtp:SmtpProvider",
+    "mailchimp": "app.channels.email.mailchimp:MailchimpProvider",
 }
 
 
@@ -37,6 +39,11 @@ def settings_groups() -> list[type[SettingsGroup]]:
     """Each provider's settings, declared as `Settings` in the provider's module."""
     modules = dict.fromkeys(path.partition(":")[0] for path in PROVIDERS.values())
     return [import_module(module).Settings for module in modules]
+
+
+def settings_group(name: str) -> type[SettingsGroup]:
+    """The settings the named provider declares."""
+    return import_module(PROVIDERS[name].partition(":")[0]).Settings
 
 
 def provider_chain(channel: str, config, device_provider: str | None = None) -> list[str]:

@@ -6,6 +6,7 @@ from app.models.campaigns import Campaign, CampaignRun, CampaignVariant
 from app.models.contacts import Category, Contact, Device, Preference, Suppression
 from app.models.imports import ContactImport, ContactImportError
 from app.models.notifications import Event, IdempotencyKey, Notification, NotificationStatus
+from app.models.providers import ProviderAccount
 from app.models.segments import Segment
 from app.models.templates import Template, TemplateVersion
 from app.models.tracking import ShortLink, TrackedLink
@@ -28,6 +29,7 @@ __all__ = [
     "NotificationStatus",
     "Operator",
     "Preference",
+    "ProviderAccount",
     "Segment",
     "ShortLink",
     "SmsKeyword",

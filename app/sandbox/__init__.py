@@ -14,7 +14,8 @@ from starlette.routing import Route
 from app.sandbox.outbox import Fault, outbox
 
 MAX_DELAY = 120.0  # seconds a fault may hold an answer
-SIMULATORS = ("fcm", "apns", "webpush", "twilio", "vonage", "sendgrid")
+SIMULATORS = ("fcm", "apns", "webpush", "twilio", "vonage", "sendgrid", "mailchimp",
+              "jpush")
 
 
 async def list_outbox(request: Request) -> JSONResponse:

@@ -4,7 +4,7 @@ applies; every error is an RFC 9457 problem."""
 from flask import Blueprint, abort, request
 from werkzeug.exceptions import HTTPException
 
-from app import herald_config
+from app import herald_config, provider_config
 from app.api.problems import handle_herald_error, handle_http_error
 from app.channels.registry import webhook_provider, webhook_providers
 from app.channels.webhooks import Incoming
@@ -37,7 +37,7 @@ def provider_hook(provider: str, hook: str):
     handler = webhook_provider(provider, hook)
     if handler is None:
         abort(404)
-    config = herald_config()
+    config = provider_config()  # webhook secrets may be stored in the console
     incoming = Incoming(url=_public_url(), headers=request.headers,
                         form=request.form.to_dict(), body=request.get_data(),
                         now=utcnow(), json=request.get_json(silent=True))

@@ -167,3 +167,27 @@ def test_the_sandbox_origin_is_the_one_private_endpoint_allowed(client, auth, se
         "platform": "web", "subscription": {**SUBSCRIPTION,
                                             "endpoint": sandbox.tls_url + "/wp/ada"}})
     assert response.status_code == 201, response.get_json()
+
+
+def test_an_android_device_without_google_services_registers_for_jpush(client, auth, seed,
+                                                                        in_db):
+    seed(factories.contact)
+    response = client.post("/api/v1/contacts/user-1/devices", headers=auth,
+                           json={"platform": "android", "provider": "jpush",
+                                 "token": "1a0018970a8b9b5c7d3"})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["provider"] == "jpush"
+    [(platform, provider, token, *_)] = devices(in_db)
+    assert (platform, provider, token) == ("android", "jpush", "1a0018970a8b9b5c7d3")
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"platform": "ios", "provider": "jpush", "token": APNS}, "/provider"),
+    ({"platform": "android", "provider": "jpush", "token": "short"}, "/token"),
+    ({"platform": "android", "provider": "huawei", "token": FCM}, "/provider"),
+])
+def test_a_provider_that_does_not_fit_is_a_field_error(client, auth, seed, body, field):
+    seed(factories.contact)
+    response = client.post("/api/v1/contacts/user-1/devices", headers=auth, json=body)
+    assert response.status_code == 422
+    assert field in [e["field"] for e in response.get_json()["errors"]]

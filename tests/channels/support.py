@@ -17,7 +17,8 @@ SMS = {"text": "Hi"}
 EMAIL = {"subject": "Hi", "text": "Hello", "html": "<p>Hello</p>"}
 RETRY_AFTER = 7
 SECOND = {"fcm": "fcm-token-mapping-0002", "apns": "c" * 64, "twilio": "+14155550101",
-          "vonage": "+14155550101", "sendgrid": "bob@example.com", "smtp": "bob@example.com"}
+          "vonage": "+14155550101", "sendgrid": "bob@example.com", "smtp": "bob@example.com",
+          "mailchimp": "bob@example.com"}
 
 
 def cases(name: str, table: list[tuple]):
@@ -41,6 +42,7 @@ def message_for(name: str, sandbox, number: int = 1) -> Message:
         "vonage": ("sms", "+14155550100", SMS),
         "sendgrid": ("email", "ada@example.com", EMAIL),
         "smtp": ("email", "ada@example.com", EMAIL),
+        "mailchimp": ("email", "ada@example.com", EMAIL),
     }[name]
     return Message(f"n-{number}", channel, SECOND[name] if number == 2 else to, content)
 

@@ -33,6 +33,7 @@ def production(key_files):
         SQLALCHEMY_DATABASE_URI="postgresql+psycopg://herald@db.internal/herald",
         BASE_URL="https://herald.example.com",
         METRICS_TOKEN="metrics-token",
+        ENCRYPTION_KEY="x0RduSU0GhHmVUz8B5QOQzt1r8vQk2xxFzA0wkSq9VQ=",
         FCM_URL="https://fcm.googleapis.com",
         APNS_URL="https://api.push.apple.com",
         APNS_KEY_ID="ABC123DEFG",
@@ -50,6 +51,8 @@ def production(key_files):
         SENDGRID_URL="https://api.sendgrid.com",
         SENDGRID_API_KEY="SG.real",
         SENDGRID_WEBHOOK_PUBLIC_KEY="MFkw...",
+        MAILCHIMP_URL="https://mandrillapp.com",
+        MAILCHIMP_API_KEY="md-real",
         SMTP_HOST="smtp.acme.example",
         SMTP_PORT=587,
         SMTP_TLS="starttls",
@@ -76,6 +79,7 @@ MISCONFIGURED = [
     ({"SECRET_KEY": "dev-insecure-change-me"}, "HERALD_SECRET_KEY"),
     ({"SECRET_KEY": "short-but-random"}, "HERALD_SECRET_KEY"),
     ({"APNS_KEY_FILE": ""}, "HERALD_APNS_KEY_FILE"),
+    ({"MAILCHIMP_API_KEY": "md-sandbox"}, "HERALD_MAILCHIMP_API_KEY"),
     ({"APNS_KEY_FILE": "/nonexistent/AuthKey.p8"}, "HERALD_APNS_KEY_FILE"),
     ({"FCM_CREDENTIALS_FILE": ""}, "HERALD_FCM_CREDENTIALS_FILE"),
     ({"FCM_URL": "http://127.0.0.1:9100"}, "HERALD_FCM_URL"),
@@ -122,11 +126,12 @@ def test_a_local_mail_relay_is_fine(production):
 
 def test_what_deserves_a_look_is_a_warning_not_a_refusal(production):
     config = production(METRICS_TOKEN="", SENDGRID_WEBHOOK_PUBLIC_KEY="",
-                        SMTP_TLS="auto", SQLALCHEMY_DATABASE_URI="sqlite:///herald.db")
+                        SMTP_TLS="auto", SQLALCHEMY_DATABASE_URI="sqlite:///herald.db",
+                        ENCRYPTION_KEY="")
     create_app(config)
     warned = {p.setting for p in startup.check(config)}
     assert warned == {"HERALD_METRICS_TOKEN", "HERALD_SENDGRID_WEBHOOK_PUBLIC_KEY",
-                      "HERALD_SMTP_TLS", "HERALD_DATABASE_URL"}
+                      "HERALD_SMTP_TLS", "HERALD_DATABASE_URL", "HERALD_ENCRYPTION_KEY"}
 
 
 def test_every_problem_is_listed_at_once():

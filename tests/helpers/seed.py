@@ -103,4 +103,5 @@ def seed(admin) -> dict:
             "segment_id": segment.id, "import_id": done.id, "uploaded_import_id": uploaded.id,
             "notification_id": notifications["dead"], "notifications": notifications,
             "key_id": key.id, "operator_id": other.id, "locale": "de", "token": "0" * 64,
-            "verb": "disable", "campaign_id": campaign.id, "command": "pause", "position": 0}
+            "verb": "disable", "campaign_id": campaign.id, "command": "pause", "position": 0,
+            "provider": "twilio"}

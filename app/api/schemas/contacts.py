@@ -161,12 +161,16 @@ class VapidKeyOut(Output):
 
 
 class DeviceIn(Input):
-    """A device: `token` for ios (APNs, 64 hex) and android (FCM); `subscription` for web."""
+    """A device: `token` for ios (APNs, 64 hex) and android (an FCM token, or a JPush
+    registration id with `provider` "jpush"); `subscription` for web."""
 
     model_config = example({"platform": "android",
                             "token": "cX3cK9d2RmS:APA91bHZ4e0b7kq1Vf3xk2Zr8nT5wQ"})
 
     platform: Literal["ios", "android", "web"]
+    provider: Annotated[Literal["fcm", "jpush"] | None, Field(
+        description="android only: `jpush` for devices without Google services "
+                    "(the token is then a JPush registration id); FCM by default.")] = None
     token: Annotated[str | None, Field(max_length=2048, validate_default=True)] = None
     subscription: Annotated[WebPushSubscription | None, Field(validate_default=True)] = None
 
@@ -180,7 +184,15 @@ class DeviceIn(Input):
             return None
         if platform and token is None:
             raise ValueError(f"required for {platform} devices")
-        return normalise_token(platform, token) if platform else token
+        provider = info.data.get("provider")
+        return normalise_token(platform, token, provider) if platform else token
+
+    @field_validator("provider")
+    @classmethod
+    def _provider_fits_platform(cls, provider, info: ValidationInfo):
+        if provider is not None and info.data.get("platform") != "android":
+            raise ValueError("only android devices choose their push provider")
+        return provider
 
     @field_validator("subscription")
     @classmethod

@@ -49,7 +49,7 @@ from app.channels.webhooks import (
     WebhookReport,
     check_fresh,
 )
-from app.settings import PUBLIC, SANDBOX_HTTP, SettingsGroup
+from app.settings import PUBLIC, SANDBOX_HTTP, SECRET, SettingsGroup
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ class Settings(SettingsGroup):
     """HERALD_SENDGRID_*: the API endpoint and key, the Event Webhook's verification key."""
 
     SENDGRID_URL: Annotated[str, SANDBOX_HTTP] = ""
-    SENDGRID_API_KEY: Annotated[str, PUBLIC] = "SG.sandbox"
+    SENDGRID_API_KEY: Annotated[str, PUBLIC, SECRET] = "SG.sandbox"
     SENDGRID_WEBHOOK_PUBLIC_KEY: str = ""
 
 

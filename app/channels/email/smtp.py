@@ -31,7 +31,15 @@ from app.channels.base import (
     run_in_turn,
 )
 from app.channels.email.content import EmailParts, email_parts
-from app.settings import SANDBOX_HOST, SANDBOX_SMTP_PORT, Derived, Flag, Port, SettingsGroup
+from app.settings import (
+    SANDBOX_HOST,
+    SANDBOX_SMTP_PORT,
+    SECRET,
+    Derived,
+    Flag,
+    Port,
+    SettingsGroup,
+)
 
 TIMEOUT_SECONDS = 30
 IMPLICIT_TLS_PORT = 465  # TLS from the first byte; 587 and 25 upgrade with STARTTLS
@@ -93,7 +101,7 @@ class Settings(SettingsGroup):
     SMTP_HOST: Annotated[str, SANDBOX_HOST] = ""
     SMTP_PORT: Annotated[Port, SANDBOX_SMTP_PORT] = 25
     SMTP_USERNAME: str = ""
-    SMTP_PASSWORD: str = ""
+    SMTP_PASSWORD: Annotated[str, SECRET] = ""
     # auto: implicit TLS on port 465, else STARTTLS when offered; or starttls (required),
     # implicit, none. HERALD_SMTP_STARTTLS=1 is the older spelling of starttls.
     SMTP_STARTTLS: Flag = False

@@ -117,6 +117,10 @@ class FcmProvider(Provider):
                                        config.FCM_CA_FILE)
         self._loop = LoopThread("fcm")
 
+    def rate_key(self) -> str:
+        """FCM's quota is per project."""
+        return f"fcm:{fcm_project_id(self.config)}"
+
     def send_batch(self, messages: list[Message], run: Run = run_in_turn) -> list[SendResult]:
         """Send through send_each in slices; classify each response."""
         results: dict[str, SendResult] = {}

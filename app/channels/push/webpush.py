@@ -33,7 +33,15 @@ from app.channels.base import (
 from app.channels.push.apns import tls_context
 from app.channels.push.endpoints import ForbiddenAddress, GuardedAdapter, check_endpoint
 from app.channels.push.vapid import load_vapid
-from app.settings import INSTANCE, PUBLIC, SANDBOX_CA, SANDBOX_ORIGINS, LowerNames, SettingsGroup
+from app.settings import (
+    INSTANCE,
+    PUBLIC,
+    SANDBOX_CA,
+    SANDBOX_ORIGINS,
+    SECRET,
+    LowerNames,
+    SettingsGroup,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +58,7 @@ TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 class Settings(SettingsGroup):
     """HERALD_VAPID_* and HERALD_WEBPUSH_*: the VAPID key, and where subscriptions may point."""
 
-    VAPID_PRIVATE_KEY: str = ""
+    VAPID_PRIVATE_KEY: Annotated[str, SECRET] = ""
     VAPID_SUBJECT: Annotated[str, PUBLIC] = "mailto:ops@example.com"
     # Made once when VAPID_PRIVATE_KEY is empty; keep it: browsers subscribed with its key.
     VAPID_KEY_FILE: str = str(INSTANCE / "vapid-private.pem")

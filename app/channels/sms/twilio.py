@@ -40,7 +40,7 @@ from app.channels.webhooks import (
     WebhookReport,
 )
 from app.models.notifications import Status
-from app.settings import PUBLIC, SANDBOX_HTTP, SettingsGroup
+from app.settings import PUBLIC, SANDBOX_HTTP, SECRET, SettingsGroup
 
 DELIVERED, FAILED = Status.DELIVERED, Status.FAILED
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ class Settings(SettingsGroup):
 
     TWILIO_URL: Annotated[str, SANDBOX_HTTP] = ""
     TWILIO_ACCOUNT_SID: Annotated[str, PUBLIC] = "AC" + "0" * 32
-    TWILIO_AUTH_TOKEN: Annotated[str, PUBLIC] = "sandbox-token"
+    TWILIO_AUTH_TOKEN: Annotated[str, PUBLIC, SECRET] = "sandbox-token"
     TWILIO_FROM: str = "+15005550006"
 
 
@@ -125,6 +125,10 @@ class TwilioProvider(Provider):
         if sender.startswith("MG"):  # a Messaging Service picks the number itself
             return {"messaging_service_sid": sender}
         return {"from_": sender}
+
+    def rate_key(self) -> str:
+        """Twilio limits messages per second per sender (number or Messaging Service)."""
+        return f"twilio:{self.config.TWILIO_FROM}"
 
     def send_one(self, message: Message) -> SendResult:
         """Create one message; its status comes back on the status callback."""

@@ -37,7 +37,7 @@ from app.channels.base import (
     classify_http,
 )
 from app.channels.sms.parts import GSM7, encoding_of
-from app.settings import PUBLIC, SANDBOX_CA, SANDBOX_HTTPS, SettingsGroup
+from app.settings import PUBLIC, SANDBOX_CA, SANDBOX_HTTPS, SECRET, SettingsGroup
 
 TIMEOUT_SECONDS = 15
 THROTTLED_RETRY_SECONDS = 1.0  # the API sends no hint; the default limit is 30/s
@@ -107,7 +107,7 @@ class Settings(SettingsGroup):
     VONAGE_URL: Annotated[str, SANDBOX_HTTPS] = ""
     VONAGE_CA_FILE: Annotated[str, SANDBOX_CA] = ""
     VONAGE_API_KEY: Annotated[str, PUBLIC] = "sandbox"
-    VONAGE_API_SECRET: Annotated[str, PUBLIC] = "sandbox-secret"
+    VONAGE_API_SECRET: Annotated[str, PUBLIC, SECRET] = "sandbox-secret"
     VONAGE_FROM: str = "Herald"
 
 

@@ -25,6 +25,7 @@ UNREGISTERED = "unregistered"
 MAX_TOKEN_LENGTH = 2048
 _APNS_TOKEN = re.compile(r"^[0-9a-f]{64}$")
 # FCM registration tokens are ~160 URL-safe characters with a colon; allow some slack.
+_JPUSH_ID = re.compile(r"^[A-Za-z0-9]{8,64}$")
 _FCM_TOKEN = re.compile(r"^[A-Za-z0-9_:.\-]{32,2048}$")
 _BASE64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 
@@ -38,9 +39,12 @@ class PushServiceNotAllowed(ValidationFailed):
         self.reason = reason
 
 
-def normalise_token(platform: str, token: str) -> str:
+def normalise_token(platform: str, token: str, provider: str | None = None) -> str:
     """Return the token as stored; raise ValueError if it cannot be one for the platform."""
-    if platform == "ios":
+    if provider == "jpush":
+        if not _JPUSH_ID.match(token):
+            raise ValueError("a JPush registration id is 8 to 64 letters and digits")
+    elif platform == "ios":
         token = token.strip().lower()
         if not _APNS_TOKEN.match(token):
             raise ValueError("an APNs device token is 64 hexadecimal characters")
@@ -97,6 +101,7 @@ def register_device(
     *,
     config,
     actor,
+    provider: str | None = None,
 ) -> tuple[Device, bool]:
     """Register a token for a contact, audited as the actor's; return (device, created).
 
@@ -107,7 +112,7 @@ def register_device(
     if subscription:
         check_push_service(subscription["endpoint"], config)
     now = now or utcnow()
-    provider = PLATFORM_PROVIDER[platform]
+    provider = provider or PLATFORM_PROVIDER[platform]
     device = _find(session, provider, token)
     created = False
     if device is None:

@@ -21,7 +21,8 @@ from app.channels.base import (
     TransientError,
 )
 from app.channels.registry import provider_chain
-from app.core.delivery import lease, rules
+from app.core.delivery import circuits, lease, rules
+from app.core.delivery.circuits import Breakers
 from app.core.delivery.outcomes import Outcome, record_outcomes
 from app.core.delivery.transitions import move
 from app.core.recipients.list_headers import with_list_headers
@@ -82,7 +83,8 @@ def _deliver_claimed(session, redis, config, pool, channel: str, rows: list,
                                          LinkTracker(session, redis, config))
     messages = with_list_headers(session, config, rows, messages)
     by_id = {str(row.id): row for row in rows}
-    for name, results in _send(pool, config, channel, rows, messages):
+    for name, results in _send(pool, Breakers(redis, config, now.timestamp), config, channel,
+                                rows, messages):
         outcomes += [Outcome(by_id[r.message_id], name, r) for r in results]
     counts = record_outcomes(session, redis, config, outcomes, utcnow())
     session.commit()
@@ -91,9 +93,9 @@ def _deliver_claimed(session, redis, config, pool, channel: str, rows: list,
 
 def _claim(session, config, ids: list[str], now: datetime) -> list:
     ids = _hold_paused(session, [uuid.UUID(i) for i in ids], now)
-    lease = now + timedelta(seconds=config.SEND_LEASE_SECONDS)
+    lease_end = now + timedelta(seconds=config.SEND_LEASE_SECONDS)
     rows = move(session, ids, Status.SENDING, now=now,
-                returning=CLAIMED, attempts=Notification.attempts + 1, due_at=lease)
+                returning=CLAIMED, attempts=Notification.attempts + 1, due_at=lease_end)
     session.commit()  # the lease is visible: a crash from here on is swept and retried
     return rows
 
@@ -217,8 +219,12 @@ def _render_row(row, variant: dict, contact, limits: RenderLimits):
     return content
 
 
-def _send(pool, config, channel, rows, messages):
-    """Yield (provider name, results): push by device provider, SMS/email with failover."""
+def _send(pool, breakers: Breakers, config, channel, rows, messages):
+    """Yield (provider name, results): push by device provider, SMS/email with failover.
+
+    A transient failure, or an open circuit, passes the messages on to the next provider
+    in the chain; the last one's answer stands (an open circuit there: retry later).
+    """
     provider_of = {str(r.id): r.provider for r in rows}
     groups: dict[str | None, list[Message]] = {}
     for message in messages:
@@ -231,7 +237,7 @@ def _send(pool, config, channel, rows, messages):
             continue
         pending = group
         for position, name in enumerate(chain):
-            results = pool.send(name, pending)
+            results = _send_guarded(pool, breakers, name, pending)
             last = position == len(chain) - 1
             retry_elsewhere = {
                 r.message_id for r in results if not last and isinstance(r.error, TransientError)
@@ -240,3 +246,26 @@ def _send(pool, config, channel, rows, messages):
             pending = [m for m in pending if m.id in retry_elsewhere]
             if not pending:
                 break
+
+
+def _send_guarded(pool, breakers: Breakers, name: str, messages: list[Message]):
+    """Send through one provider unless its circuit is open; a half-open circuit gets one
+    message as its probe, and the rest only if the probe went through."""
+    verdict = breakers.allow(name)
+    if verdict == circuits.OPEN:
+        return _circuit_open(name, messages)
+    if verdict == circuits.PROBE:
+        probe = pool.send(name, messages[:1])
+        if breakers.record(name, probe) != circuits.CLOSED:
+            return probe + _circuit_open(name, messages[1:])
+        messages, done = messages[1:], probe
+    else:
+        done = []
+    results = pool.send(name, messages) if messages else []
+    breakers.record(name, results)
+    return done + results
+
+
+def _circuit_open(name: str, messages: list[Message]) -> list[SendResult]:
+    error = TransientError(f"{name} is failing: its circuit is open", code="circuit_open")
+    return [SendResult(m.id, error=error) for m in messages]

@@ -29,7 +29,8 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 # What production endpoints look like, for the error message.
 REAL_ENDPOINTS = {"fcm": "https://fcm.googleapis.com", "apns": "https://api.push.apple.com",
                   "twilio": "https://api.twilio.com", "vonage": "https://rest.nexmo.com",
-                  "sendgrid": "https://api.sendgrid.com", "smtp": "your mail relay"}
+                  "sendgrid": "https://api.sendgrid.com", "smtp": "your mail relay",
+                  "mailchimp": "https://mandrillapp.com", "jpush": "https://api.jpush.cn"}
 
 
 def check(config) -> list[Problem]:
@@ -66,8 +67,9 @@ def problems(config) -> list[Problem]:
 
 
 def providers_in_use(config) -> list[str]:
-    """Push providers, then the SMS and email failover chains."""
-    return [*PUSH_PROVIDERS, *provider_chain("sms", config), *provider_chain("email", config)]
+    """Push providers (JPush once its app key is set), then the SMS and email chains."""
+    push = [*PUSH_PROVIDERS, *(["jpush"] if config.JPUSH_APP_KEY else [])]
+    return [*push, *provider_chain("sms", config), *provider_chain("email", config)]
 
 
 def providers_on_sandbox(config) -> list[str]:
@@ -163,6 +165,10 @@ def _secret_and_links(config) -> list[Problem]:
     if is_local(urlsplit(config.BASE_URL).hostname or ""):
         found.append(Problem("HERALD_BASE_URL", f"is {config.BASE_URL}: links in messages and "
                              "provider webhooks would point at this machine; set the public URL"))
+    if not config.ENCRYPTION_KEY:
+        found.append(Problem("HERALD_ENCRYPTION_KEY", "is empty: provider settings stored in "
+                             "the console are sealed with a key derived from "
+                             "HERALD_SECRET_KEY; set Fernet keys of their own", fatal=False))
     if not config.METRICS_TOKEN:
         found.append(Problem("HERALD_METRICS_TOKEN", "is empty: /metrics is open to anyone",
                              fatal=False))
@@ -179,6 +185,8 @@ def _endpoint(config, name: str) -> list[Problem]:
     if _on_sandbox(config, where):
         chain = f"HERALD_{PROVIDER_CHANNEL[name].upper()}_PROVIDERS"
         drop = f", or drop {name} from {chain}" if name not in PUSH_PROVIDERS else ""
+        if name == "jpush":
+            drop = ", or empty HERALD_JPUSH_APP_KEY to stop using JPush"
         return [Problem(setting, f"points at the sandbox ({host}:{port}): set it to "
                         f"{REAL_ENDPOINTS[name]}{drop}")]
     if scheme == "http" and not is_local(host):

@@ -31,9 +31,12 @@ PROVIDER_SETTINGS = {
     "vonage": ("VONAGE_URL", ("VONAGE_API_KEY", "VONAGE_API_SECRET")),
     "sendgrid": ("SENDGRID_URL", ("SENDGRID_API_KEY",)),
     "smtp": (None, ("SMTP_USERNAME", "SMTP_PASSWORD")),
+    "mailchimp": ("MAILCHIMP_URL", ("MAILCHIMP_API_KEY",)),
+    "jpush": ("JPUSH_URL", ("JPUSH_APP_KEY", "JPUSH_MASTER_SECRET")),
 }
 PROVIDER_CHANNEL = {"fcm": "push", "apns": "push", "webpush": "push", "twilio": "sms",
-                    "vonage": "sms", "sendgrid": "email", "smtp": "email"}
+                    "vonage": "sms", "sendgrid": "email", "smtp": "email",
+                    "mailchimp": "email", "jpush": "push"}
 
 
 @dataclass
