@@ -167,6 +167,18 @@ def scale(stack, key: str, size) -> list[Row]:
             for n, rate in rates.items()]
 
 
+def naive_deliver(notification_id: str) -> dict:
+    """The naive baseline's job: deliver one notification (what one job per send costs)."""
+    from app.core.delivery.deliver import deliver_batch
+    from workers import jobs
+
+    def work(session, redis, _config):
+        pool = jobs._current_pool(session, redis)
+        return deliver_batch(session, redis, pool.config, pool, "email", [notification_id])
+
+    return jobs._run(work)
+
+
 def naive(stack, key: str, size, herald_rate: float) -> list[Row]:
     """One RQ job per notification on a forking worker, against Herald's single sends."""
     stack.reset()
@@ -180,7 +192,7 @@ def naive(stack, key: str, size, herald_rate: float) -> list[Row]:
     forget_jobs(redis)  # Herald's own jobs for these rows
     naive_queue = Queue("naive", connection=redis)
     for notification_id in ids:
-        naive_queue.enqueue("workers.jobs.deliver_batch", "email", [notification_id])
+        naive_queue.enqueue(naive_deliver, notification_id)
     start = time.perf_counter()
     subprocess.run(["rq", "worker", "naive", "--burst", "--quiet", "--url",
                     stack.env["HERALD_REDIS_URL"]], env=stack.env, cwd=ROOT,

@@ -41,6 +41,7 @@ def clear_notifications() -> None:
 
 
 def forget_jobs(redis) -> None:
-    """Drop every queued job (only while no worker runs: their keys go too)."""
-    for key in redis.scan_iter("rq:*"):
-        redis.delete(key)
+    """Drop every queued job and due id (only while no worker runs: their keys go too)."""
+    for pattern in ("rq:*", "herald:due:*", "herald:drain:*"):
+        for key in redis.scan_iter(pattern):
+            redis.delete(key)
