@@ -6,16 +6,19 @@ with backoff (never sooner than Retry-After) until MAX_ATTEMPTS, then the row is
 operators are alerted.
 """
 
+import contextlib
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from redis.exceptions import RedisError
 from sqlalchemy import select, update
 
 from app.channels.base import InvalidRecipient, RateLimited, SendResult, TransientError
 from app.core.db import insert_ignore
 from app.core.delivery.transitions import move
-from app.core.ops import alerts
+from app.core.ops import alerts, throughput
 from app.models import Device, Suppression
 from app.models.notifications import Status
 
@@ -69,6 +72,9 @@ def record_outcomes(session, redis, config, outcomes: list[Outcome],
     counts: dict[str, int] = {}
     for row in moved:
         counts[row.status] = counts.get(row.status, 0) + 1
+    dead = {r.id for r in moved if r.status == Status.DEAD}
+    with contextlib.suppress(RedisError):  # counters are for watching; the rows must commit
+        throughput.count(redis, _tally(outcomes, dead), now)
     if counts.get(Status.DEAD):
         alerts.raise_alert(
             redis,
@@ -80,6 +86,17 @@ def record_outcomes(session, redis, config, outcomes: list[Outcome],
             },
         )
     return counts
+
+
+def _tally(outcomes: list[Outcome], dead: set) -> Counter:
+    """(channel, provider, sent|error|dead) → how many, for the throughput counters."""
+    tally = Counter()
+    for o in outcomes:
+        channel = o.row.channel
+        tally[channel, o.provider, "sent" if o.result.error is None else "error"] += 1
+        if o.row.id in dead:
+            tally[channel, o.provider, "dead"] += 1
+    return tally
 
 
 def _handle_dead_recipients(session, outcomes: list[Outcome], now: datetime) -> None:
