@@ -21,6 +21,7 @@ from app.settings import (
     Port,
     QuietHours,
     RateLimits,
+    RequestRate,
     Seconds,
 )
 
@@ -103,6 +104,8 @@ class CoreSettings(HeraldSettings):
     WEBHOOK_MAX_AGE_SECONDS: PositiveInt = 600
     WEBHOOK_ID_RETENTION_DAYS: PositiveInt = 30
     METRICS_TOKEN: str = ""  # bearer token for /metrics; empty: open
+    # API requests per key, e.g. 600/minute; a key's own limit wins; empty: unlimited.
+    API_RATE_LIMIT: RequestRate = "1200/minute"
 
     # Tracking: email opens (a pixel), clicks on links in email, push and SMS.
     TRACK_OPENS: Flag = True
