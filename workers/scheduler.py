@@ -1,4 +1,5 @@
-"""Run the cron scheduler that ticks the sweeper, the campaigns and the events drain:
+"""Run the cron scheduler that ticks the sweeper, the campaigns, the events drain
+and the operator alerts:
 python -m workers.scheduler."""
 
 import logging
@@ -20,6 +21,8 @@ def build(config: Config) -> CronScheduler:
                        interval=config.CAMPAIGN_TICK_SECONDS, result_ttl=0)
     scheduler.register(jobs.drain_hits, queue_name="events",
                        interval=config.EVENTS_DRAIN_SECONDS, result_ttl=0)
+    scheduler.register(jobs.evaluate_alerts, queue_name="maintenance",
+                       interval=config.ALERT_INTERVAL_SECONDS, result_ttl=0)
     return scheduler
 
 

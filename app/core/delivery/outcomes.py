@@ -72,19 +72,14 @@ def record_outcomes(session, redis, config, outcomes: list[Outcome],
     counts: dict[str, int] = {}
     for row in moved:
         counts[row.status] = counts.get(row.status, 0) + 1
-    dead = {r.id for r in moved if r.status == Status.DEAD}
-    with contextlib.suppress(RedisError):  # counters are for watching; the rows must commit
-        throughput.count(redis, _tally(outcomes, dead), now)
-    if counts.get(Status.DEAD):
-        alerts.raise_alert(
-            redis,
-            config,
-            "dead_notifications",
-            {
-                "count": counts[Status.DEAD],
-                "ids": [str(r.id) for r in moved if r.status == Status.DEAD][:20],
-            },
-        )
+    # Alert emails that die raise no alert: a failing email channel must not feed itself.
+    alerting = {o.row.id for o in outcomes if o.row.category == alerts.CATEGORY}
+    dead = [r.id for r in moved if r.status == Status.DEAD and r.id not in alerting]
+    with contextlib.suppress(RedisError):  # alerts and counters are for watching; the rows
+        throughput.count(redis, _tally(outcomes, set(dead)), now)  # must commit
+        if dead:
+            alerts.raise_alert(redis, config, "dead_notifications",
+                               {"count": len(dead), "ids": [str(i) for i in dead[:20]]})
     return counts
 
 
