@@ -179,3 +179,9 @@ def _operator_contacts(session, emails) -> list[str]:
             session.add(Contact(external_id=external_id, email=email))
     session.flush()
     return list(ids)
+
+
+def firing_alerts(redis) -> dict[str, list[str]]:
+    """The alert kinds firing at the last evaluation and what they concern."""
+    states = {k.decode(): json.loads(v) for k, v in redis.hgetall(STATE_KEY).items()}
+    return {kind: list(state["subjects"]) for kind, state in states.items() if state["subjects"]}
