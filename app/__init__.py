@@ -30,11 +30,13 @@ def create_app(config: Config | None = None) -> Flask:
         metrics,
         models,  # noqa: F401  (register every table with the metadata)
         probes,
+        request_ids,
         security,
         tracking,
     )
 
-    for surface in (http_limits, security, api, console, tracking, metrics, probes, cli):
+    for surface in (request_ids, http_limits, security, api, console, tracking, metrics,
+                    probes, cli):
         surface.init_app(app)
     if config.TRUSTED_PROXIES:
         # Behind a load balancer: the client's address (sign-in limits per IP, audit

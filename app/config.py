@@ -114,6 +114,8 @@ class CoreSettings(HeraldSettings):
     WEBHOOK_MAX_AGE_SECONDS: PositiveInt = 600
     WEBHOOK_ID_RETENTION_DAYS: PositiveInt = 30
     METRICS_TOKEN: str = ""  # bearer token for /metrics; empty: open
+    # Log lines as text or JSON objects (each with its request id and notification ids).
+    LOG_FORMAT: Literal["text", "json"] = "text"
     # API requests per key, e.g. 600/minute; a key's own limit wins; empty: unlimited.
     API_RATE_LIMIT: RequestRate = "1200/minute"
 

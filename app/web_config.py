@@ -1,5 +1,8 @@
 """gunicorn settings for the web process (the Procfile passes --config python:app.web_config).
 
+Logs: gunicorn's own lines (its errors, the access log with each request's X-Request-ID)
+are written in HERALD_LOG_FORMAT like the app's (app.logs).
+
 Prometheus multiprocess mode: every worker writes its metrics to files in one directory,
 which must be set before the workers import prometheus_client and emptied of an earlier
 run's files; a worker that exits has its live gauges dropped. An operator may choose the
@@ -10,6 +13,26 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+
+from gunicorn.glogging import Logger as GunicornLogger
+
+# gunicorn's default access line, and the request id the app answered with.
+access_log_format = ('%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
+                     'request_id=%({x-request-id}o)s')
+logger_class = "app.web_config.Logger"
+
+
+class Logger(GunicornLogger):
+    """gunicorn's logger, its handlers writing HERALD_LOG_FORMAT."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        from app import logs
+
+        log_format = os.environ.get("HERALD_LOG_FORMAT", "text")
+        if log_format == "json":
+            for handler in (*self.error_log.handlers, *self.access_log.handlers):
+                logs.adopt(handler, log_format)
 
 
 def metrics_dir() -> Path:

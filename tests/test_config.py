@@ -43,6 +43,7 @@ BAD_VALUES = [
     ("HERALD_DEFAULT_RATE_LIMIT", "smss=2/60"),
     ("HERALD_DEFAULT_RATE_LIMIT", "sms=0/60"),
     ("HERALD_DEFAULT_RATE_LIMIT", "sms=2/60,sms=5/3600"),
+    ("HERALD_LOG_FORMAT", "yaml"),
     ("HERALD_API_RATE_LIMIT", "600"),
     ("HERALD_API_RATE_LIMIT", "0/minute"),
     ("HERALD_API_RATE_LIMIT", "lots/minute"),

@@ -1,5 +1,7 @@
-"""/metrics under the Procfile's web process with two gunicorn workers: each scrape, whichever
-worker answers it, sums the request histograms of both (prometheus_client multiprocess)."""
+"""The Procfile's web process with two gunicorn workers: each /metrics scrape, whichever
+worker answers it, sums the request histograms of both (prometheus_client multiprocess);
+with HERALD_LOG_FORMAT=json every log line is a JSON object with the request's id."""
+import json
 import os
 import signal
 import subprocess
@@ -19,21 +21,22 @@ ROOT = Path(__file__).resolve().parents[1]
 HITS = 40
 
 
-@pytest.fixture()
-def two_workers(database_url, app, tmp_path):
+@pytest.fixture(scope="module")
+def two_workers(database_url, app, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("web")
     port = free_port()
     env = {**os.environ, "HERALD_BIND": f"127.0.0.1:{port}", "HERALD_WEB_WORKERS": "2",
            "XDG_RUNTIME_DIR": str(tmp_path), "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "m"),
            "HERALD_DATABASE_URL": database_url,
            "HERALD_REDIS_URL": app.extensions["herald_config"].REDIS_URL,
-           "HERALD_SECRET_KEY": "test-secret",
+           "HERALD_SECRET_KEY": "test-secret", "HERALD_LOG_FORMAT": "json",
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     (tmp_path / "m").mkdir()
     (tmp_path / "m" / "counter_1.db").write_bytes(b"stale")  # an earlier run's: removed
     command = parse_procfile((ROOT / "Procfile").read_text()).processes["web"]
+    output = (tmp_path / "out.log").open("w")
     web = subprocess.Popen(["sh", "-c", f"exec {command}"], cwd=ROOT, env=env,
-                           start_new_session=True, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+                           start_new_session=True, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -44,10 +47,11 @@ def two_workers(database_url, app, tmp_path):
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
-        yield base, tmp_path / "m"
+        yield base, tmp_path / "m", tmp_path / "out.log"
     finally:
         os.killpg(web.pid, signal.SIGTERM)
         web.wait(timeout=20)
+        output.close()
 
 
 def request_counts(text: str) -> dict:
@@ -57,7 +61,7 @@ def request_counts(text: str) -> dict:
 
 
 def test_request_counts_are_summed_across_gunicorn_workers(two_workers):
-    base, metrics_dir = two_workers
+    base, metrics_dir, _ = two_workers
     warmup = request_counts(httpx.get(f"{base}/metrics").text).get(("/healthz", "2xx"), 0)
     targets = ["/healthz", "/api/v1/contacts/x"] * HITS
     with ThreadPoolExecutor(8) as pool:  # a connection each, at once: both workers answer
@@ -72,3 +76,25 @@ def test_request_counts_are_summed_across_gunicorn_workers(two_workers):
                                           headers={"Connection": "close"}).text)
         assert counts[("/healthz", "2xx")] - warmup == HITS
         assert counts[("/api/v1/contacts/<external_id>", "4xx")] == HITS
+
+
+def test_log_lines_are_json_with_the_request_id(two_workers):
+    base, _, log_file = two_workers
+    answer = httpx.get(f"{base}/api/v1/contacts/x", headers={"X-Request-ID": "lb-7f3a"})
+    assert answer.headers["X-Request-ID"] == "lb-7f3a"
+    made = httpx.get(f"{base}/healthz", headers={"X-Request-ID": "bad id\tx"})
+    assert len(made.headers["X-Request-ID"]) == 32  # a fresh one, not the malformed one
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # the access line is written after the answer
+        lines = [json.loads(line) for line in log_file.read_text().splitlines()
+                 if line.startswith("{")]
+        mine = [line for line in lines if line.get("request_id") == "lb-7f3a"]
+        if mine:
+            break
+        time.sleep(0.2)
+    [access] = mine
+    assert access["logger"] == "gunicorn.access" and "GET /api/v1/contacts/x" in access["message"]
+    assert {"time", "level"} <= set(access)
+    assert any(line["logger"] == "gunicorn.error" for line in lines)  # "Booting worker"…
+    text = log_file.read_text().splitlines()
+    assert all(line.startswith("{") for line in text if line.strip()), text[:5]

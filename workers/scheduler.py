@@ -2,10 +2,9 @@
 and the operator alerts:
 python -m workers.scheduler."""
 
-import logging
-
 from rq.cron import CronScheduler
 
+from app import logs
 from app.config import Config
 from app.core.ops import startup
 from app.extensions import redis_from_url
@@ -27,8 +26,8 @@ def build(config: Config) -> CronScheduler:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = startup.load_or_exit(Config)
+    logs.configure(config.LOG_FORMAT)
     build(config).start()
 
 

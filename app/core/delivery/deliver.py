@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from app import logs
 from app.channels.base import (
     Message,
     PermanentError,
@@ -60,7 +61,14 @@ def deliver_batch(
     session, redis, config, pool, channel: str, ids: list[str], now: datetime | None = None
 ) -> dict[str, int]:
     """Claim, send and record one batch; return counts per resulting status."""
-    now = now or utcnow()
+    with logs.about(ids):
+        counts = _deliver(session, redis, config, pool, channel, ids, now or utcnow())
+        log.info("%s batch of %d: %s", channel, len(ids),
+                 ", ".join(f"{n} {status}" for status, n in counts.items()) or "none claimed")
+    return counts
+
+
+def _deliver(session, redis, config, pool, channel: str, ids: list[str], now: datetime):
     rows = _claim(session, config, ids, now)
     if not rows:
         return {}
