@@ -73,8 +73,10 @@ def record_outcomes(session, redis, config, outcomes: list[Outcome],
     for row in moved:
         counts[row.status] = counts.get(row.status, 0) + 1
     # Alert emails that die raise no alert: a failing email channel must not feed itself.
-    alerting = {o.row.id for o in outcomes if o.row.category == alerts.CATEGORY}
-    dead = [r.id for r in moved if r.status == Status.DEAD and r.id not in alerting]
+    died = {r.id for r in moved if r.status == Status.DEAD}
+    alerting = {o.row.id for o in outcomes
+                if o.row.id in died and o.row.category == alerts.CATEGORY}
+    dead = [r.id for r in moved if r.id in died - alerting]
     with contextlib.suppress(RedisError):  # alerts and counters are for watching; the rows
         throughput.count(redis, _tally(outcomes, set(dead)), now)  # must commit
         if dead:
