@@ -48,3 +48,14 @@ def test_sends_errors_and_dead_are_counted_per_provider(client, api_headers, dra
     assert found[("herald_send_errors_total", sms)] == 1
     assert found[("herald_notifications_died_total", sms)] == 1
     assert ("herald_sends_total", sms) not in found
+
+
+def test_a_send_that_fails_over_counts_against_the_provider_that_failed(
+        client, api_headers, drain, sandbox, redis, ada):
+    sandbox.fail("twilio", "503", times=1)  # the chain is twilio, then vonage
+    send(client, api_headers, channels=["sms"], content={"sms": {"text": "Hi"}})
+    drain()
+    minute = throughput.last_hour(redis)
+    assert minute.total(("sms", "twilio"), "error") == 1
+    assert minute.total(("sms", "twilio"), "sent") == 0
+    assert minute.total(("sms", "vonage"), "sent") == 1

@@ -5,11 +5,14 @@ SMS and email) → one bulk move of the rows to their outcomes (see transitions)
 Running a batch twice changes nothing the second time: only `queued` rows are claimed.
 """
 
+import contextlib
 import json
 import logging
 import uuid
+from collections import Counter
 from datetime import datetime, timedelta
 
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from app import logs
@@ -24,6 +27,7 @@ from app.channels.registry import provider_chain
 from app.core.delivery import rules
 from app.core.delivery.outcomes import Outcome, record_outcomes
 from app.core.delivery.transitions import move
+from app.core.ops import throughput
 from app.core.recipients.list_headers import with_list_headers
 from app.core.templates.rendering import (
     RenderBudgetExceeded,
@@ -83,8 +87,12 @@ def _deliver(session, redis, config, pool, channel: str, ids: list[str], now: da
                                          LinkTracker(session, redis, config))
     messages = with_list_headers(session, config, rows, messages)
     by_id = {str(row.id): row for row in rows}
-    for name, results in _send(pool, config, channel, rows, messages):
+    failed_over = Counter()  # transient errors sent on to the next provider: count them too
+    for name, results, moved_on in _send(pool, config, channel, rows, messages):
         outcomes += [Outcome(by_id[r.message_id], name, r) for r in results]
+        failed_over[channel, name, "error"] += moved_on
+    with contextlib.suppress(RedisError):
+        throughput.count(redis, +failed_over, now)
     counts = record_outcomes(session, redis, config, outcomes, utcnow())
     session.commit()
     return {**counts, Status.SUPPRESSED: len(blocked)} if blocked else counts
@@ -219,7 +227,8 @@ def _render_row(row, variant: dict, contact, limits: RenderLimits):
 
 
 def _send(pool, config, channel, rows, messages):
-    """Yield (provider name, results): push by device provider, SMS/email with failover."""
+    """Yield (provider name, results, how many failed over to the next provider): push by
+    device provider, SMS/email with failover."""
     provider_of = {str(r.id): r.provider for r in rows}
     groups: dict[str | None, list[Message]] = {}
     for message in messages:
@@ -228,7 +237,7 @@ def _send(pool, config, channel, rows, messages):
         chain = provider_chain(channel, config, device_provider)
         if not chain:
             error = PermanentError(f"no {channel} provider configured", code="no_provider")
-            yield None, [SendResult(m.id, error=error) for m in group]
+            yield None, [SendResult(m.id, error=error) for m in group], 0
             continue
         pending = group
         for position, name in enumerate(chain):
@@ -237,7 +246,8 @@ def _send(pool, config, channel, rows, messages):
             retry_elsewhere = {
                 r.message_id for r in results if not last and isinstance(r.error, TransientError)
             }
-            yield name, [r for r in results if r.message_id not in retry_elsewhere]
+            yield (name, [r for r in results if r.message_id not in retry_elsewhere],
+                   len(retry_elsewhere))
             pending = [m for m in pending if m.id in retry_elsewhere]
             if not pending:
                 break
