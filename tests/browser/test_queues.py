@@ -29,8 +29,9 @@ def test_operator_watches_the_last_hour(page, db, config, redis):
     sign_in(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Queues").click()
     expect(page.locator("h1")).to_have_text("Queues")
-    expect(page.locator("#chart-sends[data-drawn]")).to_have_count(1)
-    expect(page.locator("#chart-errors[data-drawn]")).to_have_count(1)
+    # plotly.js is large: on a busy machine drawing takes a while
+    expect(page.locator("#chart-sends[data-drawn]")).to_have_count(1, timeout=30_000)
+    expect(page.locator("#chart-errors[data-drawn]")).to_have_count(1, timeout=30_000)
     expect(page.locator("#chart-sends .scatterlayer .trace")).to_have_count(4)
     expect(page.get_by_role("row", name="email no worker")).to_contain_text("3")
     channels = page.get_by_role("row", name="sms", exact=False).first
