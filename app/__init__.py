@@ -31,12 +31,15 @@ def create_app(config: Config | None = None) -> Flask:
         http_limits,
         metrics,
         models,  # noqa: F401  (register every table with the metadata)
+        probes,
+        request_ids,
         security,
         tracking,
         unavailable,
     )
 
-    for surface in (http_limits, security, api, console, tracking, metrics, cli, unavailable):
+    for surface in (request_ids, http_limits, security, api, console, tracking, metrics,
+                    probes, cli, unavailable):
         surface.init_app(app)
     if config.TRUSTED_PROXIES:
         # Behind a load balancer: the client's address (sign-in limits per IP, audit

@@ -23,6 +23,7 @@ from app.settings import (
     Port,
     QuietHours,
     RateLimits,
+    RequestRate,
     Seconds,
 )
 
@@ -112,7 +113,17 @@ class CoreSettings(HeraldSettings):
     CAMPAIGN_CHUNK: PositiveInt = 20_000  # contacts a fan-out writes per transaction
     QUIET_HOURS: QuietHours = "22:00-08:00"  # (start, end) in minutes after midnight
     DEFAULT_RATE_LIMIT: RateLimits = ""  # {channel: (limit, per_seconds)}
+    # Operator alerts: a webhook and/or email through Herald; checked every interval, a
+    # kind sent at most once per repeat; thresholds: the oldest job's wait, a provider's
+    # error rate (over at least MIN_SENDS sends) in the window, which dead rows count in.
     ALERT_WEBHOOK_URL: str = ""
+    ALERT_EMAILS: Names = ""
+    ALERT_INTERVAL_SECONDS: PositiveInt = 30
+    ALERT_REPEAT_SECONDS: PositiveInt = 900
+    ALERT_QUEUE_AGE_SECONDS: PositiveInt = 300
+    ALERT_ERROR_RATE: Annotated[float, Field(gt=0, le=1)] = 0.25
+    ALERT_ERROR_MIN_SENDS: PositiveInt = 20
+    ALERT_WINDOW_MINUTES: Annotated[int, Field(ge=1, le=60)] = 10
     IDEMPOTENCY_TTL_SECONDS: PositiveInt = 24 * 3600
     # How far ahead a send may be scheduled (send_at); a few minutes back is allowed.
     MAX_SCHEDULE_DAYS: PositiveInt = 365
@@ -144,6 +155,10 @@ class CoreSettings(HeraldSettings):
     WEBHOOK_MAX_AGE_SECONDS: PositiveInt = 600
     WEBHOOK_ID_RETENTION_DAYS: PositiveInt = 30
     METRICS_TOKEN: str = ""  # bearer token for /metrics; empty: open
+    # Log lines as text or JSON objects (each with its request id and notification ids).
+    LOG_FORMAT: Literal["text", "json"] = "text"
+    # API requests per key, e.g. 600/minute; a key's own limit wins; empty: unlimited.
+    API_RATE_LIMIT: RequestRate = "1200/minute"
 
     # Tracking: email opens (a pixel), clicks on links in email, push and SMS.
     TRACK_OPENS: Flag = True

@@ -1,9 +1,18 @@
-"""GET /metrics: Prometheus text format (bearer token when HERALD_METRICS_TOKEN is set)."""
+"""GET /metrics: Prometheus text format (bearer token when HERALD_METRICS_TOKEN is set),
+and the request latency histogram every request feeds.
+
+Under gunicorn each worker process keeps its own histogram; with PROMETHEUS_MULTIPROC_DIR
+set (app.web_config sets it before the workers start) they write it to files there and a
+scrape of any worker sums every process's. Without it (the development server, tests)
+the histogram lives in this process.
+"""
 
 import hmac
+import os
+import time
 
-from flask import Blueprint, Response, abort, request
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from flask import Blueprint, Response, abort, g, request
+from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest, multiprocess
 from prometheus_client.registry import CollectorRegistry
 
 from app import herald_config, redis_client
@@ -11,6 +20,14 @@ from app.core.ops.metrics import HeraldCollector
 from app.extensions import db
 
 bp = Blueprint("metrics", __name__)
+
+HTTP_REGISTRY = CollectorRegistry()
+REQUEST_SECONDS = Histogram(
+    "herald_http_request_duration_seconds",
+    "Time to answer a request, by route template, method and status class",
+    ["route", "method", "status"], registry=HTTP_REGISTRY,
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+UNMATCHED = "unmatched"  # 404s and the like: one label, whatever the path
 
 
 @bp.get("/metrics")
@@ -21,9 +38,29 @@ def metrics():
         abort(401)
     registry = CollectorRegistry(auto_describe=False)
     registry.register(HeraldCollector(redis_client(), lambda: db.session))
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry.register(HTTP_REGISTRY)
     return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST,
                     headers={"Cache-Control": "no-store"})
 
 
+def start_timer() -> None:
+    g.request_started = time.perf_counter()
+
+
+def observe(response: Response) -> Response:
+    started = g.pop("request_started", None)
+    if started is not None:
+        route = request.url_rule.rule if request.url_rule else UNMATCHED
+        REQUEST_SECONDS.labels(route, request.method, f"{response.status_code // 100}xx") \
+            .observe(time.perf_counter() - started)
+    return response
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    # First, so a request another hook refuses (a 414, a 429) is timed too.
+    app.before_request_funcs.setdefault(None, []).insert(0, start_timer)
+    app.after_request(observe)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import limits
 from cryptography.fernet import Fernet
 from pydantic import (
     BaseModel,
@@ -127,6 +128,20 @@ def _fernet_keys(value):
     return keys
 
 
+def _request_rate(value):
+    """"600/minute", "10/second": a number of requests per period; empty means none."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    try:
+        item = limits.parse(value)
+    except ValueError:
+        item = None
+    if item is None or item.amount < 1:
+        raise ValueError(f"write it as requests/period, e.g. 600/minute or 10/second "
+                         f"(not {value!r})")
+    return value.strip()
+
+
 Names = Annotated[tuple[str, ...], BeforeValidator(_names)]
 FernetKeys = Annotated[tuple[str, ...], BeforeValidator(_fernet_keys)]
 LowerNames = Annotated[tuple[str, ...], BeforeValidator(
@@ -136,6 +151,7 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 Seconds = Annotated[int, Field(ge=0)]
 Minute = Annotated[int, Field(ge=0, lt=24 * 60)]
 QuietHours = Annotated[tuple[Minute, Minute] | None, BeforeValidator(_quiet_hours)]
+RequestRate = Annotated[str, BeforeValidator(_request_rate)]
 RateLimits = Annotated[dict[Literal["push", "sms", "email"], tuple[PositiveInt, PositiveInt]],
                        BeforeValidator(_rate_limits)]
 

@@ -13,6 +13,7 @@ from app.core.campaigns import tick as campaign_ticks
 from app.core.delivery import drain as delivery
 from app.core.delivery import sweeper
 from app.core.imports import run as import_run
+from app.core.ops import alerts
 from app.core.tracking import drain as tracking_drain
 from app.extensions import db
 
@@ -111,3 +112,8 @@ def campaign_tick() -> dict:
 def drain_hits() -> int:
     """Store the opens and clicks waiting in Redis as events (the events worker's job)."""
     return _run(tracking_drain.drain)
+
+
+def evaluate_alerts() -> int:
+    """Check what operators must hear about and tell them (webhook, email); how many told."""
+    return len(_run(alerts.evaluate))

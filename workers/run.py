@@ -1,10 +1,10 @@
 """Start a worker: python -m workers.run push|sms|email|events|campaigns [--burst]."""
 
 import argparse
-import logging
 
 from rq import SimpleWorker
 
+from app import logs
 from app.config import Config
 from app.core.ops import startup
 from app.extensions import redis_from_url
@@ -20,8 +20,8 @@ def main() -> None:
     parser.add_argument("queue", choices=QUEUES)
     parser.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = startup.load_or_exit(Config)
+    logs.configure(config.LOG_FORMAT)
     connection = redis_from_url(config.REDIS_URL)
     worker = SimpleWorker([args.queue, *EXTRA.get(args.queue, [])], connection=connection)
     try:

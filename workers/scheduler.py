@@ -1,4 +1,5 @@
-"""Run the cron scheduler that ticks the sweeper, the campaigns and the events drain:
+"""Run the cron scheduler that ticks the sweeper, the campaigns, the events drain
+and the operator alerts:
 python -m workers.scheduler."""
 
 import logging
@@ -7,6 +8,7 @@ import time
 from redis.exceptions import RedisError
 from rq.cron import CronScheduler
 
+from app import logs
 from app.config import Config
 from app.core.ops import startup
 from app.extensions import redis_from_url
@@ -25,12 +27,14 @@ def build(config: Config) -> CronScheduler:
                        interval=config.CAMPAIGN_TICK_SECONDS, result_ttl=0)
     scheduler.register(jobs.drain_hits, queue_name="events",
                        interval=config.EVENTS_DRAIN_SECONDS, result_ttl=0)
+    scheduler.register(jobs.evaluate_alerts, queue_name="maintenance",
+                       interval=config.ALERT_INTERVAL_SECONDS, result_ttl=0)
     return scheduler
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = startup.load_or_exit(Config)
+    logs.configure(config.LOG_FORMAT)
     while True:
         try:
             return build(config).start()

@@ -22,7 +22,8 @@ def init_app(app) -> None:
         suppressions,
         templates,
     )
-    from app.api.registry import OPERATIONS
+    from app.api.registry import OPERATIONS, rate_limit_headers
+    from app.core.access.rate_limits import ApiRateLimiter
 
     blueprint = Blueprint("api", __name__, url_prefix=URL_PREFIX)
     for op in OPERATIONS:
@@ -30,6 +31,8 @@ def init_app(app) -> None:
                                methods=[op.method])
     openapi.add_routes(blueprint, URL_PREFIX)
     problems.register(app, blueprint)
+    app.extensions["api_rate_limiter"] = ApiRateLimiter(app.extensions["redis"])
+    blueprint.after_request(rate_limit_headers)
     # Bearer-token requests carry no cookie, so CSRF protection does not apply to them.
     security.exempt(app, blueprint, "/api/")
     app.register_blueprint(blueprint)

@@ -3,12 +3,11 @@
 from typing import Literal
 
 from redis.exceptions import RedisError
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from app import redis_client
 from app.api.registry import route
 from app.api.schemas.common import Output, example
+from app.core.ops.probes import database_ok
 from app.extensions import db
 from app.queues import depths
 
@@ -27,12 +26,7 @@ class HealthOut(Output):
        summary="Check the database and Redis",
        description="200 when both answer, 503 otherwise. Needs no API key.")
 def health():
-    try:
-        db.session.execute(text("SELECT 1"))
-        database = "ok"
-    except SQLAlchemyError:
-        db.session.rollback()
-        database = "unreachable"
+    database = "ok" if database_ok(db.session) else "unreachable"
     try:
         queues, redis = depths(redis_client()), "ok"
     except RedisError:

@@ -178,13 +178,15 @@ _PROBLEM_HEADERS = {
     401: ("WWW-Authenticate", "The Bearer challenge; `error=\"invalid_token\"` for a bad key."),
     403: ("WWW-Authenticate", "`error=\"insufficient_scope\"` and the scope needed."),
     415: ("Accept-Post", "The media type to send: application/json."),
+    429: ("Retry-After", "Seconds until the key may send again; RateLimit-Limit, "
+                         "-Remaining, -Reset and -Policy describe its limit."),
 }
 
 
 def _problem_statuses(op: Operation) -> list[int]:
     statuses = set(op.problems) | {414}  # any URL past MAX_URL_BYTES
     if op.auth:
-        statuses |= {401, 403}
+        statuses |= {401, 403, 429}
     if op.body is not None:
         statuses |= {400, 413, 415, 422}
     if op.query is not None or op.path is not None or op.headers:

@@ -51,6 +51,11 @@ class Forbidden(ApiError):
     title = "Forbidden"
 
 
+class TooManyRequests(ApiError):
+    status = 429
+    title = "Too Many Requests"
+
+
 class MalformedJson(ApiError):
     status = 400
     title = "Malformed JSON"

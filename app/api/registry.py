@@ -17,12 +17,13 @@ import math
 import typing
 from dataclasses import dataclass, field
 
-from flask import Response, g, json, request
+from flask import Response, current_app, g, json, request
 from pydantic import BaseModel, ValidationError
 
 from app.api.problems import (
     Forbidden,
     MalformedJson,
+    TooManyRequests,
     Unauthorized,
     UnsupportedMediaType,
     field_errors,
@@ -128,9 +129,10 @@ def _authorize(scope) -> None:
             "The API key is not valid or has been revoked",
             headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
         )
-    g.api_caller = Caller(key.id, key.name, key.scopes)
+    g.api_caller = Caller(key.id, key.name, tuple(key.scopes or ()))
     if db.session().in_transaction():
         db.session.commit()  # keeps last_used_at even if the request fails later
+    _count_request(key)
     if not api_keys.has_scope(key, scope):
         needed = scope if isinstance(scope, str) else " or ".join(scope)
         raise Forbidden(
@@ -138,6 +140,26 @@ def _authorize(scope) -> None:
             headers={"WWW-Authenticate":
                      f'{REALM}, error="insufficient_scope", scope="{needed}"'},
         )
+
+
+def _count_request(key) -> None:
+    """Count the request against the key's rate limit; 429 when it is spent."""
+    limiter = current_app.extensions["api_rate_limiter"]
+    verdict = limiter.hit(key.id, key.rate_limit, current_app.config["API_RATE_LIMIT"])
+    g.rate_limit = verdict
+    if verdict is not None and not verdict.allowed:
+        raise TooManyRequests(
+            f"This API key may make {verdict.limit} requests per {verdict.window_seconds} "
+            f"seconds; retry in {max(1, verdict.reset_seconds)} s", headers=verdict.headers())
+
+
+def rate_limit_headers(response: Response) -> Response:
+    """After an API request: the key's RateLimit fields, when it has a limit."""
+    verdict = g.pop("rate_limit", None)
+    if verdict is not None:
+        for name, value in verdict.headers().items():
+            response.headers.setdefault(name, value)
+    return response
 
 
 def _validate(model: type[BaseModel], data: dict, where: str) -> BaseModel:

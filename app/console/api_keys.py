@@ -28,7 +28,8 @@ def create():
     if form.validate_on_submit():
         try:
             key, token = core.create_api_key(db.session, form.name.data, form.scopes.data,
-                                             actor=current_actor())
+                                             actor=current_actor(),
+                                             rate_limit=form.rate_limit.data)
         except ValidationFailed as exc:
             db.session.rollback()
             attach_errors(form, exc)

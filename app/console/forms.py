@@ -79,6 +79,11 @@ class ApiKeyForm(FlaskForm):
     )
     scopes = CheckboxListField("Scopes", choices=SCOPE_CHOICES, default=["send"],
                                validators=[InputRequired(message="Pick at least one scope.")])
+    rate_limit = StringField(
+        "Rate limit", validators=[Optional(), Length(max=64)],
+        description="Requests this key may make, e.g. “100/second” or “6000/minute”. "
+                    "Empty: the server's default.",
+    )
 
 
 class AuditFilterForm(FlaskForm):

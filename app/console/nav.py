@@ -33,6 +33,7 @@ NAV = [
     NavItem("Operators", "console.operators.index", "shield", "settings", "admin"),
     NavItem("API keys", "console.api_keys.index", "key", "settings", "admin"),
     NavItem("Audit log", "console.audit.index", "clock", "settings", "admin"),
+    NavItem("Queues", "console.queues.index", "layers", "settings"),
     NavItem("System", "console.system.index", "activity", "settings", "admin"),
     NavItem("Providers", "console.providers.index", "layers", "settings", "admin"),
 ]

@@ -62,6 +62,8 @@ class ApiKey(db.Model):
     prefix: Mapped[str] = mapped_column(String(32), unique=True)
     key_hash: Mapped[str] = mapped_column(String(64))
     scopes: Mapped[list] = mapped_column(Json, default=list)
+    # Requests allowed, e.g. "100/second"; None: HERALD_API_RATE_LIMIT.
+    rate_limit: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -59,3 +59,14 @@ def test_revoking_twice_changes_nothing(admin_client):
     admin_client.post(f"/settings/api-keys/{key.id}/revoke")
     actions = db.session.scalars(select(AuditLog.action)).all()
     assert actions == ["api_key.create", "api_key.revoke"]
+
+
+def test_a_key_can_have_its_own_rate_limit(admin_client):
+    refused = admin_client.post("/settings/api-keys/new", data={
+        "name": "bulk", "scopes": ["send"], "rate_limit": "as fast as it likes"})
+    assert refused.status_code == 422
+    assert "write it as requests/period" in refused.get_data(as_text=True)
+    admin_client.post("/settings/api-keys/new", data={
+        "name": "bulk", "scopes": ["send"], "rate_limit": "100/second"})
+    assert db.session.scalar(select(ApiKey.rate_limit)) == "100/second"
+    assert "100/second" in admin_client.get("/settings/api-keys/").get_data(as_text=True)

@@ -144,7 +144,7 @@ def test_a_fast_receipt_is_not_overwritten_by_the_worker_outcome(db, redis, conf
     receipt = Receipt(S.DELIVERED, "delivered", notification_id=str(row.id), event_id="e1")
     assert apply_receipts(db.session, "sendgrid", [receipt], None)["matched"] == 1
     claimed = SimpleNamespace(id=row.id, attempts=1, channel="sms", address=None,
-                              device_id=None)
+                              device_id=None, category="orders")
     outcome = Outcome(claimed, "sendgrid", SendResult(str(row.id), provider_message_id="m1"))
     assert record_outcomes(db.session, redis, config, [outcome], utcnow()) == {}
     db.session.commit()

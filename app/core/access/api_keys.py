@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 
 from app.core.access import audit
+from app.core.access.rate_limits import parse_limit
 from app.errors import ValidationFailed
 from app.models import ApiKey
 from app.models.auth import SCOPES
@@ -35,18 +36,26 @@ _DUMMY_HASH = hashlib.sha256(b"herald-timing-equaliser").hexdigest()
 
 
 # What the audit log keeps of a key (never its hash).
-AUDITED_FIELDS = ("name", "prefix", "scopes", "revoked_at")
+AUDITED_FIELDS = ("name", "prefix", "scopes", "rate_limit", "revoked_at")
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_api_key(session, name: str, scopes: list[str], *, actor) -> tuple[ApiKey, str]:
+def create_api_key(session, name: str, scopes: list[str], *, actor,
+                   rate_limit: str | None = None) -> tuple[ApiKey, str]:
     """Create a key, audited as the actor's; return the row and the plaintext token, which
-    is shown only once."""
+    is shown only once. `rate_limit` ("100/second") replaces the default for this key."""
     name = (name or "").strip()
+    rate_limit = (rate_limit or "").strip() or None
     errors = []
+    if rate_limit is not None:
+        try:
+            parse_limit(rate_limit)
+        except ValueError:
+            errors.append({"field": "/rate_limit", "message": "write it as requests/period, "
+                           "e.g. 100/second or 6000/minute"})
     if not name or len(name) > 255:
         errors.append({"field": "/name", "message": "give a name of 1 to 255 characters"})
     unknown = [s for s in scopes if s not in SCOPES]
@@ -61,6 +70,7 @@ def create_api_key(session, name: str, scopes: list[str], *, actor) -> tuple[Api
         prefix=prefix,
         key_hash=hash_token(token),
         scopes=[s for s in SCOPES if s in scopes],
+        rate_limit=rate_limit,
     )
     session.add(key)
     session.flush()
@@ -90,6 +100,7 @@ class CheckedKey:
     id: int
     name: str
     scopes: tuple[str, ...]
+    rate_limit: str | None  # the key's own requests/period, else the default applies
     until: float  # time.monotonic() after which it is checked again
 
 
@@ -109,7 +120,7 @@ def authenticate_cached(session, token: str) -> CheckedKey | None:
         return None
     if len(_checked) >= KEY_CACHE_SIZE:
         _checked.clear()
-    _checked[digest] = CheckedKey(key.id, key.name, tuple(key.scopes or ()),
+    _checked[digest] = CheckedKey(key.id, key.name, tuple(key.scopes or ()), key.rate_limit,
                                   time.monotonic() + KEY_CACHE_SECONDS)
     return _checked[digest]
 

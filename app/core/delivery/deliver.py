@@ -6,13 +6,17 @@ move of the rows to their outcomes (see transitions).
 Running a batch twice changes nothing the second time: only `queued` rows are claimed.
 """
 
+import contextlib
 import json
 import logging
 import uuid
+from collections import Counter
 from datetime import datetime, timedelta
 
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
+from app import logs
 from app.channels.base import (
     Message,
     PermanentError,
@@ -25,6 +29,7 @@ from app.core.delivery import circuits, lease, rules
 from app.core.delivery.circuits import Breakers
 from app.core.delivery.outcomes import Outcome, record_outcomes
 from app.core.delivery.transitions import move
+from app.core.ops import throughput
 from app.core.recipients.list_headers import with_list_headers
 from app.core.templates.rendering import (
     RenderBudgetExceeded,
@@ -62,7 +67,14 @@ def deliver_batch(
     session, redis, config, pool, channel: str, ids: list[str], now: datetime | None = None
 ) -> dict[str, int]:
     """Claim, send and record one batch; return counts per resulting status."""
-    now = now or utcnow()
+    with logs.about(ids):
+        counts = _deliver(session, redis, config, pool, channel, ids, now or utcnow())
+        log.info("%s batch of %d: %s", channel, len(ids),
+                 ", ".join(f"{n} {status}" for status, n in counts.items()) or "none claimed")
+    return counts
+
+
+def _deliver(session, redis, config, pool, channel: str, ids: list[str], now: datetime):
     rows = _claim(session, config, ids, now)
     if not rows:
         return {}
@@ -83,9 +95,13 @@ def _deliver_claimed(session, redis, config, pool, channel: str, rows: list,
                                          LinkTracker(session, redis, config))
     messages = with_list_headers(session, config, rows, messages)
     by_id = {str(row.id): row for row in rows}
-    for name, results in _send(pool, Breakers(redis, config, now.timestamp), config, channel,
-                                rows, messages):
+    failed_over = Counter()  # transient errors sent on to the next provider: count them too
+    for name, results, moved_on in _send(pool, Breakers(redis, config, now.timestamp),
+                                         config, channel, rows, messages):
         outcomes += [Outcome(by_id[r.message_id], name, r) for r in results]
+        failed_over[channel, name, "error"] += moved_on
+    with contextlib.suppress(RedisError):
+        throughput.count(redis, +failed_over, now)
     counts = record_outcomes(session, redis, config, outcomes, utcnow())
     session.commit()
     return {**counts, Status.SUPPRESSED: len(blocked)} if blocked else counts
@@ -220,7 +236,8 @@ def _render_row(row, variant: dict, contact, limits: RenderLimits):
 
 
 def _send(pool, breakers: Breakers, config, channel, rows, messages):
-    """Yield (provider name, results): push by device provider, SMS/email with failover.
+    """Yield (provider name, results, how many it failed over to the next provider):
+    push by device provider, SMS/email with failover.
 
     A transient failure, or an open circuit, passes the messages on to the next provider
     in the chain; the last one's answer stands (an open circuit there: retry later).
@@ -233,7 +250,7 @@ def _send(pool, breakers: Breakers, config, channel, rows, messages):
         chain = provider_chain(channel, config, device_provider)
         if not chain:
             error = PermanentError(f"no {channel} provider configured", code="no_provider")
-            yield None, [SendResult(m.id, error=error) for m in group]
+            yield None, [SendResult(m.id, error=error) for m in group], 0
             continue
         pending = group
         for position, name in enumerate(chain):
@@ -242,7 +259,9 @@ def _send(pool, breakers: Breakers, config, channel, rows, messages):
             retry_elsewhere = {
                 r.message_id for r in results if not last and isinstance(r.error, TransientError)
             }
-            yield name, [r for r in results if r.message_id not in retry_elsewhere]
+            tried = sum(1 for r in results if r.message_id in retry_elsewhere
+                        and r.error.code != "circuit_open")  # an open circuit made no call
+            yield name, [r for r in results if r.message_id not in retry_elsewhere], tried
             pending = [m for m in pending if m.id in retry_elsewhere]
             if not pending:
                 break

@@ -6,16 +6,19 @@ with backoff (never sooner than Retry-After) until MAX_ATTEMPTS, then the row is
 operators are alerted.
 """
 
+import contextlib
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from redis.exceptions import RedisError
 from sqlalchemy import select, update
 
 from app.channels.base import InvalidRecipient, RateLimited, SendResult, TransientError
 from app.core.db import insert_ignore
 from app.core.delivery.transitions import move
-from app.core.ops import alerts
+from app.core.ops import alerts, throughput
 from app.models import Device, Suppression
 from app.models.notifications import Status
 
@@ -69,17 +72,28 @@ def record_outcomes(session, redis, config, outcomes: list[Outcome],
     counts: dict[str, int] = {}
     for row in moved:
         counts[row.status] = counts.get(row.status, 0) + 1
-    if counts.get(Status.DEAD):
-        alerts.raise_alert(
-            redis,
-            config,
-            "dead_notifications",
-            {
-                "count": counts[Status.DEAD],
-                "ids": [str(r.id) for r in moved if r.status == Status.DEAD][:20],
-            },
-        )
+    # Alert emails that die raise no alert: a failing email channel must not feed itself.
+    died = {r.id for r in moved if r.status == Status.DEAD}
+    alerting = {o.row.id for o in outcomes
+                if o.row.id in died and o.row.category == alerts.CATEGORY}
+    dead = [r.id for r in moved if r.id in died - alerting]
+    with contextlib.suppress(RedisError):  # alerts and counters are for watching; the rows
+        throughput.count(redis, _tally(outcomes, set(dead)), now)  # must commit
+        if dead:
+            alerts.raise_alert(redis, config, "dead_notifications",
+                               {"count": len(dead), "ids": [str(i) for i in dead[:20]]})
     return counts
+
+
+def _tally(outcomes: list[Outcome], dead: set) -> Counter:
+    """(channel, provider, sent|error|dead) → how many, for the throughput counters."""
+    tally = Counter()
+    for o in outcomes:
+        channel = o.row.channel
+        tally[channel, o.provider, "sent" if o.result.error is None else "error"] += 1
+        if o.row.id in dead:
+            tally[channel, o.provider, "dead"] += 1
+    return tally
 
 
 def _handle_dead_recipients(session, outcomes: list[Outcome], now: datetime) -> None:

@@ -1,13 +1,17 @@
-"""Prometheus metrics, read fresh at each scrape: queue backlogs, workers, dead letters.
+"""Prometheus metrics, read fresh at each scrape: queue backlogs, workers, dead letters,
+sends and errors per provider.
 
-Gauges come from Redis and the database at scrape time, so every web process answers
-with the same numbers (no per-process counters to aggregate).
+These come from Redis and the database at scrape time, so every web process answers
+with the same numbers (no per-process counters to aggregate); the send counters are the
+running totals workers keep in Redis (ops.throughput). Request latency is per process,
+aggregated by prometheus_client's multiprocess mode (app.metrics).
 """
 
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from app.core.ops import system as operations
+from app.core.ops import throughput
 
 
 class HeraldCollector(Collector):
@@ -44,3 +48,20 @@ class HeraldCollector(Collector):
         for channel, count in operations.dead_by_channel(self.session_factory()).items():
             dead.add_metric([channel], count)
         yield dead
+        yield from self._sends()
+
+    def _sends(self):
+        families = {
+            "sent": CounterMetricFamily("herald_sends", "Messages providers accepted",
+                                        labels=["channel", "provider"]),
+            "error": CounterMetricFamily("herald_send_errors",
+                                         "Messages providers refused or failed to take",
+                                         labels=["channel", "provider"]),
+            "dead": CounterMetricFamily("herald_notifications_died",
+                                        "Notifications that ran out of retries",
+                                        labels=["channel", "provider"]),
+        }
+        for (channel, provider, kind), n in sorted(throughput.totals(self.redis).items()):
+            if kind in families:
+                families[kind].add_metric([channel, provider], n)
+        yield from families.values()

@@ -189,3 +189,34 @@ def redrive_dead(session, config, channel: str | None = None,
                 error_message=None, failed_at=None,
                 due_at=now + timedelta(seconds=config.SWEEP_GRACE_SECONDS))
     return Redriven(by_channel((row.id, row.channel) for row in rows))
+
+
+@dataclass
+class WorkerInfo:
+    name: str
+    hostname: str
+    pid: int | None
+    queues: list[str]
+    state: str  # idle, busy, suspended…
+    job: str | None  # what it is running, e.g. "deliver_batch(sms, 500 ids)"
+    job_started: datetime | None
+    last_heartbeat: datetime | None
+
+
+def worker_states(redis) -> list[WorkerInfo]:
+    """Every live worker (RQ drops one whose heartbeat stopped) and its current job."""
+    found = []
+    for worker in sorted(Worker.all(connection=redis), key=lambda w: w.name):
+        job = worker.get_current_job()
+        found.append(WorkerInfo(
+            worker.name, worker.hostname or "", worker.pid, worker.queue_names(),
+            str(worker.state), describe_job(job) if job else None,
+            job.started_at if job else None, worker.last_heartbeat))
+    return found
+
+
+def describe_job(job: Job) -> str:
+    """A job's function and arguments in a few words (a list of ids as its length)."""
+    args = [f"{len(a)} ids" if isinstance(a, list | tuple) else str(a)[:40]
+            for a in job.args or ()]
+    return f"{(job.func_name or '?').rsplit('.', 1)[-1]}({', '.join(args)})"

@@ -1,0 +1,64 @@
+"""gunicorn settings for the web process (the Procfile passes --config python:app.web_config).
+
+Logs: gunicorn's own lines (its errors, the access log with each request's X-Request-ID)
+are written in HERALD_LOG_FORMAT like the app's (app.logs).
+
+Prometheus multiprocess mode: every worker writes its metrics to files in one directory,
+which must be set before the workers import prometheus_client and emptied of an earlier
+run's files; a worker that exits has its live gauges dropped. An operator may choose the
+directory with PROMETHEUS_MULTIPROC_DIR; otherwise each start gets a fresh one.
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from gunicorn.glogging import Logger as GunicornLogger
+
+# gunicorn's default access line, and the request id the app answered with.
+access_log_format = ('%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
+                     'request_id=%({x-request-id}o)s')
+logger_class = "app.web_config.Logger"
+
+
+class Logger(GunicornLogger):
+    """gunicorn's logger, its handlers writing HERALD_LOG_FORMAT."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        from app import logs
+
+        log_format = os.environ.get("HERALD_LOG_FORMAT", "text")
+        if log_format == "json":
+            for handler in (*self.error_log.handlers, *self.access_log.handlers):
+                logs.adopt(handler, log_format)
+
+
+def metrics_dir() -> Path:
+    """The multiprocess directory, chosen (and exported to the workers) once."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not path:
+        path = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="herald-metrics-")
+    Path(path).mkdir(parents=True, exist_ok=True)
+    return Path(path)
+
+
+def on_starting(server) -> None:
+    """In the master, before any worker: a clean directory (old counts are not ours)."""
+    for stale in metrics_dir().glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker) -> None:
+    """A worker exited: its live gauges go; its counters and histograms stay summed."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid, str(metrics_dir()))
+
+
+def on_exit(server) -> None:
+    """The master stops: remove the directory it made (never one an operator chose)."""
+    path = metrics_dir()
+    if path.name.startswith("herald-metrics-") and path.parent == Path(tempfile.gettempdir()):
+        shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,63 @@
+"""Structured logs: a worker's lines about a batch carry its notification ids; a request's
+lines carry its X-Request-ID (given, or made when missing or malformed)."""
+import io
+import json
+import logging
+
+import pytest
+
+from app import logs
+from tests import factories
+from tests.helpers.api import send
+
+pytestmark = pytest.mark.usefixtures("app_ctx")
+
+
+@pytest.fixture()
+def json_lines():
+    """Every log line, as the JSON objects HERALD_LOG_FORMAT=json writes."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logs.adopt(handler, "json")
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    root.removeHandler(handler)
+    root.setLevel(level)
+
+
+def test_a_workers_batch_lines_carry_the_notification_ids(client, api_headers, drain, db,
+                                                          json_lines):
+    factories.category()
+    factories.contact()
+    [sent] = send(client, api_headers, channels=["sms"], content={"sms": {"text": "Hi"}})
+    drain()
+    [batch] = [line for line in json_lines() if line["logger"] == "app.core.delivery.deliver"]
+    assert batch["notification_ids"] == [sent["id"]]
+    assert batch["message"] == "sms batch of 1: 1 sent" and batch["level"] == "INFO"
+
+
+def test_a_requests_lines_carry_its_request_id(app, client, json_lines):
+    answer = client.get("/healthz", headers={"X-Request-ID": "edge-42"})
+    assert answer.headers["X-Request-ID"] == "edge-42"
+    forged = client.get("/healthz", headers={"X-Request-ID": "x\" INFO fake line"})
+    assert "fake" not in forged.headers["X-Request-ID"]
+    with app.test_request_context(headers={"X-Request-ID": "edge-43"}):
+        app.preprocess_request()
+        logging.getLogger("herald.test").warning("inside")
+    logging.getLogger("herald.test").warning("outside")
+    inside, outside = [line for line in json_lines() if line["logger"] == "herald.test"]
+    assert (inside["request_id"], outside["request_id"]) == ("edge-43", None)
+
+
+def test_text_lines_append_the_ids():
+    record = logging.LogRecord("herald", logging.INFO, __file__, 1, "sent", None, None)
+    with logs.about(["a", "b"]):
+        logs.Context().filter(record)
+    assert logs.formatter("text").format(record).endswith(" sent notification_ids=a,b")
+    many = logging.LogRecord("herald", logging.INFO, __file__, 1, "sent", None, None)
+    with logs.about(range(logs.MAX_IDS + 5)):
+        logs.Context().filter(many)
+    assert many.notification_ids[-1] == "+5" and len(many.notification_ids) == logs.MAX_IDS + 1
