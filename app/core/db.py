@@ -1,13 +1,16 @@
 """Small database helpers that differ between PostgreSQL and SQLite."""
 
+from datetime import datetime
+
 from sqlalchemy import Integer, Uuid, func, literal_column
 from sqlalchemy.dialects import postgresql, sqlite
 
 # A UUIDv7 made in SQL (PostgreSQL 13+): the millisecond clock over the first 48 bits of
 # a random UUID, and the version bits turned from 4 into 7. Ids stay in time order.
 _PG_UUID7 = ("encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing "
-             "substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) "
-             "from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid")
+             "substring(int8send({millis}::bigint) from 3) from 1 for 6), 52, 1), 53, 1), "
+             "'hex')::uuid")
+_PG_NOW_MS = "floor(extract(epoch from clock_timestamp()) * 1000)"
 
 
 def dialect_insert(session, model):
@@ -34,10 +37,12 @@ def upsert(session, model, rows: list[dict], conflict: list[str], columns: list[
     session.execute(stmt, rows)
 
 
-def new_uuid_sql(session):
-    """A SQL expression making a new time-ordered id per row (INSERT … SELECT)."""
+def new_uuid_sql(session, at: datetime | None = None):
+    """A SQL expression making a new time-ordered id per row (INSERT … SELECT); with `at`,
+    ids of that time (on PostgreSQL the log is partitioned by the time in its ids)."""
     if session.get_bind().dialect.name == "postgresql":
-        return literal_column(_PG_UUID7, Uuid())
+        millis = _PG_NOW_MS if at is None else str(int(at.timestamp() * 1000))
+        return literal_column(_PG_UUID7.format(millis=millis), Uuid())
     return func.herald_uuid7(type_=Uuid())  # registered on every SQLite connection
 
 

@@ -6,6 +6,7 @@ from app.models.campaigns import Campaign, CampaignRun, CampaignVariant
 from app.models.contacts import Category, Contact, Device, Preference, Suppression
 from app.models.imports import ContactImport, ContactImportError
 from app.models.notifications import Event, IdempotencyKey, Notification, NotificationStatus
+from app.models.retention import NotificationRollup, RetentionPolicy
 from app.models.segments import Segment
 from app.models.templates import Template, TemplateVersion
 from app.models.tracking import ShortLink, TrackedLink
@@ -25,9 +26,11 @@ __all__ = [
     "Event",
     "IdempotencyKey",
     "Notification",
+    "NotificationRollup",
     "NotificationStatus",
     "Operator",
     "Preference",
+    "RetentionPolicy",
     "Segment",
     "ShortLink",
     "SmsKeyword",
