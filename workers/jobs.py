@@ -9,6 +9,7 @@ from app.core.campaigns import tick as campaign_ticks
 from app.core.delivery import deliver as delivery
 from app.core.delivery import sweeper
 from app.core.imports import run as import_run
+from app.core.ops import retention
 from app.core.tracking import drain
 from app.extensions import db
 
@@ -77,3 +78,8 @@ def campaign_tick() -> dict:
 def drain_hits() -> int:
     """Store the opens and clicks waiting in Redis as events (the events worker's job)."""
     return _run(drain.drain)
+
+
+def maintain_log() -> dict:
+    """Make the log's partitions ahead and drop the expired ones (hourly)."""
+    return _run(retention.maintain)

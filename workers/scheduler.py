@@ -10,6 +10,8 @@ from app.core.ops import startup
 from app.extensions import redis_from_url
 from workers import jobs
 
+LOG_MAINTENANCE_SECONDS = 3600  # the log's partitions are made a week ahead
+
 
 def build(config: Config) -> CronScheduler:
     """The scheduler with every periodic job registered (not yet started)."""
@@ -20,6 +22,8 @@ def build(config: Config) -> CronScheduler:
                        interval=config.CAMPAIGN_TICK_SECONDS, result_ttl=0)
     scheduler.register(jobs.drain_hits, queue_name="events",
                        interval=config.EVENTS_DRAIN_SECONDS, result_ttl=0)
+    scheduler.register(jobs.maintain_log, queue_name="maintenance",
+                       interval=LOG_MAINTENANCE_SECONDS, result_ttl=0)
     return scheduler
 
 

@@ -36,6 +36,8 @@ class NotificationRollup(db.Model):
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(64))
     rows: Mapped[int] = mapped_column(BigInteger)
+    # The partition rolled up (PostgreSQL): rolling it up again replaces its counts.
+    source: Mapped[str | None] = mapped_column(String(63))
 
 
 Index("ix_notification_rollups_run", NotificationRollup.campaign_run_id,

@@ -116,6 +116,7 @@ def upgrade():
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("reason", sa.String(length=64), nullable=True),
         sa.Column("rows", sa.BigInteger(), nullable=False),
+        sa.Column("source", sa.String(length=63), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_notification_rollups_day", "notification_rollups", ["day"])

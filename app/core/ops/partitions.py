@@ -141,9 +141,11 @@ def detach_and_drop(engine, table: str, partition: str, lock_timeout_ms: int = 5
     """
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f"SET lock_timeout = {int(lock_timeout_ms)}"))
-        attached = conn.scalar(text("SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE "
-                                    "inhrelid = to_regclass(:p))"), {"p": partition})
-        if attached:
+        pending = conn.scalar(text("SELECT inhdetachpending FROM pg_inherits WHERE "
+                                   "inhrelid = to_regclass(:p)"), {"p": partition})
+        if pending:  # an earlier detach was interrupted: finish it
+            conn.execute(text(f"ALTER TABLE {table} DETACH PARTITION {partition} FINALIZE"))
+        elif pending is not None:
             conn.execute(text(f"ALTER TABLE {table} DETACH PARTITION {partition} CONCURRENTLY"))
         conn.execute(text(f"DROP TABLE IF EXISTS {partition}"))
 
