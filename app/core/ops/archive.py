@@ -21,7 +21,7 @@ def write(engine, partition: str, directory: str) -> Path:
     partial = target.with_suffix(".gz.partial")
     raw = engine.raw_connection()
     try:
-        copying = f"COPY {_safe(partition)} TO STDOUT (FORMAT csv, HEADER)"
+        copying = f"COPY (SELECT * FROM {_safe(partition)}) TO STDOUT (FORMAT csv, HEADER)"
         with raw.cursor() as cursor, gzip.open(partial, "wb") as out, \
                 cursor.copy(copying) as copy:
             for data in copy:
