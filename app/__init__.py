@@ -29,11 +29,12 @@ def create_app(config: Config | None = None) -> Flask:
         http_limits,
         metrics,
         models,  # noqa: F401  (register every table with the metadata)
+        replica,
         security,
         tracking,
     )
 
-    for surface in (http_limits, security, api, console, tracking, metrics, cli):
+    for surface in (http_limits, security, api, console, tracking, metrics, cli, replica):
         surface.init_app(app)
     if config.TRUSTED_PROXIES:
         # Behind a load balancer: the client's address (sign-in limits per IP, audit

@@ -34,6 +34,7 @@ NAV = [
     NavItem("API keys", "console.api_keys.index", "key", "settings", "admin"),
     NavItem("Audit log", "console.audit.index", "clock", "settings", "admin"),
     NavItem("System", "console.system.index", "activity", "settings", "admin"),
+    NavItem("Data", "console.data.index", "database", "settings", "admin"),
 ]
 SECTIONS = {"main": None, "settings": "Settings"}
 
