@@ -190,24 +190,24 @@ def data_overview(session, config) -> list[TableData]:
     """Each log table with its rows, size, partitions, retention and next drop."""
     days = policies(session, config)
     found = []
-    for policy, table in (("notifications", Notification.__table__),
+    for policy, log_table in (("notifications", Notification.__table__),
                           ("history", NotificationStatus.__table__),
                           ("events", Event.__table__)):
         label = POLICIES[policy][1]
         if is_postgres(session):
-            parts = partitions.partitions(session.connection(), table.name)
+            parts = partitions.partitions(session.connection(), log_table.name)
             rows, size = session.execute(text(
                 "SELECT greatest(reltuples, 0)::bigint, pg_total_relation_size(oid) "
-                "FROM pg_class WHERE oid = to_regclass(:t)"), {"t": table.name}).one()
+                "FROM pg_class WHERE oid = to_regclass(:t)"), {"t": log_table.name}).one()
             if parts:
                 rows, size = sum(max(p.rows, 0) for p in parts), sum(p.bytes for p in parts)
             oldest = parts[0].end if parts else None
         else:
             parts, size = [], None
-            rows = session.scalar(select(func.count()).select_from(table))
-            stamp = table.c.created_at if "created_at" in table.c else table.c.at
+            rows = session.scalar(select(func.count()).select_from(log_table))
+            stamp = log_table.c.created_at if "created_at" in log_table.c else log_table.c.at
             oldest = session.scalar(select(func.min(stamp)))
         next_drop = oldest + timedelta(days=days[policy]) if oldest else None
-        found.append(TableData(policy, label, table.name, days[policy], rows, size, parts,
+        found.append(TableData(policy, label, log_table.name, days[policy], rows, size, parts,
                                next_drop))
     return found
