@@ -133,3 +133,27 @@ def test_an_archive_loads_back_into_a_table_of_its_own(log_partitions, db, tmp_p
         session.rollback()
         session.execute(text("DROP TABLE IF EXISTS audit_notifications"))
         session.commit()
+
+
+def test_erasure_reaches_every_partition(log_partitions):
+    from app.core.access.audit import Actor
+    from app.core.contacts.store import erase_contact
+
+    session = log_partitions
+    partitions.ensure_ahead(session.connection(), date(2031, 5, 1), ahead=1)
+    contact = factories.contact()
+    ids = [uuid7_at(datetime(2031, 5, 1, 9, tzinfo=UTC)),
+           uuid7_at(datetime(2031, 5, 2, 9, tzinfo=UTC)), None]
+    for id_ in ids:
+        extra = {"id": id_} if id_ else {}
+        factories.notification(contact, address="ada@example.com", status="failed",
+                               content={"html": "Hi Ada"}, error_message="ada@example.com",
+                               history=[("failed", "550 ada@example.com", "550")], **extra)
+    erase_contact(session, contact.external_id, actor=Actor("system"))
+    session.commit()
+    rows = session.execute(select(Notification.address, Notification.content,
+                                  Notification.error_message, Notification.contact_id)).all()
+    assert len(rows) == 3 and set(rows) == {(None, None, None, None)}
+    assert session.scalars(select(NotificationStatus.detail)).all() == [None] * 3
+    homes = {where_is(session, "notifications", "id", i) for i in ids[:2]}
+    assert homes == {"notifications_p20310501", "notifications_p20310502"}
