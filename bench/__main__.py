@@ -16,6 +16,7 @@ from app.core.delivery.deliver import deliver_batch
 from app.core.delivery.dispatch import SendRequest, accept
 from app.extensions import db
 from app.models import Category, Contact, Notification
+from app.models.types import new_uuid
 from app.queues import enqueue_ids, queue
 from bench import tracking
 from bench.common import fresh_app, timed
@@ -52,7 +53,7 @@ def bench_accept(app, recipients: list[str], rounds: int) -> tuple[float, float]
     def raw():
         for _ in range(rounds):
             db.session.execute(sa.insert(Notification), [
-                {"id": uuid.uuid4(), "contact_id": cid, "channel": "sms", "category": "orders",
+                {"id": new_uuid(), "contact_id": cid, "channel": "sms", "category": "orders",
                  "status": "queued", "address": "+14155550000", "content": {"text": "x"}}
                 for cid in contact_ids
             ])

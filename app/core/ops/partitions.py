@@ -137,7 +137,11 @@ def detach_and_drop(engine, table: str, partition: str, lock_timeout_ms: int = 5
     """Detach a partition without blocking writes to the table, then drop it.
 
     DETACH … CONCURRENTLY takes only a SHARE UPDATE EXCLUSIVE lock on the parent (inserts
-    and updates go on) and must run outside a transaction, hence its own connection.
+    and updates go on) and must run outside a transaction, hence its own connection. The
+    detached table's foreign keys go one by one before it does: dropping a table with its
+    foreign keys locks every table they point at (contacts, devices …) ACCESS EXCLUSIVE,
+    which waits for, and blocks, every send's key check; one foreign key alone needs only
+    a lock sends do not conflict with.
     """
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f"SET lock_timeout = {int(lock_timeout_ms)}"))
@@ -147,6 +151,10 @@ def detach_and_drop(engine, table: str, partition: str, lock_timeout_ms: int = 5
             conn.execute(text(f"ALTER TABLE {table} DETACH PARTITION {partition} FINALIZE"))
         elif pending is not None:
             conn.execute(text(f"ALTER TABLE {table} DETACH PARTITION {partition} CONCURRENTLY"))
+        foreign = conn.scalars(text("SELECT conname FROM pg_constraint WHERE contype = 'f' "
+                                    "AND conrelid = to_regclass(:p)"), {"p": partition}).all()
+        for name in foreign:
+            conn.execute(text(f'ALTER TABLE {partition} DROP CONSTRAINT "{name}"'))
         conn.execute(text(f"DROP TABLE IF EXISTS {partition}"))
 
 
