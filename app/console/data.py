@@ -38,6 +38,6 @@ def change_retention():
         db.session.rollback()
         return _render({policy: [e["message"] for e in exc.errors]}, 422)
     db.session.commit()
-    flash(f"{retention.POLICIES[policy][1]} are now kept "
-          f"{retention.policies(db.session, herald_config())[policy]} days.", "success")
+    days = retention.policies(db.session, herald_config())[policy]
+    flash(f"{retention.POLICIES[policy][1]}: kept {days} days from now on.", "success")
     return redirect(url_for(".index"))

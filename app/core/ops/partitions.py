@@ -16,8 +16,10 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from time import sleep
 
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 AHEAD_DAYS = 7  # days of partitions kept ready past today
 
@@ -140,8 +142,8 @@ def detach_and_drop(engine, table: str, partition: str, lock_timeout_ms: int = 5
     and updates go on) and must run outside a transaction, hence its own connection. The
     detached table's foreign keys go one by one before it does: dropping a table with its
     foreign keys locks every table they point at (contacts, devices …) ACCESS EXCLUSIVE,
-    which waits for, and blocks, every send's key check; one foreign key alone needs only
-    a lock sends do not conflict with.
+    which deadlocked with sends; one foreign key at a time still locks the table it points
+    at, briefly, so each gives way to sends after a short wait and tries again.
     """
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f"SET lock_timeout = {int(lock_timeout_ms)}"))
@@ -154,8 +156,22 @@ def detach_and_drop(engine, table: str, partition: str, lock_timeout_ms: int = 5
         foreign = conn.scalars(text("SELECT conname FROM pg_constraint WHERE contype = 'f' "
                                     "AND conrelid = to_regclass(:p)"), {"p": partition}).all()
         for name in foreign:
-            conn.execute(text(f'ALTER TABLE {partition} DROP CONSTRAINT "{name}"'))
+            _briefly(conn, f'ALTER TABLE {partition} DROP CONSTRAINT "{name}"')
         conn.execute(text(f"DROP TABLE IF EXISTS {partition}"))
+
+
+def _briefly(conn, ddl: str, wait_ms: int = 200, tries: int = 50) -> None:
+    """Run DDL that locks a table sends read (an FK's triggers on contacts) waiting at most
+    `wait_ms` each try: while it waits, the sends queue behind it, so it gives way often."""
+    conn.execute(text(f"SET lock_timeout = {int(wait_ms)}"))
+    for attempt in range(tries):
+        try:
+            conn.execute(text(ddl))
+            return
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) != "55P03" or attempt == tries - 1:
+                raise
+            sleep(wait_ms / 1000 * 2)
 
 
 _PARTITION_NAME = re.compile(rf"^({'|'.join(t.name for t in TABLES)})_(p\d{{8}}|legacy)$")
