@@ -32,6 +32,7 @@ def create_app(config: Config | None = None) -> Flask:
         metrics,
         models,  # noqa: F401  (register every table with the metadata)
         probes,
+        replica,
         request_ids,
         security,
         tracking,
@@ -39,7 +40,7 @@ def create_app(config: Config | None = None) -> Flask:
     )
 
     for surface in (request_ids, http_limits, security, api, console, tracking, metrics,
-                    probes, cli, unavailable):
+                    probes, cli, replica, unavailable):
         surface.init_app(app)
     if config.TRUSTED_PROXIES:
         # Behind a load balancer: the client's address (sign-in limits per IP, audit

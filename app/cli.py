@@ -86,5 +86,30 @@ def rotate_keys_command():
                "first key")
 
 
+@herald_cli.command("log-maintain")
+def log_maintain_command():
+    """Make the log's partitions ahead and apply retention now."""
+    from app.core.ops.retention import maintain
+
+    click.echo(maintain(db.session, redis_client(), herald_config()))
+
+
+@herald_cli.command("log-load-archive")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--table", "into", required=True, help="A new table to load the archive into.")
+@click.option("--like", default="notifications",
+              type=click.Choice(["notifications", "notification_statuses"]),
+              help="The log table the archive was written from.")
+def log_load_archive_command(path, into, like):
+    """Load an archived day of the log into a table of its own, for an audit."""
+    from app.core.ops.archive import load
+
+    try:
+        rows = load(db.engine, path, into, like)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    click.echo(f"{rows:,} rows loaded into {into}")
+
+
 def init_app(app) -> None:
     app.cli.add_command(herald_cli)

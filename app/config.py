@@ -170,6 +170,15 @@ class CoreSettings(HeraldSettings):
     # Conversions and app events count for the contact's last notification this recent.
     ATTRIBUTION_WINDOW_HOURS: PositiveInt = 72
 
+    # The log: how long each table keeps its rows (whole days are dropped; the console's
+    # Settings → Data can change these), and where dropped days are archived (empty: not).
+    RETENTION_NOTIFICATIONS_DAYS: Annotated[int, Field(ge=1, le=3650)] = 90
+    RETENTION_HISTORY_DAYS: Annotated[int, Field(ge=1, le=3650)] = 30
+    RETENTION_EVENTS_DAYS: Annotated[int, Field(ge=1, le=3650)] = 400
+    LOG_ARCHIVE_DIR: str = ""
+    # Console reports, analytics, search and exports read here when set and reachable.
+    DATABASE_REPLICA_URL: str = ""
+
     # Flask's and its extensions' own, passed by code (tests), never read from HERALD_*.
     TESTING: bool = Field(False, json_schema_extra=NO_ENV)
     WTF_CSRF_ENABLED: bool = Field(True, json_schema_extra=NO_ENV)

@@ -4,7 +4,6 @@ import contextlib
 import json
 import threading
 import time
-import uuid
 
 import psutil
 import sqlalchemy as sa
@@ -12,7 +11,7 @@ import sqlalchemy as sa
 from app.core.tracking import tokens
 from app.extensions import db
 from app.models import Notification
-from app.models.types import utcnow
+from app.models.types import new_uuid, utcnow
 from bench import load
 from bench.report import Row
 from bench.tracking import _seed as seed_tracking
@@ -56,7 +55,7 @@ def api_single(stack, key: str, size) -> list[Row]:
 def copy_seconds(rows: int, contact_ids: list[int]) -> float:
     """Seconds PostgreSQL's COPY takes for the rows a batch send writes (and history)."""
     now = utcnow()
-    ids = [uuid.uuid4() for _ in range(rows)]
+    ids = [new_uuid() for _ in range(rows)]  # the log is partitioned by UUIDv7 time
     content = json.dumps(EMAIL["email"])
     notifications = [(i, "api", contact_ids[n % len(contact_ids)], "email", "orders",
                       f"c{n}@example.com", content, "queued", 0, now, now, now)

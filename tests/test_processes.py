@@ -34,14 +34,16 @@ def served_queues() -> set[str]:
 
 
 def test_scheduler_registers_its_jobs_on_served_queues(config, redis):
-    sweep, campaigns, drain, alerts = scheduler.build(config).get_jobs()
+    sweep, campaigns, drain, alerts, log = scheduler.build(config).get_jobs()
     assert sweep.func is jobs.sweep and sweep.interval == config.SWEEP_INTERVAL_SECONDS
     assert campaigns.func is jobs.campaign_tick
     assert campaigns.interval == config.CAMPAIGN_TICK_SECONDS
     assert drain.func is jobs.drain_hits and drain.interval == config.EVENTS_DRAIN_SECONDS
     assert alerts.func is jobs.evaluate_alerts
     assert alerts.interval == config.ALERT_INTERVAL_SECONDS
-    for cron in (sweep, campaigns, drain, alerts):
+    assert log.func is jobs.maintain_log
+    assert log.interval == scheduler.LOG_MAINTENANCE_SECONDS
+    for cron in (sweep, campaigns, drain, alerts, log):
         job = cron.enqueue(redis)
         assert job.origin in served_queues()
         assert job.id in Queue(job.origin, connection=redis).job_ids

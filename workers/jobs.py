@@ -13,7 +13,7 @@ from app.core.campaigns import tick as campaign_ticks
 from app.core.delivery import drain as delivery
 from app.core.delivery import sweeper
 from app.core.imports import run as import_run
-from app.core.ops import alerts
+from app.core.ops import alerts, retention
 from app.core.tracking import drain as tracking_drain
 from app.extensions import db
 
@@ -117,3 +117,8 @@ def drain_hits() -> int:
 def evaluate_alerts() -> int:
     """Check what operators must hear about and tell them (webhook, email); how many told."""
     return len(_run(alerts.evaluate))
+
+
+def maintain_log() -> dict:
+    """Make the log's partitions ahead and drop the expired ones (hourly)."""
+    return _run(retention.maintain)

@@ -16,6 +16,7 @@ from workers import jobs
 
 log = logging.getLogger(__name__)
 REDIS_RETRY_SECONDS = 2  # while Redis is away, start again this often
+LOG_MAINTENANCE_SECONDS = 3600  # the log's partitions are made a week ahead
 
 
 def build(config: Config) -> CronScheduler:
@@ -29,6 +30,8 @@ def build(config: Config) -> CronScheduler:
                        interval=config.EVENTS_DRAIN_SECONDS, result_ttl=0)
     scheduler.register(jobs.evaluate_alerts, queue_name="maintenance",
                        interval=config.ALERT_INTERVAL_SECONDS, result_ttl=0)
+    scheduler.register(jobs.maintain_log, queue_name="maintenance",
+                       interval=LOG_MAINTENANCE_SECONDS, result_ttl=0)
     return scheduler
 
 

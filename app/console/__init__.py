@@ -17,7 +17,7 @@ from app.console.security import can
 # Area modules, in registration order.
 AREAS = ("auth", "dashboard", "contacts", "imports", "templates", "segments", "campaigns",
          "analytics", "notifications", "operators", "api_keys", "audit", "system", "queues",
-         "providers",
+         "providers", "data",
          "account")
 
 

@@ -23,6 +23,7 @@ from app.core.contacts.search import (
 from app.errors import ValidationFailed
 from app.extensions import db, htmx
 from app.models import Contact, Notification
+from app.replica import read_session
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
@@ -49,7 +50,8 @@ def _by_field(errors: list[dict]) -> dict[str, list[str]]:
 def index():
     query, errors = _query(), {}
     try:
-        page = keyset_page(db.session, search(db.session, query), Contact.id, **cursor_args())
+        reads = read_session()
+        page = keyset_page(reads, search(reads, query), Contact.id, **cursor_args())
     except SearchInvalid as exc:
         page, errors = Page([]), _by_field(exc.errors)
     total, estimated = row_count(Contact)
@@ -75,7 +77,9 @@ def show(contact_id: int):
 
 
 def _render_show(contact: Contact, pref_errors: list[str] | None = None, status: int = 200):
-    history = keyset_page(db.session, profile.history_query(contact.id), Notification.id,
+    # A page shown after a change reads the primary (a replica may not have it yet).
+    reads = read_session() if request.method == "GET" else db.session
+    history = keyset_page(reads, profile.history_query(contact.id), Notification.id,
                           before=_history_cursor("before"), after=_history_cursor("after"),
                           limit=HISTORY_PAGE_SIZE)
     return render_template(
@@ -84,7 +88,7 @@ def _render_show(contact: Contact, pref_errors: list[str] | None = None, status:
         matrix=profile.preference_matrix(db.session, contact.id), pref_errors=pref_errors or [],
         suppressions=profile.suppressions_of(db.session, contact),
         history=history,
-        transitions=profile.transitions(db.session, [n.id for n in history.items]),
+        transitions=profile.transitions(reads, [n.id for n in history.items]),
         readonly=not can("editor")), status
 
 

@@ -36,6 +36,7 @@ NAV = [
     NavItem("Queues", "console.queues.index", "layers", "settings"),
     NavItem("System", "console.system.index", "activity", "settings", "admin"),
     NavItem("Providers", "console.providers.index", "layers", "settings", "admin"),
+    NavItem("Data", "console.data.index", "database", "settings", "admin"),
 ]
 SECTIONS = {"main": None, "settings": "Settings"}
 

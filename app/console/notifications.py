@@ -23,6 +23,7 @@ from app.extensions import db, htmx
 from app.models import Category, Contact, Notification
 from app.models.contacts import CHANNELS
 from app.models.notifications import STATUSES, Status
+from app.replica import read_session
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 PAGE_SIZE = 50
@@ -46,29 +47,31 @@ def index():
         statuses=[args["status"]] if args.get("status") in STATUSES else None,
         channels=[args["channel"]] if args.get("channel") in CHANNELS else None,
         category=args.get("category") or None, search=q or None)
-    page = keyset_page(db.session, log.log_query(where), Notification.id,
+    reads = read_session()
+    page = keyset_page(reads, log.log_query(where), Notification.id,
                        before=_uuid(args.get("before")), after=_uuid(args.get("after")),
                        limit=PAGE_SIZE)
-    context = dict(page=page, contacts=_contacts(page.items), q=q, statuses=STATUSES,
-                   channels=CHANNELS, categories=db.session.scalars(
+    context = dict(page=page, contacts=_contacts(reads, page.items), q=q, statuses=STATUSES,
+                   channels=CHANNELS, categories=reads.scalars(
                        db.select(Category.key).order_by(Category.key)).all())
     if htmx and htmx.target == "log-results":
         return render_template("console/notifications/_results.html", **context)
     return render_template("console/notifications/index.html", **context)
 
 
-def _contacts(rows) -> dict[int, Contact]:
+def _contacts(reads, rows) -> dict[int, Contact]:
     ids = {n.contact_id for n in rows if n.contact_id}
     if not ids:
         return {}
-    return {c.id: c for c in db.session.scalars(db.select(Contact).where(Contact.id.in_(ids)))}
+    return {c.id: c for c in reads.scalars(db.select(Contact).where(Contact.id.in_(ids)))}
 
 
 @bp.route("/<uuid:notification_id>")
 @role_required("viewer")
 def detail(notification_id: uuid.UUID):
-    notification, _, history = or_404(log.get_notification, db.session, notification_id)
-    contact = db.session.get(Contact, notification.contact_id) if notification.contact_id \
+    reads = read_session()
+    notification, _, history = or_404(log.get_notification, reads, notification_id)
+    contact = reads.get(Contact, notification.contact_id) if notification.contact_id \
         else None
     return render_template("console/notifications/detail.html", n=notification,
                            contact=contact, history=history, confirm=ConfirmForm(),

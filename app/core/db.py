@@ -1,13 +1,19 @@
 """Small database helpers that differ between PostgreSQL and SQLite."""
 
-from sqlalchemy import Integer, Uuid, func, literal_column
+import time
+from datetime import datetime
+
+from sqlalchemy import Integer, Uuid, create_engine, func, literal_column, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 # A UUIDv7 made in SQL (PostgreSQL 13+): the millisecond clock over the first 48 bits of
 # a random UUID, and the version bits turned from 4 into 7. Ids stay in time order.
 _PG_UUID7 = ("encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing "
-             "substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) "
-             "from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid")
+             "substring(int8send({millis}::bigint) from 3) from 1 for 6), 52, 1), 53, 1), "
+             "'hex')::uuid")
+_PG_NOW_MS = "floor(extract(epoch from clock_timestamp()) * 1000)"
 
 
 def dialect_insert(session, model):
@@ -34,10 +40,12 @@ def upsert(session, model, rows: list[dict], conflict: list[str], columns: list[
     session.execute(stmt, rows)
 
 
-def new_uuid_sql(session):
-    """A SQL expression making a new time-ordered id per row (INSERT … SELECT)."""
+def new_uuid_sql(session, at: datetime | None = None):
+    """A SQL expression making a new time-ordered id per row (INSERT … SELECT); with `at`,
+    ids of that time (on PostgreSQL the log is partitioned by the time in its ids)."""
     if session.get_bind().dialect.name == "postgresql":
-        return literal_column(_PG_UUID7, Uuid())
+        millis = _PG_NOW_MS if at is None else str(int(at.timestamp() * 1000))
+        return literal_column(_PG_UUID7.format(millis=millis), Uuid())
     return func.herald_uuid7(type_=Uuid())  # registered on every SQLite connection
 
 
@@ -50,3 +58,36 @@ def epoch_bucket(session, column, seconds: int):
     if is_postgres(session):
         return func.floor(func.extract("epoch", column) / seconds)
     return func.cast(func.strftime("%s", column), Integer) / seconds
+
+
+class Replica:
+    """A read replica: a session on it while it answers, else None (the caller reads the
+    primary). A replica that failed a ping is left alone for RETRY_SECONDS; its sessions
+    are read-only, so a write sent there by mistake fails instead of forking the data."""
+
+    RETRY_SECONDS = 30.0
+
+    def __init__(self, url: str, engine_options: dict | None = None, clock=time.monotonic):
+        read_only = {"options": "-c default_transaction_read_only=on", "connect_timeout": 2} \
+            if url.startswith("postgresql") else {}
+        self.engine = create_engine(url, pool_pre_ping=True, connect_args=read_only,
+                                    **(engine_options or {}))
+        self._sessions = sessionmaker(bind=self.engine)
+        self._clock = clock
+        self._down_until = 0.0
+
+    def session(self) -> Session | None:
+        """A new session on the replica, or None while it is down."""
+        if self._clock() < self._down_until:
+            return None
+        session = self._sessions()
+        try:
+            session.execute(text("SELECT 1"))
+        except OperationalError:
+            session.close()
+            self._down_until = self._clock() + self.RETRY_SECONDS
+            return None
+        return session
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -7,6 +7,7 @@ from app.models.contacts import Category, Contact, Device, Preference, Suppressi
 from app.models.imports import ContactImport, ContactImportError
 from app.models.notifications import Event, IdempotencyKey, Notification, NotificationStatus
 from app.models.providers import ProviderAccount
+from app.models.retention import NotificationRollup, RetentionPolicy
 from app.models.segments import Segment
 from app.models.templates import Template, TemplateVersion
 from app.models.tracking import ShortLink, TrackedLink
@@ -26,10 +27,12 @@ __all__ = [
     "Event",
     "IdempotencyKey",
     "Notification",
+    "NotificationRollup",
     "NotificationStatus",
     "Operator",
     "Preference",
     "ProviderAccount",
+    "RetentionPolicy",
     "Segment",
     "ShortLink",
     "SmsKeyword",

@@ -46,7 +46,12 @@ STATUSES = tuple(s.value for s in Status)
 
 
 class Notification(db.Model):
+    """One message to one address. On PostgreSQL the table is partitioned by day on its id
+    (a UUIDv7 starts with its creation time): a lookup by id reads one day's partition,
+    and retention drops whole days (app.core.ops.partitions)."""
+
     __tablename__ = "notifications"
+    __table_args__ = {"postgresql_partition_by": "RANGE (id)"}
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
     source: Mapped[str] = mapped_column(String(16), default="api")
@@ -106,11 +111,14 @@ Index("ix_notifications_created", Notification.created_at)
 # A contact's history, newest first, one index range per page (ids are UUIDv7).
 Index("ix_notifications_contact_id", Notification.contact_id, Notification.id)
 # A campaign run writes each (contact, channel, device) once, however often a chunk is
-# repeated; its held rows are released from this index in send_at order.
+# repeated. On PostgreSQL this unique index is each day partition's own (a partitioned
+# table's unique keys must hold its partition key): it holds for a whole run because every
+# row of a run carries the run's start in its id (fanout), so a run lives in one partition.
 Index("uq_notifications_campaign_row", Notification.campaign_run_id, Notification.contact_id,
       Notification.channel, func.coalesce(Notification.device_id, 0), unique=True,
       postgresql_where=text("campaign_run_id IS NOT NULL"),
-      sqlite_where=text("campaign_run_id IS NOT NULL"))
+      sqlite_where=text("campaign_run_id IS NOT NULL"), info={"partition_local": True})
+# Its held rows are released from this index in send_at order.
 Index("ix_notifications_campaign_due", Notification.campaign_run_id, Notification.status,
       Notification.send_at, postgresql_where=text("campaign_run_id IS NOT NULL"),
       sqlite_where=text("campaign_run_id IS NOT NULL"))
@@ -122,14 +130,20 @@ Index("ix_notifications_contact_campaign", Notification.contact_id, Notification
 
 
 class NotificationStatus(db.Model):
-    """One row per status transition, with the attempt and provider response."""
+    """One row per status transition, with the attempt and provider response.
+
+    On PostgreSQL partitioned like the log, by its notification's id, so a notification's
+    history is in the partition of the same day; no foreign key, so dropping a day of
+    either table checks nothing in the other (app.core.ops.partitions).
+    """
 
     __tablename__ = "notification_statuses"
+    __table_args__ = {"postgresql_partition_by": "RANGE (notification_id)"}
 
+    # The database's primary key is (id, notification_id) on PostgreSQL (a partitioned
+    # table's keys hold its partition key); id alone is unique, from one sequence.
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    notification_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("notifications.id", ondelete="CASCADE"), index=True
-    )
+    notification_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     status: Mapped[str] = mapped_column(String(16))
     attempt: Mapped[int] = mapped_column(Integer, default=0)
     provider: Mapped[str | None] = mapped_column(String(16))
@@ -163,9 +177,8 @@ class Event(db.Model):
     __tablename__ = "events"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    notification_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("notifications.id", ondelete="SET NULL"), index=True
-    )
+    # No foreign key: the log's days are dropped on their own schedule (retention).
+    notification_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     # Indexed: erasing a contact nulls its events (ON DELETE SET NULL) without a scan.
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL"), index=True)

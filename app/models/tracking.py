@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -22,8 +22,8 @@ class TrackedLink(db.Model):
     scope: Mapped[str] = mapped_column(String(40))
     template_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("template_versions.id", ondelete="CASCADE"), index=True)
-    notification_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("notifications.id", ondelete="CASCADE"), index=True)
+    # No foreign key to the log, whose days are dropped whole (retention deletes these).
+    notification_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     url: Mapped[str] = mapped_column(String(2048))
     url_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -37,6 +37,5 @@ class ShortLink(db.Model):
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
     link_id: Mapped[int] = mapped_column(ForeignKey("tracked_links.id", ondelete="CASCADE"),
                                          index=True)
-    notification_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("notifications.id", ondelete="CASCADE"), index=True)
+    notification_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

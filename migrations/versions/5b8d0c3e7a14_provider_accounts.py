@@ -1,7 +1,7 @@
 """provider settings stored in the console, encrypted at rest
 
 Revision ID: 5b8d0c3e7a14
-Revises: e4a7c2f91b30
+Revises: b7d41e0c9a62
 Create Date: 2026-12-04 19:30:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5b8d0c3e7a14"
-down_revision = "e4a7c2f91b30"
+down_revision = "b7d41e0c9a62"
 branch_labels = None
 depends_on = None
 

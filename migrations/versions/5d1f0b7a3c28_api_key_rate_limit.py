@@ -1,7 +1,7 @@
 """API keys may carry their own request rate limit
 
 Revision ID: 5d1f0b7a3c28
-Revises: e4a7c2f91b30
+Revises: 5b8d0c3e7a14
 Create Date: 2026-12-04 19:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "5d1f0b7a3c28"
-down_revision = "e4a7c2f91b30"
+down_revision = "5b8d0c3e7a14"
 branch_labels = None
 depends_on = None
 

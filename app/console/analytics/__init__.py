@@ -7,9 +7,9 @@ from app.console.analytics.args import include_machines, number_arg, operator_zo
 from app.console.security import role_required
 from app.core.analytics import charts
 from app.core.analytics.overview import MAX_DAYS, overview
-from app.extensions import db
 from app.models.contacts import CHANNELS
 from app.models.types import utcnow
+from app.replica import read_session
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
 DAY = "%Y-%m-%d"
@@ -19,7 +19,7 @@ DAY = "%Y-%m-%d"
 @role_required("viewer")
 def index():
     machines = include_machines()
-    found = overview(db.session, operator_zone(), number_arg("days", 1, MAX_DAYS, 14),
+    found = overview(read_session(), operator_zone(), number_arg("days", 1, MAX_DAYS, 14),
                      utcnow(), humans_only=not machines)
     providers = [p.provider for p in found.providers]
     figures = {

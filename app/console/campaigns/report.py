@@ -13,8 +13,8 @@ from app.core.analytics.export import report_csv as as_csv
 from app.core.analytics.report import ReportQuery, campaign_report, chosen_runs
 from app.core.campaigns.store import get_campaign
 from app.errors import ValidationFailed
-from app.extensions import db
 from app.models.types import utcnow
+from app.replica import read_session
 
 MAX_RUN = 1_000_000
 
@@ -22,7 +22,7 @@ MAX_RUN = 1_000_000
 def _asked():
     """The campaign and what the query asks of its report (a run, machines or not)."""
     campaign_id = request.view_args["campaign_id"]
-    campaign = or_404(get_campaign, db.session, campaign_id)
+    campaign = or_404(get_campaign, read_session(), campaign_id)
     query = ReportQuery(run_number=number_arg("run", 1, MAX_RUN),
                         humans_only=not include_machines())
     try:
@@ -33,7 +33,7 @@ def _asked():
 
 def _report():
     campaign, query, _ = _asked()
-    return campaign_report(db.session, campaign, query, operator_zone(),
+    return campaign_report(read_session(), campaign, query, operator_zone(),
                            herald_config().ATTRIBUTION_WINDOW_HOURS, utcnow())
 
 
@@ -68,7 +68,7 @@ def click_map(campaign_id: int, position: int):
     html = clickmap.email_html(variant.template_version) if variant else None
     if html is None:
         abort(404, "This variant has no email.")
-    clicks = engagement.top_links(db.session, [r.id for r in runs], query.humans_only,
+    clicks = engagement.top_links(read_session(), [r.id for r in runs], query.humans_only,
                                   variant=position, limit=500)
     return clickmap.draw(html, clicks), 200, {
         "Content-Security-Policy": EMAIL_FRAME_CSP, "X-Frame-Options": "SAMEORIGIN",

@@ -113,8 +113,9 @@ def _row_values(session, config, campaign, run, category, r, times: dict, now: d
     version = case(*((r.c.variant == i, literal(v)) for i, v in enumerate(versions)),
                    else_=literal(versions[0])) if len(versions) > 1 else literal(versions[0])
     at = literal(now, UTCDateTime)
-    return select(
-        new_uuid_sql(session), literal("campaign"), literal(campaign.id), literal(run.id),
+    return select(  # a run's ids carry its start: its rows share one day partition
+        new_uuid_sql(session, at=run.started_at), literal("campaign"), literal(campaign.id),
+        literal(run.id),
         r.c.variant, r.c.contact_id, r.c.device_id, r.c.channel, literal(campaign.category),
         version, r.c.address, r.c.provider, status, r.c.reason, literal(0),
         case((sendable, send_at), else_=null()),

@@ -1,0 +1,45 @@
+"""How long the log keeps its rows, and the daily counts that outlive them."""
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, Index, Integer, SmallInteger, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import BigId, UTCDateTime, utcnow
+
+
+class RetentionPolicy(db.Model):
+    """A retention changed in the console (Settings → Data); else the HERALD_* default."""
+
+    __tablename__ = "retention_policies"
+
+    table_name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NotificationRollup(db.Model):
+    """A day's notifications counted by what reports group them by, written in the
+    transaction that drops their rows: reports add these to what the log still holds."""
+
+    __tablename__ = "notification_rollups"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    campaign_id: Mapped[int | None] = mapped_column(BigId)
+    campaign_run_id: Mapped[int | None] = mapped_column(BigId)
+    variant: Mapped[int | None] = mapped_column(SmallInteger)
+    channel: Mapped[str] = mapped_column(String(8))
+    provider: Mapped[str | None] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(BigInteger)
+    # The partition rolled up (PostgreSQL): rolling it up again replaces its counts.
+    source: Mapped[str | None] = mapped_column(String(63))
+
+
+Index("ix_notification_rollups_run", NotificationRollup.campaign_run_id,
+      postgresql_where=text("campaign_run_id IS NOT NULL"),
+      sqlite_where=text("campaign_run_id IS NOT NULL"))

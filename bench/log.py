@@ -1,0 +1,217 @@
+"""`python -m bench log --notifications 5000000`: the send path and the console on a large
+log against the same on an empty one, in one run; and dropping a day of it during sends.
+
+The log is generated in SQL (generate_series, INSERT … SELECT into each day partition):
+--notifications rows over --days days, three history rows each (queued, sent, delivered),
+a tenth of them one campaign run's. The target size is 50M notifications and 150M history
+rows; on a small machine pass fewer and say so next to the figures.
+"""
+import argparse
+import statistics
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.channels.pool import ProviderPool
+from app.core.access import operators
+from app.core.analytics import funnel
+from app.core.delivery.deliver import deliver_batch
+from app.core.delivery.dispatch import SendRequest, accept
+from app.core.ops import partitions
+from app.extensions import db
+from app.models import Category, Contact, Notification
+from app.models.types import utcnow
+from bench.common import fresh_app, timed
+from tests.sandbox_client import Sandbox
+
+RUN_ID = 1  # each day's tenth is one run, numbered by days ago: this is yesterday's
+PASSWORD = "bench password, long enough"
+# A UUIDv7 made in SQL at a given millisecond (the column `ms`).
+UUID7_AT = ("encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing "
+            "substring(int8send(({ms})::bigint) from 3) from 1 for 6), 52, 1), 53, 1), "
+            "'hex')::uuid")
+
+
+def seed(contacts: int) -> None:
+    db.session.execute(sa.text(
+        "INSERT INTO contacts (external_id, phone, email, attributes, tags, created_at, "
+        "updated_at) SELECT 'bench-' || i, '+1415' || lpad(i::text, 7, '0'), "
+        "'bench-' || i || '@example.com', '{}', '[]', now(), now() "
+        "FROM generate_series(1, :n) i"), {"n": contacts})
+    db.session.add(Category(key="orders", name="Orders", quiet_hours=False))
+    operators.create_operator(db.session, "bench@example.com", "admin", "Bench", PASSWORD)
+    db.session.commit()
+
+
+def day_partitions(days: int) -> None:
+    """A partition per day from `days` ago to a week ahead (the fresh database's converted
+    partition is empty: it goes, so past days can have their own)."""
+    conn = db.session.connection()
+    for table in partitions.TABLES:
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {table.name}_legacy"))
+    today = utcnow().date()
+    for offset in range(-days, partitions.AHEAD_DAYS + 1):
+        for table in partitions.TABLES:
+            partitions.create_day(conn, table, today + timedelta(days=offset))
+    db.session.commit()
+
+
+def generate(total: int, days: int, contacts: int) -> float:
+    """Fill the past days' partitions; return the seconds it took."""
+    per_day = total // days
+    today = utcnow().date()
+    start = time.perf_counter()
+    with db.engine.connect() as conn:
+        conn.execute(sa.text("SET synchronous_commit = off"))
+        for offset in range(days, 0, -1):
+            day = today - timedelta(days=offset)
+            base = int(partitions.day_start(day).timestamp() * 1000)
+            step = max(1, 86_400_000 // per_day)
+            ms = f"{base} + i * {step}"
+            conn.execute(sa.text(
+                "INSERT INTO notifications (id, source, campaign_id, campaign_run_id, "
+                "variant, contact_id, channel, category, address, provider, status, "
+                "attempts, created_at, updated_at, sent_at, delivered_at) SELECT "
+                f"{UUID7_AT.format(ms=ms)}, 'api', "
+                f"CASE WHEN i % 10 = 0 THEN {offset} END, CASE WHEN i % 10 = 0 THEN "
+                f"{offset} END, CASE WHEN i % 10 = 0 THEN (i / 10) % 2 END, "
+                "CASE WHEN i % 10 = 0 THEN 1 + (i / 10) % :contacts ELSE 1 + i % :contacts END,"
+                " 'sms', 'orders', '+14155550000', 'twilio', "
+                "(ARRAY['delivered','delivered','delivered','sent','failed'])[1 + i % 5], "
+                f"1, to_timestamp(({ms}) / 1000.0), to_timestamp(({ms}) / 1000.0), "
+                f"to_timestamp(({ms}) / 1000.0), to_timestamp(({ms}) / 1000.0) "
+                "FROM generate_series(0, :n - 1) i"), {"n": per_day, "contacts": contacts})
+            name = partitions.partition_name("notifications", day)
+            conn.execute(sa.text(
+                "INSERT INTO notification_statuses (notification_id, status, attempt, at) "
+                f"SELECT n.id, s.status, 1, n.created_at FROM {name} n CROSS JOIN "
+                "(VALUES ('queued'), ('sent'), ('delivered')) s(status)"))
+            conn.commit()
+        conn.execute(sa.text("ANALYZE notifications"))
+        conn.execute(sa.text("ANALYZE notification_statuses"))
+        conn.commit()
+    return time.perf_counter() - start
+
+
+def accept_p50(app, sends: int) -> float:
+    """Milliseconds one single-recipient send takes to be accepted (p50)."""
+    redis, config = app.extensions["redis"], app.extensions["herald_config"]
+    request = SendRequest(recipients=["bench-7"], category="orders", channels=["sms"],
+                          content={"sms": {"text": "Order {{ order }} shipped"}},
+                          data={"order": "1"})
+    took = []
+    for _ in range(sends):
+        start = time.perf_counter()
+        accept(db.session, redis, config, request)
+        db.session.commit()
+        took.append(time.perf_counter() - start)
+    return statistics.median(took) * 1000
+
+
+def worker_rate(app, batches: int) -> float:
+    """SMS/s the worker delivers (claim, render, send to the simulator, write back)."""
+    redis, config = app.extensions["redis"], app.extensions["herald_config"]
+    request = SendRequest(recipients=[f"bench-{i}" for i in range(1, 501)], category="orders",
+                          channels=["sms"], content={"sms": {"text": "Order shipped"}})
+    pool = ProviderPool(config)
+    total = 0.0
+    sent = 0
+    for _ in range(batches):
+        accept(db.session, redis, config, request)
+        db.session.commit()
+        ids = [str(i) for i in db.session.scalars(sa.select(Notification.id).where(
+            Notification.status == "queued", Notification.created_at > utcnow()
+            - timedelta(minutes=10)).limit(500))]
+        total += timed(lambda ids=ids: deliver_batch(db.session, redis, config, pool,
+                                                     "sms", ids))
+        sent += len(ids)
+    pool.close()
+    return sent / total
+
+
+def pages_p50(app, repeat: int) -> dict[str, float]:
+    """Milliseconds (p50) the log page, a contact's page and a campaign's funnel take."""
+    client = app.test_client()
+    client.post("/login", data={"email": "bench@example.com", "password": PASSWORD})
+    contact_id = db.session.scalar(sa.select(Contact.id).where(Contact.external_id == "bench-7"))
+    checks = {
+        "log page": lambda: client.get("/notifications/"),
+        "log page, sms delivered": lambda: client.get("/notifications/?channel=sms"
+                                                      "&status=delivered"),
+        "contact history page": lambda: client.get(f"/contacts/{contact_id}"),
+        "campaign funnel": lambda: funnel.breakdown(db.session, [RUN_ID]),
+    }
+    found = {}
+    for name, check in checks.items():
+        check()  # warm
+        found[name] = statistics.median(timed(check) for _ in range(repeat)) * 1000
+        db.session.rollback()
+    return found
+
+
+def drop_oldest_day(app) -> tuple[float, float, int]:
+    """Seconds to detach and drop the oldest day, with sends going on meanwhile: the
+    slowest send's ms during the drop, and the sends that failed."""
+    part = partitions.partitions(db.session.connection(), "notifications")[0]
+    db.session.commit()
+    slowest, failed, stop = [0.0], [0], threading.Event()
+
+    def sends():
+        with app.app_context():
+            while not stop.is_set():
+                try:
+                    slowest[0] = max(slowest[0], accept_p50(app, 1))
+                except Exception:  # noqa: BLE001 - counted, the figure is what matters
+                    failed[0] += 1
+                    db.session.rollback()
+
+    worker = threading.Thread(target=sends)
+    worker.start()
+    time.sleep(0.5)
+    try:
+        took = timed(lambda: partitions.detach_and_drop(db.engine, "notifications",
+                                                        part.name))
+    finally:
+        stop.set()
+        worker.join()
+    return took, slowest[0], failed[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--notifications", type=int, default=5_000_000)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--sends", type=int, default=200)
+    args = parser.parse_args()
+    sandbox = Sandbox(Path("instance"))
+    app = fresh_app("herald_bench_log", QUIET_HOURS="", WTF_CSRF_ENABLED=False,
+                    **sandbox.config_overrides())
+    try:
+        with app.app_context():
+            seed(args.contacts)
+            day_partitions(args.days)
+            empty = (accept_p50(app, args.sends), worker_rate(app, 4), pages_p50(app, 20))
+            took = generate(args.notifications, args.days, args.contacts)
+            print(f"generated {args.notifications:,} notifications and "
+                  f"{args.notifications * 3:,} history rows over {args.days} days "
+                  f"in {took:,.0f} s", flush=True)
+            full = (accept_p50(app, args.sends), worker_rate(app, 4), pages_p50(app, 20))
+            dropped = drop_oldest_day(app)
+    finally:
+        sandbox.stop()
+    print(f"{'measure':<32}{'empty log':>12}{'large log':>12}{'ratio':>8}")
+    for name, a, b in (("single send accept p50 (ms)", empty[0], full[0]),
+                       ("worker (sms/s)", empty[1], full[1]),
+                       *((f"{k} p50 (ms)", empty[2][k], full[2][k]) for k in full[2])):
+        print(f"{name:<32}{a:>12,.1f}{b:>12,.1f}{b / a:>8.2f}")
+    print(f"drop a day's partition: {dropped[0]:.3f} s; slowest send meanwhile "
+          f"{dropped[1]:.1f} ms; failed sends {dropped[2]}")
+    print(f"at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+
+
+if __name__ == "__main__":
+    main()

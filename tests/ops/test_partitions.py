@@ -1,0 +1,159 @@
+"""The log's day partitions (PostgreSQL): made ahead, across months, found by id."""
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, text
+
+from app.core.analytics import funnel
+from app.core.ops import partitions, retention
+from app.models import Notification, NotificationRollup, NotificationStatus
+from tests import factories
+from tests.ops.conftest import uuid7_at
+
+pytestmark = pytest.mark.usefixtures("log_partitions")
+
+
+def where_is(session, table: str, key: str, value) -> str:
+    return session.scalar(text(f"SELECT tableoid::regclass::text FROM {table} "
+                               f"WHERE {key} = :v"), {"v": value})
+
+
+def test_days_are_made_ahead_across_a_month_boundary(log_partitions):
+    session = log_partitions
+    made = partitions.ensure_ahead(session.connection(), date(2031, 1, 29), ahead=4)
+    days = ["20310129", "20310130", "20310131", "20310201", "20310202"]
+    assert made == [f"{t}_p{d}" for t in ("notifications", "notification_statuses")
+                    for d in days]
+    assert partitions.ensure_ahead(session.connection(), date(2031, 1, 29), ahead=4) == []
+    ours = [p for p in partitions.partitions(session.connection(), "notifications")
+            if p.start and p.start.year == 2031]
+    assert [p.start.date() for p in ours] == [date(2031, 1, 29) + timedelta(days=n)
+                                             for n in range(5)]
+    assert all(a.end == b.start for a, b in zip(ours, ours[1:], strict=False))
+
+    contact = factories.contact()
+    last_ms = uuid7_at(datetime(2031, 1, 31, 23, 59, 59, 999000, UTC))
+    first_ms = uuid7_at(datetime(2031, 2, 1, tzinfo=UTC))
+    for id_ in (last_ms, first_ms):
+        factories.notification(contact, id=id_, history=[("accepted", None)])
+    assert where_is(session, "notifications", "id", last_ms) == "notifications_p20310131"
+    assert where_is(session, "notifications", "id", first_ms) == "notifications_p20310201"
+    assert where_is(session, "notification_statuses", "notification_id", first_ms) \
+        == "notification_statuses_p20310201"
+    assert session.get(Notification, first_ms).contact_id == contact.id
+
+
+def test_a_lookup_by_id_reads_one_partition(log_partitions):
+    session = log_partitions
+    partitions.ensure_ahead(session.connection(), date(2031, 3, 1), ahead=2)
+    id_ = uuid7_at(datetime(2031, 3, 2, 8, tzinfo=UTC))
+    plan = "\n".join(session.scalars(text(
+        "EXPLAIN SELECT status FROM notifications WHERE id = :id"), {"id": id_}))
+    assert "notifications_p20310302" in plan
+    assert "notifications_p20310301" not in plan and "notifications_legacy" not in plan
+
+
+def test_a_campaign_row_is_written_once_per_run(log_partitions, db):
+    session = log_partitions
+    contact = factories.contact()
+    factories.notification(contact, campaign_run_id=5, channel="email")
+    with pytest.raises(Exception, match="campaign_row"):
+        factories.notification(contact, campaign_run_id=5, channel="email")
+    session.rollback()
+
+
+def _log_day(session, contact, day: datetime, run_id: int, status="delivered") -> None:
+    factories.notification(contact, id=uuid7_at(day + timedelta(hours=12)), status=status,
+                           campaign_run_id=run_id, channel="email", provider="sendgrid",
+                           created_at=day + timedelta(hours=12),
+                           history=[("queued", None), (status, None)])
+
+
+def test_retention_drops_exactly_the_expired_days_and_keeps_their_counts(
+        log_partitions, config, tmp_path):
+    session = log_partitions
+    base = datetime(2032, 6, 1, tzinfo=UTC)
+    partitions.ensure_ahead(session.connection(), base.date(), ahead=3)
+    session.commit()
+    contact = factories.contact()
+    for offset in range(4):
+        _log_day(session, contact, base + timedelta(days=offset), run_id=41)
+    _log_day(session, contact, base, run_id=42, status="accepted")  # unfinished
+    _log_day(session, contact, base + timedelta(days=1), run_id=43)
+    now = base + timedelta(days=2 + config.RETENTION_NOTIFICATIONS_DAYS)
+
+    config.LOG_ARCHIVE_DIR = str(tmp_path)
+    try:
+        done = retention.apply(session, config, now)
+    finally:
+        config.LOG_ARCHIVE_DIR = ""
+
+    names = {p.name for p in partitions.partitions(session.connection(), "notifications")}
+    assert "notifications_p20320601" in names  # holds an unfinished row
+    assert done.held == {"notifications_p20320601": 1}
+    assert "notifications_p20320602" in done.dropped
+    assert {"notifications_p20320602", "notifications_p20320603",
+            "notifications_p20320604"} - names == {"notifications_p20320602"}
+    history = {p.name for p in partitions.partitions(session.connection(),
+                                                     "notification_statuses")}
+    assert {f"notification_statuses_p2032060{d}" for d in range(1, 5)} & history == set()
+    live = session.scalars(select(Notification.campaign_run_id)).all()
+    assert sorted(live) == [41, 41, 41, 42]
+    assert session.scalar(select(NotificationStatus.id).limit(1)) is None
+    rolled = session.execute(select(NotificationRollup.day, NotificationRollup.campaign_run_id,
+                                    NotificationRollup.status, NotificationRollup.rows)
+                             .order_by(NotificationRollup.campaign_run_id)).all()
+    assert rolled == [(date(2032, 6, 2), 41, "delivered", 1),
+                      (date(2032, 6, 2), 43, "delivered", 1)]
+    # The report counts the dropped day from its rollup, the others from the log.
+    assert funnel.breakdown(session, [41]).total.delivered == 4
+    assert funnel.breakdown(session, [43]).total.delivered == 1
+    archived = tmp_path / "notifications_p20320602.csv.gz"
+    assert str(archived) in done.archived and archived.stat().st_size > 0
+
+
+def test_an_archive_loads_back_into_a_table_of_its_own(log_partitions, db, tmp_path):
+    from app.core.ops import archive
+
+    session = log_partitions
+    contact = factories.contact()
+    for n in range(3):
+        factories.notification(contact, event_id=f"audit-{n}")
+    path = archive.write(db.engine, "notifications", str(tmp_path))
+    try:
+        assert archive.load(db.engine, str(path), "audit_notifications", "notifications") == 3
+        events = session.scalars(text("SELECT event_id FROM audit_notifications "
+                                      "ORDER BY event_id")).all()
+        assert events == ["audit-0", "audit-1", "audit-2"]
+        with pytest.raises(ValueError, match="exists"):
+            archive.load(db.engine, str(path), "audit_notifications", "notifications")
+        with pytest.raises(ValueError, match="plain table name"):
+            archive.load(db.engine, str(path), "x; DROP TABLE contacts", "notifications")
+    finally:
+        session.rollback()
+        session.execute(text("DROP TABLE IF EXISTS audit_notifications"))
+        session.commit()
+
+
+def test_erasure_reaches_every_partition(log_partitions):
+    from app.core.access.audit import Actor
+    from app.core.contacts.store import erase_contact
+
+    session = log_partitions
+    partitions.ensure_ahead(session.connection(), date(2031, 5, 1), ahead=1)
+    contact = factories.contact()
+    ids = [uuid7_at(datetime(2031, 5, 1, 9, tzinfo=UTC)),
+           uuid7_at(datetime(2031, 5, 2, 9, tzinfo=UTC)), None]
+    for id_ in ids:
+        extra = {"id": id_} if id_ else {}
+        factories.notification(contact, address="ada@example.com", status="failed",
+                               content={"html": "Hi Ada"}, error_message="ada@example.com",
+                               history=[("failed", "550 ada@example.com", "550")], **extra)
+    erase_contact(session, contact.external_id, actor=Actor("system"))
+    session.commit()
+    rows = session.execute(select(Notification.address, Notification.content,
+                                  Notification.error_message, Notification.contact_id)).all()
+    assert len(rows) == 3 and set(rows) == {(None, None, None, None)}
+    assert session.scalars(select(NotificationStatus.detail)).all() == [None] * 3
+    homes = {where_is(session, "notifications", "id", i) for i in ids[:2]}
+    assert homes == {"notifications_p20310501", "notifications_p20310502"}
