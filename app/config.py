@@ -103,6 +103,8 @@ class CoreSettings(HeraldSettings):
     WEBHOOK_MAX_AGE_SECONDS: PositiveInt = 600
     WEBHOOK_ID_RETENTION_DAYS: PositiveInt = 30
     METRICS_TOKEN: str = ""  # bearer token for /metrics; empty: open
+    # `make run` seeds the demo workspace on a database that has no contacts yet.
+    DEMO: Flag = True
 
     # Tracking: email opens (a pixel), clicks on links in email, push and SMS.
     TRACK_OPENS: Flag = True

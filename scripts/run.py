@@ -72,6 +72,8 @@ def main() -> int:
         flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
         subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True)
         subprocess.run([*flask, "herald", "bootstrap"], env=env, cwd=ROOT, check=True)
+        subprocess.run([*flask, "herald", "demo", "seed", "--first-run"], env=env, cwd=ROOT,
+                       check=True)
         manager = Manager()
         for name, command in processes(config).items():
             manager.add_process(name, command, env=env, cwd=str(ROOT))
