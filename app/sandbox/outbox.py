@@ -1,9 +1,10 @@
 """What the simulators received, and the faults they have been told to answer with."""
 import itertools
+import json
 import threading
 import time
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 KEEP_PER_PROVIDER = 20_000
 
@@ -44,13 +45,39 @@ class Outbox:
             self._counts[provider] += 1
         return entry
 
-    def entries(self, provider: str | None = None) -> list[dict]:
+    def entries(self, provider: str | None = None, search: str = "",
+                limit: int | None = None) -> list[dict]:
+        """Entries oldest first; with `search`, those whose recipient or request contains
+        it (any case); with `limit`, only the newest that many."""
         with self._lock:
             if provider:
-                return list(self._entries[provider])
-            return sorted(
-                (e for q in self._entries.values() for e in q), key=lambda e: e["id"]
-            )
+                found = list(self._entries[provider])
+            else:
+                found = sorted((e for q in self._entries.values() for e in q),
+                               key=lambda e: e["id"])
+        if search:
+            needle = search.lower()
+            found = [e for e in found if needle in e["recipient"].lower()
+                     or needle in json.dumps(e["payload"], default=str).lower()]
+        return found[-limit:] if limit else found
+
+    def entry(self, entry_id: int) -> dict | None:
+        with self._lock:
+            return next((e for q in self._entries.values() for e in q
+                         if e["id"] == entry_id), None)
+
+    def add_webhook(self, entry_id: int, webhook: dict) -> None:
+        """Note a webhook a simulator called about an entry (status callback, event)."""
+        with self._lock:
+            for queue in self._entries.values():
+                for entry in queue:
+                    if entry["id"] == entry_id:
+                        entry.setdefault("webhooks", []).append(webhook)
+                        return
+
+    def faults(self) -> list[dict]:
+        with self._lock:
+            return [asdict(f) for f in self._faults]
 
     def counts(self) -> dict[str, int]:
         with self._lock:
