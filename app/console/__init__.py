@@ -16,7 +16,8 @@ from app.console.security import can
 
 # Area modules, in registration order.
 AREAS = ("auth", "dashboard", "contacts", "imports", "templates", "segments", "campaigns",
-         "analytics", "notifications", "sandbox", "operators", "api_keys", "audit", "system", "account")
+         "analytics", "notifications", "sandbox", "operators", "api_keys", "audit", "system",
+         "account")
 
 
 def _console_blueprint() -> Blueprint:

@@ -4,7 +4,8 @@ and a form to make them fail on purpose. Only while some provider points at the 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app import herald_config
 from app.console.forms import ConfirmForm
@@ -18,8 +19,9 @@ bp = Blueprint("sandbox", __name__, url_prefix="/sandbox")
 
 
 class FaultForm(FlaskForm):
-    provider = SelectField("Simulator", choices=[(p, p) for p in inbox.FAULTS])
-    outcome = SelectField("Answer with", choices=list(inbox.OUTCOMES.items()))
+    provider = SelectField("Simulator", choices=[SelectChoice(p, p) for p in inbox.FAULTS])
+    outcome = SelectField("Answer with",
+                          choices=[SelectChoice(k, v) for k, v in inbox.OUTCOMES.items()])
     match = StringField("Address or token", validators=[Optional(), Length(max=2048)],
                         description="Empty: the next request of any recipient.")
     times = IntegerField("Times", default=1, validators=[InputRequired(), NumberRange(1, 1000)])
@@ -28,7 +30,7 @@ class FaultForm(FlaskForm):
     def validate_outcome(self, field):
         if field.data not in inbox.FAULTS.get(self.provider.data, {}):
             known = ", ".join(inbox.OUTCOMES[o] for o in inbox.FAULTS.get(self.provider.data, {}))
-            raise ValueError(f"{self.provider.data} cannot answer that; it knows: {known}")
+            raise ValidationError(f"{self.provider.data} cannot answer that; it knows: {known}")
 
 
 def _config():

@@ -68,6 +68,14 @@ class Message:
     reference: str | None = None  # the provider's id for it (Twilio's SID)
     notification_id: uuid.UUID | None = None
 
+    @property
+    def request_text(self) -> str:
+        return json.dumps(self.request, indent=2, ensure_ascii=False, default=str)
+
+    @property
+    def response_text(self) -> str:
+        return json.dumps(self.response, indent=2, ensure_ascii=False, default=str)
+
 
 def control_url(config) -> str:
     return f"http://{config.SANDBOX_HOST}:{config.SANDBOX_HTTP_PORT}/_sandbox"
