@@ -64,7 +64,7 @@ def index(form: FaultForm | None = None, status: int = 200):
                            channels=inbox.CHANNELS), status
 
 
-@bp.route("/<int:entry_id>/html")
+@bp.route("/html/<int:entry_id>")
 @role_required("viewer")
 def email_html(entry_id: int):
     """A received email's HTML for the inbox's sandboxed frame, under its own CSP."""
