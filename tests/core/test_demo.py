@@ -44,13 +44,14 @@ def test_seed_makes_a_workspace_with_history_and_remove_leaves_nothing(db, confi
     statuses = dict(session.execute(sa.select(Campaign.name, Campaign.status)).all())
     assert statuses == {"Demo: Spring sale": "completed", "Demo: Weekly digest": "scheduled"}
     kinds = set(session.scalars(sa.select(Event.kind).distinct()))
-    assert kinds == {"opened", "clicked", "converted"}
+    assert kinds == {"opened", "clicked", "converted", "unsubscribed"}
     delivered_days = {n.date() for n in session.scalars(sa.select(Notification.delivered_at)
                                                         .where(Notification.delivered_at.is_not(None)))}
     assert len(delivered_days) >= 5  # history spread over days: the charts have a shape
     report = overview.overview(session, ZoneInfo("UTC"), 14, NOW)
     assert sum(1 for _, channels in report.volume if sum(channels.values())) >= 5
     assert {t.key for t in report.templates} >= {"order-shipped", "password-reset"}
+    assert {"hard_bounce", "opted_out"} <= set(report.opt_out_kinds)
 
     assert seed(db.session, config, now=NOW, web_subscription=web) is None  # once only
     assert session.scalar(sa.select(sa.func.count()).select_from(Contact)) == 2001
