@@ -59,7 +59,8 @@ herald_cli.add_command(demo_cli)
 
 @demo_cli.command("seed")
 @click.option("--first-run", is_flag=True,
-              help="Only on a database without contacts, and unless HERALD_DEMO=0.")
+              help="Only on a database without contacts, not in production mode, and "
+                   "unless HERALD_DEMO=0.")
 def demo_seed_command(first_run):
     """Seed the demo workspace (nothing happens when it is already there)."""
     from app.core.demo.seed import seed
@@ -67,7 +68,9 @@ def demo_seed_command(first_run):
     from app.models import Contact
 
     config = herald_config()
-    if first_run and (not config.DEMO or db.session.scalar(select(Contact.id).limit(1))):
+    # A first run seeds only a development install that has no contacts yet.
+    if first_run and (not config.DEMO or config.ENV == "production"
+                      or db.session.scalar(select(Contact.id).limit(1))):
         return
     web = None
     if providers_on_sandbox(config):  # web devices subscribe to the sandbox push service
