@@ -63,7 +63,7 @@ def test_email_is_shown_as_in_an_inbox_with_its_exchange(page, sent):
     email = next(n for n in sent if n["channel"] == "email")
     expect(link).to_have_attribute("href", f"/notifications/{email['id']}")
     expect(page.locator("details.exchange").first).to_contain_text('"herald_id"')
-    screenshot(page, "sandbox-inbox-email")
+    screenshot(page, "sandbox_inbox_email")
     page.get_by_text("Headers", exact=True).click()
     expect(page.locator(".pane-headers")).to_contain_text("Subject")
 
@@ -74,7 +74,7 @@ def test_sms_is_a_phone_thread_with_encoding_and_segments(page, sent):
     bubble = page.locator(".bubble")
     expect(bubble).to_contain_text("order A-1042 shipped")
     expect(bubble).to_contain_text("GSM-7 · 1 segment")
-    screenshot(page, "sandbox-inbox-sms")
+    screenshot(page, "sandbox_inbox_sms")
 
 
 def test_push_is_drawn_on_ios_and_android_lock_screens(page, sent):
@@ -89,7 +89,7 @@ def test_push_is_drawn_on_ios_and_android_lock_screens(page, sent):
         expect(card).to_contain_text("Your order is on its way")
         platform = "ios" if page.locator(".lock-ios").count() else "android"
         seen.add(platform)
-        screenshot(page, f"sandbox-inbox-push-{platform}")
+        screenshot(page, f"sandbox_inbox_push_{platform}")
     assert seen == {"ios", "android"}
 
 
@@ -97,7 +97,7 @@ def test_web_push_is_a_desktop_notification(page, sent):
     sign_in(page)
     open_channel(page, "webpush")
     expect(page.locator(".desktop-toast")).to_contain_text("Order A-1042 shipped")
-    screenshot(page, "sandbox-inbox-webpush")
+    screenshot(page, "sandbox_inbox_webpush")
 
 
 def test_a_failure_is_queued_from_the_form_and_a_bad_one_refused(page, sent, sandbox):
@@ -113,6 +113,6 @@ def test_a_failure_is_queued_from_the_form_and_a_bad_one_refused(page, sent, san
     expect(page.get_by_text("answers the next 1 request(s) for +14155550100")).to_be_visible()
     expect(page.locator(".inbox-faults")).to_contain_text("21610")
     page.locator(".inbox-faults").scroll_into_view_if_needed()
-    screenshot(page, "sandbox-inbox-faults")
+    screenshot(page, "sandbox_inbox_faults")
     page.get_by_role("button", name="Clear").click()
     expect(page.get_by_text("Nothing received yet")).to_be_visible()
