@@ -111,5 +111,49 @@ def log_load_archive_command(path, into, like):
     click.echo(f"{rows:,} rows loaded into {into}")
 
 
+demo_cli = AppGroup("demo", help="The demo workspace: seed it, or remove it all.")
+herald_cli.add_command(demo_cli)
+
+
+@demo_cli.command("seed")
+@click.option("--first-run", is_flag=True,
+              help="Only on a database without contacts, not in production mode, and "
+                   "unless HERALD_DEMO=0.")
+def demo_seed_command(first_run):
+    """Seed the demo workspace (nothing happens when it is already there)."""
+    from app.core.demo.seed import seed
+    from app.core.ops.startup import providers_on_sandbox
+    from app.models import Contact
+
+    config = herald_config()
+    # A first run seeds only a development install that has no contacts yet.
+    if first_run and (not config.DEMO or config.ENV == "production"
+                      or db.session.scalar(select(Contact.id).limit(1))):
+        return
+    web = None
+    if providers_on_sandbox(config):  # web devices subscribe to the sandbox push service
+        from app.sandbox.webpush import subscription
+
+        base = f"https://{config.SANDBOX_HOST}:{config.SANDBOX_TLS_PORT}"
+        web = lambda name: subscription(base, name)  # noqa: E731
+    seeded = seed(db.session, config, web_subscription=web)
+    db.session.commit()
+    if seeded is None:
+        click.echo("The demo workspace is already there (`herald demo remove` removes it).")
+    else:
+        click.echo("Demo workspace: " + ", ".join(f"{n} {k}" for k, n in seeded.items())
+                   + " (`flask --app wsgi herald demo remove` removes it all)")
+
+
+@demo_cli.command("remove")
+def demo_remove_command():
+    """Delete every row of the demo workspace."""
+    from app.core.demo.remove import remove
+
+    removed = remove(db.session)
+    db.session.commit()
+    click.echo(f"Removed {sum(removed.values())} demo rows.")
+
+
 def init_app(app) -> None:
     app.cli.add_command(herald_cli)

@@ -159,6 +159,8 @@ class CoreSettings(HeraldSettings):
     LOG_FORMAT: Literal["text", "json"] = "text"
     # API requests per key, e.g. 600/minute; a key's own limit wins; empty: unlimited.
     API_RATE_LIMIT: RequestRate = "1200/minute"
+    # `make run` seeds the demo workspace on a database that has no contacts yet.
+    DEMO: Flag = True
 
     # Tracking: email opens (a pixel), clicks on links in email, push and SMS.
     TRACK_OPENS: Flag = True

@@ -73,6 +73,8 @@ def main() -> int:
         flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
         subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True)
         subprocess.run([*flask, "herald", "bootstrap"], env=env, cwd=ROOT, check=True)
+        subprocess.run([*flask, "herald", "demo", "seed", "--first-run"], env=env, cwd=ROOT,
+                       check=True)
         manager = Supervisor()  # a process that exits is started again, with backoff
         for name, command in processes(config).items():
             manager.add_process(name, command, env=env, cwd=str(ROOT))

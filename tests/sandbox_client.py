@@ -74,6 +74,9 @@ class Sandbox:
             "JPUSH_APP_KEY": "sandbox-app-key",
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": self.smtp_port,
+            "SANDBOX_HTTP_PORT": self.http_port,  # its control routes (the console's inbox)
+            "SANDBOX_TLS_PORT": self.tls_port,
+            "SANDBOX_SMTP_PORT": self.smtp_port,
         }
 
     def webhook_public_key(self) -> str:

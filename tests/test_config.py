@@ -59,6 +59,7 @@ BAD_VALUES = [
     ("HERALD_MAX_SCHEDULE_DAYS", "0"),
     ("HERALD_WEBHOOK_MAX_AGE_SECONDS", "10 minutes"),
     ("HERALD_WEBHOOK_ID_RETENTION_DAYS", "-30"),
+    ("HERALD_DEMO", "maybe"),
     ("HERALD_TRACK_OPENS", "sometimes"),
     ("HERALD_TRACK_CLICKS", "2"),
     ("HERALD_TRACKING_LINK_DAYS", "0"),

@@ -16,8 +16,8 @@ from app.console.security import can
 
 # Area modules, in registration order.
 AREAS = ("auth", "dashboard", "contacts", "imports", "templates", "segments", "campaigns",
-         "analytics", "notifications", "operators", "api_keys", "audit", "system", "queues",
-         "providers", "data",
+         "analytics", "notifications", "sandbox", "operators", "api_keys", "audit", "system",
+         "queues", "providers", "data",
          "account")
 
 

@@ -4,6 +4,7 @@ from app.models.audit import AuditLog
 from app.models.auth import ApiKey, Operator
 from app.models.campaigns import Campaign, CampaignRun, CampaignVariant
 from app.models.contacts import Category, Contact, Device, Preference, Suppression
+from app.models.demo import DemoRow
 from app.models.imports import ContactImport, ContactImportError
 from app.models.notifications import Event, IdempotencyKey, Notification, NotificationStatus
 from app.models.providers import ProviderAccount
@@ -23,6 +24,7 @@ __all__ = [
     "Contact",
     "ContactImport",
     "ContactImportError",
+    "DemoRow",
     "Device",
     "Event",
     "IdempotencyKey",

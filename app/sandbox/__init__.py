@@ -19,8 +19,20 @@ SIMULATORS = ("fcm", "apns", "webpush", "twilio", "vonage", "sendgrid", "mailchi
 
 
 async def list_outbox(request: Request) -> JSONResponse:
-    provider = request.query_params.get("provider")
-    return JSONResponse({"entries": outbox.entries(provider), "counts": outbox.counts()})
+    """?provider=, ?q= (recipient or request contains it), ?limit= (the newest N)."""
+    params = request.query_params
+    limit = params.get("limit", "")
+    entries = outbox.entries(params.get("provider"), params.get("q", "")[:200],
+                             int(limit) if limit.isdigit() else None)
+    return JSONResponse({"entries": entries, "counts": outbox.counts(),
+                         "faults": outbox.faults()})
+
+
+async def one_entry(request: Request) -> JSONResponse:
+    entry = outbox.entry(request.path_params["entry_id"])
+    if entry is None:
+        return JSONResponse({"error": "no such entry"}, status_code=404)
+    return JSONResponse(entry)
 
 
 async def reset_outbox(request: Request) -> Response:
@@ -60,6 +72,7 @@ def create_sandbox_app() -> Starlette:
     routes = [
         Route("/_sandbox/outbox", list_outbox, methods=["GET"]),
         Route("/_sandbox/outbox", reset_outbox, methods=["DELETE"]),
+        Route("/_sandbox/outbox/{entry_id:int}", one_entry, methods=["GET"]),
         Route("/_sandbox/faults", add_fault, methods=["POST"]),
     ]
     for name in SIMULATORS:

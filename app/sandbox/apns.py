@@ -155,7 +155,8 @@ async def push(request: Request) -> Response:
     client = request.scope.get("client") or ("", 0)
     outbox.record("apns", token, payload, headers=headers, jwt=auth,
                   http_version=request.scope["http_version"],
-                  connection=f"{client[0]}:{client[1]}")
+                  connection=f"{client[0]}:{client[1]}",
+                  response={"status": 200, "headers": {"apns-id": message_id}})
     return Response(status_code=200, headers={"apns-id": message_id})
 
 

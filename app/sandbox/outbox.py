@@ -6,11 +6,12 @@ and takes no faults: a fault or an entry held by one process would be a lie to t
 """
 import asyncio
 import itertools
+import json
 import multiprocessing
 import threading
 import time
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 KEEP_PER_PROVIDER = 20_000
 
@@ -63,7 +64,7 @@ class Outbox:
         if self._shared is not None:
             self._shared[self._slot * len(self._providers)
                          + self._providers.index(provider)] += 1
-            return {"provider": provider, "recipient": recipient}
+            return {"id": 0, "provider": provider, "recipient": recipient}  # counts only
         entry = {
             "id": next(self._ids),
             "provider": provider,
@@ -77,13 +78,39 @@ class Outbox:
             self._counts[provider] += 1
         return entry
 
-    def entries(self, provider: str | None = None) -> list[dict]:
+    def entries(self, provider: str | None = None, search: str = "",
+                limit: int | None = None) -> list[dict]:
+        """Entries oldest first; with `search`, those whose recipient or request contains
+        it (any case); with `limit`, only the newest that many."""
         with self._lock:
             if provider:
-                return list(self._entries[provider])
-            return sorted(
-                (e for q in self._entries.values() for e in q), key=lambda e: e["id"]
-            )
+                found = list(self._entries[provider])
+            else:
+                found = sorted((e for q in self._entries.values() for e in q),
+                               key=lambda e: e["id"])
+        if search:
+            needle = search.lower()
+            found = [e for e in found if needle in e["recipient"].lower()
+                     or needle in json.dumps(e["payload"], default=str).lower()]
+        return found[-limit:] if limit else found
+
+    def entry(self, entry_id: int) -> dict | None:
+        with self._lock:
+            return next((e for q in self._entries.values() for e in q
+                         if e["id"] == entry_id), None)
+
+    def add_webhook(self, entry_id: int, webhook: dict) -> None:
+        """Note a webhook a simulator called about an entry (status callback, event)."""
+        with self._lock:
+            for queue in self._entries.values():
+                for entry in queue:
+                    if entry["id"] == entry_id:
+                        entry.setdefault("webhooks", []).append(webhook)
+                        return
+
+    def faults(self) -> list[dict]:
+        with self._lock:
+            return [asdict(f) for f in self._faults]
 
     def counts(self) -> dict[str, int]:
         if self._shared is not None:

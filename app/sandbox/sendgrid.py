@@ -162,22 +162,25 @@ async def mail_send(request: Request) -> Response:
     for index, personalization in enumerate(body["personalizations"]):
         payload = {**body, "personalizations": [personalization]}
         for kind, email in _recipients(personalization):
-            outbox.record("sendgrid", email, payload, message_id=message_id, kind=kind,
-                          personalization=index)
-            events.append((email, personalization.get("custom_args") or {}, email in bounced))
+            entry = outbox.record("sendgrid", email, payload, message_id=message_id, kind=kind,
+                                  personalization=index,
+                                  response={"status": 202,
+                                            "headers": {"X-Message-Id": message_id}})
+            events.append((email, personalization.get("custom_args") or {}, email in bounced,
+                           entry["id"]))
     task = None
     if settings["webhook_url"] and settings["signing_key"] is not None:
         task = BackgroundTask(post_events, message_id, events)
     return Response(status_code=202, headers={"X-Message-Id": message_id}, background=task)
 
 
-async def post_events(message_id: str, recipients: list[tuple[str, dict, bool]]) -> None:
+async def post_events(message_id: str, recipients: list[tuple[str, dict, bool, int]]) -> None:
     """Post "processed", then "delivered" or "bounce", for every recipient, signed."""
     async with httpx.AsyncClient(timeout=5) as client:
         for stage in ("processed", "final"):
             await asyncio.sleep(EVENT_DELAY_SECONDS)
             batch = [_event(message_id, n, email, args, stage, bounced)
-                     for n, (email, args, bounced) in enumerate(recipients)]
+                     for n, (email, args, bounced, _) in enumerate(recipients)]
             body = json.dumps(batch)
             timestamp = str(int(time.time()))
             signature = settings["signing_key"].sign((timestamp + body).encode(),
@@ -187,10 +190,15 @@ async def post_events(message_id: str, recipients: list[tuple[str, dict, bool]])
                            base64.b64encode(signature).decode(),
                        "X-Twilio-Email-Event-Webhook-Timestamp": timestamp}
             try:
-                await client.post(settings["webhook_url"], content=body, headers=headers)
+                answer = await client.post(settings["webhook_url"], content=body,
+                                           headers=headers)
             except httpx.HTTPError as exc:
                 log.warning("event webhook %s failed: %s", settings["webhook_url"], exc)
                 return
+            for event, (*_, entry_id) in zip(batch, recipients, strict=True):
+                outbox.add_webhook(entry_id, {"url": settings["webhook_url"],
+                                              "event": event["event"], "body": event,
+                                              "status": answer.status_code, "at": time.time()})
 
 
 def _event(message_id: str, n: int, email: str, custom_args: dict, stage: str,

@@ -29,6 +29,7 @@ REPLIES = {
     "554": "554 5.7.1 Message rejected as spam",
 }
 AT_DATA = {"552", "554"}
+RAW_KEPT = 256 * 1024  # of each message's source, for the inbox's "raw" view
 
 
 def inbox_view(data: bytes) -> dict:
@@ -72,9 +73,12 @@ class Sink:
         faults = getattr(envelope, "herald_faults", None)
         if faults:
             return REPLIES.get(faults[0], f"{faults[0]} simulated failure")
-        view = inbox_view(envelope.original_content or envelope.content)
+        data = envelope.original_content or envelope.content
+        view = inbox_view(data)
+        raw = data[:RAW_KEPT].decode("utf-8", "replace")
         for recipient in envelope.rcpt_tos:
-            outbox.record("smtp", recipient, view, mail_from=envelope.mail_from,
+            outbox.record("smtp", recipient, view, mail_from=envelope.mail_from, raw=raw,
+                          response={"status": 250, "body": "250 2.0.0 OK: queued"},
                           rcpt_tos=list(envelope.rcpt_tos),
                           tls=server.transport.get_extra_info("ssl_object") is not None,
                           authenticated=bool(session.authenticated), peer=list(session.peer))

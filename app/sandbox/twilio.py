@@ -17,6 +17,7 @@ import binascii
 import logging
 import re
 import secrets
+import time
 from email.utils import formatdate
 
 import httpx
@@ -135,18 +136,18 @@ async def create_message(request: Request) -> JSONResponse:
     sid = "SM" + secrets.token_hex(16)
     resource = _resource(form, account_sid, sid)
     encoding, segments, _ = count(resource["body"])
-    outbox.record("twilio", form["To"], dict(form), sid=sid, encoding=encoding,
-                  segments=segments)
+    entry = outbox.record("twilio", form["To"], dict(form), sid=sid, encoding=encoding,
+                          segments=segments, response={"status": 201, "body": resource})
     callback = form.get("StatusCallback")
     task = None
     if callback and settings["callbacks"]:
         task = BackgroundTask(report_status, callback, _basic_auth(request)[1], resource,
-                              carrier_error)
+                              carrier_error, entry["id"])
     return JSONResponse(resource, status_code=201, background=task)
 
 
 async def report_status(url: str, auth_token: str, resource: dict,
-                        carrier_error: str | None) -> None:
+                        carrier_error: str | None, entry_id: int = 0) -> None:
     """Call the StatusCallback as Twilio does: "sent", then the carrier's verdict."""
     final = ("undelivered", carrier_error) if carrier_error else ("delivered", None)
     validator = RequestValidator(auth_token)
@@ -161,10 +162,13 @@ async def report_status(url: str, auth_token: str, resource: dict,
                 params["ErrorCode"] = error_code
             headers = {"X-Twilio-Signature": validator.compute_signature(url, params)}
             try:
-                await client.post(url, data=params, headers=headers)
+                answer = await client.post(url, data=params, headers=headers)
             except httpx.HTTPError as exc:
                 log.warning("status callback to %s failed: %s", url, exc)
+                outbox.add_webhook(entry_id, {"url": url, "event": status, "error": str(exc)})
                 return
+            outbox.add_webhook(entry_id, {"url": url, "event": status, "body": params,
+                                          "status": answer.status_code, "at": time.time()})
 
 
 routes = [

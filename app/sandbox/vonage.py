@@ -76,14 +76,14 @@ def _invalid(params: dict, auth) -> JSONResponse | None:
     return None
 
 
-def _accepted(params: dict, recipient: str) -> JSONResponse:
+def _accepted(params: dict, recipient: str) -> dict:
     _, segments, _ = count(params.get("text", ""))
     part = {"to": recipient.lstrip("+"), "status": "0", "remaining-balance": "15.53590000",
             "message-price": "0.03330000", "network": "23410"}
     if params.get("client-ref"):
         part["client-ref"] = params["client-ref"]
     messages = [{**part, "message-id": secrets.token_hex(8).upper()} for _ in range(segments)]
-    return JSONResponse({"message-count": str(len(messages)), "messages": messages})
+    return {"message-count": str(len(messages)), "messages": messages}
 
 
 async def send_sms(request: Request) -> Response:
@@ -102,8 +102,9 @@ async def send_sms(request: Request) -> Response:
         return rejected(fault.kind)
     response = _accepted(params, recipient)
     payload = {k: v for k, v in params.items() if k not in ("api_secret", "sig")}
-    outbox.record("vonage", recipient, payload, http_version=request.scope["http_version"])
-    return response
+    outbox.record("vonage", recipient, payload, http_version=request.scope["http_version"],
+                  response={"status": 200, "body": response})
+    return JSONResponse(response)
 
 
 routes = [Route("/sms/json", send_sms, methods=["POST"])]

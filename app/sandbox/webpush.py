@@ -151,10 +151,11 @@ async def push(request: Request) -> Response:
                  "message": rejected.message}
         return JSONResponse(error, status_code=rejected.status, headers=extra)
     message_id = str(uuid.uuid4())
+    location = f"{request.url.scheme}://{request.url.netloc}/m/{message_id}"
     outbox.record("webpush", endpoint, payload, headers=headers, vapid=vapid,
                   body=b64url(body), message_id=message_id,
-                  http_version=request.scope.get("http_version"))
-    location = f"{request.url.scheme}://{request.url.netloc}/m/{message_id}"
+                  http_version=request.scope.get("http_version"),
+                  response={"status": 201, "headers": {"Location": location}})
     return Response(status_code=201, headers={"Location": location})
 
 

@@ -29,7 +29,7 @@ BOGUS_HTMX = {"HX-Request": "true", "HX-Target": "no-such-target", "HX-Trigger":
 H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
 LINK = re.compile(r'\s(?:href|hx-get)="(/[^"]*)"')
 MESSAGE = re.compile(r'class="[^"]*(field-error|alert|is-invalid|error)')
-NO_H1 = ("/api/", "/templates/preview/email/")  # other surfaces; the email preview's frame
+NO_H1 = ("/api/", "/templates/preview/email/", "/sandbox/html/")  # other surfaces; email frames
 ANY = "any status below 500"
 ROLE_RANK = {"viewer": 0, "editor": 1, "admin": 2}
 
@@ -112,8 +112,15 @@ def report(problems: list) -> None:
 
 
 @pytest.fixture()
-def ids(admin, editor, viewer):
-    return seed(admin)
+def ids(admin, editor, viewer, sandbox):
+    found = seed(admin)
+    mail = {"personalizations": [{"to": [{"email": "ada@example.com"}]}], "subject": "Hi",
+            "from": {"email": "shop@example.com"},
+            "content": [{"type": "text/html", "value": "<p>Hi</p>"}]}
+    sent = sandbox.http.post("/v3/mail/send", json=mail, headers={"Authorization": "Bearer x"})
+    assert sent.status_code == 202
+    found["entry_id"] = sandbox.http.get("/_sandbox/outbox").json()["entries"][-1]["id"]
+    return found
 
 
 @pytest.fixture()

@@ -11,6 +11,7 @@ from app.channels.pool import ProviderPool
 from app.config import Config
 from app.core.delivery.deliver import deliver_batch
 from app.core.delivery.dispatch import SendRequest, accept
+from app.core.ops import inbox
 from app.extensions import db as _db
 from app.models import Event, Notification, NotificationStatus, Suppression
 from tests import factories
@@ -114,3 +115,21 @@ def test_bounced_email_fails_and_suppresses_the_address(live, db, reporting_sand
     assert wait_for_status(live, notification_id, "failed").error_code == "5.1.1"
     [suppression] = db.session.scalars(select(Suppression))
     assert (suppression.address, suppression.reason) == ("ada@example.com", "hard_bounce")
+
+
+@pytest.mark.parametrize("channel, events", [("sms", ["sent", "delivered"]),
+                                             ("email", ["processed", "delivered"])])
+def test_the_sandbox_inbox_shows_the_webhooks_each_message_triggered(live, db, channel, events):
+    notification_id = send(live, channel)
+    wait_for_status(live, notification_id, "delivered")
+    config = live.extensions["herald_config"]
+    deadline = time.monotonic() + 5
+    while True:  # the simulator notes a webhook once our answer to it is back
+        message = inbox.fetch(config, channel)["messages"][0]  # the newest
+        if len(message.webhooks) == len(events) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert [w["event"] for w in message.webhooks] == events
+    assert {w["status"] for w in message.webhooks} < {200, 204}
+    inbox.link_notifications(db.session, [message])
+    assert message.notification_id == notification_id
