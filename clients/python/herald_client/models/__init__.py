@@ -53,6 +53,7 @@ from .contact_summary import ContactSummary
 from .contact_summary_attributes import ContactSummaryAttributes
 from .device_in import DeviceIn
 from .device_in_platform import DeviceInPlatform
+from .device_in_provider_type_0 import DeviceInProviderType0
 from .device_out import DeviceOut
 from .draft_in import DraftIn
 from .draft_in_content import DraftInContent
@@ -195,6 +196,7 @@ __all__ = (
     "ContactSummaryAttributes",
     "DeviceIn",
     "DeviceInPlatform",
+    "DeviceInProviderType0",
     "DeviceOut",
     "DraftIn",
     "DraftInContent",

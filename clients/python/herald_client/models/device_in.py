@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..models.device_in_platform import DeviceInPlatform
+from ..models.device_in_provider_type_0 import DeviceInProviderType0
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,15 +18,19 @@ T = TypeVar("T", bound="DeviceIn")
 
 @_attrs_define
 class DeviceIn:
-    """A device: `token` for ios (APNs, 64 hex) and android (FCM); `subscription` for web.
+    """A device: `token` for ios (APNs, 64 hex) and android (an FCM token, or a JPush
+    registration id with `provider` "jpush"); `subscription` for web.
 
-    Attributes:
-        platform (DeviceInPlatform):
-        token (None | str | Unset):
-        subscription (None | Unset | WebPushSubscription):
+        Attributes:
+            platform (DeviceInPlatform):
+            provider (DeviceInProviderType0 | None | Unset): android only: `jpush` for devices without Google services (the
+                token is then a JPush registration id); FCM by default.
+            token (None | str | Unset):
+            subscription (None | Unset | WebPushSubscription):
     """
 
     platform: DeviceInPlatform
+    provider: DeviceInProviderType0 | None | Unset = UNSET
     token: None | str | Unset = UNSET
     subscription: None | Unset | WebPushSubscription = UNSET
 
@@ -33,6 +38,14 @@ class DeviceIn:
         from ..models.web_push_subscription import WebPushSubscription
 
         platform = self.platform.value
+
+        provider: None | str | Unset
+        if isinstance(self.provider, Unset):
+            provider = UNSET
+        elif isinstance(self.provider, DeviceInProviderType0):
+            provider = self.provider.value
+        else:
+            provider = self.provider
 
         token: None | str | Unset
         if isinstance(self.token, Unset):
@@ -55,6 +68,8 @@ class DeviceIn:
                 "platform": platform,
             }
         )
+        if provider is not UNSET:
+            field_dict["provider"] = provider
         if token is not UNSET:
             field_dict["token"] = token
         if subscription is not UNSET:
@@ -68,6 +83,23 @@ class DeviceIn:
 
         d = dict(src_dict)
         platform = DeviceInPlatform(d.pop("platform"))
+
+        def _parse_provider(data: object) -> DeviceInProviderType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                provider_type_0 = DeviceInProviderType0(data)
+
+                return provider_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DeviceInProviderType0 | None | Unset, data)
+
+        provider = _parse_provider(d.pop("provider", UNSET))
 
         def _parse_token(data: object) -> None | str | Unset:
             if data is None:
@@ -97,6 +129,7 @@ class DeviceIn:
 
         device_in = cls(
             platform=platform,
+            provider=provider,
             token=token,
             subscription=subscription,
         )

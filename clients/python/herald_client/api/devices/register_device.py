@@ -87,6 +87,11 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -117,8 +122,9 @@ def sync_detailed(
 
     Args:
         external_id (str): Your id for the contact: no spaces or slashes.
-        body (DeviceIn): A device: `token` for ios (APNs, 64 hex) and android (FCM);
-            `subscription` for web.
+        body (DeviceIn): A device: `token` for ios (APNs, 64 hex) and android (an FCM token, or a
+            JPush
+            registration id with `provider` "jpush"); `subscription` for web.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,8 +159,9 @@ def sync(
 
     Args:
         external_id (str): Your id for the contact: no spaces or slashes.
-        body (DeviceIn): A device: `token` for ios (APNs, 64 hex) and android (FCM);
-            `subscription` for web.
+        body (DeviceIn): A device: `token` for ios (APNs, 64 hex) and android (an FCM token, or a
+            JPush
+            registration id with `provider` "jpush"); `subscription` for web.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -184,8 +191,9 @@ async def asyncio_detailed(
 
     Args:
         external_id (str): Your id for the contact: no spaces or slashes.
-        body (DeviceIn): A device: `token` for ios (APNs, 64 hex) and android (FCM);
-            `subscription` for web.
+        body (DeviceIn): A device: `token` for ios (APNs, 64 hex) and android (an FCM token, or a
+            JPush
+            registration id with `provider` "jpush"); `subscription` for web.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -218,8 +226,9 @@ async def asyncio(
 
     Args:
         external_id (str): Your id for the contact: no spaces or slashes.
-        body (DeviceIn): A device: `token` for ios (APNs, 64 hex) and android (FCM);
-            `subscription` for web.
+        body (DeviceIn): A device: `token` for ios (APNs, 64 hex) and android (an FCM token, or a
+            JPush
+            registration id with `provider` "jpush"); `subscription` for web.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
