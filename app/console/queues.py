@@ -7,6 +7,7 @@ from app.console.security import role_required
 from app.core.ops import charts, conditions, throughput
 from app.core.ops import system as operations
 from app.core.ops.alerts import firing_alerts
+from app.queues import CHANNEL_QUEUES
 
 bp = Blueprint("queues", __name__, url_prefix="/settings/queues")
 
@@ -22,4 +23,4 @@ def index():
         workers=operations.worker_states(redis), circuits=conditions.circuit_states(redis),
         by_channel=by_channel, by_provider=by_provider,
         figures=charts.figures(series) if series.counts else None,
-        firing=firing_alerts(redis))
+        firing=firing_alerts(redis), channels=CHANNEL_QUEUES)

@@ -15,7 +15,7 @@ from app.models.campaigns import CampaignRun, RunStatus
 from app.models.types import utcnow
 from app.queues import enqueue_fan_out
 from tests.campaigns.conftest import add_contacts
-from tests.e2e.test_chaos import ROOT, kill, worker_env
+from tests.helpers.processes import ROOT, kill, worker_env
 
 CONTACTS = 30_000
 
@@ -36,7 +36,7 @@ def test_a_killed_fan_out_resumes_and_writes_each_contact_once(
     run = runs.start_run(db.session, campaign, now)
     db.session.commit()
     enqueue_fan_out(redis, [run.id])
-    env = {**worker_env(app, sandbox), "HERALD_CAMPAIGN_CHUNK": "300"}
+    env = worker_env(config, sandbox, CAMPAIGN_CHUNK=300)
     worker = start_fan_out_worker(env)
     try:
         deadline = time.monotonic() + 60

@@ -14,7 +14,7 @@ def test_a_fault_is_queued_in_the_simulator(editor_client, sandbox):
     assert response.status_code == 302
     assert queued_faults(sandbox) == [{"provider": "fcm", "kind": "UNREGISTERED",
                                        "match": "fcm-token-ada", "times": 2,
-                                       "retry_after": None}]
+                                       "retry_after": None, "delay": 0.0, "seconds": None}]
 
 
 @pytest.mark.parametrize("changes, field, message", [

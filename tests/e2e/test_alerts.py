@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from app.core.ops import alerts
-from app.queues import enqueue_ids, queue
+from app.queues import due_key, enqueue_ids, queue
 from tests import factories
 from tests.helpers.api import send
 
@@ -55,6 +55,7 @@ def test_a_backed_up_unattended_queue_fires_then_recovers(evaluate, webhook, red
     assert evaluate(config.ALERT_QUEUE_AGE_SECONDS + 5) == [("queue_age", "firing")]
     assert evaluate(config.ALERT_QUEUE_AGE_SECONDS + 10) == []  # still firing: said already
     queue(redis, "sms").empty()
+    redis.delete(due_key("sms"))
     assert sorted(evaluate()) == [("no_worker", "resolved"), ("queue_age", "resolved")]
     assert [(m["kind"], m["state"]) for m in webhook] == [
         ("no_worker", "firing"), ("queue_age", "firing"),

@@ -27,7 +27,7 @@ from app.channels.base import (
 from app.channels.registry import provider_chain
 from app.core.delivery import circuits, lease, rules
 from app.core.delivery.circuits import Breakers
-from app.core.delivery.outcomes import Outcome, record_outcomes
+from app.core.delivery.outcomes import NOT_ATTEMPTED, Outcome, record_outcomes
 from app.core.delivery.transitions import move
 from app.core.ops import throughput
 from app.core.recipients.list_headers import with_list_headers
@@ -260,7 +260,7 @@ def _send(pool, breakers: Breakers, config, channel, rows, messages):
                 r.message_id for r in results if not last and isinstance(r.error, TransientError)
             }
             tried = sum(1 for r in results if r.message_id in retry_elsewhere
-                        and r.error.code != "circuit_open")  # an open circuit made no call
+                        and r.error.code not in NOT_ATTEMPTED)  # no call was made
             yield name, [r for r in results if r.message_id not in retry_elsewhere], tried
             pending = [m for m in pending if m.id in retry_elsewhere]
             if not pending:

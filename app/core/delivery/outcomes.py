@@ -31,6 +31,10 @@ class Outcome:
 
 
 
+# Deferrals that made no provider call (deliver's open circuit, pacing's wait).
+NOT_ATTEMPTED = frozenset({"circuit_open", "rate_wait"})
+
+
 def backoff_seconds(config, attempt: int, retry_after: float | None = None) -> float:
     """Exponential backoff with full jitter, never sooner than the provider's Retry-After."""
     ceiling = min(config.RETRY_MAX_SECONDS, config.RETRY_BASE_SECONDS * 2 ** (attempt - 1))
@@ -54,6 +58,13 @@ def _classify(config, outcome: Outcome, now: datetime) -> dict:
         error_code=str(error.code or type(error).__name__), error_message=str(error)[:2000]
     )
     values["detail"] = values["error_message"] or outcome.result.provider_message_id
+    if isinstance(error, TransientError) and error.code in NOT_ATTEMPTED:
+        # No provider was called (its circuit is open, or its send rate is spent): the
+        # claim's attempt is given back, so an outage longer than the retries kills nothing.
+        retry_after = error.retry_after if isinstance(error, RateLimited) else None
+        delay = backoff_seconds(config, max(row.attempts - 1, 1), retry_after)
+        return {**values, "status": Status.RETRYING, "attempts": max(row.attempts - 1, 0),
+                "due_at": now + timedelta(seconds=delay)}
     if isinstance(error, TransientError) and row.attempts < config.MAX_ATTEMPTS:
         retry_after = error.retry_after if isinstance(error, RateLimited) else None
         delay = backoff_seconds(config, row.attempts, retry_after)
