@@ -10,7 +10,7 @@ from app import create_app
 from app.config import Config
 
 PG = os.environ.get("HERALD_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
-REDIS = os.environ.get("HERALD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+REDIS = os.environ.get("HERALD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")  # tests use dbs 1-15
 DATABASE = os.environ.get("HERALD_BENCH_DATABASE", "herald_bench")  # dropped and made anew
 
 
