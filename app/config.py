@@ -158,7 +158,7 @@ class CoreSettings(HeraldSettings):
     # Log lines as text or JSON objects (each with its request id and notification ids).
     LOG_FORMAT: Literal["text", "json"] = "text"
     # API requests per key, e.g. 600/minute; a key's own limit wins; empty: unlimited.
-    API_RATE_LIMIT: RequestRate = "1200/minute"
+    API_RATE_LIMIT: RequestRate = ""
     # `make run` seeds the demo workspace on a database that has no contacts yet.
     DEMO: Flag = True
 
