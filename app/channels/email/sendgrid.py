@@ -61,6 +61,8 @@ Item = tuple[Message, EmailParts]
 
 
 def _address(value: str) -> dict:
+    if "<" not in value and '"' not in value and "(" not in value:
+        return {"email": value.strip()}  # a bare address (the usual recipient): no parsing
     name, email = parseaddr(value)
     return {"email": email, "name": name} if name else {"email": email}
 

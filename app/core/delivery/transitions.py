@@ -10,6 +10,7 @@ New rows and their first history row go in through record_created().
 
 import json
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import (
     and_,
@@ -105,20 +106,28 @@ def record_created(session, rows: list[dict], now: datetime) -> None:
 def _create_with_history(session, rows: list[dict]) -> None:
     """PostgreSQL: the rows, one typed array per column unnested, and their first history
     rows in one statement (constant text whatever the number of rows; JSON goes as text)."""
-    keys = list(rows[0])
+    keys = tuple(rows[0])
+    json_keys = {k for k in keys if isinstance(N.c[k].type, JSON)}
+    params = {f"v_{k}": [None if (v := row[k]) is None else dumps(v) if k in json_keys else v
+                         for row in rows] for k in keys}
+    session.execute(_create_statement(keys), params)
+
+
+@lru_cache(maxsize=16)
+def _create_statement(keys: tuple[str, ...]):
+    """The statement for rows with these keys, built once per process (its parameters come
+    at execution): a single send pays for no statement building."""
     cols = [column(k, Text() if isinstance(N.c[k].type, JSON) else N.c[k].type) for k in keys]
-    data = [tuple(None if (v := row[k]) is None else dumps(v) if isinstance(
-        N.c[k].type, JSON) else v for k in keys) for row in rows]
-    v = _arrays(cols, data)
+    v = _arrays(cols, None)
     values = [cast(v.c[k], N.c[k].type) if isinstance(N.c[k].type, JSON) else v.c[k]
               for k in keys]
     created = insert(N).from_select(keys, select(*values)).returning(
         N.c.id, N.c.status, N.c.attempts, N.c.provider, N.c.created_at, N.c.reason
     ).cte("created")
-    session.execute(insert(H).from_select(
+    return insert(H).from_select(
         ["notification_id", "status", "attempt", "provider", "at", "detail"],
         select(created.c.id, created.c.status, created.c.attempts, created.c.provider,
-               created.c.created_at, created.c.reason)))
+               created.c.created_at, created.c.reason))
 
 
 def move(session, targets, to: Status | None = None, *, now: datetime,
@@ -203,9 +212,10 @@ def _move_each(session, changes: list[dict], now, columns) -> list:
 
 def _arrays(cols, data):
     """PostgreSQL: the changes as one typed array per column, unnested (a statement of
-    constant text, compiled once, whatever the number of rows)."""
-    arrays = [cast(bindparam(f"v_{c.name}", [row[i] for row in data], type_=ARRAY(c.type)),
-                   ARRAY(c.type)) for i, c in enumerate(cols)]
+    constant text, compiled once, whatever the number of rows); data None: the arrays
+    are given at execution."""
+    arrays = [cast(bindparam(f"v_{c.name}", None if data is None else [row[i] for row in data],
+                             type_=ARRAY(c.type)), ARRAY(c.type)) for i, c in enumerate(cols)]
     return func.unnest(*arrays).table_valued(*cols).render_derived(name="v")
 
 
