@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SQLITE_SUITE := tests/core tests/e2e
+SQLITE_SUITE := tests/core tests/e2e tests/ops
 
 .PHONY: run test test-sqlite services lint bench bench-quick bench-campaigns chaos screenshots translations client clean
 

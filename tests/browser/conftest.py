@@ -39,7 +39,7 @@ def live_server(live_app):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+        pytest.fail(f"no Chromium at {CHROMIUM}: `make services` installs it")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -49,8 +49,6 @@ def test_viewers_cannot_change_retention(viewer_client):
 @pytest.fixture(scope="module")
 def replica_url(app, database_url):
     """A second database with the same schema, standing in for a replica."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("the replica stand-in is a PostgreSQL database")
     base, name = database_url.rsplit("/", 1)
     url = f"{base}/{name}_replica"
     admin = sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
@@ -86,6 +84,7 @@ def with_replica(app):
     app.extensions.pop("replica").close()
 
 
+@pytest.mark.postgresql  # the replica stand-in is a PostgreSQL database
 def test_console_reads_come_from_the_replica(db, viewer_client, replica_url, with_replica):
     factories.notification(factories.contact(), event_id="evt-primary")
     with_replica(replica_url)
@@ -102,6 +101,7 @@ def test_console_reads_come_from_the_replica(db, viewer_client, replica_url, wit
     session.close()
 
 
+@pytest.mark.postgresql
 def test_reads_fall_back_to_the_primary_when_the_replica_is_down(db, viewer_client,
                                                                  with_replica):
     factories.contact("only-on-the-primary")

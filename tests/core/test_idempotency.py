@@ -57,9 +57,8 @@ def test_expired_key_is_claimed_afresh_and_purged(db, key_id):
     assert list(db.session.scalars(select(IdempotencyKey.key))) == ["k1"]
 
 
+@pytest.mark.postgresql  # row-lock waits
 def test_a_racing_duplicate_waits_for_the_first_and_replays(db, app, key_id):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("row-lock waits are PostgreSQL behaviour")
     engine, outcome = db.engine, {}
 
     def duplicate():

@@ -26,9 +26,8 @@ def test_fresh_timestamps_pass_and_others_are_refused():
             check_fresh(malformed, now, WINDOW)
 
 
+@pytest.mark.postgresql  # row locks
 def test_concurrent_deliveries_of_one_id_claim_it_once(db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     first, second, result = Session(db.engine), Session(db.engine), {}
     now = utcnow()
     try:

@@ -62,8 +62,6 @@ def test_without_redis_the_console_works(app, db):
 
 @pytest.fixture()
 def database_proxy(app, database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("a database server to cut off: PostgreSQL only")
     url = urlsplit(database_url)
     proxy = TcpProxy(url.hostname, url.port or 5432)
     proxied = app_with(app, SQLALCHEMY_DATABASE_URI=database_url.replace(
@@ -75,6 +73,7 @@ def database_proxy(app, database_url):
         _db.engine.dispose()
 
 
+@pytest.mark.postgresql  # a database server to cut off
 def test_without_the_database_the_api_answers_503_and_writes_nothing(
         db, api_headers, ada, database_proxy):
     proxy, proxied = database_proxy
@@ -98,6 +97,7 @@ def test_without_the_database_the_api_answers_503_and_writes_nothing(
     assert notifications(db) == {"queued": 2}
 
 
+@pytest.mark.postgresql
 def test_without_the_database_a_worker_backs_off_and_carries_on_when_it_is_back(
         db, redis, config, api_headers, ada, database_proxy, sandbox, monkeypatch):
     proxy, proxied = database_proxy

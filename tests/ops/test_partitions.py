@@ -10,7 +10,7 @@ from app.models import Notification, NotificationRollup, NotificationStatus
 from tests import factories
 from tests.ops.conftest import uuid7_at
 
-pytestmark = pytest.mark.usefixtures("log_partitions")
+pytestmark = [pytest.mark.postgresql, pytest.mark.usefixtures("log_partitions")]
 
 
 def where_is(session, table: str, key: str, value) -> str:

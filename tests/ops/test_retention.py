@@ -12,14 +12,9 @@ from app.models.types import utcnow
 from tests import factories
 
 
-@pytest.fixture()
-def sqlite_only(db):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL drops partitions (test_partitions.py)")
-
-
+@pytest.mark.sqlite  # PostgreSQL drops partitions (test_partitions.py)
 def test_sqlite_deletes_expired_rows_in_batches_and_keeps_their_counts(
-        sqlite_only, db, config, monkeypatch):
+        db, config, monkeypatch):
     monkeypatch.setattr(retention, "BATCH", 2)
     now = utcnow()
     old = now - timedelta(days=config.RETENTION_NOTIFICATIONS_DAYS + 1)
