@@ -43,14 +43,12 @@ def drain(session, redis, config, pool, channel: str, slot: int = 0, *,
             _widen(redis, channel, slot)
         try:
             counts.update(deliver_batch(session, redis, config, pool, channel, ids))
-        except (OperationalError, InterfaceError):
-            # The database went away: hand the ids back for whoever drains after the
-            # outage (the job backs off and tries again) rather than wait for the sweeper.
-            redis.lpush(due_key(channel), *reversed(ids))
-            redis.delete(slot_key(channel, slot))
-            raise
-        except Exception:
-            # The batch's rows are swept later; the next send may start a drain at once.
+        except Exception as exc:
+            if isinstance(exc, OperationalError | InterfaceError):
+                # The database went away: hand the ids back for whoever drains after the
+                # outage (the job backs off and tries again) rather than wait for the sweeper.
+                redis.lpush(due_key(channel), *reversed(ids))
+            # Otherwise the batch's rows are swept later; the next send may start a drain.
             redis.delete(slot_key(channel, slot))
             raise
         if time.monotonic() > deadline:
