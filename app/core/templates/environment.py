@@ -38,6 +38,10 @@ from app.core.templates.budget import (
 # Python compiles a template's generated code at ~10 µs a line, in one uninterruptible
 # call: 5,000 lines is some 1,000 tags, well beyond any real template.
 MAX_CODE_LINES = 5000
+# Every tag yields at least one line of code, so a source with more tags than that can
+# never compile: it is refused by counting, before a token is lexed or a node allocated.
+MAX_TAGS = MAX_CODE_LINES
+TOO_COMPLEX = "is too complex to compile: use fewer tags and blocks"
 
 
 class _CompileClock(Extension):
@@ -112,9 +116,15 @@ class BudgetedEnvironment(ImmutableSandboxedEnvironment):
         self.filters = filters.bounded_filters(self.filters)
         self.tests = filters.bounded_tests(self.tests)
 
+    def _parse(self, source: str, name, filename):
+        if source.count(self.block_start_string) + source.count(
+                self.variable_start_string) > MAX_TAGS:
+            raise BudgetExceeded(TOO_COMPLEX)
+        return super()._parse(source, name, filename)
+
     def _compile(self, source: str, filename: str):
         if source.count("\n") > MAX_CODE_LINES:
-            raise BudgetExceeded("is too complex to compile: use fewer tags and blocks")
+            raise BudgetExceeded(TOO_COMPLEX)
         return super()._compile(source, filename)
 
     def call_binop(self, context, operator: str, left, right):
