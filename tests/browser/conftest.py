@@ -5,6 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.helpers.browser import COUNT_HTMX_ANSWERS
@@ -18,6 +19,9 @@ EXPECTED_4XX = r"Failed to load resource: the server responded with a status of 
 # htmx reports a request it aborted itself (hx-sync: a newer keystroke replaced it) as an
 # error; server errors are caught by status below, whatever htmx says.
 HTMX_ABORT = r"htmx:(sendAbort|afterRequest), "
+# How long an expectation waits for the page (a wait, not a speed check): a CI machine
+# under load can take seconds to parse and draw the charts' library.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
