@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import null, select
 
+from app.core.db import one_of
 from app.core.delivery import rules
 from app.core.delivery.transitions import record_created
 from app.core.templates.rendering import (
@@ -149,7 +150,7 @@ def _load_contacts(session, external_ids: list[str], with_fields: bool = True) -
     columns = CONTACT_COLUMNS if with_fields else (
         *CONTACT_COLUMNS[:-2], null().label("tags"), null().label("attributes"))
     found = {c.external_id: c for c in session.execute(
-        select(*columns).where(Contact.external_id.in_(unique)))}
+        select(*columns).where(one_of(session, Contact.external_id, unique)))}
     errors = [
         {"field": f"/recipients/{i}", "message": f"unknown contact {ext!r}"}
         for i, ext in enumerate(external_ids)
@@ -166,7 +167,8 @@ def _expand(session, contacts: list, channels: list[str] | None) -> list[_Plan]:
     if channels is None or "push" in channels:
         for device in session.scalars(
             select(Device).where(
-                Device.contact_id.in_([c.id for c in contacts]), Device.active.is_(True)
+                one_of(session, Device.contact_id, [c.id for c in contacts]),
+                Device.active.is_(True),
             )
         ):
             devices.setdefault(device.contact_id, []).append(device)
