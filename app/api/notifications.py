@@ -56,7 +56,7 @@ def send_notification(body: NotificationIn):
                         headers={"Idempotent-Replayed": "true"})
     db.session.commit()
     sent.enqueue(redis, config)
-    return NotificationsAccepted.model_validate(sent.body), sent.status
+    return sent.body, sent.status  # built by _response_body: the model's JSON already
 
 
 def _idempotency_header() -> str | None:

@@ -3,10 +3,25 @@
 import time
 from datetime import datetime
 
-from sqlalchemy import Integer, Uuid, create_engine, func, literal_column, text
+from psycopg import sql as psql
+from sqlalchemy import (
+    JSON,
+    Integer,
+    Uuid,
+    any_,
+    bindparam,
+    cast,
+    create_engine,
+    func,
+    literal_column,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from app import json_numbers
 
 # A UUIDv7 made in SQL (PostgreSQL 13+): the millisecond clock over the first 48 bits of
 # a random UUID, and the version bits turned from 4 into 7. Ids stay in time order.
@@ -51,6 +66,41 @@ def new_uuid_sql(session, at: datetime | None = None):
 
 def is_postgres(session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def one_of(session, column, values: list):
+    """`column IN values`; on PostgreSQL `column = ANY(:array)`, one parameter whatever the
+    number of values (a thousand bound parameters cost more to render and parse than
+    the query)."""
+    if not is_postgres(session):
+        return column.in_(values)
+    array = ARRAY(column.type)
+    return column == any_(cast(bindparam(None, values, type_=array), array))
+
+
+def copy_rows(session, table, rows: list[dict]) -> None:
+    """PostgreSQL: COPY rows (dicts with the same keys) into a table, inside the session's
+    transaction, as an INSERT of them would: the columns' Python defaults fill the keys
+    left out, JSON goes as text. The fastest way in for many rows (no statement to parse,
+    no parameters)."""
+    if not rows:
+        return
+    keys = list(rows[0])
+    defaults = [c.default for c in table.c if c.default is not None and c.key not in rows[0]]
+    columns = keys + [d.column.key for d in defaults]
+    json_at = [i for i, k in enumerate(columns) if isinstance(table.c[k].type, JSON)]
+    statement = psql.SQL("COPY {} ({}) FROM STDIN").format(
+        psql.Identifier(table.name), psql.SQL(", ").join(map(psql.Identifier, columns)))
+    dumped: dict[int, str] = {}  # a value many rows share (rendered once) is dumped once
+    with session.connection().connection.driver_connection.cursor() as cursor, \
+            cursor.copy(statement) as copy:
+        for row in rows:
+            values = [*row.values(), *(d.arg if d.is_scalar else d.arg(None) for d in defaults)]
+            for i in json_at:
+                if (value := values[i]) is not None:
+                    values[i] = dumped.get(id(value)) or dumped.setdefault(
+                        id(value), json_numbers.dumps(value))
+            copy.write_row(values)
 
 
 def epoch_bucket(session, column, seconds: int):

@@ -1,5 +1,8 @@
 """Contact field normalisation: E.164, email, locale, timezone, device tokens."""
 import pytest
+from email_validator import EmailNotValidError, validate_email
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.core.contacts.devices import check_subscription, normalise_token
 from app.core.contacts.fields import (
@@ -30,6 +33,41 @@ def test_email():
     for bad in ("ada", "ada@", "@example.com", "ada@exa mple.com"):
         with pytest.raises(ValueError):
             normalise_email(bad)
+
+
+def _validated(value: str) -> str:
+    """What email_validator itself makes of an address, or its error."""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        return f"error: {exc}"
+
+
+def _normalised(value: str) -> str:
+    try:
+        return normalise_email(value)
+    except ValueError as exc:
+        return f"error: {exc}"
+
+
+EMAIL_PARTS = st.sampled_from(["a", "Z", "9", ".", "..", "@", "-", "_", "+", "%", "!", " ",
+                               "é", "xn--", "com", "EXAMPLE", "[1.2.3.4]", "<", '"',
+                               "postmaster", "Info", "localhost", "test", "x" * 64, "\u0301"])
+
+
+@given(st.lists(EMAIL_PARTS, min_size=1, max_size=12).map("".join))
+@settings(max_examples=2000, deadline=None)
+def test_email_checked_as_email_validator_checks_it(value):
+    assert _normalised(value) == _validated(value)
+
+
+@pytest.mark.parametrize("value", [
+    "ada.lovelace+news@Example.COM", "POSTMASTER@example.com", "ada@xn--bcher-kva.example",
+    "ada@EXAMPLE", "ada@localhost", "ada..b@example.com", f"{'a' * 65}@example.com",
+    f"ada@{'a' * 63}.{'b' * 63}.{'c' * 63}.{'d' * 60}.com", "ada@-example.com", "ada@example.123",
+])
+def test_email_edge_cases_as_email_validator(value):
+    assert _normalised(value) == _validated(value)
 
 
 @pytest.mark.parametrize("given, stored", [

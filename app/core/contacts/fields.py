@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
 EXTERNAL_ID_PATTERN = r"^[^\s/]{1,255}$"
 TAG_PATTERN = r"^[A-Za-z0-9_.:\-]{1,64}$"
@@ -42,12 +43,39 @@ def normalise_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# Most addresses are plain ASCII: a dot-atom local part, checked here, at a domain that
+# email_validator checked once. Anything else goes through it whole, as does every error.
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*", re.ASCII)
+_MAX_EMAIL, _MAX_LOCAL = 254, 64
+
+
 def normalise_email(value: str) -> str:
     """Return the normalised address; raise ValueError if it is not one (no DNS lookup)."""
+    local, at, domain = value.rpartition("@")
+    if (at and len(value) <= _MAX_EMAIL and len(local) <= _MAX_LOCAL
+            and _PLAIN_LOCAL.fullmatch(local)
+            and local.lower() not in CASE_INSENSITIVE_MAILBOX_NAMES):
+        plain = _plain_domain(domain)
+        if plain is not None:
+            return f"{local}@{plain}"
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise ValueError(str(exc)) from exc
+
+
+@lru_cache(maxsize=4096)
+def _plain_domain(domain: str) -> str | None:
+    """The domain as email_validator normalises it, if that only lowers its case (an
+    ASCII name, not IDNA); else None."""
+    if not domain.isascii():
+        return None
+    try:
+        checked = validate_email(f"x@{domain}", check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    lowered = domain.lower()
+    return lowered if checked.domain == checked.ascii_domain == lowered else None
 
 
 @lru_cache(maxsize=1)

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import null, select
 
+from app.core.db import one_of
 from app.core.delivery import rules
 from app.core.delivery.transitions import record_created
 from app.core.templates.rendering import (
@@ -88,7 +89,7 @@ def accept(
     _check_send_at(request.send_at, now, config)
     category = _load_category(session, request.category)
     version = _load_template_version(session, request.template)
-    contacts = _load_contacts(session, request.recipients)
+    contacts = _load_contacts(session, request.recipients, _names_contact(request, version))
     plans = _expand(session, contacts, request.channels)
     _render(plans, request, version, RenderLimits.from_config(config))
     _apply_rules(session, redis, config, category, plans, request.send_at or now)
@@ -138,10 +139,18 @@ CONTACT_COLUMNS = (Contact.id, Contact.external_id, Contact.email, Contact.phone
                    Contact.locale, Contact.timezone, Contact.tags, Contact.attributes)
 
 
-def _load_contacts(session, external_ids: list[str]) -> list:
+def _names_contact(request: SendRequest, version) -> bool:
+    """Whether the content can show a contact's fields (else tags and attributes, the
+    costly columns to load, are left in the database)."""
+    return "contact" in json.dumps(version.content if version else request.content)
+
+
+def _load_contacts(session, external_ids: list[str], with_fields: bool = True) -> list:
     unique = list(dict.fromkeys(external_ids))
+    columns = CONTACT_COLUMNS if with_fields else (
+        *CONTACT_COLUMNS[:-2], null().label("tags"), null().label("attributes"))
     found = {c.external_id: c for c in session.execute(
-        select(*CONTACT_COLUMNS).where(Contact.external_id.in_(unique)))}
+        select(*columns).where(one_of(session, Contact.external_id, unique)))}
     errors = [
         {"field": f"/recipients/{i}", "message": f"unknown contact {ext!r}"}
         for i, ext in enumerate(external_ids)
@@ -158,7 +167,8 @@ def _expand(session, contacts: list, channels: list[str] | None) -> list[_Plan]:
     if channels is None or "push" in channels:
         for device in session.scalars(
             select(Device).where(
-                Device.contact_id.in_([c.id for c in contacts]), Device.active.is_(True)
+                one_of(session, Device.contact_id, [c.id for c in contacts]),
+                Device.active.is_(True),
             )
         ):
             devices.setdefault(device.contact_id, []).append(device)
@@ -272,7 +282,7 @@ def _first_due(status: str, send_at, now: datetime, config):
 
 def _write(session, config, plans, request, category, version, api_key_id, source, now):
     """Insert every row and its first status in two bulk statements."""
-    rows = []
+    rows, hashes = [], {}  # content rendered once is one object: hashed once
     for plan in plans:
         send_at = plan.send_at or request.send_at
         status = plan.status
@@ -290,7 +300,8 @@ def _write(session, config, plans, request, category, version, api_key_id, sourc
             "address": plan.address,
             "provider": plan.device.provider if plan.device else None,
             "content": plan.content,
-            "payload_hash": _hash(plan.content),
+            "payload_hash": hashes.get(id(plan.content)) or hashes.setdefault(
+                id(plan.content), _hash(plan.content)),
             "event_id": request.event_id,
             "status": status,
             "reason": plan.reason,

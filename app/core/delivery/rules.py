@@ -8,10 +8,9 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, any_, cast, null, or_, select, union_all
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import Text
+from sqlalchemy import and_, null, or_, select, union_all
 
+from app.core.db import one_of
 from app.models import Category, Device, Preference, Suppression
 
 # An exact sliding-window limit, atomic per key: drop entries older than the window,
@@ -43,7 +42,8 @@ def blocking(session, category: Category, pairs: set[tuple[str, str]],
     if not category.critical and contact_ids:
         parts.append(select(Preference.channel, null().label("address"),
                             Preference.contact_id, Preference.opted_in).where(
-            Preference.category_id == category.id, Preference.contact_id.in_(contact_ids)))
+            Preference.category_id == category.id,
+            one_of(session, Preference.contact_id, contact_ids)))
     rows = session.execute(union_all(*parts)).all() if parts else []
     suppressed = {(channel, address) for channel, address, contact, _ in rows if contact is None}
     choices = [(contact, channel, opted_in)
@@ -57,11 +57,8 @@ def _suppressions_of(session, pairs: set[tuple[str, str]]):
     by_channel: dict[str, list[str]] = {}
     for channel, address in pairs:
         by_channel.setdefault(channel, []).append(address)
-    pg = session.get_bind().dialect.name == "postgresql"
     return select(Suppression.channel, Suppression.address, null(), null()).where(or_(*(
-        and_(Suppression.channel == channel,
-             Suppression.address == any_(cast(addresses, ARRAY(Text))) if pg
-             else Suppression.address.in_(addresses))
+        and_(Suppression.channel == channel, one_of(session, Suppression.address, addresses))
         for channel, addresses in by_channel.items())))
 
 

@@ -10,7 +10,6 @@ New rows and their first history row go in through record_created().
 
 import json
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import (
     and_,
@@ -28,9 +27,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import JSON, Text
+from sqlalchemy.types import Text
 
-from app.json_numbers import dumps
+from app.core.db import copy_rows
 from app.models import Notification, NotificationStatus
 from app.models.notifications import Status
 from app.models.types import UTCDateTime
@@ -59,7 +58,6 @@ MOVES: dict[Status | None, frozenset[Status]] = {
 STAMPS = {S.QUEUED: "queued_at", S.SENT: "sent_at", S.DELIVERED: "delivered_at",
           S.FAILED: "failed_at", S.DEAD: "failed_at"}
 CHUNK = 1000  # rows per statement of the per-row form (bind parameter limits)
-CREATE_CHUNK = 5000  # new rows per statement (arrays: no parameter limit, bounded memory)
 
 N, H = Notification.__table__, NotificationStatus.__table__
 HISTORY = ["notification_id", "status", "attempt", "provider", "error_code", "detail", "at"]
@@ -77,7 +75,7 @@ def sources(to: Status) -> list[str]:
 
 
 def record_created(session, rows: list[dict], now: datetime) -> None:
-    """Insert new notification rows and the first history row of each: one statement on
+    """Insert new notification rows and the first history row of each: two COPYs on
     PostgreSQL, two bulk INSERTs elsewhere.
 
     Stamps each row's times in place (created, updated, and its status's time column).
@@ -91,43 +89,15 @@ def record_created(session, rows: list[dict], now: datetime) -> None:
     for row in rows:  # every row the same keys: one executemany
         row.update(created_at=now, updated_at=now)
         row.update({c: now if STAMPS.get(row["status"]) == c else None for c in stamps})
+    history = [{"notification_id": r["id"], "status": r["status"], "attempt": r.get("attempts", 0),
+                "provider": r.get("provider"), "at": r["created_at"], "detail": r.get("reason")}
+               for r in rows]
     if _postgres(session):
-        for start in range(0, len(rows), CREATE_CHUNK):
-            _create_with_history(session, rows[start:start + CREATE_CHUNK])
+        copy_rows(session, N, rows)
+        copy_rows(session, H, history)
         return
     session.execute(insert(Notification), rows)
-    session.execute(insert(NotificationStatus), [
-        {"notification_id": r["id"], "status": r["status"], "attempt": r.get("attempts", 0),
-         "provider": r.get("provider"), "at": r["created_at"], "detail": r.get("reason")}
-        for r in rows
-    ])
-
-
-def _create_with_history(session, rows: list[dict]) -> None:
-    """PostgreSQL: the rows, one typed array per column unnested, and their first history
-    rows in one statement (constant text whatever the number of rows; JSON goes as text)."""
-    keys = tuple(rows[0])
-    json_keys = {k for k in keys if isinstance(N.c[k].type, JSON)}
-    params = {f"v_{k}": [None if (v := row[k]) is None else dumps(v) if k in json_keys else v
-                         for row in rows] for k in keys}
-    session.execute(_create_statement(keys), params)
-
-
-@lru_cache(maxsize=16)
-def _create_statement(keys: tuple[str, ...]):
-    """The statement for rows with these keys, built once per process (its parameters come
-    at execution): a single send pays for no statement building."""
-    cols = [column(k, Text() if isinstance(N.c[k].type, JSON) else N.c[k].type) for k in keys]
-    v = _arrays(cols, None)
-    values = [cast(v.c[k], N.c[k].type) if isinstance(N.c[k].type, JSON) else v.c[k]
-              for k in keys]
-    created = insert(N).from_select(keys, select(*values)).returning(
-        N.c.id, N.c.status, N.c.attempts, N.c.provider, N.c.created_at, N.c.reason
-    ).cte("created")
-    return insert(H).from_select(
-        ["notification_id", "status", "attempt", "provider", "at", "detail"],
-        select(created.c.id, created.c.status, created.c.attempts, created.c.provider,
-               created.c.created_at, created.c.reason))
+    session.execute(insert(NotificationStatus), history)
 
 
 def move(session, targets, to: Status | None = None, *, now: datetime,
@@ -212,9 +182,8 @@ def _move_each(session, changes: list[dict], now, columns) -> list:
 
 def _arrays(cols, data):
     """PostgreSQL: the changes as one typed array per column, unnested (a statement of
-    constant text, compiled once, whatever the number of rows); data None: the arrays
-    are given at execution."""
-    arrays = [cast(bindparam(f"v_{c.name}", None if data is None else [row[i] for row in data],
+    constant text, compiled once, whatever the number of rows)."""
+    arrays = [cast(bindparam(f"v_{c.name}", [row[i] for row in data],
                              type_=ARRAY(c.type)), ARRAY(c.type)) for i, c in enumerate(cols)]
     return func.unnest(*arrays).table_valued(*cols).render_derived(name="v")
 

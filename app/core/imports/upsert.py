@@ -1,18 +1,20 @@
 """One set-based upsert of a chunk of checked rows into `contacts`, per dialect."""
+from sqlalchemy import Column as SqlColumn
 from sqlalchemy import (
+    MetaData,
+    Table,
     Text,
     bindparam,
     case,
-    cast,
     func,
     literal,
     literal_column,
     select,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.schema import CreateTable
 
-from app import json_numbers
-from app.core.db import dialect_insert
+from app.core.db import copy_rows, dialect_insert
 from app.core.imports.rows import Column, Options
 from app.models import Contact
 from app.models.types import UTCDateTime, utcnow
@@ -24,6 +26,15 @@ TEXT_COLUMNS = ("external_id", *SCALARS)
 
 
 JSON_COLUMNS = ("attributes", "tags")
+STAGED = (*TEXT_COLUMNS, *JSON_COLUMNS)
+# PostgreSQL: a chunk is copied into this session's own table, emptied at each commit,
+# then upserted from it in one statement.
+STAGING = Table(
+    "contact_import_rows", MetaData(),
+    *(SqlColumn(name, Text) for name in TEXT_COLUMNS),
+    *(SqlColumn(name, JSONB) for name in JSON_COLUMNS),
+    prefixes=["TEMPORARY"], postgresql_on_commit="DELETE ROWS",
+)
 
 
 def upsert_contacts(session, upsert, records_: list[dict]) -> int:
@@ -32,10 +43,10 @@ def upsert_contacts(session, upsert, records_: list[dict]) -> int:
         return 0
     now = utcnow()
     if session.get_bind().dialect.name == "postgresql":
-        params = {name: [r.get(name) for r in records_] for name in TEXT_COLUMNS}
-        params.update({name: [json_numbers.dumps(r[name]) for r in records_]
-                       for name in JSON_COLUMNS})
-        return sum(session.scalars(upsert, {**params, "now": now}))
+        session.execute(CreateTable(STAGING, if_not_exists=True))
+        copy_rows(session, STAGING, [{name: r.get(name) for name in STAGED}
+                                     for r in records_])
+        return sum(session.scalars(upsert, {"now": now}))
     ids = [r["external_id"] for r in records_]
     existing = session.scalar(select(func.count()).where(Contact.external_id.in_(ids)))
     session.execute(upsert, [{"external_id": r["external_id"], "created_at": now,
@@ -49,14 +60,14 @@ def upsert_statement(session, columns: list[Column], options: Options):
 
     Empty cells arrive as NULL and keep the stored value; attributes merge key by key;
     tags are added to the contact's (or replace them, if the import says so). On
-    PostgreSQL the rows travel as one array per column (unnest): a single statement with
-    nine parameters per chunk, whatever its size.
+    PostgreSQL the rows come from the chunk's staging table (COPY): a statement of one
+    parameter.
     """
     postgres = session.get_bind().dialect.name == "postgresql"
     stmt = dialect_insert(session, Contact.__table__)  # Core: the ORM would bulk-insert
     if postgres:
-        stmt = stmt.from_select([*TEXT_COLUMNS, *JSON_COLUMNS, "created_at", "updated_at"],
-                                _unnest_source())
+        stmt = stmt.from_select([*STAGED, "created_at", "updated_at"],
+                                _staged_source())
     excluded, current = stmt.excluded, Contact.__table__.c
     mapped = {c.field for c in columns}
     set_ = {"updated_at": excluded.updated_at}
@@ -80,13 +91,10 @@ def _readable_sqlite_json(column):
     return case((func.json_valid(column) == 1, column), else_=literal("{}"))
 
 
-def _unnest_source():
-    """SELECT … FROM unnest(:external_id, :email, …) — one array parameter per column."""
-    arrays = [bindparam(name, type_=ARRAY(Text)) for name in (*TEXT_COLUMNS, *JSON_COLUMNS)]
-    rows = func.unnest(*arrays).table_valued(*TEXT_COLUMNS, *JSON_COLUMNS).render_derived()
+def _staged_source():
+    """SELECT … FROM the staging table, stamped with :now."""
     now = bindparam("now", type_=UTCDateTime)
-    return select(*(rows.c[n] for n in TEXT_COLUMNS),
-                  *(cast(rows.c[n], JSONB) for n in JSON_COLUMNS), now, now)
+    return select(*STAGING.c, now, now)
 
 
 # New tags appended to the stored ones (without repeats), or replacing them; an empty
