@@ -114,20 +114,34 @@ def tracking_hits(stack, size) -> list[Row]:
             return lambda i: ("GET", f"{url}{paths[i % len(paths)]}",
                               {"headers": ua, "allow_redirects": False})
 
-        runs = []
-        for url in (stack.url, stack.ceiling_url):
+        runs, cpu = [], []
+        for url, processes in ((stack.url, stack.web_processes()),
+                               (stack.ceiling_url, stack.ceiling_processes())):
             warm = min(CONCURRENCY * 4, size.requests)  # every web worker's first requests
             load.run(hits(url), count=warm, seconds=10, expect=(status,))
+            before = cpu_seconds(processes)
             runs.append(load.run(hits(url), count=size.requests, seconds=size.seconds,
                                  expect=(status,)))
+            cpu.append((cpu_seconds(processes) - before) / max(runs[-1].requests, 1) * 1e6)
         ours, ceiling = runs
         rows += [
             Row(f"tracking {name}", ours.rate, "hits/s", ceiling.rate, ">= 5,000/s",
                 ours.rate >= 5000 and ours.errors == 0),
             Row(f"tracking {name} p99", ours.percentile(99), "ms", ceiling.percentile(99),
                 "< 5 ms", ours.percentile(99) < 5),
+            Row(f"tracking {name} web CPU per hit", cpu[0], "us", cpu[1], "shown", True),
         ]
     return rows
+
+
+def cpu_seconds(processes) -> float:
+    """User and system CPU the processes have used so far (others' load does not count)."""
+    total = 0.0
+    for process in processes:
+        with contextlib.suppress(psutil.Error):  # it ended meanwhile
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 class Sampler(threading.Thread):
