@@ -139,3 +139,21 @@ def test_a_hit_with_a_url_past_the_limit_is_414_and_not_recorded(client, config,
     path = open_path(config, sent_email.id) + "?x=" + "a" * config.MAX_URL_BYTES
     assert client.get(path).status_code == 414
     assert redis.llen("herald:hits") == 0
+
+
+def test_only_what_the_middleware_cannot_answer_reaches_flask(app, client, config,
+                                                              sent_email, link, redis):
+    reached = []
+    hooks = app.before_request_funcs.setdefault(None, [])
+    hooks.append(lambda: reached.append(True))
+    try:
+        client.get(open_path(config, sent_email.id))
+        client.get(click_path(config, link.id, sent_email.id))
+        assert reached == []
+        redis.delete(LINK_KEY.format(link.id))  # not cached: Flask's view reads the database
+        assert client.get(click_path(config, link.id, sent_email.id)).status_code == 302
+        assert client.get("/o/forged.gif").status_code == 404
+        assert reached == [True, True]
+    finally:
+        hooks.pop()
+    assert redis.llen("herald:hits") == 3
