@@ -12,9 +12,13 @@ HEADER = "X-Request-ID"
 SANE = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")  # nothing that could forge a log line
 
 
+def accept(given: str) -> str:
+    """The request's id: the one it came with when sane, else a new one."""
+    return given if SANE.fullmatch(given) else uuid.uuid4().hex
+
+
 def start() -> None:
-    given = request.headers.get(HEADER, "")
-    g.request_id = given if SANE.fullmatch(given) else uuid.uuid4().hex
+    g.request_id = accept(request.headers.get(HEADER, ""))
     g.request_id_token = logs.request_id.set(g.request_id)
 
 

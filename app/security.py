@@ -24,6 +24,14 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+APP_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
 
 
 def exempt(app, blueprint, *paths: str) -> None:
@@ -37,18 +45,18 @@ def under_exempt_surface(path: str) -> bool:
     return path.startswith(tuple(current_app.extensions.get(EXEMPT_PATHS, ())))
 
 
+def app_headers(secure: bool) -> list[tuple[str, str]]:
+    """The security headers every response carries (HSTS only when served over HTTPS)."""
+    hsts = [("Strict-Transport-Security", "max-age=31536000")] if secure else []
+    return [*APP_HEADERS, *hsts]
+
+
 def security_headers(response):
     """After every request: the app-wide security headers (a surface may set its own)."""
     # setdefault: a surface with other needs (the API docs page) may set its own policy.
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_app.config.get("SESSION_COOKIE_SECURE"):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    for name, value in app_headers(current_app.config.get("SESSION_COOKIE_SECURE", False)):
+        headers.setdefault(name, value)
     user = g.get("_login_user")  # only if this request loaded one; no query for static files
     if user is not None and user.is_authenticated and response.mimetype == "text/html":
         # Signed-in pages can show secrets once (API keys, invite links): never cache.

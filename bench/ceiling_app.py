@@ -14,3 +14,8 @@ def accept():
 @app.get("/o/<token>.gif")
 def pixel(token):
     return Response(GIF, mimetype="image/gif")
+
+
+@app.get("/c/<token>")
+def click(token):
+    return Response(status=302, headers={"Location": "https://shop.example/sale"})

@@ -9,6 +9,7 @@ import psutil
 import sqlalchemy as sa
 
 from app.core.tracking import tokens
+from app.core.tracking.outgoing import LINK_KEY
 from app.extensions import db
 from app.models import Notification
 from app.models.types import new_uuid, utcnow
@@ -97,24 +98,50 @@ def api_batch(stack, key: str, size) -> list[Row]:
 
 
 def tracking_hits(stack, size) -> list[Row]:
-    """Open pixels through the web processes vs the empty endpoint's GET."""
+    """Open pixels and tracked-link clicks through the web processes vs the empty
+    endpoint's GET of the same path (its pixel, its bare 302)."""
     with stack.app.app_context():
         config = stack.app.extensions["herald_config"]
-        ids, _ = seed_tracking(config)
-        paths = [f"/o/{tokens.open_token(config, ids[i % len(ids)])}.gif" for i in range(100)]
+        ids, link_id = seed_tracking(config)
+        stack.app.extensions["redis"].set(LINK_KEY.format(link_id), "https://shop.example/sale")
+        opens = [f"/o/{tokens.open_token(config, ids[i % len(ids)])}.gif" for i in range(100)]
+        clicks = [f"/c/{tokens.click_token(config, link_id, ids[i % len(ids)], 3)}"
+                  for i in range(100)]
     ua = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox"}
+    rows = []
+    for name, paths, status in (("open pixel", opens, 200), ("click redirect", clicks, 302)):
+        def hits(url: str, paths=paths):
+            return lambda i: ("GET", f"{url}{paths[i % len(paths)]}",
+                              {"headers": ua, "allow_redirects": False})
 
-    def hits(url: str):
-        return lambda i: ("GET", f"{url}{paths[i % len(paths)]}", {"headers": ua})
+        runs, cpu = [], []
+        for url, processes in ((stack.url, stack.web_processes()),
+                               (stack.ceiling_url, stack.ceiling_processes())):
+            warm = min(CONCURRENCY * 4, size.requests)  # every web worker's first requests
+            load.run(hits(url), count=warm, seconds=10, expect=(status,))
+            before = cpu_seconds(processes)
+            runs.append(load.run(hits(url), count=size.requests, seconds=size.seconds,
+                                 expect=(status,)))
+            cpu.append((cpu_seconds(processes) - before) / max(runs[-1].requests, 1) * 1e6)
+        ours, ceiling = runs
+        rows += [
+            Row(f"tracking {name}", ours.rate, "hits/s", ceiling.rate, ">= 5,000/s",
+                ours.rate >= 5000 and ours.errors == 0),
+            Row(f"tracking {name} p99", ours.percentile(99), "ms", ceiling.percentile(99),
+                "< 5 ms", ours.percentile(99) < 5),
+            Row(f"tracking {name} web CPU per hit", cpu[0], "us", cpu[1], "shown", True),
+        ]
+    return rows
 
-    ours = load.run(hits(stack.url), count=size.requests, seconds=size.seconds)
-    ceiling = load.run(hits(stack.ceiling_url), count=size.requests, seconds=size.seconds)
-    return [
-        Row("tracking open pixel", ours.rate, "hits/s", ceiling.rate, ">= 5,000/s",
-            ours.rate >= 5000 and ours.errors == 0),
-        Row("tracking open pixel p99", ours.percentile(99), "ms", ceiling.percentile(99),
-            "< 5 ms", ours.percentile(99) < 5),
-    ]
+
+def cpu_seconds(processes) -> float:
+    """User and system CPU the processes have used so far (others' load does not count)."""
+    total = 0.0
+    for process in processes:
+        with contextlib.suppress(psutil.Error):  # it ended meanwhile
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 class Sampler(threading.Thread):

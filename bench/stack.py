@@ -102,6 +102,9 @@ class Stack:
     def web_processes(self) -> list[psutil.Process]:
         return psutil.Process(self.web.pid).children() if self.web else []
 
+    def ceiling_processes(self) -> list[psutil.Process]:
+        return psutil.Process(self.ceiling.pid).children() if self.ceiling else []
+
     def worker_processes(self) -> list[psutil.Process]:
         return [psutil.Process(p.pid) for p in self.workers if p.poll() is None]
 

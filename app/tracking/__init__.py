@@ -15,4 +15,5 @@ def init_app(app):
     security.exempt(app, links.bp)
     app.register_blueprint(hooks.bp)
     app.register_blueprint(links.bp)
+    app.wsgi_app = links.Hits(app.wsgi_app, app)
     recipients.init_app(app)

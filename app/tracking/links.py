@@ -1,54 +1,110 @@
-"""Opens and clicks: the pixel, tracked links and SMS short links. Each answers from
-Redis alone (app.core.tracking.hits); anything but a genuine token is a plain 404."""
+"""Opens and clicks: the pixel, tracked links and SMS short links.
+
+A hit is answered ahead of Flask by `Hits`, a WSGI middleware: the token check and one
+Redis round trip (app.core.tracking.hits), then the response. Flask's request context,
+session, routing and hooks cost most of a hit's time and do nothing for a pixel; the
+response still carries the app's security headers and X-Request-ID, and is counted in
+the latency histogram. What it cannot answer alone goes on to Flask: a URL past
+MAX_URL_BYTES (414), anything but a genuine token (no route: a plain 404) and a click
+whose stored link is not cached in Redis (the views below read it from the database).
+"""
 import base64
+import time
 
 from flask import Blueprint, Response, abort, request
 from werkzeug.urls import iri_to_uri
 
-from app import herald_config, redis_client
+from app import herald_config, redis_client, request_ids, security
 from app.core.tracking.hits import Request, record_click, record_open, record_short
 from app.extensions import db
+from app.http_limits import target_length
+from app.metrics import observe_request
 
 bp = Blueprint("links", __name__)
 
 # A transparent 1×1 GIF.
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
-NO_CACHE = {"Cache-Control": "no-store, no-cache, must-revalidate, max-age=0, private",
-            "Pragma": "no-cache", "Expires": "0"}
-PURPOSE_HEADERS = ("Sec-Purpose", "Purpose", "X-Purpose", "X-Moz")
+NO_CACHE = [("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0, private"),
+            ("Pragma", "no-cache"), ("Expires", "0")]
+PURPOSE_HEADERS = ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
+STATUS = {200: "200 OK", 204: "204 No Content", 302: "302 Found"}
+# A hit's path prefix → the route it is counted under in the latency histogram.
+ROUTES = {"/o/": "/o/<token>.gif", "/c/": "/c/<token>", "/s/": "/s/<code>"}
 
 
-def _seen() -> Request:
-    purpose = " ".join(request.headers.get(name, "") for name in PURPOSE_HEADERS).lower()
-    return Request(request.method, request.remote_addr, request.headers.get("User-Agent", ""),
+def seen(environ) -> Request:
+    """What a hit's request says about who made it (app.core.tracking.machines)."""
+    purpose = " ".join(environ.get(name, "") for name in PURPOSE_HEADERS).lower()
+    return Request(environ["REQUEST_METHOD"], environ.get("REMOTE_ADDR"),
+                   environ.get("HTTP_USER_AGENT", ""),
                    "prefetch" in purpose or "preview" in purpose)
 
 
-def _go(url: str | None) -> Response:
+def go(url: str) -> tuple[int, list[tuple[str, str]]]:
+    """Where a click goes: a bare 302 to a stored link, 204 for the honeypot link."""
+    if not url:
+        return 204, NO_CACHE
+    # No HTML body: stored links are checked addresses (core.tracking.links).
+    return 302, [("Location", url if url.isascii() else iri_to_uri(url)),
+                 ("Content-Length", "0"), *NO_CACHE]
+
+
+class Hits:
+    """WSGI middleware: GET and HEAD of /o/, /c/ and /s/ answered without Flask."""
+
+    def __init__(self, wsgi_app, app):
+        self.wsgi_app = wsgi_app
+        self.redis, self.config = app.extensions["redis"], app.extensions["herald_config"]
+        self.headers = security.app_headers(app.config.get("SESSION_COOKIE_SECURE", False))
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD")
+        prefix, answer = path[:3], None
+        if (prefix in ROUTES and method in ("GET", "HEAD")
+                and target_length(environ) <= self.config.MAX_URL_BYTES):
+            answer = self.answer(prefix, path[3:], environ)
+        if answer is None:
+            return self.wsgi_app(environ, start_response)
+        status, headers, body = answer
+        request_id = request_ids.accept(environ.get("HTTP_X_REQUEST_ID", ""))
+        start_response(STATUS[status], [*headers, *self.headers,
+                                        (request_ids.HEADER, request_id)])
+        observe_request(ROUTES[prefix], method, status, started)
+        return [b""] if method == "HEAD" else [body]
+
+    def answer(self, prefix: str, rest: str, environ) -> tuple[int, list, bytes] | None:
+        """The response to a hit, or None when Flask is to answer it."""
+        if prefix == "/o/":
+            token = rest.removesuffix(".gif")
+            if token == rest or "/" in token or not record_open(
+                    self.redis, self.config, token, seen(environ)):
+                return None
+            return 200, [("Content-Type", "image/gif"),
+                         ("Content-Length", str(len(PIXEL))), *NO_CACHE], PIXEL
+        if "/" in rest:
+            return None
+        record = record_click if prefix == "/c/" else record_short
+        url = record(self.redis, None, self.config, rest, seen(environ))
+        return None if url is None else (*go(url), b"")
+
+
+def _redirect(url: str | None) -> Response:
     if url is None:
         abort(404)
-    if not url:  # the honeypot link
-        return Response(status=204, headers=NO_CACHE)
-    # A bare 302 (no HTML body): stored links are checked addresses (core.tracking.links).
-    return Response(status=302, headers={"Location": url if url.isascii() else iri_to_uri(url),
-                                         **NO_CACHE})
-
-
-@bp.get("/o/<token>.gif")
-def pixel(token: str):
-    """An email open: the pixel, never cached so each open fetches it."""
-    if not record_open(redis_client(), herald_config(), token, _seen()):
-        abort(404)
-    return Response(PIXEL, mimetype="image/gif", headers=NO_CACHE)
+    status, headers = go(url)
+    return Response(status=status, headers=headers)
 
 
 @bp.get("/c/<token>")
 def click(token: str):
-    """A tracked link in email or push: record the click, go to the stored link."""
-    return _go(record_click(redis_client(), db.session, herald_config(), token, _seen()))
+    """A tracked link whose stored link is not cached: record the click, go to it."""
+    return _redirect(record_click(redis_client(), db.session, herald_config(), token,
+                                  seen(request.environ)))
 
 
 @bp.get("/s/<code>")
 def short_link(code: str):
-    """An SMS short link."""
-    return _go(record_short(redis_client(), db.session, herald_config(), code, _seen()))
+    """An SMS short link whose destination is not cached."""
+    return _redirect(record_short(redis_client(), db.session, herald_config(), code,
+                                  seen(request.environ)))

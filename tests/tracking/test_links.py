@@ -3,6 +3,7 @@ goes to a stored link."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
 from app.core.tracking import tokens
@@ -114,3 +115,45 @@ def test_the_honeypot_answers_and_records_a_machine(client, config, sent_email, 
     [event] = db.session.scalars(select(Event))
     assert (event.kind, event.machine, event.reason, event.link_id) == (
         "clicked", True, "honeypot", None)
+
+
+def test_a_hit_answered_ahead_of_flask_keeps_the_app_headers_and_is_counted(
+        client, config, sent_email, link):
+    def count() -> float:
+        text = client.get("/metrics").get_data(as_text=True)
+        return sum(s.value for f in text_string_to_metric_families(text) for s in f.samples
+                   if s.name == "herald_http_request_duration_seconds_count"
+                   and s.labels["route"] == "/c/<token>" and s.labels["status"] == "3xx")
+
+    before = count()
+    response = client.get(click_path(config, link.id, sent_email.id),
+                          headers={"X-Request-ID": "hit-42"})
+    assert response.status_code == 302 and response.headers["X-Request-ID"] == "hit-42"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert count() == before + 1
+
+
+def test_a_hit_with_a_url_past_the_limit_is_414_and_not_recorded(client, config, sent_email,
+                                                                 redis):
+    path = open_path(config, sent_email.id) + "?x=" + "a" * config.MAX_URL_BYTES
+    assert client.get(path).status_code == 414
+    assert redis.llen("herald:hits") == 0
+
+
+def test_only_what_the_middleware_cannot_answer_reaches_flask(app, client, config,
+                                                              sent_email, link, redis):
+    reached = []
+    hooks = app.before_request_funcs.setdefault(None, [])
+    hooks.append(lambda: reached.append(True))
+    try:
+        client.get(open_path(config, sent_email.id))
+        client.get(click_path(config, link.id, sent_email.id))
+        assert reached == []
+        redis.delete(LINK_KEY.format(link.id))  # not cached: Flask's view reads the database
+        assert client.get(click_path(config, link.id, sent_email.id)).status_code == 302
+        assert client.get("/o/forged.gif").status_code == 404
+        assert reached == [True, True]
+    finally:
+        hooks.pop()
+    assert redis.llen("herald:hits") == 3

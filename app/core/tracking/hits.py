@@ -2,7 +2,8 @@
 
 The hit is appended raw to a Redis list (the events worker stores and classifies it,
 see drain); a click's destination comes from the Redis cache of stored links, read in
-the same round trip, and only a cache miss reads the database. An unknown, altered or
+the same round trip, and only a cache miss reads the database (given no session, a miss
+answers None and appends nothing: the caller asks again with one). An unknown, altered or
 expired token finds nothing, so nothing redirects anywhere but to a stored link.
 """
 import hashlib
@@ -65,7 +66,7 @@ def record_click(redis, session, config, token: str, seen: Request) -> str | Non
         return ""
     key = LINK_KEY.format(click.link_id)
     url = _follow(redis, key, hit)
-    if url is None:
+    if url is None and session is not None:
         url = session.scalar(select(TrackedLink.url).where(TrackedLink.id == click.link_id))
         _store_missed(redis, config, key, url, hit)
     return url
@@ -77,7 +78,7 @@ def record_short(redis, session, config, code: str, seen: Request) -> str | None
         return None
     key, hit = SHORT_KEY.format(code), _record("clicked", seen, s=code)
     url = _follow(redis, key, hit)
-    if url is None:
+    if url is None and session is not None:
         url = session.scalar(
             select(TrackedLink.url).join(ShortLink, ShortLink.link_id == TrackedLink.id)
             .where(ShortLink.code == code, ShortLink.expires_at > utcnow()))
