@@ -5,13 +5,15 @@ Redis round trip (app.core.tracking.hits), then the response. Flask's request co
 session, routing and hooks cost most of a hit's time and do nothing for a pixel; the
 response still carries the app's security headers and X-Request-ID, and is counted in
 the latency histogram. What it cannot answer alone goes on to Flask: a URL past
-MAX_URL_BYTES (414), anything but a genuine token (no route: a plain 404) and a click
-whose stored link is not cached in Redis (the views below read it from the database).
+MAX_URL_BYTES (414), anything but a genuine token (a plain 404), a click whose stored
+link is not cached in Redis, and any hit while Redis is down (the views below read the
+database and store the hit there).
 """
 import base64
 import time
 
 from flask import Blueprint, Response, abort, request
+from redis.exceptions import RedisError
 from werkzeug.urls import iri_to_uri
 
 from app import herald_config, redis_client, request_ids, security
@@ -54,7 +56,7 @@ class Hits:
 
     def __init__(self, wsgi_app, app):
         self.wsgi_app = wsgi_app
-        self.redis, self.config = app.extensions["redis"], app.extensions["herald_config"]
+        self.extensions, self.config = app.extensions, app.extensions["herald_config"]
         self.headers = security.app_headers(app.config.get("SESSION_COOKIE_SECURE", False))
 
     def __call__(self, environ, start_response):
@@ -63,7 +65,10 @@ class Hits:
         prefix, answer = path[:3], None
         if (prefix in ROUTES and method in ("GET", "HEAD")
                 and target_length(environ) <= self.config.MAX_URL_BYTES):
-            answer = self.answer(prefix, path[3:], environ)
+            try:
+                answer = self.answer(prefix, path[3:], environ)
+            except RedisError:
+                answer = None  # Flask answers from the database
         if answer is None:
             return self.wsgi_app(environ, start_response)
         status, headers, body = answer
@@ -75,18 +80,28 @@ class Hits:
 
     def answer(self, prefix: str, rest: str, environ) -> tuple[int, list, bytes] | None:
         """The response to a hit, or None when Flask is to answer it."""
+        redis = self.extensions["redis"]
         if prefix == "/o/":
             token = rest.removesuffix(".gif")
             if token == rest or "/" in token or not record_open(
-                    self.redis, self.config, token, seen(environ)):
+                    redis, self.config, token, seen(environ)):
                 return None
             return 200, [("Content-Type", "image/gif"),
                          ("Content-Length", str(len(PIXEL))), *NO_CACHE], PIXEL
         if "/" in rest:
             return None
         record = record_click if prefix == "/c/" else record_short
-        url = record(self.redis, None, self.config, rest, seen(environ))
+        url = record(redis, None, self.config, rest, seen(environ))
         return None if url is None else (*go(url), b"")
+
+
+@bp.get("/o/<token>.gif")
+def pixel(token: str):
+    """An open the middleware could not take (Redis down, or no genuine token)."""
+    if not record_open(redis_client(), herald_config(), token, seen(request.environ),
+                       session=db.session):
+        abort(404)
+    return Response(PIXEL, mimetype="image/gif", headers=NO_CACHE)
 
 
 def _redirect(url: str | None) -> Response:

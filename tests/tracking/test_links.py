@@ -157,3 +157,21 @@ def test_only_what_the_middleware_cannot_answer_reaches_flask(app, client, confi
     finally:
         hooks.pop()
     assert redis.llen("herald:hits") == 3
+
+
+def test_hits_while_redis_is_down_are_stored_and_answered(client, app, db, config, sent_email,
+                                                           link, monkeypatch):
+    """No hit is lost to a Redis outage: the pixel still answers, a click still goes to its
+    stored link (read from the database), and both are stored as events at once."""
+    from redis import from_url
+    monkeypatch.setitem(app.extensions, "redis", from_url("redis://127.0.0.1:1/0"))
+    pixel = client.get(open_path(config, sent_email.id))
+    assert pixel.status_code == 200 and pixel.mimetype == "image/gif"
+    click = client.get(click_path(config, link.id, sent_email.id))
+    assert click.status_code == 302
+    assert click.headers["Location"] == "https://shop.example/sale?x=1"
+    assert client.get(altered(open_path(config, sent_email.id))).status_code == 404
+    db.session.expire_all()
+    events = db.session.execute(select(Event.kind, Event.notification_id, Event.url)).all()
+    assert sorted(events) == [("clicked", sent_email.id, "https://shop.example/sale?x=1"),
+                              ("opened", sent_email.id, None)]

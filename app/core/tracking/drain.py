@@ -28,13 +28,18 @@ def drain(session, redis, config, batch: int = BATCH) -> int:
     stored = 0
     try:
         while raw := redis.lrange(HITS, 0, batch - 1):
-            session.execute(insert(Event), _events(session, config, [json.loads(r) for r in raw]))
+            store(session, config, raw)
             session.commit()
             redis.ltrim(HITS, len(raw), -1)
             stored += len(raw)
     finally:
         lock.release()
     return stored
+
+
+def store(session, config, raw: list) -> None:
+    """Classify raw hits (JSON, as hits.py appends them) and insert them as events."""
+    session.execute(insert(Event), _events(session, config, [json.loads(r) for r in raw]))
 
 
 def _events(session, config, hits: list[dict]) -> list[dict]:

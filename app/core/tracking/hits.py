@@ -3,15 +3,17 @@
 The hit is appended raw to a Redis list (the events worker stores and classifies it,
 see drain); a click's destination comes from the Redis cache of stored links, read in
 the same round trip, and only a cache miss reads the database (given no session, a miss
-answers None and appends nothing: the caller asks again with one). An unknown, altered or
-expired token finds nothing, so nothing redirects anywhere but to a stored link.
+answers None and appends nothing: the caller asks again with one). While Redis is down a
+caller with a session still answers: the destination comes from the database and the hit
+is stored there at once, so no hit is lost. An unknown, altered or expired token finds
+nothing, so nothing redirects anywhere but to a stored link.
 """
 import hashlib
 import json
 import time
 from dataclasses import dataclass
 
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, RedisError
 from sqlalchemy import select
 
 from app.core.tracking import tokens
@@ -45,12 +47,12 @@ def _record(kind: str, seen: Request, **fields) -> str:
                       separators=(",", ":"))
 
 
-def record_open(redis, config, token: str, seen: Request) -> bool:
+def record_open(redis, config, token: str, seen: Request, session=None) -> bool:
     """Append an open; False when the token is not a genuine, unexpired one."""
     nid = tokens.read_open(config, token)
     if nid is None:
         return False
-    redis.rpush(HITS, _record("opened", seen, n=nid))
+    _append(redis, session, config, _record("opened", seen, n=nid))
     return True
 
 
@@ -62,13 +64,13 @@ def record_click(redis, session, config, token: str, seen: Request) -> str | Non
         return None
     hit = _record("clicked", seen, n=click.notification_id, l=click.link_id, c=click.links)
     if click.link_id == tokens.HONEYPOT:
-        redis.rpush(HITS, hit)
+        _append(redis, session, config, hit)
         return ""
     key = LINK_KEY.format(click.link_id)
-    url = _follow(redis, key, hit)
+    url = _follow(redis, session, key, hit)
     if url is None and session is not None:
         url = session.scalar(select(TrackedLink.url).where(TrackedLink.id == click.link_id))
-        _store_missed(redis, config, key, url, hit)
+        _store_missed(redis, session, config, key, url, hit)
     return url
 
 
@@ -77,28 +79,55 @@ def record_short(redis, session, config, code: str, seen: Request) -> str | None
     if not tokens.is_short_code(code):
         return None
     key, hit = SHORT_KEY.format(code), _record("clicked", seen, s=code)
-    url = _follow(redis, key, hit)
+    url = _follow(redis, session, key, hit)
     if url is None and session is not None:
         url = session.scalar(
             select(TrackedLink.url).join(ShortLink, ShortLink.link_id == TrackedLink.id)
             .where(ShortLink.code == code, ShortLink.expires_at > utcnow()))
-        _store_missed(redis, config, key, url, hit)
+        _store_missed(redis, session, config, key, url, hit)
     return url
 
 
-def _follow(redis, key: str, hit: str) -> str | None:
+def _follow(redis, session, key: str, hit: str) -> str | None:
+    """The cached destination, the hit appended with it; None on a miss (or, given a
+    session, while Redis is down: the caller reads the database)."""
     try:  # the script by its digest; sent whole only the first time a Redis sees it
-        url = redis.evalsha(_FOLLOW_SHA, 2, key, HITS, hit)
-    except NoScriptError:
-        url = redis.eval(_FOLLOW, 2, key, HITS, hit)
+        try:
+            url = redis.evalsha(_FOLLOW_SHA, 2, key, HITS, hit)
+        except NoScriptError:
+            url = redis.eval(_FOLLOW, 2, key, HITS, hit)
+    except RedisError:
+        if session is None:
+            raise
+        return None
     return url.decode() if isinstance(url, bytes) else url
 
 
-def _store_missed(redis, config, key: str, url: str | None, hit: str) -> None:
+def _store_missed(redis, session, config, key: str, url: str | None, hit: str) -> None:
     """After a cache miss: cache the destination found and append the hit."""
     if url is None:
         return
-    with redis.pipeline(transaction=False) as pipe:
-        pipe.set(key, url, ex=config.TRACKING_LINK_DAYS * 86400)
-        pipe.rpush(HITS, hit)
-        pipe.execute()
+    try:
+        with redis.pipeline(transaction=False) as pipe:
+            pipe.set(key, url, ex=config.TRACKING_LINK_DAYS * 86400)
+            pipe.rpush(HITS, hit)
+            pipe.execute()
+    except RedisError:
+        _store_now(session, config, hit)
+
+
+def _append(redis, session, config, hit: str) -> None:
+    try:
+        redis.rpush(HITS, hit)
+    except RedisError:
+        if session is None:
+            raise
+        _store_now(session, config, hit)
+
+
+def _store_now(session, config, hit: str) -> None:
+    """Redis is down: store the hit in the database now, as the drain would have."""
+    from app.core.tracking import drain  # drain reads HITS from here
+
+    drain.store(session, config, [hit])
+    session.commit()
