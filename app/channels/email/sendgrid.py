@@ -22,7 +22,6 @@ import re
 import time
 from datetime import timedelta
 from email.utils import parseaddr
-from typing import Annotated
 
 from python_http_client.exceptions import HTTPError
 from sendgrid import SendGridAPIClient
@@ -49,7 +48,6 @@ from app.channels.webhooks import (
     WebhookReport,
     check_fresh,
 )
-from app.settings import PUBLIC, SANDBOX_HTTP, SECRET, SettingsGroup
 
 log = logging.getLogger(__name__)
 
@@ -112,14 +110,6 @@ def http_error(exc: HTTPError) -> ProviderError:
     retry_after = max(float(reset) - time.time(), 0.0) if reset else None
     return classify_http(status, exc.headers, body, message=f"SendGrid {status}: {messages}",
                          retry_after=retry_after)
-
-
-class Settings(SettingsGroup):
-    """HERALD_SENDGRID_*: the API endpoint and key, the Event Webhook's verification key."""
-
-    SENDGRID_URL: Annotated[str, SANDBOX_HTTP] = ""
-    SENDGRID_API_KEY: Annotated[str, PUBLIC, SECRET] = "SG.sandbox"
-    SENDGRID_WEBHOOK_PUBLIC_KEY: str = ""
 
 
 class SendGridProvider(Provider):
