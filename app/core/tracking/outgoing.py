@@ -90,7 +90,8 @@ class LinkTracker:
         tags = {}
 
         def click(link_id: int, tag: str) -> str:
-            tags[tag] = tokens.click_token(self.config, link_id, nid, count)
+            if tag not in tags:  # a link in both parts (or twice) signs one token
+                tags[tag] = tokens.click_token(self.config, link_id, nid, count)
             return f"{self.base}/c/{tag}"
 
         tag_of = {url: f"%herald_click_{i}%" for i, url in enumerate(link_of)}
