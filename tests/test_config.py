@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from app.channels.registry import PROVIDERS, settings_group
+from app.channels.registry import PROVIDERS, WEBHOOKS, provider_class, settings_group
 from app.config import Config
 from app.core.ops import startup
 from app.settings import ConfigurationError
@@ -197,6 +197,10 @@ def test_each_provider_declares_its_settings(provider):
     declared = settings_group(provider).model_fields
     assert declared and set(declared) <= set(Config.model_fields)
     assert all(Config.variables()[name] == f"HERALD_{name}" for name in declared)
+
+
+def test_the_registry_names_every_provider_that_posts_webhooks():
+    assert set(WEBHOOKS) == {name for name in PROVIDERS if provider_class(name).webhooks}
 
 
 def test_the_app_imports_no_provider_until_one_is_used():
