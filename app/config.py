@@ -1,7 +1,8 @@
 """Configuration read from HERALD_* environment variables, typed and checked at load.
 
-Herald's own settings are here; each provider declares its own in its module (a
-`Settings` group) and app.channels.registry lists them. Tests and deployments override
+Herald's own settings are here; each provider declares its own settings group in its
+channel's settings module (app/channels/<channel>/settings.py, which imports no provider
+SDK) and app.channels.registry lists them. Tests and deployments override
 with keyword arguments using the attribute names: `Config(TESTING=True, BATCH_SIZE=25)`.
 """
 import re
@@ -98,6 +99,8 @@ class CoreSettings(HeraldSettings):
 
     # Delivery
     BATCH_SIZE: PositiveInt = 500
+    # Email's own: SendGrid takes 1,000 recipients per request (one per personalization).
+    EMAIL_BATCH_SIZE: PositiveInt = 1000
     MAX_ATTEMPTS: PositiveInt = 5
     RETRY_BASE_SECONDS: PositiveFloat = 10.0
     RETRY_MAX_SECONDS: PositiveFloat = 3600.0
@@ -140,7 +143,8 @@ class CoreSettings(HeraldSettings):
     # FCM: per project), and the longest a batch waits for its slots before retrying.
     PROVIDER_RATE_LIMITS: ProviderLimits = ""
     RATE_WAIT_MAX_SECONDS: PositiveFloat = 10.0
-    # Failover chains, primary first; each provider's own settings are in its module.
+    # Failover chains, primary first; each provider's own settings are in its channel's
+    # settings module.
     SMS_PROVIDERS: Names = "twilio,vonage"
     EMAIL_PROVIDERS: Names = "sendgrid,smtp,mailchimp"
     EMAIL_FROM: str = "Herald <no-reply@example.com>"

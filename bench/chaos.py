@@ -74,7 +74,7 @@ class Scale:
                    settings={"MAX_ATTEMPTS": 12, "RETRY_BASE_SECONDS": 0.2,
                              "RETRY_MAX_SECONDS": 2, "SEND_LEASE_SECONDS": 3,
                              "SWEEP_GRACE_SECONDS": 3, "SWEEP_INTERVAL_SECONDS": 1,
-                             "BATCH_SIZE": 10})
+                             "BATCH_SIZE": 10, "EMAIL_BATCH_SIZE": 10})
 
 
 class Chaos:

@@ -1,10 +1,12 @@
 """Typed settings: every HERALD_* value is checked when Config loads, naming the variable."""
-from importlib import import_module
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from app import create_app
-from app.channels.registry import PROVIDERS
+from app.channels.registry import PROVIDERS, WEBHOOKS, provider_class, settings_group
 from app.config import Config
 from app.core.ops import startup
 from app.settings import ConfigurationError
@@ -27,6 +29,7 @@ BAD_VALUES = [
     ("HERALD_RENDER_TIMEOUT_MS", "200ms"),
     ("HERALD_MAX_EMAIL_HTML_BYTES", "512k"),
     ("HERALD_BATCH_SIZE", "0"),
+    ("HERALD_EMAIL_BATCH_SIZE", "-1000"),
     ("HERALD_MAX_ATTEMPTS", "lots"),
     ("HERALD_RETRY_BASE_SECONDS", "soon"),
     ("HERALD_RETRY_MAX_SECONDS", "0"),
@@ -190,8 +193,23 @@ def test_flask_settings_are_passed_by_code_only(monkeypatch):
 
 
 @pytest.mark.parametrize("provider", sorted(PROVIDERS))
-def test_each_provider_declares_its_settings_in_its_module(provider):
-    module = import_module(PROVIDERS[provider].partition(":")[0])
-    declared = module.Settings.model_fields
+def test_each_provider_declares_its_settings(provider):
+    declared = settings_group(provider).model_fields
     assert declared and set(declared) <= set(Config.model_fields)
     assert all(Config.variables()[name] == f"HERALD_{name}" for name in declared)
+
+
+def test_the_registry_names_every_provider_that_posts_webhooks():
+    assert set(WEBHOOKS) == {name for name in PROVIDERS if provider_class(name).webhooks}
+
+
+def test_the_app_imports_no_provider_until_one_is_used():
+    """A channel worker loads only its own providers' SDKs (they cost memory)."""
+    code = ("import sys; from app import create_app; create_app(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'firebase_admin', 'twilio', 'vonage', 'sendgrid', 'mailchimp_transactional', "
+            "'pywebpush'} or m in " + repr(sorted(p.partition(':')[0] for p in PROVIDERS.values()))
+            + "))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=Path(__file__).parent.parent)
+    assert done.stdout.strip() == "[]"

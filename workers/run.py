@@ -4,7 +4,7 @@ import argparse
 
 from rq import SimpleWorker
 
-from app import logs
+from app import create_app, logs
 from app.config import Config
 from app.core.ops import startup
 from app.extensions import redis_from_url
@@ -23,6 +23,7 @@ def main() -> None:
     config = startup.load_or_exit(Config)
     logs.configure(config.LOG_FORMAT)
     connection = redis_from_url(config.REDIS_URL)
+    jobs.use_app(create_app(config))  # before listening: the first job should not wait for it
     worker = SimpleWorker([args.queue, *EXTRA.get(args.queue, [])], connection=connection)
     try:
         worker.work(burst=args.burst, with_scheduler=True)

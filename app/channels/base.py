@@ -35,6 +35,21 @@ class Message:
     platform: str | None = None  # push only: ios | android | web
     subscription: dict | None = None  # web push only: {"endpoint", "keys": {...}}
     category: str = ""
+    # This recipient's values of tags the content holds in their place (email tracking
+    # tokens): the content is then the same for every recipient of a batch, and a provider
+    # may send it once with each recipient's values (SendGrid substitutions).
+    substitutions: Mapping[str, str] = field(default_factory=dict)
+
+    def expanded(self) -> dict:
+        """The content exactly as this recipient gets it: each tag replaced by its value."""
+        if not self.substitutions:
+            return self.content
+        content = dict(self.content)
+        for key in ("subject", "html", "text"):
+            if isinstance(content.get(key), str):
+                for tag, value in self.substitutions.items():
+                    content[key] = content[key].replace(tag, value)
+        return content
 
 
 class ProviderError(Exception):

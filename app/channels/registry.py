@@ -1,4 +1,9 @@
-"""Which provider classes exist, and which ones serve a channel/platform."""
+"""Which provider classes exist, and which ones serve a channel/platform.
+
+A provider's module (and its SDK) is imported when the provider is first used: a
+channel worker loads its own channel's providers only. Their settings are declared in a
+light module per channel, so every process's configuration names them all.
+"""
 from importlib import import_module
 
 from app.channels.base import Provider
@@ -15,35 +20,46 @@ PROVIDERS = {
     "smtp": "app.channels.email.smtp:SmtpProvider",
     "mailchimp": "app.channels.email.mailchimp:MailchimpProvider",
 }
+SETTINGS = {
+    "fcm": "app.channels.push.settings:FcmSettings",
+    "apns": "app.channels.push.settings:ApnsSettings",
+    "webpush": "app.channels.push.settings:WebPushSettings",
+    "jpush": "app.channels.push.settings:JPushSettings",
+    "twilio": "app.channels.sms.settings:TwilioSettings",
+    "vonage": "app.channels.sms.settings:VonageSettings",
+    "sendgrid": "app.channels.email.settings:SendGridSettings",
+    "smtp": "app.channels.email.settings:SmtpSettings",
+    "mailchimp": "app.channels.email.settings:MailchimpSettings",
+}
+# The providers that post webhooks to /hooks/<name>: each declares them (`webhooks`).
+WEBHOOKS = ("twilio", "sendgrid", "mailchimp")
 
 
-def provider_class(name: str) -> type[Provider]:
-    module, _, attr = PROVIDERS[name].partition(":")
+def _load(path: str):
+    module, _, attr = path.partition(":")
     return getattr(import_module(module), attr)
 
 
-def webhook_providers() -> list[str]:
-    """The providers that post webhooks to /hooks/<name>."""
-    return [name for name in PROVIDERS if provider_class(name).webhooks]
+def provider_class(name: str) -> type[Provider]:
+    return _load(PROVIDERS[name])
 
 
 def webhook_provider(name: str, hook: str) -> type[Provider] | None:
     """The provider class serving /hooks/<name>[/<hook>], or None if there is none."""
-    if name not in PROVIDERS:
+    if name not in WEBHOOKS:
         return None
     cls = provider_class(name)
     return cls if hook in cls.webhooks else None
 
 
 def settings_groups() -> list[type[SettingsGroup]]:
-    """Each provider's settings, declared as `Settings` in the provider's module."""
-    modules = dict.fromkeys(path.partition(":")[0] for path in PROVIDERS.values())
-    return [import_module(module).Settings for module in modules]
+    """Each provider's settings group (without importing any provider SDK)."""
+    return [_load(path) for path in SETTINGS.values()]
 
 
 def settings_group(name: str) -> type[SettingsGroup]:
     """The settings the named provider declares."""
-    return import_module(PROVIDERS[name].partition(":")[0]).Settings
+    return _load(SETTINGS[name])
 
 
 def provider_chain(channel: str, config, device_provider: str | None = None) -> list[str]:

@@ -3,8 +3,9 @@
 Validates the JSON as SendGrid does and answers 202 with an empty body and an
 X-Message-Id, or SendGrid's `{"errors": [{"message", "field", "help"}]}`. Each
 personalization's recipients are recorded separately, the request body narrowed to that
-personalization. Fault kinds: "400" (the matched recipient's address rejected, with its
-field), "401", "403", "413", "429" (X-RateLimit-Reset = now + retry_after), "500", "503".
+personalization and its `substitutions` made (as the inbox gets it). Fault kinds: "400"
+(the matched recipient's address rejected, with its field), "401", "403", "413", "429"
+(X-RateLimit-Reset = now + retry_after), "500", "503".
 "bounce" accepts the mail and reports it bounced later.
 
 With callbacks on (`python -m app.sandbox --callbacks`), the accepted mail's events
@@ -34,6 +35,7 @@ EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 HELP = "http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html"
 MAX_PERSONALIZATIONS = 1000
 MAX_RECIPIENTS = 1000
+MAX_SUBSTITUTION_BYTES = 10_000
 log = logging.getLogger(__name__)
 EVENT_DELAY_SECONDS = 0.5
 settings = {"webhook_url": "", "signing_key": None}  # set by `python -m app.sandbox --callbacks`
@@ -80,6 +82,7 @@ def _personalization_problems(body: dict) -> list[tuple[str, str]]:
                 problems.append(("Does not contain a valid address.",
                                  f"personalizations.{i}.{kind}.{j}.email"))
         total += len(_recipients(p))
+        problems += _substitution_problems(p.get("substitutions"), i)
         for key, value in (p.get("custom_args") or {}).items():
             if not isinstance(value, str):
                 problems.append((f"custom_args values must be strings ({key})",
@@ -88,6 +91,41 @@ def _personalization_problems(body: dict) -> list[tuple[str, str]]:
         problems.append(("The total number of recipients must be no more than 1000.",
                          "personalizations"))
     return problems
+
+
+def _substitution_problems(substitutions, i: int) -> list[tuple[str, str]]:
+    if substitutions is None:
+        return []
+    field = f"personalizations.{i}.substitutions"
+    if not isinstance(substitutions, dict) or not all(
+            isinstance(v, str) for v in substitutions.values()):
+        return [("Substitutions must be an object of string values.", field)]
+    if sum(len(k.encode()) + len(v.encode())
+           for k, v in substitutions.items()) > MAX_SUBSTITUTION_BYTES:
+        return [("The total collective size of your substitutions may not exceed 10,000 "
+                 "bytes per personalization object.", field)]
+    return []
+
+
+def _as_delivered(body: dict, personalization: dict) -> dict:
+    """The body narrowed to one personalization, its substitutions made."""
+    payload = {**body, "personalizations": [personalization]}
+    substitutions = personalization.get("substitutions") or {}
+    if not substitutions:
+        return payload
+
+    def made(text: str) -> str:
+        for tag, value in substitutions.items():
+            text = text.replace(tag, value)
+        return text
+
+    payload["content"] = [{**c, "value": made(c["value"])} for c in body.get("content") or []]
+    if body.get("subject"):
+        payload["subject"] = made(body["subject"])
+    if personalization.get("subject"):
+        payload["personalizations"] = [{**personalization,
+                                        "subject": made(personalization["subject"])}]
+    return payload
 
 
 def _content_problems(body: dict) -> list[tuple[str, str]]:
@@ -160,7 +198,7 @@ async def mail_send(request: Request) -> Response:
     message_id = secrets.token_urlsafe(16)[:22]
     events = []
     for index, personalization in enumerate(body["personalizations"]):
-        payload = {**body, "personalizations": [personalization]}
+        payload = _as_delivered(body, personalization)
         for kind, email in _recipients(personalization):
             entry = outbox.record("sendgrid", email, payload, message_id=message_id, kind=kind,
                                   personalization=index,

@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from app import herald_config, provider_config
 from app.api.problems import handle_herald_error, handle_http_error
-from app.channels.registry import webhook_provider, webhook_providers
+from app.channels.registry import WEBHOOKS, webhook_provider
 from app.channels.webhooks import Incoming
 from app.core.delivery.receipts import apply_receipts, apply_sms_keyword
 from app.errors import HeraldError
@@ -26,7 +26,7 @@ def _public_url() -> str:
 
 
 # Only providers that post webhooks have a route: any other /hooks/ path is a plain 404.
-_PROVIDER = f"<any({', '.join(webhook_providers())}):provider>"
+_PROVIDER = f"<any({', '.join(WEBHOOKS)}):provider>"
 
 
 @bp.post(f"/{_PROVIDER}", defaults={"hook": ""})

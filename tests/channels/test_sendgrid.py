@@ -3,7 +3,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.channels.base import InvalidRecipient, PermanentError, RateLimited, TransientError
+from app.channels.base import (
+    InvalidRecipient,
+    Message,
+    PermanentError,
+    RateLimited,
+    TransientError,
+)
 from app.channels.email.sendgrid_events import event_receipt, parse_events
 from tests.channels.support import (
     cases,
@@ -29,6 +35,29 @@ def test_injected_error_is_classified(provider, kind, error_class, code, sandbox
 @pytest.mark.parametrize("provider", ["sendgrid"], indirect=True)
 def test_a_batch_keeps_its_order_and_fails_only_the_matched_recipient(provider, sandbox):
     check_batch_fails_only_the_matched_recipient(provider, sandbox, fault="400")
+
+
+def tagged(i: int, token: str) -> Message:
+    return Message(id=f"m{i}", channel="email", to=f"r{i}@example.com",
+                   content={"subject": "Hi", "html": '<a href="https://h.test/c/%t%">x</a>'},
+                   substitutions={"%t%": token})
+
+
+@pytest.mark.parametrize("provider", ["sendgrid"], indirect=True)
+def test_tags_go_as_substitutions_unless_over_sendgrids_limit(provider, sandbox):
+    big = "b" * 10_000  # over SendGrid's 10,000 bytes of substitutions per recipient
+    results = provider.send_batch([tagged(0, "t0"), tagged(1, "t1"), tagged(2, big)])
+    assert [r.error for r in results] == [None, None, None]
+    received = {r["recipient"]: r for r in sandbox.received("sendgrid")}
+    assert received["r0@example.com"]["message_id"] == received["r1@example.com"]["message_id"]
+    assert received["r2@example.com"]["message_id"] != received["r0@example.com"]["message_id"]
+    sent = {who: r["payload"]["personalizations"][0].get("substitutions")
+            for who, r in received.items()}
+    assert sent == {"r0@example.com": {"%t%": "t0"}, "r1@example.com": {"%t%": "t1"},
+                    "r2@example.com": None}
+    html = {who: r["payload"]["content"][0]["value"] for who, r in received.items()}
+    assert html["r1@example.com"] == '<a href="https://h.test/c/t1">x</a>'
+    assert html["r2@example.com"] == f'<a href="https://h.test/c/{big}">x</a>'
 
 
 @pytest.mark.parametrize("event, expected", [

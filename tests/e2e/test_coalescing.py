@@ -65,6 +65,21 @@ def test_a_backlog_is_drained_in_batches_by_more_slots(sent_ids, drain, sandbox,
     assert redis.keys("herald:drain:*") == []
 
 
+def test_email_is_claimed_in_batches_of_its_own_size(client, api_headers, drain, sandbox, db,
+                                                     config, monkeypatch):
+    monkeypatch.setattr(config, "EMAIL_BATCH_SIZE", 50)
+    factories.category()
+    factories.contact()
+    for _ in range(SENDS):
+        send(client, api_headers, channels=["email"],
+             content={"email": {"subject": "Hi", "text": "Hi"}})
+    drain()
+    assert statuses(db) == {"sent": SENDS}
+    assert claims(db) == SENDS // 50  # BATCH_SIZE (500) would have taken them at once
+    requests = Counter(r["message_id"] for r in sandbox.received("sendgrid"))
+    assert sorted(requests.values()) == [50] * (SENDS // 50)  # one request per batch
+
+
 def test_flushed_redis_still_delivers_everything_through_the_sweeper(sent_ids, drain, sandbox,
                                                                       db, redis, config):
     redis.flushdb()

@@ -83,6 +83,29 @@ def test_sendgrid_mail_is_tracked(client, api_headers, drain, sandbox, db, ada, 
                        store_hits)
 
 
+def test_tracked_mail_to_many_is_one_sendgrid_request_with_each_ones_tokens(
+        client, api_headers, drain, sandbox, db, ada, store_hits):
+    factories.contact("user-2", "grace@example.com", "+14155550101")
+    sent = send(client, api_headers, recipients=["user-1", "user-2"], channels=["email"],
+                content={"email": {"subject": "New in", "html": HTML}})
+    drain()
+    received = sandbox.received("sendgrid")
+    assert len({r["message_id"] for r in received}) == 1  # one request for both
+    assert all(r["payload"]["personalizations"][0]["substitutions"] for r in received)
+    html = {r["recipient"]: {c["type"]: c["value"] for c in r["payload"]["content"]}
+            for r in received}
+    ada_html, grace_html = html["ada@example.com"], html["grace@example.com"]
+    assert "%herald_" not in str(html)  # every tag made, in both parts
+    assert ada_html != grace_html
+    first = {who: path(hrefs(parts["text/html"])[0]) for who, parts in html.items()}
+    for who in first:
+        assert client.get(first[who]).headers["Location"] == "https://shop.example/new?a=1&b=2"
+    assert store_hits() == 2
+    by_email = {n.address: str(n.id) for n in db.session.scalars(select(Notification))}
+    assert {str(e.notification_id) for e in events(db)} == set(by_email.values())
+    assert sorted(n["id"] for n in sent) == sorted(by_email.values())
+
+
 def test_smtp_mail_is_tracked(client, api_headers, drain, sandbox, config, db, ada, store_hits,
                               monkeypatch):
     monkeypatch.setattr(config, "EMAIL_PROVIDERS", "smtp")

@@ -59,9 +59,13 @@ def _headers(raw: dict | None) -> dict[str, str]:
     return headers
 
 
-def email_parts(message: Message, default_from: str) -> EmailParts:
-    """Collect the parts to send; raises PermanentError for content no provider can send."""
-    content = message.content
+def email_parts(message: Message, default_from: str, *, expand: bool = True) -> EmailParts:
+    """Collect the parts to send; raises PermanentError for content no provider can send.
+
+    `expand=False` keeps the message's substitution tags in the bodies (the provider sends
+    each recipient's values beside them).
+    """
+    content = message.expanded() if expand else message.content
     html = content.get("html") or None
     if html:  # its CSS was inlined when it was rendered (app.core.templates.rendering)
         html = with_preheader(html, content.get("preheader", ""))

@@ -16,7 +16,6 @@ import json
 import logging
 from datetime import timedelta
 from email.utils import parseaddr
-from typing import Annotated
 
 import mailchimp_transactional
 import requests
@@ -35,7 +34,6 @@ from app.channels.base import (
 from app.channels.email.content import email_parts
 from app.channels.email.mailchimp_events import read_event, signature_valid
 from app.channels.webhooks import ForbiddenWebhook, Incoming, MalformedWebhook, WebhookReport
-from app.settings import PUBLIC, SANDBOX_HTTP, SECRET, SettingsGroup
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +45,6 @@ DEAD_ADDRESS = {"hard-bounce": "hard_bounce", "spam": "complaint", "unsub": "uns
 RETRY_LATER = {"soft-bounce"}
 # Error names (HTTP 500): the service's own trouble is transient, the rest is ours.
 TRANSIENT_NAMES = {"GeneralError", "ServiceUnavailable"}
-
-
-class Settings(SettingsGroup):
-    """HERALD_MAILCHIMP_*: the Transactional API host (without /api/1.3) and key."""
-
-    MAILCHIMP_URL: Annotated[str, SANDBOX_HTTP] = ""
-    MAILCHIMP_API_KEY: Annotated[str, PUBLIC, SECRET] = "md-sandbox"
-    MAILCHIMP_WEBHOOK_KEY: Annotated[str, SECRET] = ""
 
 
 def build_body(message: Message, default_from: str) -> dict:

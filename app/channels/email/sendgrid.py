@@ -4,9 +4,10 @@ Cost model: SendGrid bills per recipient, not per request, but the SDK opens a n
 connection (and TLS handshake) for every request. So messages whose body is identical
 (same from, reply-to, category, text and HTML: a campaign without per-contact content)
 go in one request of up to 1,000 personalizations, each carrying its own recipient,
-subject, headers (List-Unsubscribe differs per contact) and `custom_args.herald_id`.
-Anything else is one request per message; the provider pool runs up to `concurrency`
-requests at once.
+subject, headers (List-Unsubscribe differs per contact), `custom_args.herald_id` and
+`substitutions` (the values of the message's tags: its tracking tokens, so tracked links
+and the open pixel do not make every body different). Anything else is one request per
+message; the provider pool runs up to `concurrency` requests at once.
 
 One bad address fails a whole request with a 400 naming `personalizations.N...`: that
 message fails, and the rest of the request is sent once more without it.
@@ -22,7 +23,6 @@ import re
 import time
 from datetime import timedelta
 from email.utils import parseaddr
-from typing import Annotated
 
 from python_http_client.exceptions import HTTPError
 from sendgrid import SendGridAPIClient
@@ -49,11 +49,11 @@ from app.channels.webhooks import (
     WebhookReport,
     check_fresh,
 )
-from app.settings import PUBLIC, SANDBOX_HTTP, SECRET, SettingsGroup
 
 log = logging.getLogger(__name__)
 
 MAX_PERSONALIZATIONS = 1000
+MAX_SUBSTITUTION_BYTES = 10_000  # per personalization; a message over it goes expanded
 TIMEOUT_SECONDS = 15
 FIELD = re.compile(r"^personalizations\.(\d+)(?:\.(to|cc|bcc)\b)?")
 
@@ -72,6 +72,12 @@ def _shared(message: Message, parts: EmailParts) -> tuple:
     return (parts.from_email, parts.reply_to, parts.text, parts.html, message.category)
 
 
+def _substituted(message: Message) -> bool:
+    """Whether the message's tags go as substitutions (else its body is expanded)."""
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in message.substitutions.items())
+    return 0 < size <= MAX_SUBSTITUTION_BYTES
+
+
 def build_payload(items: list[Item]) -> dict:
     """The mail/send body for messages sharing one body, one personalization each."""
     first_message, first = items[0]
@@ -83,6 +89,8 @@ def build_payload(items: list[Item]) -> dict:
             personalization["subject"] = parts.subject
         if parts.headers:
             personalization["headers"] = parts.headers
+        if _substituted(message):
+            personalization["substitutions"] = dict(message.substitutions)
         personalizations.append(personalization)
     content = [{"type": "text/plain", "value": first.text}] if first.text else []
     if first.html:
@@ -114,14 +122,6 @@ def http_error(exc: HTTPError) -> ProviderError:
                          retry_after=retry_after)
 
 
-class Settings(SettingsGroup):
-    """HERALD_SENDGRID_*: the API endpoint and key, the Event Webhook's verification key."""
-
-    SENDGRID_URL: Annotated[str, SANDBOX_HTTP] = ""
-    SENDGRID_API_KEY: Annotated[str, PUBLIC, SECRET] = "SG.sandbox"
-    SENDGRID_WEBHOOK_PUBLIC_KEY: str = ""
-
-
 class SendGridProvider(Provider):
     name = "sendgrid"
     channel = "email"
@@ -139,7 +139,8 @@ class SendGridProvider(Provider):
         groups: dict[tuple, list[Item]] = {}
         for message in messages:
             try:
-                parts = email_parts(message, self.config.EMAIL_FROM)
+                parts = email_parts(message, self.config.EMAIL_FROM,
+                                    expand=not _substituted(message))
             except PermanentError as exc:
                 results[message.id] = SendResult(message.id, error=exc)
                 continue

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from app.channels.base import (
@@ -31,15 +30,6 @@ from app.channels.base import (
     run_in_turn,
 )
 from app.channels.email.content import EmailParts, email_parts
-from app.settings import (
-    SANDBOX_HOST,
-    SANDBOX_SMTP_PORT,
-    SECRET,
-    Derived,
-    Flag,
-    Port,
-    SettingsGroup,
-)
 
 TIMEOUT_SECONDS = 30
 IMPLICIT_TLS_PORT = 465  # TLS from the first byte; 587 and 25 upgrade with STARTTLS
@@ -93,21 +83,6 @@ def tls_mode(config) -> str:
     if config.SMTP_TLS == "auto" and config.SMTP_PORT == IMPLICIT_TLS_PORT:
         return "implicit"
     return config.SMTP_TLS
-
-
-class Settings(SettingsGroup):
-    """HERALD_SMTP_*: the relay, its credentials and how the connection is encrypted."""
-
-    SMTP_HOST: Annotated[str, SANDBOX_HOST] = ""
-    SMTP_PORT: Annotated[Port, SANDBOX_SMTP_PORT] = 25
-    SMTP_USERNAME: str = ""
-    SMTP_PASSWORD: Annotated[str, SECRET] = ""
-    # auto: implicit TLS on port 465, else STARTTLS when offered; or starttls (required),
-    # implicit, none. HERALD_SMTP_STARTTLS=1 is the older spelling of starttls.
-    SMTP_STARTTLS: Flag = False
-    SMTP_TLS: Annotated[Literal["auto", "starttls", "implicit", "none"], Derived(
-        lambda c: "starttls" if c.SMTP_STARTTLS else "auto")] = "auto"
-    SMTP_CA_FILE: str = ""  # trust this CA for the relay (else the system's)
 
 
 class SmtpProvider(Provider):

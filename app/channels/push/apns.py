@@ -21,7 +21,6 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Annotated
 
 import httpx
 import jwt
@@ -40,7 +39,6 @@ from app.channels.base import (
     classify_http,
     run_in_turn,
 )
-from app.settings import PUBLIC, SANDBOX_CA, SANDBOX_HTTPS, SettingsGroup
 
 log = logging.getLogger(__name__)
 
@@ -73,17 +71,6 @@ def tls_context(ca_file: str) -> ssl.SSLContext:
     if ca_file and Path(ca_file).exists():
         context.load_verify_locations(ca_file)
     return context
-
-
-class Settings(SettingsGroup):
-    """HERALD_APNS_*: Apple's endpoint, the .p8 signing key and its ids, the app's topic."""
-
-    APNS_URL: Annotated[str, SANDBOX_HTTPS] = ""
-    APNS_CA_FILE: Annotated[str, SANDBOX_CA] = ""
-    APNS_KEY_FILE: str = ""
-    APNS_KEY_ID: Annotated[str, PUBLIC] = "SANDBOXKEY"
-    APNS_TEAM_ID: Annotated[str, PUBLIC] = "HERALDTEAM"  # Apple's team and key ids are 10 long
-    APNS_TOPIC: str = "com.example.herald"
 
 
 class ApnsProvider(Provider):

@@ -12,7 +12,6 @@ import threading
 import uuid
 import warnings
 from datetime import timedelta
-from typing import Annotated
 
 import firebase_admin
 import google.auth.credentials
@@ -33,7 +32,6 @@ from app.channels.base import (
 )
 from app.channels.push.apns import tls_context
 from app.channels.push.fcm_settings import fcm_project_id
-from app.settings import SANDBOX_CA, SANDBOX_HTTP, SettingsGroup
 
 log = logging.getLogger(__name__)
 
@@ -83,16 +81,6 @@ def _point_service(app, base_url: str, ca_file: str = "") -> messaging._Messagin
     service._async_client = _AsyncClient(service._credential, app.options.get("httpTimeout"),
                                          ca_file)
     return service
-
-
-class Settings(SettingsGroup):
-    """HERALD_FCM_*: the FCM endpoint and service account (the sandbox's without one)."""
-
-    FCM_URL: Annotated[str, SANDBOX_HTTP] = ""
-    FCM_CA_FILE: Annotated[str, SANDBOX_CA] = ""  # trusted besides the system roots
-    # The service account's own project_id is used; this only without a credentials file.
-    FCM_PROJECT_ID: str = ""
-    FCM_CREDENTIALS_FILE: str = ""
 
 
 class FcmProvider(Provider):

@@ -9,7 +9,6 @@ HTTP 429 are rate limits (X-Rate-Limit-Reset), 1004/1008 credentials, 5xx transi
 The maintained SDK (`jpush`) names the real host in its errors and has no timeout per
 request; its wire protocol is small enough to speak directly.
 """
-from typing import Annotated
 
 import httpx
 
@@ -23,21 +22,11 @@ from app.channels.base import (
     classify_http,
     retry_after_seconds,
 )
-from app.settings import PUBLIC, SANDBOX_HTTP, SECRET, SettingsGroup
 
 TIMEOUT_SECONDS = 15
 NO_SUCH_DEVICE = {1011}  # "cannot find user by this audience"
 RATE_LIMITED = {2002}
 MAX_TTL = 10 * 24 * 3600  # JPush keeps an offline message at most 10 days
-
-
-class Settings(SettingsGroup):
-    """HERALD_JPUSH_*: the API endpoint and the app's key and master secret. JPush is in
-    use once an app key is set."""
-
-    JPUSH_URL: Annotated[str, SANDBOX_HTTP] = ""
-    JPUSH_APP_KEY: str = ""
-    JPUSH_MASTER_SECRET: Annotated[str, PUBLIC, SECRET] = "sandbox-master-secret"
 
 
 def build_payload(message: Message) -> dict:

@@ -15,7 +15,6 @@ import logging
 import re
 import threading
 import time
-from typing import Annotated
 
 import requests
 from pywebpush import WebPusher, WebPushException
@@ -33,15 +32,6 @@ from app.channels.base import (
 from app.channels.push.apns import tls_context
 from app.channels.push.endpoints import ForbiddenAddress, GuardedAdapter, check_endpoint
 from app.channels.push.vapid import load_vapid
-from app.settings import (
-    INSTANCE,
-    PUBLIC,
-    SANDBOX_CA,
-    SANDBOX_ORIGINS,
-    SECRET,
-    LowerNames,
-    SettingsGroup,
-)
 
 log = logging.getLogger(__name__)
 
@@ -53,23 +43,6 @@ MAX_PAYLOAD_BYTES = 4096 - 86 - 16 - 1
 JWT_REUSE_SECONDS = 3600
 JWT_LIFETIME = 12 * 3600  # push services refuse an exp more than 24 h ahead
 TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-
-
-class Settings(SettingsGroup):
-    """HERALD_VAPID_* and HERALD_WEBPUSH_*: the VAPID key, and where subscriptions may point."""
-
-    VAPID_PRIVATE_KEY: Annotated[str, SECRET] = ""
-    VAPID_SUBJECT: Annotated[str, PUBLIC] = "mailto:ops@example.com"
-    # Made once when VAPID_PRIVATE_KEY is empty; keep it: browsers subscribed with its key.
-    VAPID_KEY_FILE: str = str(INSTANCE / "vapid-private.pem")
-    # Trusted besides the system roots (the sandbox plays push services over TLS).
-    WEBPUSH_CA_FILE: Annotated[str, SANDBOX_CA] = ""
-    # Push services a web subscription may point at: DNS names, https on port 443.
-    WEBPUSH_ALLOWED_HOSTS: LowerNames = (
-        "fcm.googleapis.com,updates.push.services.mozilla.com,*.notify.windows.com,"
-        "*.push.apple.com")
-    # Origins that may be an IP, another port or a private address: only the sandbox's.
-    WEBPUSH_PRIVATE_ORIGINS: Annotated[LowerNames, SANDBOX_ORIGINS] = ()
 
 
 class WebPushProvider(Provider):

@@ -12,7 +12,6 @@ import logging
 import threading
 from datetime import timedelta
 from html import escape
-from typing import Annotated
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -40,7 +39,6 @@ from app.channels.webhooks import (
     WebhookReport,
 )
 from app.models.notifications import Status
-from app.settings import PUBLIC, SANDBOX_HTTP, SECRET, SettingsGroup
 
 DELIVERED, FAILED = Status.DELIVERED, Status.FAILED
 log = logging.getLogger(__name__)
@@ -95,15 +93,6 @@ class SharedSessionClient(HttpClient):
 
     def close(self) -> None:
         self.session.close()
-
-
-class Settings(SettingsGroup):
-    """HERALD_TWILIO_*: the API endpoint, the account's credentials and sender."""
-
-    TWILIO_URL: Annotated[str, SANDBOX_HTTP] = ""
-    TWILIO_ACCOUNT_SID: Annotated[str, PUBLIC] = "AC" + "0" * 32
-    TWILIO_AUTH_TOKEN: Annotated[str, PUBLIC, SECRET] = "sandbox-token"
-    TWILIO_FROM: str = "+15005550006"
 
 
 class TwilioProvider(Provider):

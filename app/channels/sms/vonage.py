@@ -13,7 +13,6 @@ than one client shared by all threads.
 """
 import queue
 from contextlib import contextmanager
-from typing import Annotated
 from urllib.parse import urlsplit
 
 import requests
@@ -37,7 +36,6 @@ from app.channels.base import (
     classify_http,
 )
 from app.channels.sms.parts import GSM7, encoding_of
-from app.settings import PUBLIC, SANDBOX_CA, SANDBOX_HTTPS, SECRET, SettingsGroup
 
 TIMEOUT_SECONDS = 15
 THROTTLED_RETRY_SECONDS = 1.0  # the API sends no hint; the default limit is 30/s
@@ -99,16 +97,6 @@ def http_error(exc: HttpRequestError) -> ProviderError:
     return classify_http(status, response.headers, response.text,
                          code=str(response.status_code),
                          message=f"Vonage HTTP {response.status_code}")
-
-
-class Settings(SettingsGroup):
-    """HERALD_VONAGE_*: the SMS API host, the account's key and secret, the sender."""
-
-    VONAGE_URL: Annotated[str, SANDBOX_HTTPS] = ""
-    VONAGE_CA_FILE: Annotated[str, SANDBOX_CA] = ""
-    VONAGE_API_KEY: Annotated[str, PUBLIC] = "sandbox"
-    VONAGE_API_SECRET: Annotated[str, PUBLIC, SECRET] = "sandbox-secret"
-    VONAGE_FROM: str = "Herald"
 
 
 class VonageProvider(Provider):

@@ -1,6 +1,7 @@
 """A channel worker's drain: deliver the channel's due ids in batches until none are left.
 
-Whatever the size of the requests that queued them, ids are claimed BATCH_SIZE at a time.
+Whatever the size of the requests that queued them, ids are claimed BATCH_SIZE at a time
+(email EMAIL_BATCH_SIZE: a batch of identical bodies is one provider request).
 The ids only point at rows: a popped id whose row is not `queued` is skipped by the
 claim, and a row whose id was lost (a Redis flush, a worker dying between pop and claim)
 stays `queued` until the sweeper queues it again.
@@ -32,14 +33,15 @@ def drain(session, redis, config, pool, channel: str, slot: int = 0, *,
     """Deliver batches from the channel's due list; return counts per resulting status."""
     counts: Counter = Counter()
     deadline = time.monotonic() + budget_seconds
+    size = batch_size(config, channel)
     while True:
         redis.expire(slot_key(channel, slot), SLOT_TTL)
-        ids = _next_batch(redis, channel, config.BATCH_SIZE, config.DRAIN_IDLE_MS / 1000)
+        ids = _next_batch(redis, channel, size, config.DRAIN_IDLE_MS / 1000)
         if not ids:
             if _release(redis, channel, slot):
                 break
             continue
-        if len(ids) == config.BATCH_SIZE:
+        if len(ids) == size:
             _widen(redis, channel, slot)
         try:
             counts.update(deliver_batch(session, redis, config, pool, channel, ids))
@@ -55,6 +57,11 @@ def drain(session, redis, config, pool, channel: str, slot: int = 0, *,
             start_drains(redis, [(channel, slot)])  # the slot stays held for it
             break
     return dict(counts)
+
+
+def batch_size(config, channel: str) -> int:
+    """How many ids one batch of the channel claims."""
+    return config.EMAIL_BATCH_SIZE if channel == "email" else config.BATCH_SIZE
 
 
 def _next_batch(redis, channel: str, size: int, idle: float) -> list[str]:

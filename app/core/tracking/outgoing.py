@@ -62,11 +62,16 @@ class LinkTracker:
         for message in messages:
             scope, urls = _scope(by_id[message.id]), found.get(message.id, [])
             link_of = {u: ids[scope, u] for u in urls}
-            out.append(dataclasses.replace(
-                message, content=self._rewrite(message, link_of, shorts)))
+            if message.channel == "email":
+                content, tags = self._tag_email(message, link_of)
+                out.append(dataclasses.replace(message, content=content, substitutions=tags))
+            else:
+                out.append(dataclasses.replace(
+                    message, content=self._rewrite(message, link_of, shorts)))
         return out
 
     def _rewrite(self, message: Message, link_of: dict, shorts: dict) -> dict:
+        """SMS and push: each link swapped for this recipient's tracked one."""
         nid, count = message.id, len(link_of)
 
         def replace(url: str) -> str | None:
@@ -74,18 +79,31 @@ class LinkTracker:
                 return None
             if message.channel == "sms":
                 return f"{self.base}/s/{shorts[nid, link_of[url]]}"
-            return self._click(link_of[url], nid, count)
+            return f"{self.base}/c/{tokens.click_token(self.config, link_of[url], nid, count)}"
 
-        content = links.rewrite(message.channel, message.content, replace)
-        if message.channel == "email" and content.get("html"):
-            extra = HONEYPOT.format(self._click(tokens.HONEYPOT, nid, count)) if count else ""
+        return links.rewrite(message.channel, message.content, replace)
+
+    def _tag_email(self, message: Message, link_of: dict) -> tuple[dict, dict[str, str]]:
+        """Email: tracked links and the open pixel carry tags, and the recipient's tokens
+        are the tags' values, so recipients of the same content share one tagged body."""
+        nid, count = message.id, len(link_of)
+        tags = {}
+
+        def click(link_id: int, tag: str) -> str:
+            if tag not in tags:  # a link in both parts (or twice) signs one token
+                tags[tag] = tokens.click_token(self.config, link_id, nid, count)
+            return f"{self.base}/c/{tag}"
+
+        tag_of = {url: f"%herald_click_{i}%" for i, url in enumerate(link_of)}
+        content = links.rewrite("email", message.content, lambda url: click(
+            link_of[url], tag_of[url]) if url in link_of else None)
+        if content.get("html"):
+            extra = HONEYPOT.format(click(tokens.HONEYPOT, "%herald_click_x%")) if count else ""
             if self.config.TRACK_OPENS:
-                extra += PIXEL.format(f"{self.base}/o/{tokens.open_token(self.config, nid)}.gif")
+                tags["%herald_open%"] = tokens.open_token(self.config, nid)
+                extra += PIXEL.format(f"{self.base}/o/%herald_open%.gif")
             content["html"] = links.append_to_body(content["html"], extra)
-        return content
-
-    def _click(self, link_id: int, nid: str, count: int) -> str:
-        return f"{self.base}/c/{tokens.click_token(self.config, link_id, nid, count)}"
+        return content, tags
 
     def _store(self, pairs: set, by_id: dict, messages) -> dict:
         """{(scope, url): link id}, inserting the links not stored yet."""
