@@ -6,7 +6,7 @@ from sqlalchemy import select, text
 
 from app.core.analytics import funnel
 from app.core.ops import partitions, retention
-from app.models import Notification, NotificationRollup, NotificationStatus
+from app.models import Event, Notification, NotificationRollup, NotificationStatus
 from tests import factories
 from tests.ops.conftest import uuid7_at
 
@@ -22,7 +22,7 @@ def test_days_are_made_ahead_across_a_month_boundary(log_partitions):
     session = log_partitions
     made = partitions.ensure_ahead(session.connection(), date(2031, 1, 29), ahead=4)
     days = ["20310129", "20310130", "20310131", "20310201", "20310202"]
-    assert made == [f"{t}_p{d}" for t in ("notifications", "notification_statuses")
+    assert made == [f"{t}_p{d}" for t in ("notifications", "notification_statuses", "events")
                     for d in days]
     assert partitions.ensure_ahead(session.connection(), date(2031, 1, 29), ahead=4) == []
     ours = [p for p in partitions.partitions(session.connection(), "notifications")
@@ -41,6 +41,11 @@ def test_days_are_made_ahead_across_a_month_boundary(log_partitions):
     assert where_is(session, "notification_statuses", "notification_id", first_ms) \
         == "notification_statuses_p20310201"
     assert session.get(Notification, first_ms).contact_id == contact.id
+    for id_ in (last_ms, first_ms):
+        session.add(Event(id=id_, notification_id=id_, kind="opened", at=partitions.id_time(id_)))
+    session.flush()
+    assert where_is(session, "events", "id", last_ms) == "events_p20310131"
+    assert where_is(session, "events", "id", first_ms) == "events_p20310201"
 
 
 def test_a_lookup_by_id_reads_one_partition(log_partitions):
