@@ -40,7 +40,7 @@ def roll_up(session, within, source: str | None = None) -> int:
 def _day(session, column):
     if is_postgres(session):
         return cast(func.timezone("UTC", column), Date)
-    return func.date(column)
+    return func.date(column, type_=Date)
 
 
 def _events(session, within):
