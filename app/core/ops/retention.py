@@ -114,7 +114,7 @@ def _apply_postgres(session, config, days: dict, now: datetime) -> Applied:
     for part in expired(session, partitions.HISTORY, days["history"], now):
         _drop(engine, config, part, done)
     for part in expired(session, partitions.EVENTS, days["events"], now):
-        within = _id_range(part)
+        within = id_range(part)
         event_rollups.roll_up(session, within, source=part.name)
         session.execute(delete(EventKey).where(*within(EventKey.__table__, "event_id")))
         session.commit()
@@ -123,7 +123,7 @@ def _apply_postgres(session, config, days: dict, now: datetime) -> Applied:
     return done
 
 
-def _id_range(part):
+def id_range(part):
     """The conditions a table's UUIDv7 column meets for ids in the partition's days."""
     low = partitions.first_id(part.start) if part.start else None
     high = partitions.first_id(part.end)
@@ -157,7 +157,7 @@ def roll_up(session, rows, source: str | None = None, where=()) -> None:
 
 def _forget_links(session, part) -> None:
     """Delete the tracked links and short codes of the partition's notifications."""
-    within = _id_range(part)
+    within = id_range(part)
     for model in (ShortLink, TrackedLink):
         session.execute(delete(model).where(*within(model.__table__, "notification_id")))
 
