@@ -182,7 +182,7 @@ class Event(db.Model):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
     # No foreign key: the log's days are dropped on their own schedule (retention).
     notification_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
-    # Indexed: erasing a contact nulls its events (ON DELETE SET NULL) without a scan.
+    # Indexed: erasing a contact deletes its events without a scan of every day.
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
