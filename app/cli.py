@@ -98,7 +98,7 @@ def log_maintain_command():
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--table", "into", required=True, help="A new table to load the archive into.")
 @click.option("--like", default="notifications",
-              type=click.Choice(["notifications", "notification_statuses"]),
+              type=click.Choice(["notifications", "notification_statuses", "events"]),
               help="The log table the archive was written from.")
 def log_load_archive_command(path, into, like):
     """Load an archived day of the log into a table of its own, for an audit."""

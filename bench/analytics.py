@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from app.core.analytics.overview import overview
 from app.core.analytics.report import ReportQuery, campaign_report
+from app.core.db import new_uuid_sql
 from app.extensions import db
 from app.models import (
     Campaign,
@@ -81,9 +82,9 @@ SEED_SQL = [
     """,
     # 0.3 × N events on delivered rows: 2/3 opens (1 in 20 by a machine), clicks, conversions.
     """
-    INSERT INTO events (notification_id, contact_id, campaign_run_id, variant, channel,
+    INSERT INTO events (id, notification_id, contact_id, campaign_run_id, variant, channel,
                         provider, kind, url, machine, reason, at)
-    SELECT n.id, n.contact_id, n.campaign_run_id, n.variant, n.channel, n.provider, k.kind,
+    SELECT {uuid7}, n.id, n.contact_id, n.campaign_run_id, n.variant, n.channel, n.provider, k.kind,
         CASE WHEN k.kind = 'clicked' THEN 'https://shop.example/' || (n.contact_id % 3) END,
         k.kind = 'opened' AND n.contact_id % 20 = 3,
         CASE WHEN k.kind = 'opened' AND n.contact_id % 20 = 3 THEN 'apple_mpp' END,
@@ -103,8 +104,9 @@ def seed(n: int) -> float:
     a, b = (v.template_version_id for v in campaign.variants)
     values = {"n": n, "events": int(0.3 * n), "start": START, "campaign": campaign.id,
               "run": campaign.runs[0].id, "a": a, "b": b}
+    uuid7 = str(new_uuid_sql(db.session))  # events are partitioned by the time in their ids
     for statement in SEED_SQL:
-        db.session.execute(sa.text(statement), values)
+        db.session.execute(sa.text(statement.replace("{uuid7}", uuid7)), values)
     db.session.commit()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))

@@ -3,8 +3,9 @@ log against the same on an empty one, in one run; and dropping a day of it durin
 
 The log is generated in SQL (generate_series, INSERT … SELECT into each day partition):
 --notifications rows over --days days, three history rows each (queued, sent, delivered),
-a tenth of them one campaign run's. The target size is 50M notifications and 150M history
-rows; on a small machine pass fewer and say so next to the figures.
+a tenth of them one campaign run's, and events on 40% of them (opens, a twentieth by
+machines, and clicks) in the events' day partitions. The target size is 50M notifications
+and 150M history rows; on a small machine pass fewer and say so next to the figures.
 """
 import argparse
 import statistics
@@ -20,11 +21,11 @@ from app.core.access import operators
 from app.core.analytics import funnel
 from app.core.delivery.deliver import deliver_batch
 from app.core.delivery.dispatch import SendRequest, accept
-from app.core.ops import partitions
+from app.core.ops import event_rollups, partitions, retention
 from app.extensions import db
-from app.models import Category, Contact, Notification
+from app.models import Category, Contact, EventRollup, Notification
 from app.models.types import utcnow
-from bench.common import fresh_app, timed
+from bench.common import DATABASE, fresh_app, timed
 from tests.sandbox_client import Sandbox
 
 RUN_ID = 1  # each day's tenth is one run, numbered by days ago: this is yesterday's
@@ -89,11 +90,30 @@ def generate(total: int, days: int, contacts: int) -> float:
                 "INSERT INTO notification_statuses (notification_id, status, attempt, at) "
                 f"SELECT n.id, s.status, 1, n.created_at FROM {name} n CROSS JOIN "
                 "(VALUES ('queued'), ('sent'), ('delivered')) s(status)"))
+            conn.execute(sa.text(EVENTS.format(
+                id=UUID7_AT.format(ms="floor(extract(epoch from n.created_at) * 1000) + 1000"),
+                partition=name)))
             conn.commit()
-        conn.execute(sa.text("ANALYZE notifications"))
-        conn.execute(sa.text("ANALYZE notification_statuses"))
+        for table in partitions.TABLES:
+            conn.execute(sa.text(f"ANALYZE {table.name}"))
         conn.commit()
     return time.perf_counter() - start
+
+
+# Events on 40% of a day's notifications, a second after each: opens (a twentieth by a
+# machine) and, on a quarter of them, clicks; carrying the notification's run and variant.
+EVENTS = """
+INSERT INTO events (id, notification_id, contact_id, campaign_run_id, variant, channel,
+                    provider, kind, url, machine, reason, at)
+SELECT {id}, n.id, n.contact_id, n.campaign_run_id, n.variant, n.channel, n.provider,
+       k.kind, CASE WHEN k.kind = 'clicked' THEN 'https://shop.example/a' END,
+       k.kind = 'opened' AND h % 20 = 0,
+       CASE WHEN k.kind = 'opened' AND h % 20 = 0 THEN 'apple_mpp' END,
+       n.created_at + interval '1 second'
+FROM (SELECT *, abs(hashtext(id::text)) AS h FROM {partition}) n
+JOIN (VALUES ('opened', 10, 4), ('clicked', 10, 1)) AS k(kind, every, under)
+  ON n.h % k.every < k.under
+"""
 
 
 def accept_p50(app, sends: int) -> float:
@@ -152,10 +172,20 @@ def pages_p50(app, repeat: int) -> dict[str, float]:
     return found
 
 
-def drop_oldest_day(app) -> tuple[float, float, int]:
-    """Seconds to detach and drop the oldest day, with sends going on meanwhile: the
-    slowest send's ms during the drop, and the sends that failed."""
-    part = partitions.partitions(db.session.connection(), "notifications")[0]
+def roll_up_oldest_events() -> tuple[float, int]:
+    """Seconds to count the oldest day of events into event_rollups, as retention does
+    before it drops them; and the events counted."""
+    part = partitions.partitions(db.session.connection(), "events")[0]
+    within = retention.id_range(part)
+    took = timed(lambda: event_rollups.roll_up(db.session, within, source=part.name))
+    db.session.commit()
+    return took, db.session.scalar(sa.select(sa.func.sum(EventRollup.events)))
+
+
+def drop_oldest_day(app, table: str) -> tuple[float, float, int]:
+    """Seconds to detach and drop the table's oldest day, with sends going on meanwhile:
+    the slowest send's ms during the drop, and the sends that failed."""
+    part = partitions.partitions(db.session.connection(), table)[0]
     db.session.commit()
     slowest, failed, stop = [0.0], [0], threading.Event()
 
@@ -172,8 +202,7 @@ def drop_oldest_day(app) -> tuple[float, float, int]:
     worker.start()
     time.sleep(0.5)
     try:
-        took = timed(lambda: partitions.detach_and_drop(db.engine, "notifications",
-                                                        part.name))
+        took = timed(lambda: partitions.detach_and_drop(db.engine, table, part.name))
     finally:
         stop.set()
         worker.join()
@@ -188,7 +217,7 @@ def main() -> None:
     parser.add_argument("--sends", type=int, default=200)
     args = parser.parse_args()
     sandbox = Sandbox(Path("instance"))
-    app = fresh_app("herald_bench_log", QUIET_HOURS="", WTF_CSRF_ENABLED=False,
+    app = fresh_app(DATABASE, QUIET_HOURS="", WTF_CSRF_ENABLED=False,
                     **sandbox.config_overrides())
     try:
         with app.app_context():
@@ -196,11 +225,14 @@ def main() -> None:
             day_partitions(args.days)
             empty = (accept_p50(app, args.sends), worker_rate(app, 4), pages_p50(app, 20))
             took = generate(args.notifications, args.days, args.contacts)
-            print(f"generated {args.notifications:,} notifications and "
-                  f"{args.notifications * 3:,} history rows over {args.days} days "
-                  f"in {took:,.0f} s", flush=True)
+            events = db.session.scalar(sa.text("SELECT count(*) FROM events"))
+            print(f"generated {args.notifications:,} notifications, "
+                  f"{args.notifications * 3:,} history rows and {events:,} events over "
+                  f"{args.days} days in {took:,.0f} s", flush=True)
             full = (accept_p50(app, args.sends), worker_rate(app, 4), pages_p50(app, 20))
-            dropped = drop_oldest_day(app)
+            rolled = roll_up_oldest_events()
+            dropped = {table: drop_oldest_day(app, table)
+                       for table in ("notifications", "events")}
     finally:
         sandbox.stop()
     print(f"{'measure':<32}{'empty log':>12}{'large log':>12}{'ratio':>8}")
@@ -208,8 +240,10 @@ def main() -> None:
                        ("worker (sms/s)", empty[1], full[1]),
                        *((f"{k} p50 (ms)", empty[2][k], full[2][k]) for k in full[2])):
         print(f"{name:<32}{a:>12,.1f}{b:>12,.1f}{b / a:>8.2f}")
-    print(f"drop a day's partition: {dropped[0]:.3f} s; slowest send meanwhile "
-          f"{dropped[1]:.1f} ms; failed sends {dropped[2]}")
+    print(f"roll up a day of events: {rolled[0]:.3f} s for {rolled[1]:,} events")
+    for table, (took, slowest, failed) in dropped.items():
+        print(f"drop a day's {table} partition: {took:.3f} s; slowest send meanwhile "
+              f"{slowest:.1f} ms; failed sends {failed}")
     print(f"at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
 
 

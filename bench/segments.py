@@ -10,6 +10,7 @@ import time
 
 import sqlalchemy as sa
 
+from app.core.db import new_uuid_sql
 from app.core.segments.store import count_matching, sample_matching
 from app.extensions import db
 from bench.common import run_over_contacts
@@ -73,8 +74,8 @@ SEED_SQL = [
     """,
     # Two events per contact on average over the last 180 days: 70% opens, 30% clicks.
     """
-    INSERT INTO events (contact_id, kind, at)
-    SELECT 1 + (random() * (:n - 1))::int,
+    INSERT INTO events (id, contact_id, kind, at)
+    SELECT {uuid7}, 1 + (random() * (:n - 1))::int,
            CASE WHEN random() < 0.7 THEN 'opened' ELSE 'clicked' END,
            now() - random() * interval '180 days'
     FROM generate_series(1, 2 * :n)
@@ -89,8 +90,9 @@ SEED_SQL = [
 def seed(n: int) -> float:
     """Fill the tables with n contacts and their devices/events; return the seconds taken."""
     start = time.perf_counter()
+    uuid7 = str(new_uuid_sql(db.session))  # events are partitioned by the time in their ids
     for statement in SEED_SQL:
-        db.session.execute(sa.text(statement), {"n": n})
+        db.session.execute(sa.text(statement.replace("{uuid7}", uuid7)), {"n": n})
     db.session.commit()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))

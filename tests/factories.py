@@ -9,6 +9,7 @@ from app.models import (
     Category,
     Contact,
     Device,
+    Event,
     Notification,
     NotificationStatus,
     Suppression,
@@ -84,6 +85,17 @@ def notification(contact_row, channel="email", status="delivered", history=(), *
                                           error_code=code[0] if code else None,
                                           provider=row.provider, attempt=max(row.attempts, 1),
                                           at=start + timedelta(seconds=n)))
+    db.session.commit()
+    return row
+
+
+def event(notification_row, kind="opened", at=None, **kw) -> Event:
+    """An event of a notification, carrying its run, variant, channel and provider."""
+    carried = {name: getattr(notification_row, name) for name in
+               ("contact_id", "campaign_run_id", "variant", "channel", "provider")}
+    row = Event(notification_id=notification_row.id, kind=kind, at=at or utcnow(),
+                **{**carried, **kw})
+    db.session.add(row)
     db.session.commit()
     return row
 

@@ -6,9 +6,15 @@ from app.models.campaigns import Campaign, CampaignRun, CampaignVariant
 from app.models.contacts import Category, Contact, Device, Preference, Suppression
 from app.models.demo import DemoRow
 from app.models.imports import ContactImport, ContactImportError
-from app.models.notifications import Event, IdempotencyKey, Notification, NotificationStatus
+from app.models.notifications import (
+    Event,
+    EventKey,
+    IdempotencyKey,
+    Notification,
+    NotificationStatus,
+)
 from app.models.providers import ProviderAccount
-from app.models.retention import NotificationRollup, RetentionPolicy
+from app.models.retention import EventRollup, NotificationRollup, RetentionPolicy
 from app.models.segments import Segment
 from app.models.templates import Template, TemplateVersion
 from app.models.tracking import ShortLink, TrackedLink
@@ -27,6 +33,8 @@ __all__ = [
     "DemoRow",
     "Device",
     "Event",
+    "EventKey",
+    "EventRollup",
     "IdempotencyKey",
     "Notification",
     "NotificationRollup",

@@ -172,14 +172,17 @@ class IdempotencyKey(db.Model):
 
 
 class Event(db.Model):
-    """Append-only engagement and delivery events (delivered, opened, clicked, ...)."""
+    """Append-only engagement and delivery events (delivered, opened, clicked, ...). On
+    PostgreSQL partitioned by day on its id (a UUIDv7: when the event was stored), like the
+    log, so retention drops whole days (app.core.ops.partitions)."""
 
     __tablename__ = "events"
+    __table_args__ = {"postgresql_partition_by": "RANGE (id)"}
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
     # No foreign key: the log's days are dropped on their own schedule (retention).
     notification_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
-    # Indexed: erasing a contact nulls its events (ON DELETE SET NULL) without a scan.
+    # Indexed: erasing a contact deletes its events without a scan of every day.
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
@@ -202,9 +205,18 @@ class Event(db.Model):
     value: Mapped[float | None] = mapped_column(Numeric(18, 4, asdecimal=False))
     currency: Mapped[str | None] = mapped_column(String(3))
     data: Mapped[dict | None] = mapped_column(Json)
-    # Set for events recorded once only: an app's event id, or a notification's push open.
-    dedupe_key: Mapped[str | None] = mapped_column(String(300), unique=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class EventKey(db.Model):
+    """The key of an event recorded once only (an app's event id, a notification's push
+    open): unique across every day of events, which a partitioned table cannot hold."""
+
+    __tablename__ = "event_keys"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    # Retention deletes a dropped day's keys by this range.
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
 
 
 # Segment engagement rules collect "contacts who opened/clicked since …" (humans only)

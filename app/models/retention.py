@@ -1,4 +1,4 @@
-"""How long the log keeps its rows, and the daily counts that outlive them."""
+"""How long the log and the events keep their rows, and the daily counts that outlive them."""
 
 from datetime import date, datetime
 
@@ -41,5 +41,36 @@ class NotificationRollup(db.Model):
 
 
 Index("ix_notification_rollups_run", NotificationRollup.campaign_run_id,
+      postgresql_where=text("campaign_run_id IS NOT NULL"),
+      sqlite_where=text("campaign_run_id IS NOT NULL"))
+
+
+class EventRollup(db.Model):
+    """A day's events counted by what the analytics reports group them by, written before
+    their partition (SQLite: their rows) is dropped.
+
+    `notifications` counts the notifications whose last event of the kind was in the rows
+    rolled up (a later one still in the log is counted there), so a report adding these to
+    the live events counts every notification once; `humans` likewise, of people's events.
+    """
+
+    __tablename__ = "event_rollups"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    campaign_run_id: Mapped[int | None] = mapped_column(BigId)
+    variant: Mapped[int | None] = mapped_column(SmallInteger)
+    channel: Mapped[str | None] = mapped_column(String(8))
+    provider: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    events: Mapped[int] = mapped_column(BigInteger)
+    machine_events: Mapped[int] = mapped_column(BigInteger)
+    notifications: Mapped[int] = mapped_column(BigInteger)
+    humans: Mapped[int] = mapped_column(BigInteger)
+    # The partition rolled up (PostgreSQL): rolling it up again replaces its counts.
+    source: Mapped[str | None] = mapped_column(String(63))
+
+
+Index("ix_event_rollups_run", EventRollup.campaign_run_id,
       postgresql_where=text("campaign_run_id IS NOT NULL"),
       sqlite_where=text("campaign_run_id IS NOT NULL"))

@@ -20,6 +20,8 @@ def test_the_data_page_lists_each_table_with_its_retention(db, admin_client, con
     assert f'value="{config.RETENTION_NOTIFICATIONS_DAYS}"' in page
     if db.engine.dialect.name == "postgresql":
         assert "notifications_legacy" in page and "notification_statuses_p" in page
+        assert "events_legacy" in page and "events_p" in page
+        assert "Events: partitions" in page
 
 
 def test_changing_retention_is_validated_and_audited(db, admin_client, config):

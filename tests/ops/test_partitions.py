@@ -6,7 +6,7 @@ from sqlalchemy import select, text
 
 from app.core.analytics import funnel
 from app.core.ops import partitions, retention
-from app.models import Notification, NotificationRollup, NotificationStatus
+from app.models import Event, Notification, NotificationRollup, NotificationStatus
 from tests import factories
 from tests.ops.conftest import uuid7_at
 
@@ -22,7 +22,7 @@ def test_days_are_made_ahead_across_a_month_boundary(log_partitions):
     session = log_partitions
     made = partitions.ensure_ahead(session.connection(), date(2031, 1, 29), ahead=4)
     days = ["20310129", "20310130", "20310131", "20310201", "20310202"]
-    assert made == [f"{t}_p{d}" for t in ("notifications", "notification_statuses")
+    assert made == [f"{t}_p{d}" for t in ("notifications", "notification_statuses", "events")
                     for d in days]
     assert partitions.ensure_ahead(session.connection(), date(2031, 1, 29), ahead=4) == []
     ours = [p for p in partitions.partitions(session.connection(), "notifications")
@@ -41,6 +41,11 @@ def test_days_are_made_ahead_across_a_month_boundary(log_partitions):
     assert where_is(session, "notification_statuses", "notification_id", first_ms) \
         == "notification_statuses_p20310201"
     assert session.get(Notification, first_ms).contact_id == contact.id
+    for id_ in (last_ms, first_ms):
+        session.add(Event(id=id_, notification_id=id_, kind="opened", at=partitions.id_time(id_)))
+    session.flush()
+    assert where_is(session, "events", "id", last_ms) == "events_p20310131"
+    assert where_is(session, "events", "id", first_ms) == "events_p20310201"
 
 
 def test_a_lookup_by_id_reads_one_partition(log_partitions):
@@ -157,3 +162,92 @@ def test_erasure_reaches_every_partition(log_partitions):
     assert session.scalars(select(NotificationStatus.detail)).all() == [None] * 3
     homes = {where_is(session, "notifications", "id", i) for i in ids[:2]}
     assert homes == {"notifications_p20310501", "notifications_p20310502"}
+
+
+def _events_days(session, base: datetime) -> dict:
+    """Three days of a campaign's events: a notification opened on the first day and again
+    on the last (kept) one, one opened by a machine then by its reader, a machine click."""
+    sent = {}
+    for name, run in (("first", 51), ("second", 51), ("other", 52)):
+        sent[name] = factories.notification(
+            factories.contact(name, None, None), id=uuid7_at(base), campaign_run_id=run,
+            channel="email", provider="sendgrid", created_at=base,
+            history=[("delivered", None)])
+    day = [base + timedelta(days=n, hours=10) for n in range(3)]
+    for row, kind, at, machine in ((sent["first"], "opened", day[0], False),
+                                   (sent["first"], "clicked", day[0], True),
+                                   (sent["first"], "opened", day[2], False),
+                                   (sent["second"], "opened", day[0], True),
+                                   (sent["second"], "opened", day[1], False),
+                                   (sent["other"], "opened", day[1], False)):
+        factories.event(row, kind, at, id=uuid7_at(at), machine=machine)
+    return sent
+
+
+def _engaged(session, run: int) -> tuple:
+    people, anyone = funnel.breakdown(session, [run]), funnel.breakdown(session, [run], False)
+    return tuple((f.total.opened, f.total.clicked) for f in (people, anyone))
+
+
+def test_retention_drops_expired_event_days_and_the_report_counts_them_the_same(
+        log_partitions, config):
+    from app.models import EventKey, EventRollup
+
+    session = log_partitions
+    base = datetime(2033, 3, 1, tzinfo=UTC)
+    partitions.ensure_ahead(session.connection(), base.date(), ahead=3)
+    session.commit()
+    sent = _events_days(session, base)
+    first_day_open = session.scalar(select(Event.id).where(
+        Event.notification_id == sent["first"].id, Event.at < base + timedelta(days=1),
+        Event.kind == "opened"))
+    session.add(EventKey(key="opened:first", event_id=first_day_open))
+    session.commit()
+    before = {run: _engaged(session, run) for run in (51, 52)}
+    assert before == {51: ((2, 0), (2, 1)), 52: ((1, 0), (1, 0))}
+
+    done = retention.apply(session, config, base + timedelta(days=2 + config.RETENTION_EVENTS_DAYS))
+
+    assert {"events_p20330301", "events_p20330302"} <= set(done.dropped)
+    names = {p.name for p in partitions.partitions(session.connection(), "events")}
+    assert {"events_p20330301", "events_p20330302"} & names == set()
+    assert "events_p20330303" in names
+    assert session.scalars(select(Event.at)).all() == [base + timedelta(days=2, hours=10)]
+    assert session.scalar(select(EventKey.key)) is None
+    rolled = session.execute(select(
+        EventRollup.day, EventRollup.campaign_run_id, EventRollup.kind, EventRollup.events,
+        EventRollup.machine_events, EventRollup.notifications, EventRollup.humans)
+        .order_by(EventRollup.day, EventRollup.campaign_run_id, EventRollup.kind)).all()
+    # The first notification's opens are counted on the day it is still in the log.
+    assert rolled == [(date(2033, 3, 1), 51, "clicked", 1, 1, 1, 0),
+                      (date(2033, 3, 1), 51, "opened", 2, 1, 0, 0),
+                      (date(2033, 3, 2), 51, "opened", 1, 0, 1, 1),
+                      (date(2033, 3, 2), 52, "opened", 1, 0, 1, 1)]
+    assert {run: _engaged(session, run) for run in (51, 52)} == before
+
+
+def test_erasure_removes_a_contacts_events_from_every_partition(log_partitions):
+    from app.core.access.audit import Actor
+    from app.core.contacts.store import erase_contact
+    from app.models import EventKey
+
+    session = log_partitions
+    partitions.ensure_ahead(session.connection(), date(2031, 7, 1), ahead=1)
+    ada, bob = factories.contact(), factories.contact("user-2", "bob@example.com", None)
+    days = [datetime(2031, 7, 1, 9, tzinfo=UTC), datetime(2031, 7, 2, 9, tzinfo=UTC), None]
+    for at in days:
+        for who in (ada, bob):
+            row = factories.notification(who, **({"id": uuid7_at(at)} if at else {}))
+            event = factories.event(row, "clicked", at, ip="203.0.113.9", user_agent="Ada's",
+                                    **({"id": uuid7_at(at)} if at else {}))
+    session.add(EventKey(key="id:bobs", event_id=event.id))
+    factories.event(row, "converted", contact_id=ada.id)  # Bob's message, counted for Ada
+    homes = set(session.scalars(text("SELECT tableoid::regclass::text FROM events")))
+    assert {"events_p20310701", "events_p20310702"} <= homes
+
+    erase_contact(session, ada.external_id, actor=Actor("system"))
+    session.commit()
+
+    left = session.execute(select(Event.contact_id, Event.kind)).all()
+    assert left == [(bob.id, "clicked")] * 3
+    assert session.scalar(select(EventKey.key)) == "id:bobs"

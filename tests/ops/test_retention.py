@@ -33,3 +33,35 @@ def test_sqlite_deletes_expired_rows_in_batches_and_keeps_their_counts(
     assert db.session.scalar(select(func.sum(NotificationRollup.rows))) == 3
     report = funnel.breakdown(db.session, [7]).total
     assert (report.delivered, report.failed) == (3, 1)
+
+
+@pytest.mark.sqlite
+def test_sqlite_deletes_expired_events_in_batches_and_the_report_counts_them_the_same(
+        db, config, monkeypatch):
+    from app.models import Event, EventKey, EventRollup
+
+    monkeypatch.setattr(retention, "BATCH", 2)
+    now = utcnow()
+    old = now - timedelta(days=config.RETENTION_EVENTS_DAYS + 1)
+    first, second = (factories.notification(factories.contact(name, None, None),
+                                            campaign_run_id=7, provider="sendgrid")
+                     for name in ("first", "second"))
+    kept = factories.event(first, "opened", now)
+    for row, kind, at, machine in ((first, "opened", old, False), (first, "opened", old, True),
+                                   (second, "clicked", old, False),
+                                   (second, "opened", old, True)):
+        gone = factories.event(row, kind, at, machine=machine)
+    db.session.add(EventKey(key="opened:second", event_id=gone.id))
+    db.session.commit()
+    engaged = [(f.total.opened, f.total.clicked) for f in (
+        funnel.breakdown(db.session, [7]), funnel.breakdown(db.session, [7], False))]
+    assert engaged == [(1, 1), (2, 1)]
+
+    done = retention.apply(db.session, config, now)
+
+    assert done.deleted["events"] == 4
+    assert db.session.scalars(select(Event.id)).all() == [kept.id]
+    assert db.session.scalar(select(EventKey.key)) is None
+    assert db.session.scalar(select(func.sum(EventRollup.events))) == 4
+    assert [(f.total.opened, f.total.clicked) for f in (
+        funnel.breakdown(db.session, [7]), funnel.breakdown(db.session, [7], False))] == engaged

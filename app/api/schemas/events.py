@@ -58,12 +58,13 @@ class EventIn(Input):
 
 
 class EventOut(Output):
-    model_config = example({"id": 1042, "kind": "converted", "name": None,
+    model_config = example({"id": "01939b2a-0c11-7e4d-8a2f-5b6c7d8e9f10",
+                            "kind": "converted", "name": None,
                             "notification_id": "01939b1e-5f6a-7c3d-9e2f-0a1b2c3d4e5f",
                             "contact": "user-42", "value": 49.9, "currency": "EUR",
                             "at": "2027-01-10T16:00:00Z", "duplicate": False})
 
-    id: int
+    id: uuid.UUID
     kind: str
     name: str | None
     notification_id: uuid.UUID | None

@@ -3,13 +3,14 @@ clicked → converted, in total and per channel, variant and platform (the provi
 
 A GROUP BY over the runs' rows by status, and one over their events (which carry their
 notification's run, channel, variant and provider: no join), counting the notifications
-with at least one event of each kind — people's only, unless machines are asked for.
+with at least one event of each kind — people's only, unless machines are asked for. Days
+retention has dropped count from their rollups (notification_rollups, event_rollups).
 """
 from dataclasses import dataclass, field
 
 from sqlalchemy import BigInteger, cast, func, select
 
-from app.models import Event, Notification, NotificationRollup
+from app.models import Event, EventRollup, Notification, NotificationRollup
 from app.models.notifications import Status
 
 ENGAGEMENT = ("opened", "clicked", "converted")
@@ -101,8 +102,9 @@ def breakdown(session, run_ids: list[int], humans_only: bool = True) -> Breakdow
                                                                                  run_ids)]:
         for funnel in _funnels(total, by, _keys(channel, variant, provider)):
             funnel.add_rows(status, reason, number)
-    for channel, variant, provider, kind, number in session.execute(
-            engaged(run_ids, humans_only)).all():
+    for channel, variant, provider, kind, number in [
+            *session.execute(engaged(run_ids, humans_only)).all(),
+            *engaged_rolled_up(session, run_ids, humans_only)]:
         for funnel in _funnels(total, by, _keys(channel, variant, provider)):
             setattr(funnel, kind, getattr(funnel, kind) + number)
     return Breakdown(total, {d: dict(sorted(v.items())) for d, v in by.items()})
@@ -115,6 +117,16 @@ def rolled_up(session, run_ids: list[int]) -> list:
     dimensions = (r.channel, r.variant, r.provider, r.status, r.reason)
     return session.execute(select(*dimensions, cast(func.sum(r.rows), BigInteger)).where(
         r.campaign_run_id.in_(run_ids)).group_by(*dimensions)).all()
+
+
+def engaged_rolled_up(session, run_ids: list[int], humans_only: bool) -> list:
+    """The runs' engaged notifications among the events retention has dropped (the same
+    columns as engaged())."""
+    r = EventRollup
+    dimensions = (r.channel, r.variant, r.provider, r.kind)
+    counted = r.humans if humans_only else r.notifications
+    return session.execute(select(*dimensions, cast(func.sum(counted), BigInteger)).where(
+        r.campaign_run_id.in_(run_ids), r.kind.in_(ENGAGEMENT)).group_by(*dimensions)).all()
 
 
 def _funnels(total: Funnel, by: dict, keys: dict[str, str]) -> list[Funnel]:

@@ -5,13 +5,13 @@ The writers take the `actor` making the change and audit it themselves.
 
 from datetime import datetime
 
-from sqlalchemy import delete, exists, func, null, select, type_coerce, update
+from sqlalchemy import delete, exists, func, null, or_, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.core.access import audit
 from app.core.db import upsert
 from app.errors import NotFound
-from app.models import AuditLog, Contact, Notification, NotificationStatus
+from app.models import AuditLog, Contact, Event, EventKey, Notification, NotificationStatus
 from app.models.types import utcnow
 
 # The fields a PUT replaces (a PATCH replaces only the ones it names).
@@ -93,14 +93,21 @@ def update_contact(session, external_id: str, changes: dict, *, actor) -> Contac
 
 def erase_contact(session, external_id: str, *, actor) -> None:
     """Delete a contact's personal data: the row, devices and preferences (by FK cascade),
-    the addresses and content of its notifications, which stay as anonymous rows, and the
-    values in its audit entries (which keep who did what, and when)."""
+    its events (their addresses and user agents) from every day of them, the addresses and
+    content of its notifications, which stay as anonymous rows, and the values in its audit
+    entries (which keep who did what, and when)."""
     contact_id = session.scalar(select(Contact.id).where(Contact.external_id == external_id))
     if contact_id is None:
         raise NotFound(f"No contact with external id {external_id!r}")
     # Provider error messages can quote the number or address, so they go too, from the
     # row and from its status history.
     theirs = select(Notification.id).where(Notification.contact_id == contact_id)
+    their_events = or_(Event.contact_id == contact_id, Event.notification_id.in_(theirs))
+    session.execute(delete(EventKey).where(EventKey.event_id.in_(
+        select(Event.id).where(their_events))))
+    session.execute(
+        delete(Event).where(their_events).execution_options(synchronize_session=False)
+    )
     session.execute(
         update(NotificationStatus)
         .where(NotificationStatus.notification_id.in_(theirs),

@@ -1,5 +1,7 @@
 """The log's day partitions on PostgreSQL: made ahead of time, listed, and dropped whole.
 
+The events table is partitioned the same way, on its own UUIDv7 id (when it was stored).
+
 notifications is partitioned by RANGE of its id, a UUIDv7 whose first 48 bits are its
 creation time in milliseconds: a day is the id range [first id of the day, first id of
 the next day). Its status history is partitioned by the same ranges of its notification's
@@ -38,7 +40,8 @@ CAMPAIGN_ROW = ("CREATE UNIQUE INDEX IF NOT EXISTS {partition}_campaign_row ON {
                 "WHERE campaign_run_id IS NOT NULL")
 NOTIFICATIONS = LogTable("notifications", "id", "notifications", (CAMPAIGN_ROW,))
 HISTORY = LogTable("notification_statuses", "notification_id", "history")
-TABLES = (NOTIFICATIONS, HISTORY)
+EVENTS = LogTable("events", "id", "events")
+TABLES = (NOTIFICATIONS, HISTORY, EVENTS)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 On PostgreSQL a day leaves the log as a whole partition (app.core.ops.partitions), never
 by DELETE: its notifications are first counted into notification_rollups (what campaign
-reports group by), optionally archived (app.core.ops.archive), then detached and dropped.
+reports group by), its events into event_rollups (app.core.ops.event_rollups), optionally
+archived (app.core.ops.archive), then detached and dropped.
 A day still holding unfinished rows (scheduled far ahead, retrying) is kept until they
 finish. SQLite deletes expired rows in batches, each rolled up in its own transaction.
 """
@@ -14,9 +15,16 @@ from sqlalchemy import Date, cast, column, delete, func, insert, literal, select
 
 from app.core.access import audit
 from app.core.db import is_postgres
-from app.core.ops import archive, partitions
+from app.core.ops import archive, event_rollups, partitions
 from app.errors import ValidationFailed
-from app.models import Event, Notification, NotificationStatus, ShortLink, TrackedLink
+from app.models import (
+    Event,
+    EventKey,
+    Notification,
+    NotificationStatus,
+    ShortLink,
+    TrackedLink,
+)
 from app.models.notifications import Status
 from app.models.retention import NotificationRollup, RetentionPolicy
 from app.models.types import utcnow
@@ -105,8 +113,24 @@ def _apply_postgres(session, config, days: dict, now: datetime) -> Applied:
         _drop(engine, config, part, done)
     for part in expired(session, partitions.HISTORY, days["history"], now):
         _drop(engine, config, part, done)
+    for part in expired(session, partitions.EVENTS, days["events"], now):
+        within = id_range(part)
+        event_rollups.roll_up(session, within, source=part.name)
+        session.execute(delete(EventKey).where(*within(EventKey.__table__, "event_id")))
+        session.commit()
+        _drop(engine, config, part, done)
     session.commit()
     return done
+
+
+def id_range(part):
+    """The conditions a table's UUIDv7 column meets for ids in the partition's days."""
+    low = partitions.first_id(part.start) if part.start else None
+    high = partitions.first_id(part.end)
+
+    def within(t, key: str = "id") -> list:
+        return [t.c[key] < high] + ([t.c[key] >= low] if low is not None else [])
+    return within
 
 
 def _drop(engine, config, part, done: Applied) -> None:
@@ -133,13 +157,9 @@ def roll_up(session, rows, source: str | None = None, where=()) -> None:
 
 def _forget_links(session, part) -> None:
     """Delete the tracked links and short codes of the partition's notifications."""
-    low = partitions.first_id(part.start) if part.start else None
-    high = partitions.first_id(part.end)
+    within = id_range(part)
     for model in (ShortLink, TrackedLink):
-        where = [model.notification_id < high]
-        if low is not None:
-            where.append(model.notification_id >= low)
-        session.execute(delete(model).where(*where))
+        session.execute(delete(model).where(*within(model.__table__, "notification_id")))
 
 
 def _apply_sqlite(session, days: dict, now: datetime) -> Applied:
@@ -158,6 +178,9 @@ def _apply_sqlite(session, days: dict, now: datetime) -> Applied:
         cutoff = now - timedelta(days=days[policy])
         t = model.__table__
         while ids := session.scalars(select(t.c.id).where(t.c.at < cutoff).limit(BATCH)).all():
+            if model is Event:
+                event_rollups.roll_up(session, lambda e, ids=ids: [e.c.id.in_(ids)])
+                session.execute(delete(EventKey).where(EventKey.event_id.in_(ids)))
             deleted = session.execute(delete(t).where(t.c.id.in_(ids))).rowcount
             done.deleted[t.name] = done.deleted.get(t.name, 0) + deleted
             session.commit()

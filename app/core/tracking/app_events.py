@@ -2,7 +2,8 @@
 
 Without a notification id, an event counts for the contact's last notification sent
 within ATTRIBUTION_WINDOW_HOURS (none: the contact's alone). Each is recorded once: per
-the app's event id, and an open once per notification.
+the app's event id, and an open once per notification (its key claimed in event_keys, in
+the event's transaction).
 """
 import uuid
 from dataclasses import dataclass
@@ -12,7 +13,8 @@ from sqlalchemy import select
 
 from app.core.db import dialect_insert
 from app.errors import ValidationFailed
-from app.models import Contact, Event, Notification
+from app.models import Contact, Event, EventKey, Notification
+from app.models.types import new_uuid
 
 COPIED = ("campaign_run_id", "variant", "channel", "provider")  # notification → its events
 
@@ -35,16 +37,20 @@ def record_app_event(session, config, event: AppEvent) -> tuple[Event, bool]:
     notification_id, contact_id, copied = _attribution(session, config, event)
     key = f"opened:{notification_id}" if event.kind == "opened" else (
         f"id:{event.event_id}" if event.event_id else None)
-    row = {"kind": event.kind, "notification_id": notification_id, "contact_id": contact_id,
-           **copied,
-           "value": event.value, "currency": event.currency, "at": event.at, "machine": False,
-           "data": {k: v for k, v in (("name", event.name), ("data", event.data)) if v}
-           or None, "dedupe_key": key}
-    stmt = dialect_insert(session, Event).on_conflict_do_nothing().returning(Event.id)
-    new_id = session.scalar(stmt.values(row))
-    if new_id is None:
-        return session.scalars(select(Event).where(Event.dedupe_key == key)).one(), True
-    return session.get(Event, new_id), False
+    row = Event(id=new_uuid(), kind=event.kind, notification_id=notification_id,
+                contact_id=contact_id, **copied, value=event.value, currency=event.currency,
+                at=event.at, machine=False,
+                data={k: v for k, v in (("name", event.name), ("data", event.data)) if v}
+                or None)
+    if key is not None:
+        claimed = session.scalar(dialect_insert(session, EventKey).values(key=key, event_id=row.id)
+                                 .on_conflict_do_nothing().returning(EventKey.key))
+        if claimed is None:
+            return session.scalars(select(Event).join(
+                EventKey, EventKey.event_id == Event.id).where(EventKey.key == key)).one(), True
+    session.add(row)
+    session.flush()
+    return row, False
 
 
 def copied_columns() -> list:

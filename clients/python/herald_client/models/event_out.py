@@ -15,7 +15,7 @@ T = TypeVar("T", bound="EventOut")
 class EventOut:
     """
     Attributes:
-        id (int):
+        id (UUID):
         kind (str):
         name (None | str):
         notification_id (None | UUID):
@@ -26,7 +26,7 @@ class EventOut:
         duplicate (bool): This event was recorded before; nothing changed.
     """
 
-    id: int
+    id: UUID
     kind: str
     name: None | str
     notification_id: None | UUID
@@ -38,7 +38,7 @@ class EventOut:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        id = str(self.id)
 
         kind = self.kind
 
@@ -85,7 +85,7 @@ class EventOut:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        id = d.pop("id")
+        id = UUID(d.pop("id"))
 
         kind = d.pop("kind")
 
