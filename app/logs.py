@@ -19,6 +19,10 @@ TEXT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 MAX_IDS = 100  # a batch's ids in a line; the rest are counted, not listed
 ACCESS_LOGGER = "gunicorn.access"
 ACCESS_REQUEST_ID = "{x-request-id}o"  # gunicorn's atom: the response's X-Request-ID
+# Clients that log every HTTP request at INFO: a worker sending thousands a second wrote
+# a line per request (with its batch's ids), costing more than the request; the batch's
+# own line says what was sent, so these keep their warnings and up.
+PER_REQUEST_LOGGERS = ("httpx",)
 
 
 @contextlib.contextmanager
@@ -84,6 +88,8 @@ def configure(log_format: str, level: int = logging.INFO, stream=None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    for name in PER_REQUEST_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
 
 
 def adopt(handler: logging.Handler, log_format: str) -> None:

@@ -60,13 +60,18 @@ def drain(stack, key: str, kind: str, channel: str, n: int) -> float:
     return sent / max((last - first).total_seconds(), 1e-3)
 
 
-def fcm_ceiling(stack, n: int) -> float:
-    """A bare load client POSTing FCM messages to the same simulator."""
+def fcm_ceiling(stack, n: int, tls: bool = True) -> float:
+    """A bare load client POSTing FCM messages to the same simulator, over TLS (HTTP/1.1,
+    as Herald's FCM provider) unless `tls` is false (the plain port)."""
+    sandbox = stack.sandbox
+    url = sandbox.tls_url if tls else sandbox.http_url
+    context = ssl.create_default_context(cafile=str(sandbox.cert)) if tls else None
+
     def request(i):
-        target, body, headers = _fcm_request(stack.sandbox.http_url, i)
+        target, body, headers = _fcm_request(url, i)
         return "POST", target, {"data": body, "headers": headers}
 
-    return load.run(request, count=n, seconds=120, concurrency=64).rate
+    return load.run(request, count=n, seconds=120, concurrency=64, ssl=context).rate
 
 
 @lru_cache(maxsize=1)
@@ -93,10 +98,10 @@ def _fcm_request(url: str, i: int) -> tuple[str, bytes, dict]:
              "content-type": "application/json"})
 
 
-async def _http2(url: str, cafile: str, n: int, fcm: bool, connections: int = 4) -> float:
+async def _http2(url: str, cafile: str, n: int, connections: int = 4) -> float:
     context = ssl.create_default_context(cafile=cafile)
     clients = [httpx.AsyncClient(http2=True, verify=context) for _ in range(connections)]
-    requests = [(_fcm_request if fcm else _apns_request)(url, i) for i in range(n)]
+    requests = [_apns_request(url, i) for i in range(n)]
     slots = asyncio.Semaphore(50 * connections)
 
     async def one(i: int) -> bool:
@@ -114,11 +119,10 @@ async def _http2(url: str, cafile: str, n: int, fcm: bool, connections: int = 4)
     return ok / seconds
 
 
-def apns_ceiling(stack, n: int, fcm: bool = False) -> float:
-    """A bare HTTP/2 client (several connections, many streams) against the simulator's
-    TLS port: APNs requests, or FCM's when `fcm`."""
+def apns_ceiling(stack, n: int) -> float:
+    """A bare HTTP/2 client (several connections, many streams) against APNs' simulator."""
     load.local_only(stack.sandbox.tls_url)
-    return asyncio.run(_http2(stack.sandbox.tls_url, str(stack.sandbox.cert), n, fcm))
+    return asyncio.run(_http2(stack.sandbox.tls_url, str(stack.sandbox.cert), n))
 
 
 def push(stack, key: str, size) -> list[Row]:

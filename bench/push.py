@@ -1,9 +1,9 @@
 """Push providers against the simulators, in process: `python -m bench push`.
 
-Ours: the provider pool sending N messages through FcmProvider (the sandbox's plain port
-and its TLS port, HTTP/2) and ApnsProvider (HTTP/2). Ceiling, in the same run: a bare
-load client against the same simulator (aiohttp for FCM's plain port, httpx HTTP/2 with
-several connections for the TLS ones). The simulators serve from --sandbox-processes.
+Ours: the provider pool sending N messages through FcmProvider (HTTP/1.1 on the sandbox's
+plain port and over TLS) and ApnsProvider (HTTP/2). Ceiling, in the same run: a bare
+load client against the same simulator (aiohttp for FCM, on the same port; httpx HTTP/2
+with several connections for APNs). The simulators serve from --sandbox-processes.
 """
 import argparse
 from pathlib import Path
@@ -48,9 +48,9 @@ def main() -> None:
         stack = SimpleNamespace(sandbox=sandbox)
         rows = [
             ("fcm, plain port", provider_rate(config, "fcm", args.messages),
+             fcm_ceiling(stack, args.messages, tls=False)),
+            ("fcm, TLS", provider_rate(tls, "fcm", args.messages),
              fcm_ceiling(stack, args.messages)),
-            ("fcm, TLS (HTTP/2)", provider_rate(tls, "fcm", args.messages),
-             apns_ceiling(stack, args.messages, fcm=True)),
             ("apns (HTTP/2)", provider_rate(config, "apns", args.messages),
              apns_ceiling(stack, args.messages)),
         ]

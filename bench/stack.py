@@ -34,7 +34,10 @@ class Stack:
     def __init__(self, web_workers: int = 2, sandbox_processes: int = 2):
         LOGS.mkdir(parents=True, exist_ok=True)
         self.sandbox = Sandbox(ROOT / "instance", processes=sandbox_processes)
-        settings = {**self.sandbox.config_overrides(), "QUIET_HOURS": "",
+        # FCM over TLS, as production reaches fcm.googleapis.com (the bare client too).
+        overrides = {**self.sandbox.config_overrides(), "FCM_URL": self.sandbox.tls_url,
+                     "FCM_CA_FILE": str(self.sandbox.cert)}
+        settings = {**overrides, "QUIET_HOURS": "",
                     "TRACK_OPENS": False, "TRACK_CLICKS": False}
         self.app = fresh_app(DATABASE, **settings)
         self.port, self.ceiling_port = free_port(), free_port()
@@ -47,7 +50,7 @@ class Stack:
                     "HERALD_WEB_WORKERS": str(web_workers), "HERALD_QUIET_HOURS": "",
                     "HERALD_TRACK_OPENS": "false", "HERALD_TRACK_CLICKS": "false",
                     **{ENV_NAMES.get(k, f"HERALD_{k}"): str(v)
-                       for k, v in self.sandbox.config_overrides().items()}}
+                       for k, v in overrides.items()}}
         self.web: subprocess.Popen | None = None
         self.ceiling: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []

@@ -127,7 +127,7 @@ async def send(request: Request) -> JSONResponse:
     if body.get("validate_only"):
         return JSONResponse({"name": f"projects/{project}/messages/fake_message_id"})
     outbox.record("fcm", recipient, body, project=project, name=name,
-                  http_version=request.scope.get("http_version"),
+                  http_version=request.scope.get("http_version"), scheme=request.url.scheme,
                   response={"status": 200, "body": {"name": name}})
     return JSONResponse({"name": name})
 

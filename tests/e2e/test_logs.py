@@ -61,3 +61,22 @@ def test_text_lines_append_the_ids():
     with logs.about(range(logs.MAX_IDS + 5)):
         logs.Context().filter(many)
     assert many.notification_ids[-1] == "+5" and len(many.notification_ids) == logs.MAX_IDS + 1
+
+
+def test_http_clients_per_request_lines_are_held_back():
+    """httpx logs each request at INFO: a worker keeps its batch lines and their warnings."""
+    root, client_log = logging.getLogger(), logging.getLogger("httpx")
+    handlers, level, client_level = root.handlers[:], root.level, client_log.level
+    stream = io.StringIO()
+    try:
+        logs.configure("text", stream=stream)
+        client_log.info("HTTP Request: POST https://fcm.example/ 200 OK")
+        client_log.warning("connection reset")
+        logging.getLogger("app.core.delivery.deliver").info("push batch of 1: 1 sent")
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        client_log.setLevel(client_level)
+    written = stream.getvalue()
+    assert "HTTP Request" not in written
+    assert "connection reset" in written and "push batch of 1" in written
