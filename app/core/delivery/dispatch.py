@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.core.delivery import rules
+from app.core.delivery import recipients, rules
 from app.core.delivery.transitions import record_created
 from app.core.templates.rendering import (
     RenderBudgetExceeded,
@@ -26,7 +26,7 @@ from app.core.templates.rendering import (
     render_channel,
 )
 from app.errors import ValidationFailed
-from app.models import Category, Contact, Device, Template
+from app.models import Device, Template
 from app.models.contacts import CHANNELS
 from app.models.notifications import Status
 from app.models.types import new_uuid, utcnow
@@ -63,7 +63,7 @@ class Accepted:
 class _Plan:
     """One (contact, channel, address) a request expands to, before rules apply."""
 
-    contact: Any  # a row of CONTACT_COLUMNS
+    contact: Any  # a row of recipients.load(): the contact and its facts
     channel: str
     address: str | None
     device: Device | None = None
@@ -86,9 +86,10 @@ def accept(
     """Validate, expand, render and rule-check a request; add its rows to the session."""
     now = now or utcnow()
     _check_send_at(request.send_at, now, config)
-    category = _load_category(session, request.category)
+    found = recipients.load(session, request.category, request.recipients)
+    category = _known_category(found, request.category)
     version = _load_template_version(session, request.template)
-    contacts = _load_contacts(session, request.recipients)
+    contacts = _known_contacts(found, request.recipients)
     plans = _expand(session, contacts, request.channels)
     _render(plans, request, version, RenderLimits.from_config(config))
     _apply_rules(session, redis, config, category, plans, request.send_at or now)
@@ -111,13 +112,12 @@ def _check_send_at(send_at: datetime | None, now: datetime, config) -> None:
         raise ValidationFailed(f"send_at {message}", [{"field": "/send_at", "message": message}])
 
 
-def _load_category(session, key: str) -> Category:
-    category = session.scalar(select(Category).where(Category.key == key))
-    if category is None:
+def _known_category(found: recipients.Recipients, key: str) -> recipients.CategoryRules:
+    if found.category is None:
         raise ValidationFailed(
             f"Unknown category {key!r}", [{"field": "/category", "message": "unknown category"}]
         )
-    return category
+    return found.category
 
 
 def _load_template_version(session, key: str | None):
@@ -132,24 +132,15 @@ def _load_template_version(session, key: str | None):
     return template.published_version
 
 
-# What a send reads of a contact: plain rows, not ORM objects (a 1,000-recipient request
-# spent most of its contact load building and tracking objects).
-CONTACT_COLUMNS = (Contact.id, Contact.external_id, Contact.email, Contact.phone,
-                   Contact.locale, Contact.timezone, Contact.tags, Contact.attributes)
-
-
-def _load_contacts(session, external_ids: list[str]) -> list:
-    unique = list(dict.fromkeys(external_ids))
-    found = {c.external_id: c for c in session.execute(
-        select(*CONTACT_COLUMNS).where(Contact.external_id.in_(unique)))}
+def _known_contacts(found: recipients.Recipients, external_ids: list[str]) -> list:
     errors = [
         {"field": f"/recipients/{i}", "message": f"unknown contact {ext!r}"}
         for i, ext in enumerate(external_ids)
-        if ext not in found
+        if ext not in found.contacts
     ]
     if errors:
         raise ValidationFailed("Some recipients are not known contacts", errors)
-    return [found[ext] for ext in unique]
+    return [found.contacts[ext] for ext in dict.fromkeys(external_ids)]
 
 
 def _expand(session, contacts: list, channels: list[str] | None) -> list[_Plan]:
@@ -181,7 +172,7 @@ def _expand(session, contacts: list, channels: list[str] | None) -> list[_Plan]:
     return plans
 
 
-_ADDRESS = {"sms": "phone", "email": "email"}
+_ADDRESS = recipients.ADDRESS_COLUMN
 
 
 def _render(plans: list[_Plan], request: SendRequest, version, limits: RenderLimits) -> None:
@@ -227,17 +218,18 @@ def _render(plans: list[_Plan], request: SendRequest, version, limits: RenderLim
 
 def _apply_rules(session, redis, config, category, plans: list[_Plan], at: datetime) -> None:
     live = [p for p in plans if p.status != Status.SUPPRESSED]
-    blocked, out = rules.blocking(session, category, {(p.channel, p.address) for p in live},
-                                  list({p.contact.id for p in live}))
+    tokens = rules.suppressed_addresses(
+        session, {(p.channel, p.address) for p in live if p.channel not in _ADDRESS})
     for plan in live:
-        if (plan.channel, plan.address) in blocked:
+        if (plan.channel, plan.address) in tokens or (
+                plan.channel in _ADDRESS and recipients.is_suppressed(plan.contact, plan.channel)):
             plan.status, plan.reason = Status.SUPPRESSED, "suppressed_address"
     if category.critical:
         return
     live = [p for p in live if p.status != Status.SUPPRESSED]
     window = rules.quiet_window(config, category)
     for plan in live:
-        if (plan.contact.id, plan.channel) in out:
+        if recipients.opted_out(category, plan.contact, plan.channel):
             plan.status, plan.reason = Status.SUPPRESSED, "opted_out"
         elif until := rules.quiet_until(at, plan.contact.timezone, window):
             plan.status, plan.reason, plan.send_at = Status.ACCEPTED, "quiet_hours", until
