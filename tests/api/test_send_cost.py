@@ -6,8 +6,9 @@ from app.queues import queue
 
 SMS = {"recipients": ["user-1"], "category": "orders", "channels": ["sms"],
        "content": {"sms": {"text": "Order {{ order }} shipped"}}, "data": {"order": "A-1"}}
-# category, contact, suppressions and preferences, the rows with their history
-MAX_STATEMENTS = 4
+# the category with the contact, its suppressions and choices; the rows with their history
+# (one statement on PostgreSQL, two elsewhere)
+MAX_STATEMENTS = {"postgresql": 2, "sqlite": 3}
 
 
 def statements_of(app, fn) -> list[str]:
@@ -32,7 +33,9 @@ def test_a_single_send_takes_a_bounded_number_of_statements(app, client, auth, a
 
     post()  # the key is checked once, then remembered
     seen = statements_of(app, post)
-    assert len(seen) <= MAX_STATEMENTS, seen
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    assert len(seen) <= MAX_STATEMENTS[dialect], seen
     assert not any("api_keys" in s for s in seen)
     assert queue(redis, "sms").count == 1  # both sends wait for one drain
 

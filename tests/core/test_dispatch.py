@@ -68,6 +68,40 @@ def test_opt_out_suppresses_but_critical_bypasses(db, redis, config):
                    category="security") == {("sms", "queued", None)}
 
 
+def test_an_opt_in_only_category_reaches_only_those_who_said_yes(db, redis, config):
+    news = factories.category("news", default_opt_in=False)
+    other = factories.category("other")
+    said_yes = factories.contact("user-1", "ada@example.com")
+    factories.contact("user-2", "bob@example.com")
+    db.session.add_all([
+        Preference(contact_id=said_yes.id, category_id=news.id, channel="email", opted_in=True),
+        # a yes to another category or on another channel is not a yes to this one
+        Preference(contact_id=said_yes.id, category_id=other.id, channel="sms", opted_in=True),
+    ])
+    db.session.commit()
+    request = SendRequest(["user-1", "user-2"], "news", ["email", "sms"],
+                          content={"email": {"subject": "s", "text": "t"}, "sms": {"text": "t"}})
+    accepted = accept(db.session, redis, config, request)
+    assert {(n.external_id, n.channel, n.status, n.reason) for n in accepted.notifications} == {
+        ("user-1", "email", "queued", None), ("user-1", "sms", "suppressed", "opted_out"),
+        ("user-2", "email", "suppressed", "opted_out"),
+        ("user-2", "sms", "suppressed", "opted_out"),
+    }
+
+
+def test_a_suppressed_device_token_is_not_sent_to(db, redis, config):
+    factories.category()
+    contact = factories.contact()
+    factories.device(contact, "android", "tok-gone")
+    factories.device(contact, "android", "tok-live")
+    db.session.add(Suppression(channel="push", address="tok-gone", reason="unregistered"))
+    db.session.commit()
+    request = SendRequest(["user-1"], "orders", ["push"], content={"push": {"title": "t"}})
+    accepted = accept(db.session, redis, config, request)
+    assert {(n.address, n.status, n.reason) for n in accepted.notifications} == {
+        ("tok-gone", "suppressed", "suppressed_address"), ("tok-live", "queued", None)}
+
+
 def test_rate_limit_suppresses_the_n_plus_first(db, redis, config):
     factories.category("marketing", rate_limits={"sms": {"limit": 3, "per_seconds": 3600}})
     factories.contact()

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import null, select
+from sqlalchemy import select
 
 from app.core.db import one_of
-from app.core.delivery import rules
+from app.core.delivery import recipients, rules
 from app.core.delivery.transitions import record_created
 from app.core.templates.rendering import (
     RenderBudgetExceeded,
@@ -27,7 +27,7 @@ from app.core.templates.rendering import (
     render_channel,
 )
 from app.errors import ValidationFailed
-from app.models import Category, Contact, Device, Template
+from app.models import Device, Template
 from app.models.contacts import CHANNELS
 from app.models.notifications import Status
 from app.models.types import new_uuid, utcnow
@@ -64,7 +64,7 @@ class Accepted:
 class _Plan:
     """One (contact, channel, address) a request expands to, before rules apply."""
 
-    contact: Any  # a row of CONTACT_COLUMNS
+    contact: Any  # a row of recipients.load(): the contact and its facts
     channel: str
     address: str | None
     device: Device | None = None
@@ -87,9 +87,11 @@ def accept(
     """Validate, expand, render and rule-check a request; add its rows to the session."""
     now = now or utcnow()
     _check_send_at(request.send_at, now, config)
-    category = _load_category(session, request.category)
     version = _load_template_version(session, request.template)
-    contacts = _load_contacts(session, request.recipients, _names_contact(request, version))
+    found = recipients.load(session, request.category, request.recipients,
+                            with_fields=_names_contact(request, version))
+    category = _known_category(found, request.category)
+    contacts = _known_contacts(found, request.recipients)
     plans = _expand(session, contacts, request.channels)
     _render(plans, request, version, RenderLimits.from_config(config))
     _apply_rules(session, redis, config, category, plans, request.send_at or now)
@@ -112,13 +114,12 @@ def _check_send_at(send_at: datetime | None, now: datetime, config) -> None:
         raise ValidationFailed(f"send_at {message}", [{"field": "/send_at", "message": message}])
 
 
-def _load_category(session, key: str) -> Category:
-    category = session.scalar(select(Category).where(Category.key == key))
-    if category is None:
+def _known_category(found: recipients.Recipients, key: str) -> recipients.CategoryRules:
+    if found.category is None:
         raise ValidationFailed(
             f"Unknown category {key!r}", [{"field": "/category", "message": "unknown category"}]
         )
-    return category
+    return found.category
 
 
 def _load_template_version(session, key: str | None):
@@ -133,32 +134,21 @@ def _load_template_version(session, key: str | None):
     return template.published_version
 
 
-# What a send reads of a contact: plain rows, not ORM objects (a 1,000-recipient request
-# spent most of its contact load building and tracking objects).
-CONTACT_COLUMNS = (Contact.id, Contact.external_id, Contact.email, Contact.phone,
-                   Contact.locale, Contact.timezone, Contact.tags, Contact.attributes)
-
-
 def _names_contact(request: SendRequest, version) -> bool:
     """Whether the content can show a contact's fields (else tags and attributes, the
     costly columns to load, are left in the database)."""
     return "contact" in json.dumps(version.content if version else request.content)
 
 
-def _load_contacts(session, external_ids: list[str], with_fields: bool = True) -> list:
-    unique = list(dict.fromkeys(external_ids))
-    columns = CONTACT_COLUMNS if with_fields else (
-        *CONTACT_COLUMNS[:-2], null().label("tags"), null().label("attributes"))
-    found = {c.external_id: c for c in session.execute(
-        select(*columns).where(one_of(session, Contact.external_id, unique)))}
+def _known_contacts(found: recipients.Recipients, external_ids: list[str]) -> list:
     errors = [
         {"field": f"/recipients/{i}", "message": f"unknown contact {ext!r}"}
         for i, ext in enumerate(external_ids)
-        if ext not in found
+        if ext not in found.contacts
     ]
     if errors:
         raise ValidationFailed("Some recipients are not known contacts", errors)
-    return [found[ext] for ext in unique]
+    return [found.contacts[ext] for ext in dict.fromkeys(external_ids)]
 
 
 def _expand(session, contacts: list, channels: list[str] | None) -> list[_Plan]:
@@ -191,7 +181,7 @@ def _expand(session, contacts: list, channels: list[str] | None) -> list[_Plan]:
     return plans
 
 
-_ADDRESS = {"sms": "phone", "email": "email"}
+_ADDRESS = recipients.ADDRESS_COLUMN
 
 
 def _render(plans: list[_Plan], request: SendRequest, version, limits: RenderLimits) -> None:
@@ -237,17 +227,18 @@ def _render(plans: list[_Plan], request: SendRequest, version, limits: RenderLim
 
 def _apply_rules(session, redis, config, category, plans: list[_Plan], at: datetime) -> None:
     live = [p for p in plans if p.status != Status.SUPPRESSED]
-    blocked, out = rules.blocking(session, category, {(p.channel, p.address) for p in live},
-                                  list({p.contact.id for p in live}))
+    tokens = rules.suppressed_addresses(
+        session, {(p.channel, p.address) for p in live if p.channel not in _ADDRESS})
     for plan in live:
-        if (plan.channel, plan.address) in blocked:
+        if (plan.channel, plan.address) in tokens or (
+                plan.channel in _ADDRESS and recipients.is_suppressed(plan.contact, plan.channel)):
             plan.status, plan.reason = Status.SUPPRESSED, "suppressed_address"
     if category.critical:
         return
     live = [p for p in live if p.status != Status.SUPPRESSED]
     window = rules.quiet_window(config, category)
     for plan in live:
-        if (plan.contact.id, plan.channel) in out:
+        if recipients.opted_out(category, plan.contact, plan.channel):
             plan.status, plan.reason = Status.SUPPRESSED, "opted_out"
         elif until := rules.quiet_until(at, plan.contact.timezone, window):
             plan.status, plan.reason, plan.send_at = Status.ACCEPTED, "quiet_hours", until

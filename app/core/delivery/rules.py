@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, null, or_, select, union_all
+from sqlalchemy import and_, or_, select
 
 from app.core.db import one_of
 from app.models import Category, Device, Preference, Suppression
@@ -30,26 +30,8 @@ def suppressed_addresses(session, pairs: set[tuple[str, str]]) -> set[tuple[str,
     """Return the (channel, address) pairs that are on the suppression list."""
     if not pairs:
         return set()
-    return {(channel, address) for channel, address, *_ in session.execute(
+    return {(channel, address) for channel, address in session.execute(
         _suppressions_of(session, pairs))}
-
-
-def blocking(session, category: Category, pairs: set[tuple[str, str]],
-             contact_ids: list[int]) -> tuple[set[tuple[str, str]], set[tuple[int, str]]]:
-    """Return (suppressed (channel, address) pairs, opted-out (contact, channel) pairs)
-    in one query; a critical category has no opted-out pairs."""
-    parts = [_suppressions_of(session, pairs)] if pairs else []
-    if not category.critical and contact_ids:
-        parts.append(select(Preference.channel, null().label("address"),
-                            Preference.contact_id, Preference.opted_in).where(
-            Preference.category_id == category.id,
-            one_of(session, Preference.contact_id, contact_ids)))
-    rows = session.execute(union_all(*parts)).all() if parts else []
-    suppressed = {(channel, address) for channel, address, contact, _ in rows if contact is None}
-    choices = [(contact, channel, opted_in)
-               for channel, _, contact, opted_in in rows if contact is not None]
-    out = _out(category, contact_ids, choices) if not category.critical else set()
-    return suppressed, out
 
 
 def _suppressions_of(session, pairs: set[tuple[str, str]]):
@@ -57,7 +39,7 @@ def _suppressions_of(session, pairs: set[tuple[str, str]]):
     by_channel: dict[str, list[str]] = {}
     for channel, address in pairs:
         by_channel.setdefault(channel, []).append(address)
-    return select(Suppression.channel, Suppression.address, null(), null()).where(or_(*(
+    return select(Suppression.channel, Suppression.address).where(or_(*(
         and_(Suppression.channel == channel, one_of(session, Suppression.address, addresses))
         for channel, addresses in by_channel.items())))
 
