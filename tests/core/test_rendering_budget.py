@@ -16,7 +16,6 @@ from app.core.delivery.deliver import deliver_batch
 from app.core.templates.environment import _CompileCache
 from app.core.templates.rendering import (
     MAX_SMS_CHARS,
-    RenderBudgetExceeded,
     RenderError,
     RenderLimits,
     check_limits,
@@ -28,6 +27,9 @@ from app.models import Notification
 from tests import factories
 
 LIMITS = RenderLimits(timeout_ms=200, max_email_bytes=64 * 1024)
+# For tests of what a render produces, not of its budget: a loaded machine can pause a
+# well-behaved render past 200 ms of wall clock.
+GENEROUS = RenderLimits(timeout_ms=10_000)
 # A render over budget stops within this much CPU time past the limit. Seen on a busy
 # 2-core machine: up to 120 ms past it for the formatting and 100 KB-source cases (time
 # spent in single C calls between two budget checks).
@@ -203,9 +205,11 @@ def test_large_html_gets_a_plain_text_part_quickly():
     rows = "".join(f"<tr><td>Item {n}</td><td>&pound;{n}</td></tr>" for n in range(3000))
     html = f"<html><head><style>td {{ padding: 4px }}</style></head><body><h1>Order</h1>" \
            f"<table>{rows}</table><script>track()</script></body></html>"
-    started = time.process_time()
-    content = render_channel("email", {"subject": "Hi", "html": html}, {})  # 512 KiB allowed
-    assert time.process_time() - started <= LIMITS.timeout_ms / 1000 + SLACK
+    email = {"subject": "Hi", "html": html}
+    outcome, errors, seconds = run_isolated(render_channel, "email", email, {}, "/content")
+    assert outcome == "rendered", errors
+    assert seconds <= LIMITS.timeout_ms / 1000 + SLACK
+    content = render_channel("email", email, {}, limits=GENEROUS)  # 512 KiB allowed
     lines = content["text"].splitlines()
     assert lines[:3] == ["Order", "Item 0 £0", "Item 1 £1"] and "track()" not in content["text"]
 
@@ -243,11 +247,11 @@ def test_whatever_a_template_raises_is_a_render_error(source, message):
 def test_an_over_budget_field_stops_the_rest_of_the_message():
     content = {"subject": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
                           "{% endfor %}", "text": "fine"}
-    started = time.process_time()
-    with pytest.raises(RenderBudgetExceeded) as err:
-        render_channel("email", content, {}, "/content", limits=LIMITS)
-    assert time.process_time() - started <= LIMITS.timeout_ms / 1000 + SLACK
-    assert err.value.errors[0]["field"] == "/content/email/subject"
+    outcome, errors, seconds = run_isolated(render_channel, "email", content, {}, "/content",
+                                            limits=LIMITS)
+    assert outcome == "RenderBudgetExceeded", errors
+    assert seconds <= LIMITS.timeout_ms / 1000 + SLACK
+    assert errors[0]["field"] == "/content/email/subject"
 
 
 WELL_BEHAVED = [
@@ -282,7 +286,7 @@ def test_ordinary_templates_render_as_before(source, expected):
     context = {"items": ["b", "a", "b"],
                "tree": [{"name": "a", "kids": [{"name": "b", "kids": []},
                                                {"name": "c", "kids": []}]}]}
-    assert render_string(source, context, limits=LIMITS) == expected
+    assert render_string(source, context, limits=GENEROUS) == expected
 
 
 def test_compile_cache_is_bounded_by_count_and_size():
@@ -308,10 +312,10 @@ def test_worker_fails_an_over_budget_render_permanently(db, redis, config, text)
             for _ in range(3)]
     from app.channels.pool import ProviderPool
 
-    started = time.monotonic()
+    started = time.process_time()  # CPU: a loaded machine's pauses are not the render's
     counts = deliver_batch(db.session, redis, config, ProviderPool(config), "sms",
                            [str(r.id) for r in rows])
-    assert time.monotonic() - started <= config.RENDER_TIMEOUT_MS / 1000 + 1
+    assert time.process_time() - started <= config.RENDER_TIMEOUT_MS / 1000 + 1
     assert counts == {"failed": 3}
     for row in rows:
         db.session.refresh(row)
