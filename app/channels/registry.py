@@ -40,6 +40,11 @@ def _load(path: str):
     return getattr(import_module(module), attr)
 
 
+def channel_of(name: str) -> str:
+    """The channel a provider serves: its package (app.channels.<channel>.<module>)."""
+    return PROVIDERS[name].split(".")[2]
+
+
 def provider_class(name: str) -> type[Provider]:
     return _load(PROVIDERS[name])
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from app.channels.push.fcm_settings import fcm_project_id
-from app.channels.registry import PROVIDERS, provider_chain
-from app.core.ops.system import PROVIDER_CHANNEL, PROVIDER_SETTINGS
+from app.channels.registry import PROVIDERS, channel_of, provider_chain
+from app.core.ops.system import PROVIDER_SETTINGS
 from app.settings import ConfigurationError, Problem, is_public_default
 
 log = logging.getLogger(__name__)
@@ -183,7 +183,7 @@ def _endpoint(config, name: str) -> list[Problem]:
     scheme, host, port = where
     setting = f"HERALD_{PROVIDER_SETTINGS[name][0] or 'SMTP_HOST'}"
     if _on_sandbox(config, where):
-        chain = f"HERALD_{PROVIDER_CHANNEL[name].upper()}_PROVIDERS"
+        chain = f"HERALD_{channel_of(name).upper()}_PROVIDERS"
         drop = f", or drop {name} from {chain}" if name not in PUSH_PROVIDERS else ""
         if name == "jpush":
             drop = ", or empty HERALD_JPUSH_APP_KEY to stop using JPush"

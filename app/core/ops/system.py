@@ -10,7 +10,7 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import case, distinct, func, literal, literal_column, select
 
-from app.channels.registry import PROVIDERS, provider_chain
+from app.channels.registry import PROVIDERS, channel_of, provider_chain
 from app.core.delivery.transitions import move
 from app.models import Notification, NotificationStatus
 from app.models.notifications import Status
@@ -34,9 +34,6 @@ PROVIDER_SETTINGS = {
     "mailchimp": ("MAILCHIMP_URL", ("MAILCHIMP_API_KEY",)),
     "jpush": ("JPUSH_URL", ("JPUSH_APP_KEY", "JPUSH_MASTER_SECRET")),
 }
-PROVIDER_CHANNEL = {"fcm": "push", "apns": "push", "webpush": "push", "twilio": "sms",
-                    "vonage": "sms", "sendgrid": "email", "smtp": "email",
-                    "mailchimp": "email", "jpush": "push"}
 
 
 @dataclass
@@ -91,7 +88,7 @@ def providers(config, session, since: timedelta = timedelta(hours=24)) -> list[P
     counts = _outcomes(session, utcnow() - since)
     rows = []
     for name in PROVIDERS:
-        channel = PROVIDER_CHANNEL[name]
+        channel = channel_of(name)
         url_setting, secret_settings = PROVIDER_SETTINGS[name]
         chain = chains.get(channel)
         if chain is not None and name not in chain:
