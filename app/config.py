@@ -189,8 +189,9 @@ class CoreSettings(HeraldSettings):
     TESTING: bool = Field(False, json_schema_extra=NO_ENV)
     WTF_CSRF_ENABLED: bool = Field(True, json_schema_extra=NO_ENV)
     # A connection for each of a web worker's threads (the Procfile runs 8) and a few
-    # more: past pool_size every checkout opened and closed a connection of its own.
-    SQLALCHEMY_ENGINE_OPTIONS: dict = Field({"pool_pre_ping": True, "pool_size": 10},
+    # more: past pool_size every checkout opened and closed a connection of its own. No
+    # pool_pre_ping: app.extensions checks a connection at checkout without a round trip.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = Field({"pool_size": 10},
                                             json_schema_extra=NO_ENV)
 
 

@@ -1,5 +1,9 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
+import select
+import time
+
+import psycopg
 import redis
 import uuid_utils
 from flask_htmx import HTMX
@@ -7,9 +11,10 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import Pool
 
 from app import json_numbers, private_files
 
@@ -22,6 +27,9 @@ class Base(DeclarativeBase):
 # functions fail on every row after one), and read any a row already holds as null.
 db = SQLAlchemy(model_class=Base, engine_options={"json_serializer": json_numbers.dumps,
                                                   "json_deserializer": json_numbers.loads})
+# A pooled PostgreSQL connection idle longer than this is pinged before use (see
+# _alive_at_checkout); one used moments ago is not, unless the server spoke on it.
+IDLE_PING_SECONDS = 30.0
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -58,3 +66,46 @@ def redis_from_url(url: str) -> redis.Redis:
 def init_redis(app) -> None:
     """Attach one Redis connection pool to the app."""
     app.extensions["redis"] = redis_from_url(app.config["REDIS_URL"])
+
+
+@event.listens_for(Pool, "checkin")
+def _stamp_checkin(_dbapi_connection, record):
+    record.info["checked_in"] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _alive_at_checkout(dbapi_connection, record, _proxy):
+    """Hand out only live PostgreSQL connections, without pool_pre_ping's round trip on
+    every checkout: a server that restarts or ends a session says so on the socket before
+    closing it, so a connection is pinged only when its idle socket has something to read,
+    or when it sat idle past IDLE_PING_SECONDS (a network may drop those silently). A
+    failed ping makes the pool replace the connection (DisconnectionError), as a pre-ping
+    does; a connection just opened is not pinged."""
+    pgconn = getattr(dbapi_connection, "pgconn", None)
+    checked_in = record.info.get("checked_in")
+    if pgconn is None or checked_in is None:
+        return  # SQLite, or a new connection
+    try:
+        idle = time.monotonic() - checked_in
+        if idle < IDLE_PING_SECONDS and not _readable(pgconn.socket):
+            return
+        _ping(dbapi_connection)
+    except psycopg.Error as error:
+        raise exc.DisconnectionError(f"the connection is gone: {error}") from error
+
+
+def _readable(fd: int) -> bool:
+    """Whether the server sent something on an idle connection (a goodbye, or its end)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
+
+
+def _ping(dbapi_connection) -> None:
+    """One round trip outside any transaction (the pool hands out a connection idle)."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        dbapi_connection.execute("SELECT 1")
+    finally:
+        dbapi_connection.autocommit = autocommit

@@ -3,14 +3,19 @@ every response. Installed once by create_app().
 
 A surface that authenticates otherwise (API keys, provider signatures, signed links)
 declares so itself with `exempt(app, blueprint, *paths)`: its views skip the CSRF check,
-and unrouted URLs under its paths keep that surface's (or the default) error body.
+and unrouted URLs under its paths keep that surface's (or the default) error body. A
+surface none of whose pages use the cookie session also declares `cookieless(app, *paths)`:
+its requests never read the session cookie and its responses never set one.
 """
 
 from flask import current_app, g
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from app.extensions import csrf
 
 EXEMPT_PATHS = "herald_exempt_paths"  # app.extensions key: path prefixes of such surfaces
+COOKIELESS_PATHS = "herald_cookieless_paths"  # and of the surfaces without a session
+APP_HEADERS_KEY = "herald_app_headers"  # app.extensions key: the headers, built once
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -45,6 +50,29 @@ def under_exempt_surface(path: str) -> bool:
     return path.startswith(tuple(current_app.extensions.get(EXEMPT_PATHS, ())))
 
 
+def cookieless(app, *paths: str) -> None:
+    """Declare paths whose requests use no cookie session (see CookielessSessions)."""
+    app.extensions.setdefault(COOKIELESS_PATHS, []).extend(paths)
+
+
+class _Unsaved(SecureCookieSession):
+    """The empty session of a cookieless request: usable, never read nor saved."""
+
+
+class CookielessSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except under cookieless paths: there the cookie is
+    not read (no signature to check) and nothing is saved (no Set-Cookie, no Vary)."""
+
+    def open_session(self, app, request):
+        if request.path.startswith(tuple(app.extensions.get(COOKIELESS_PATHS, ()))):
+            return _Unsaved()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response) -> None:
+        if not isinstance(session, _Unsaved):
+            super().save_session(app, session, response)
+
+
 def app_headers(secure: bool) -> list[tuple[str, str]]:
     """The security headers every response carries (HSTS only when served over HTTPS)."""
     hsts = [("Strict-Transport-Security", "max-age=31536000")] if secure else []
@@ -53,10 +81,12 @@ def app_headers(secure: bool) -> list[tuple[str, str]]:
 
 def security_headers(response):
     """After every request: the app-wide security headers (a surface may set its own)."""
-    # setdefault: a surface with other needs (the API docs page) may set its own policy.
+    # A surface with other needs (the API docs page) may set its own policy: only the
+    # headers it left unset are added, in one pass over the few it has.
     headers = response.headers
-    for name, value in app_headers(current_app.config.get("SESSION_COOKIE_SECURE", False)):
-        headers.setdefault(name, value)
+    present = {name.lower() for name, _ in headers}
+    headers.extend([(name, value) for name, value in current_app.extensions[APP_HEADERS_KEY]
+                    if name.lower() not in present])
     user = g.get("_login_user")  # only if this request loaded one; no query for static files
     if user is not None and user.is_authenticated and response.mimetype == "text/html":
         # Signed-in pages can show secrets once (API keys, invite links): never cache.
@@ -68,4 +98,6 @@ def init_app(app) -> None:
     # Flask-WTF checks every POST/PUT/PATCH/DELETE before its view runs, except the
     # blueprints declared with exempt(); requests that match no view are not checked.
     csrf.init_app(app)
+    app.session_interface = CookielessSessions()
+    app.extensions[APP_HEADERS_KEY] = app_headers(app.config.get("SESSION_COOKIE_SECURE", False))
     app.after_request(security_headers)

@@ -35,4 +35,5 @@ def init_app(app) -> None:
     blueprint.after_request(rate_limit_headers)
     # Bearer-token requests carry no cookie, so CSRF protection does not apply to them.
     security.exempt(app, blueprint, "/api/")
+    security.cookieless(app, "/api/")
     app.register_blueprint(blueprint)

@@ -45,11 +45,12 @@ IDEMPOTENCY_PARAMETER = {
                    "`Idempotent-Replayed: true` and sends nothing.")
 def send_notification(body: NotificationIn):
     redis, config = redis_client(), herald_config()
-    sent = send(
-        db.session, redis, config, _send_request(body),
-        idempotency_key=_idempotency_header(), actor=current_actor(), respond=_response_body,
-        request_hash=idempotency.fingerprint("POST", request.path, body.model_dump(mode="json")),
-    )
+    key = _idempotency_header()
+    request_hash = None
+    if idempotency.request_keys(key, body.event_id):  # only a request a repeat may replay
+        request_hash = idempotency.fingerprint("POST", request.path, body.model_dump(mode="json"))
+    sent = send(db.session, redis, config, _send_request(body), idempotency_key=key,
+                actor=current_actor(), respond=_response_body, request_hash=request_hash)
     if sent.replayed:
         db.session.rollback()  # the keys claimed before the repeated one
         return Response(json.dumps(sent.body), sent.status, mimetype="application/json",

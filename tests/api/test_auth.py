@@ -5,6 +5,7 @@ from app.core.access.api_keys import revoke_api_key
 from app.core.access.audit import SYSTEM
 from app.models import ApiKey
 from tests.helpers.api import assert_problem
+from tests.helpers.console import make_operator, sign_in
 
 
 @pytest.mark.parametrize("headers", [
@@ -75,3 +76,21 @@ def test_health_and_docs_need_no_key(client):
     assert client.get("/api/v1/health").status_code == 200
     assert client.get("/api/v1/openapi.json").status_code == 200
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_api_requests_neither_read_nor_set_the_session_cookie(app, client, auth, ada):
+    with app.app_context():
+        make_operator("op@example.com", "admin")
+    assert sign_in(client, "op@example.com").status_code == 302  # a signed-in browser
+    assert client.get_cookie(app.config["SESSION_COOKIE_NAME"]) is not None
+    sms = {"recipients": ["user-1"], "category": "orders", "content": {"sms": {"text": "x"}}}
+    responses = [client.get("/api/v1/contacts", headers=auth),
+                 client.post("/api/v1/notifications", json=sms, headers=auth),
+                 client.get("/api/v1/nope", headers=auth),
+                 client.get("/api/v1/contacts")]  # the console's cookie is no API credential
+    assert [r.status_code for r in responses] == [200, 202, 404, 401]
+    for response in responses:
+        assert "Set-Cookie" not in response.headers
+        assert "Cookie" not in response.headers.get("Vary", "")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/dashboard").status_code == 200  # the console session is intact

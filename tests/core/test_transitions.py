@@ -9,7 +9,7 @@ from app.channels.base import SendResult
 from app.core.delivery.outcomes import Outcome, record_outcomes
 from app.core.delivery.receipts import Receipt, apply_receipts
 from app.core.delivery.sweeper import sweep
-from app.core.delivery.transitions import MOVES, allowed, move, record_created, sources
+from app.core.delivery.transitions import FEW, MOVES, allowed, move, record_created, sources
 from app.models import Notification, NotificationStatus
 from app.models.notifications import Status
 from app.models.types import new_uuid, utcnow
@@ -185,17 +185,22 @@ def test_the_sweeper_writes_history_for_every_row_it_moves(db, redis, config):
         assert (step.status, step.detail, step.at) == ("queued", why[status], now)
 
 
-def test_dispatch_writes_the_first_history_row_with_its_time(db):
+@pytest.mark.parametrize("extra", [0, FEW], ids=["few rows", "many rows"])
+def test_dispatch_writes_the_first_history_row_with_its_time(db, extra):
     contact = factories.contact()
     now = utcnow()
+    outcomes = ((S.QUEUED, None), (S.ACCEPTED, "quiet_hours"), (S.SUPPRESSED, "opted_out"))
     rows = [{"id": new_uuid(), "contact_id": contact.id, "channel": "sms",
-             "category": "orders", "status": s, "reason": reason}
-            for s, reason in ((S.QUEUED, None), (S.ACCEPTED, "quiet_hours"),
-                              (S.SUPPRESSED, "opted_out"))]
+             "category": "orders", "status": s, "reason": reason, "content": {"n": n}}
+            for n, (s, reason) in enumerate([*outcomes, *[(S.QUEUED, None)] * extra])]
     record_created(db.session, rows, now)
     db.session.commit()
     found = {n.status: n for n in db.session.scalars(select(Notification))}
     assert found["queued"].queued_at == now and found["accepted"].queued_at is None
+    assert (found["suppressed"].source, found["suppressed"].attempts) == ("api", 0)  # defaults
+    assert {n.id: n.content for n in db.session.scalars(select(Notification))} == {
+        r["id"]: {"n": n} for n, r in enumerate(rows)}
     steps = {(h.status, h.detail, h.at) for h in db.session.scalars(select(NotificationStatus))}
     assert steps == {("queued", None, now), ("accepted", "quiet_hours", now),
                      ("suppressed", "opted_out", now)}
+    assert db.session.query(NotificationStatus).count() == len(rows)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 import workers.jobs
 from app.extensions import db as _db
@@ -58,6 +58,32 @@ def test_without_redis_the_console_works(app, db):
         assert response.status_code == 200, (page, response.status_code)
     with no_redis.app_context():
         _db.session.remove()
+
+
+@pytest.mark.postgresql
+def test_a_connection_the_server_ended_is_replaced_before_a_request_uses_it(app, db,
+                                                                           api_headers, ada):
+    other = app_with(app)  # a pool of its own: its connection is the one ended
+    client = other.test_client()
+    assert client.post("/api/v1/notifications", json=BODY, headers=api_headers
+                       ).status_code == 202
+    with other.app_context():
+        pid = _db.session.scalar(select(func.pg_backend_pid()))
+        _db.session.remove()  # back in the pool, idle
+    # What a restart does to every session (it ends them, saying so), to this one only.
+    assert db.session.scalar(select(func.pg_terminate_backend(pid)))
+    activity = text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+    deadline = time.monotonic() + 10
+    while db.session.scalar(activity, {"pid": pid}) and time.monotonic() < deadline:
+        db.session.rollback()
+        time.sleep(0.05)
+    assert client.post("/api/v1/notifications", json=BODY, headers=api_headers
+                       ).status_code == 202
+    with other.app_context():
+        assert _db.session.scalar(select(func.pg_backend_pid())) != pid
+        _db.session.remove()
+        _db.engine.dispose()
+    assert notifications(db) == {"queued": 2}
 
 
 @pytest.fixture()

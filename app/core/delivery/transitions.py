@@ -10,6 +10,7 @@ New rows and their first history row go in through record_created().
 
 import json
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import (
     and_,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -58,6 +60,9 @@ MOVES: dict[Status | None, frozenset[Status]] = {
 STAMPS = {S.QUEUED: "queued_at", S.SENT: "sent_at", S.DELIVERED: "delivered_at",
           S.FAILED: "failed_at", S.DEAD: "failed_at"}
 CHUNK = 1000  # rows per statement of the per-row form (bind parameter limits)
+# New rows up to which one INSERT … SELECT feeding the history goes in one round trip;
+# a COPY costs two round trips a table, worth it only for many rows.
+FEW = 16
 
 N, H = Notification.__table__, NotificationStatus.__table__
 HISTORY = ["notification_id", "status", "attempt", "provider", "error_code", "detail", "at"]
@@ -75,8 +80,9 @@ def sources(to: Status) -> list[str]:
 
 
 def record_created(session, rows: list[dict], now: datetime) -> None:
-    """Insert new notification rows and the first history row of each: two COPYs on
-    PostgreSQL, two bulk INSERTs elsewhere.
+    """Insert new notification rows and the first history row of each. On PostgreSQL a
+    few rows go in one statement (one round trip), more with two COPYs; elsewhere two
+    bulk INSERTs.
 
     Stamps each row's times in place (created, updated, and its status's time column).
     """
@@ -89,6 +95,11 @@ def record_created(session, rows: list[dict], now: datetime) -> None:
     for row in rows:  # every row the same keys: one executemany
         row.update(created_at=now, updated_at=now)
         row.update({c: now if STAMPS.get(row["status"]) == c else None for c in stamps})
+    if _postgres(session) and len(rows) <= FEW:
+        keys = tuple(rows[0])
+        session.execute(_create_statement(keys, len(rows)),
+                        {f"{k}_{i}": row[k] for i, row in enumerate(rows) for k in keys})
+        return
     history = [{"notification_id": r["id"], "status": r["status"], "attempt": r.get("attempts", 0),
                 "provider": r.get("provider"), "at": r["created_at"], "detail": r.get("reason")}
                for r in rows]
@@ -98,6 +109,23 @@ def record_created(session, rows: list[dict], now: datetime) -> None:
         return
     session.execute(insert(Notification), rows)
     session.execute(insert(NotificationStatus), history)
+
+
+@lru_cache(maxsize=64)
+def _create_statement(keys: tuple[str, ...], count: int):
+    """PostgreSQL: `count` new rows with these keys and their first history rows in one
+    statement, built and compiled once per process (the values come at execution; a
+    multi-row VALUES would be compiled again on every execution)."""
+    rows = [select(*[bindparam(f"{k}_{i}", type_=N.c[k].type).label(k) for k in keys])
+            for i in range(count)]
+    values = (union_all(*rows) if count > 1 else rows[0]).subquery("v")
+    created = insert(N).from_select(keys, select(values)).returning(
+        N.c.id, N.c.status, N.c.attempts, N.c.provider, N.c.created_at, N.c.reason
+    ).cte("created")
+    return insert(H).from_select(
+        ["notification_id", "status", "attempt", "provider", "at", "detail"],
+        select(created.c.id, created.c.status, created.c.attempts, created.c.provider,
+               created.c.created_at, created.c.reason))
 
 
 def move(session, targets, to: Status | None = None, *, now: datetime,
