@@ -8,10 +8,16 @@ batch claimed but not yet sent is only swept and sent later. Every claimed batch
 its lease renewed until its outcomes are committed (or the pipeline is given up).
 """
 
+import logging
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from redis.exceptions import RedisError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+
 from app.core.delivery.deliver import Batch, prepare, record, send
+
+log = logging.getLogger(__name__)
 
 
 class Pipeline:
@@ -25,13 +31,16 @@ class Pipeline:
     def __enter__(self) -> "Pipeline":
         return self
 
-    def __exit__(self, *exc_info) -> None:
-        """On an error, wait for the send in flight and stop renewing every lease held:
-        those rows stay `sending` until their lease runs out and the sweeper takes them."""
+    def __exit__(self, exc_type, exc, tb) -> None:
+        """On an error, record the batch in flight if its send went through and the
+        database is there; stop renewing every lease still held: those rows stay `sending`
+        until their lease runs out and the sweeper takes them back."""
         try:
-            if self._sending is not None:
-                self._sending[1].exception()
+            if exc is not None and self._sending is not None:
+                self._record_after(exc)
         finally:
+            if self._sending is not None:
+                self._sending[1].exception()  # wait: no send outlives its drain
             for batch in (self._sending and self._sending[0], self._next):
                 if batch is not None:
                     batch.lease.close()
@@ -46,12 +55,7 @@ class Pipeline:
     def push(self, ids: list[str]) -> Counter:
         """Claim and build the ids' batch, record the batch in flight once it is sent, then
         send the new one; return the counts of the batch recorded."""
-        try:
-            self._next = prepare(self.session, self.redis, self.config, self.channel, ids)
-        except Exception:
-            self.session.rollback()
-            self.finish()  # the batch in flight was sent: record it before giving up
-            raise
+        self._next = prepare(self.session, self.redis, self.config, self.channel, ids)
         counts = self.finish()
         batch, self._next = self._next, None
         future = self._sender.submit(send, self.pool, self.redis, self.config, batch)
@@ -68,3 +72,15 @@ class Pipeline:
         batch.lease.close()
         self._sending = None
         return Counter(counts)
+
+    def _record_after(self, error: BaseException) -> None:
+        """The drain failed with a batch in flight: its messages went out, so write its
+        outcomes rather than send it again after its lease (unless the database is away)."""
+        if isinstance(error, OperationalError | InterfaceError) or self._sending[1].exception():
+            return
+        try:
+            self.session.rollback()
+            self.finish()
+        except (SQLAlchemyError, RedisError) as exc:
+            log.warning("could not record a batch of %d after the drain failed: %s",
+                        len(self._sending[0].ids), exc)
