@@ -11,6 +11,7 @@ import json
 import logging
 import uuid
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from redis.exceptions import RedisError
@@ -63,48 +64,86 @@ CLAIMED = (
 )
 
 
+@dataclass
+class Batch:
+    """A claimed batch on its way: its messages, the outcomes known so far, its lease."""
+
+    channel: str
+    ids: list[str]
+    now: datetime
+    rows: list = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    suppressed: int = 0
+    lease: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+
+
 def deliver_batch(
     session, redis, config, pool, channel: str, ids: list[str], now: datetime | None = None
 ) -> dict[str, int]:
     """Claim, send and record one batch; return counts per resulting status."""
-    with logs.about(ids):
-        counts = _deliver(session, redis, config, pool, channel, ids, now or utcnow())
-        log.info("%s batch of %d: %s", channel, len(ids),
+    batch = prepare(session, redis, config, channel, ids, now)
+    with batch.lease:
+        send(pool, redis, config, batch)
+        return record(session, redis, config, batch)
+
+
+def prepare(session, redis, config, channel: str, ids: list[str],
+            now: datetime | None = None) -> Batch:
+    """Claim the ids' queued rows, drop those the rules now block and build the messages
+    of the others; the rows' lease is renewed until `batch.lease` is closed."""
+    batch = Batch(channel, ids, now or utcnow())
+    with logs.about(ids), contextlib.ExitStack() as held:
+        batch.rows = _claim(session, config, ids, batch.now)
+        if batch.rows:
+            held.enter_context(lease.kept(session.get_bind(), [r.id for r in batch.rows],
+                                          config.SEND_LEASE_SECONDS))
+            _check_and_build(session, redis, config, batch)
+        batch.lease = held.pop_all()
+    return batch
+
+
+def _check_and_build(session, redis, config, batch: Batch) -> None:
+    blocked = rules.still_blocked(session, batch.rows, batch.now)
+    if blocked:
+        _suppress(session, [r for r in batch.rows if r.id in blocked], blocked, batch.now)
+        batch.rows = [r for r in batch.rows if r.id not in blocked]
+        batch.suppressed = len(blocked)
+    batch.messages, batch.outcomes = _build_messages(
+        session, batch.rows, RenderLimits.from_config(config),
+        LinkTracker(session, redis, config))
+    batch.messages = with_list_headers(session, config, batch.rows, batch.messages)
+    session.commit()
+
+
+def send(pool, redis, config, batch: Batch) -> None:
+    """Send the batch's messages and add the providers' answers to its outcomes; no
+    database work (a drain runs this beside its next batch's claim)."""
+    if not batch.messages:
+        return
+    with logs.about(batch.ids):
+        by_id = {str(row.id): row for row in batch.rows}
+        failed_over = Counter()  # transient errors sent on to the next provider: count them
+        breakers = Breakers(redis, config, batch.now.timestamp)
+        for name, results, moved_on in _send(pool, breakers, config, batch.channel,
+                                             batch.rows, batch.messages):
+            batch.outcomes += [Outcome(by_id[r.message_id], name, r) for r in results]
+            failed_over[batch.channel, name, "error"] += moved_on
+        with contextlib.suppress(RedisError):
+            throughput.count(redis, +failed_over, batch.now)
+
+
+def record(session, redis, config, batch: Batch) -> dict[str, int]:
+    """Write the batch's outcomes and commit; return counts per resulting status."""
+    with logs.about(batch.ids):
+        counts = record_outcomes(session, redis, config, batch.outcomes, utcnow()) \
+            if batch.outcomes else {}
+        session.commit()
+        if batch.suppressed:
+            counts = {**counts, Status.SUPPRESSED: batch.suppressed}
+        log.info("%s batch of %d: %s", batch.channel, len(batch.ids),
                  ", ".join(f"{n} {status}" for status, n in counts.items()) or "none claimed")
     return counts
-
-
-def _deliver(session, redis, config, pool, channel: str, ids: list[str], now: datetime):
-    rows = _claim(session, config, ids, now)
-    if not rows:
-        return {}
-    with lease.kept(session.get_bind(), [row.id for row in rows], config.SEND_LEASE_SECONDS):
-        return _deliver_claimed(session, redis, config, pool, channel, rows, now)
-
-
-def _deliver_claimed(session, redis, config, pool, channel: str, rows: list,
-                     now: datetime) -> dict[str, int]:
-    blocked = rules.still_blocked(session, rows, now)
-    if blocked:
-        _suppress(session, [r for r in rows if r.id in blocked], blocked, now)
-        rows = [r for r in rows if r.id not in blocked]
-        if not rows:
-            session.commit()
-            return {Status.SUPPRESSED: len(blocked)}
-    messages, outcomes = _build_messages(session, rows, RenderLimits.from_config(config),
-                                         LinkTracker(session, redis, config))
-    messages = with_list_headers(session, config, rows, messages)
-    by_id = {str(row.id): row for row in rows}
-    failed_over = Counter()  # transient errors sent on to the next provider: count them too
-    for name, results, moved_on in _send(pool, Breakers(redis, config, now.timestamp),
-                                         config, channel, rows, messages):
-        outcomes += [Outcome(by_id[r.message_id], name, r) for r in results]
-        failed_over[channel, name, "error"] += moved_on
-    with contextlib.suppress(RedisError):
-        throughput.count(redis, +failed_over, now)
-    counts = record_outcomes(session, redis, config, outcomes, utcnow())
-    session.commit()
-    return {**counts, Status.SUPPRESSED: len(blocked)} if blocked else counts
 
 
 def _claim(session, config, ids: list[str], now: datetime) -> list:

@@ -1,7 +1,8 @@
 """A channel worker's drain: deliver the channel's due ids in batches until none are left.
 
 Whatever the size of the requests that queued them, ids are claimed BATCH_SIZE at a time
-(email EMAIL_BATCH_SIZE: a batch of identical bodies is one provider request).
+(email EMAIL_BATCH_SIZE: a batch of identical bodies is one provider request), two
+batches in flight: one sends while the next is claimed and built (see pipeline).
 The ids only point at rows: a popped id whose row is not `queued` is skipped by the
 claim, and a row whose id was lost (a Redis flush, a worker dying between pop and claim)
 stays `queued` until the sweeper queues it again.
@@ -12,7 +13,7 @@ from collections import Counter
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from app.core.delivery.deliver import deliver_batch
+from app.core.delivery.pipeline import Pipeline
 from app.queues import (
     DRAIN_SLOTS,
     SLOT_TTL,
@@ -34,29 +35,41 @@ def drain(session, redis, config, pool, channel: str, slot: int = 0, *,
     counts: Counter = Counter()
     deadline = time.monotonic() + budget_seconds
     size = batch_size(config, channel)
-    while True:
-        redis.expire(slot_key(channel, slot), SLOT_TTL)
-        ids = _next_batch(redis, channel, size, config.DRAIN_IDLE_MS / 1000)
-        if not ids:
-            if _release(redis, channel, slot):
+    with Pipeline(session, redis, config, pool, channel) as pipeline:
+        while True:
+            redis.expire(slot_key(channel, slot), SLOT_TTL)
+            # With a batch in flight, its outcomes are not held up waiting for ids.
+            idle = 0 if pipeline.busy else config.DRAIN_IDLE_MS / 1000
+            ids = _next_batch(redis, channel, size, idle)
+            if not ids:
+                if pipeline.busy:
+                    counts.update(_guarded(redis, channel, slot, [], pipeline.finish))
+                elif _release(redis, channel, slot):
+                    break
+                continue
+            if len(ids) == size:
+                _widen(redis, channel, slot)
+            counts.update(_guarded(redis, channel, slot, ids, pipeline.push, ids))
+            if time.monotonic() > deadline:
+                counts.update(_guarded(redis, channel, slot, [], pipeline.finish))
+                start_drains(redis, [(channel, slot)])  # the slot stays held for it
                 break
-            continue
-        if len(ids) == size:
-            _widen(redis, channel, slot)
-        try:
-            counts.update(deliver_batch(session, redis, config, pool, channel, ids))
-        except Exception as exc:
-            if isinstance(exc, OperationalError | InterfaceError):
-                # The database went away: hand the ids back for whoever drains after the
-                # outage (the job backs off and tries again) rather than wait for the sweeper.
-                redis.lpush(due_key(channel), *reversed(ids))
-            # Otherwise the batch's rows are swept later; the next send may start a drain.
-            redis.delete(slot_key(channel, slot))
-            raise
-        if time.monotonic() > deadline:
-            start_drains(redis, [(channel, slot)])  # the slot stays held for it
-            break
     return dict(counts)
+
+
+def _guarded(redis, channel: str, slot: int, ids: list[str], step, *args):
+    """Run a pipeline step; when it fails, give the slot up (and the ids back if the
+    database went away) and raise."""
+    try:
+        return step(*args)
+    except Exception as exc:
+        if ids and isinstance(exc, OperationalError | InterfaceError):
+            # The database went away: hand the ids back for whoever drains after the
+            # outage (the job backs off and tries again) rather than wait for the sweeper.
+            redis.lpush(due_key(channel), *reversed(ids))
+        # Otherwise the batches' rows are swept later; the next send may start a drain.
+        redis.delete(slot_key(channel, slot))
+        raise
 
 
 def batch_size(config, channel: str) -> int:
