@@ -57,7 +57,7 @@ class Hits:
     def __init__(self, wsgi_app, app):
         self.wsgi_app = wsgi_app
         self.extensions, self.config = app.extensions, app.extensions["herald_config"]
-        self.headers = security.app_headers(app.config.get("SESSION_COOKIE_SECURE", False))
+        self.headers = app.extensions[security.APP_HEADERS_KEY]  # security.init_app built them
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
