@@ -13,6 +13,7 @@ from sqlalchemy import any_, bindparam, exists, null, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.core.db import is_postgres
+from app.core.delivery import rules
 from app.models import Category, Contact, Preference, Suppression
 from app.models.contacts import CHANNELS
 
@@ -70,10 +71,8 @@ def is_suppressed(contact, channel: str) -> bool:
 def opted_out(category: CategoryRules, contact, channel: str) -> bool:
     """Whether the contact does not receive the category on the channel: a "no" to a
     default-in category, anything but a "yes" to an opt-in-only one (never a critical one)."""
-    if category.critical:
-        return False
-    opted_in = getattr(contact, f"{channel}_opted_in")
-    return not category.default_opt_in if opted_in is None else not opted_in
+    return not category.critical and rules.chose_out(
+        category.default_opt_in, getattr(contact, f"{channel}_opted_in"))
 
 
 @lru_cache(maxsize=4)

@@ -12,6 +12,7 @@ from sqlalchemy import and_, or_, select
 
 from app.core.db import one_of
 from app.models import Category, Device, Preference, Suppression
+from app.models.contacts import CHANNELS
 
 # An exact sliding-window limit, atomic per key: drop entries older than the window,
 # admit and record the hit only while fewer than `limit` remain.
@@ -90,11 +91,14 @@ def opted_out(session, category: Category, contact_ids: list[int]) -> set[tuple[
 def _out(category: Category, contact_ids: list[int], rows) -> set[tuple[int, str]]:
     """Opted-out pairs, from the (contact, channel, opted in) choices of the contacts."""
     explicit = {(cid, channel): opted_in for cid, channel, opted_in in rows}
-    if category.default_opt_in:
-        return {key for key, opted_in in explicit.items() if not opted_in}
-    # Opt-in-only category: everyone is out unless they said yes.
-    out = {(cid, ch) for cid in contact_ids for ch in ("push", "sms", "email")}
-    return out - {key for key, opted_in in explicit.items() if opted_in}
+    return {(cid, channel) for cid in contact_ids for channel in CHANNELS
+            if chose_out(category.default_opt_in, explicit.get((cid, channel)))}
+
+
+def chose_out(default_opt_in: bool, opted_in: bool | None) -> bool:
+    """Whether a contact's choice on a channel keeps a category from it: a "no", or no
+    "yes" to an opt-in-only category."""
+    return not default_opt_in if opted_in is None else not opted_in
 
 
 def quiet_window(config, category) -> tuple[int, int] | None:
