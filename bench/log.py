@@ -216,6 +216,8 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--sends", type=int, default=200)
     args = parser.parse_args()
+    # A day's campaign run sends to each contact once: it needs a contact per tenth of a day.
+    args.contacts = max(args.contacts, args.notifications // args.days // 10 + 1)
     sandbox = Sandbox(Path("instance"))
     app = fresh_app(DATABASE, QUIET_HOURS="", WTF_CSRF_ENABLED=False,
                     **sandbox.config_overrides())
