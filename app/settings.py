@@ -8,7 +8,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import limits
 from cryptography.fernet import Fernet
@@ -157,7 +157,17 @@ RateLimits = Annotated[dict[Literal["push", "sms", "email"], tuple[PositiveInt, 
 
 
 class SettingsGroup(BaseModel):
-    """A provider's settings: HERALD_<PROVIDER>_* fields, with defaults for the sandbox."""
+    """A provider's settings: HERALD_<PROVIDER>_* fields, with defaults for the sandbox.
+
+    Each group also says which setting is its endpoint, what production's endpoint looks
+    like, which settings are its credentials (shown masked, never whole) and which key file
+    production needs.
+    """
+
+    endpoint: ClassVar[str | None] = None
+    real_endpoint: ClassVar[str] = ""
+    credentials: ClassVar[tuple[str, ...]] = ()
+    key_file: ClassVar[str | None] = None
 
 
 class _Environment(EnvSettingsSource):

@@ -19,6 +19,10 @@ from app.settings import (
 class SendGridSettings(SettingsGroup):
     """HERALD_SENDGRID_*: the API endpoint and key, the Event Webhook's verification key."""
 
+    endpoint = "SENDGRID_URL"
+    real_endpoint = "https://api.sendgrid.com"
+    credentials = ("SENDGRID_API_KEY",)
+
     SENDGRID_URL: Annotated[str, SANDBOX_HTTP] = ""
     SENDGRID_API_KEY: Annotated[str, PUBLIC, SECRET] = "SG.sandbox"
     SENDGRID_WEBHOOK_PUBLIC_KEY: str = ""
@@ -26,6 +30,9 @@ class SendGridSettings(SettingsGroup):
 
 class SmtpSettings(SettingsGroup):
     """HERALD_SMTP_*: the relay, its credentials and how the connection is encrypted."""
+
+    real_endpoint = "your mail relay"
+    credentials = ("SMTP_USERNAME", "SMTP_PASSWORD")
 
     SMTP_HOST: Annotated[str, SANDBOX_HOST] = ""
     SMTP_PORT: Annotated[Port, SANDBOX_SMTP_PORT] = 25
@@ -41,6 +48,10 @@ class SmtpSettings(SettingsGroup):
 
 class MailchimpSettings(SettingsGroup):
     """HERALD_MAILCHIMP_*: the Transactional API host (without /api/1.3) and key."""
+
+    endpoint = "MAILCHIMP_URL"
+    real_endpoint = "https://mandrillapp.com"
+    credentials = ("MAILCHIMP_API_KEY",)
 
     MAILCHIMP_URL: Annotated[str, SANDBOX_HTTP] = ""
     MAILCHIMP_API_KEY: Annotated[str, PUBLIC, SECRET] = "md-sandbox"

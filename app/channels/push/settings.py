@@ -19,6 +19,11 @@ from app.settings import (
 class FcmSettings(SettingsGroup):
     """HERALD_FCM_*: the FCM endpoint and service account (the sandbox's without one)."""
 
+    endpoint = "FCM_URL"
+    real_endpoint = "https://fcm.googleapis.com"
+    credentials = ("FCM_CREDENTIALS_FILE",)
+    key_file = "FCM_CREDENTIALS_FILE"  # production needs it
+
     FCM_URL: Annotated[str, SANDBOX_HTTP] = ""
     FCM_CA_FILE: Annotated[str, SANDBOX_CA] = ""  # trusted besides the system roots
     # The service account's own project_id is used; this only without a credentials file.
@@ -28,6 +33,11 @@ class FcmSettings(SettingsGroup):
 
 class ApnsSettings(SettingsGroup):
     """HERALD_APNS_*: Apple's endpoint, the .p8 signing key and its ids, the app's topic."""
+
+    endpoint = "APNS_URL"
+    real_endpoint = "https://api.push.apple.com"
+    credentials = ("APNS_KEY_FILE", "APNS_KEY_ID", "APNS_TEAM_ID")
+    key_file = "APNS_KEY_FILE"  # production needs it
 
     APNS_URL: Annotated[str, SANDBOX_HTTPS] = ""
     APNS_CA_FILE: Annotated[str, SANDBOX_CA] = ""
@@ -39,6 +49,8 @@ class ApnsSettings(SettingsGroup):
 
 class WebPushSettings(SettingsGroup):
     """HERALD_VAPID_* and HERALD_WEBPUSH_*: the VAPID key, and where subscriptions may point."""
+
+    credentials = ("VAPID_PRIVATE_KEY",)
 
     VAPID_PRIVATE_KEY: Annotated[str, SECRET] = ""
     VAPID_SUBJECT: Annotated[str, PUBLIC] = "mailto:ops@example.com"
@@ -57,6 +69,10 @@ class WebPushSettings(SettingsGroup):
 class JPushSettings(SettingsGroup):
     """HERALD_JPUSH_*: the API endpoint and the app's key and master secret. JPush is in
     use once an app key is set."""
+
+    endpoint = "JPUSH_URL"
+    real_endpoint = "https://api.jpush.cn"
+    credentials = ("JPUSH_APP_KEY", "JPUSH_MASTER_SECRET")
 
     JPUSH_URL: Annotated[str, SANDBOX_HTTP] = ""
     JPUSH_APP_KEY: str = ""

@@ -16,21 +16,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from app.channels.push.fcm_settings import fcm_project_id
-from app.channels.registry import PROVIDERS, channel_of, provider_chain
-from app.core.ops.system import PROVIDER_SETTINGS
+from app.channels.registry import PROVIDERS, channel_of, provider_chain, settings_group
 from app.settings import ConfigurationError, Problem, is_public_default
 
 log = logging.getLogger(__name__)
 
 PUSH_PROVIDERS = ("fcm", "apns", "webpush")  # every push provider serves its devices
 MIN_SECRET_KEY_LENGTH = 32
-KEY_FILES = {"fcm": "FCM_CREDENTIALS_FILE", "apns": "APNS_KEY_FILE"}  # required in production
 DEFAULT_PORTS = {"http": 80, "https": 443}
-# What production endpoints look like, for the error message.
-REAL_ENDPOINTS = {"fcm": "https://fcm.googleapis.com", "apns": "https://api.push.apple.com",
-                  "twilio": "https://api.twilio.com", "vonage": "https://rest.nexmo.com",
-                  "sendgrid": "https://api.sendgrid.com", "smtp": "your mail relay",
-                  "mailchimp": "https://mandrillapp.com", "jpush": "https://api.jpush.cn"}
 
 
 def check(config) -> list[Problem]:
@@ -86,7 +79,7 @@ def endpoint(config, provider: str) -> tuple[str, str, int | None] | None:
     """(scheme, host, port) a provider connects to; None when each message says (web push)."""
     if provider == "smtp":
         return "smtp", config.SMTP_HOST, config.SMTP_PORT
-    setting = PROVIDER_SETTINGS[provider][0]
+    setting = settings_group(provider).endpoint
     if setting is None:
         return None
     url = getattr(config, setting)
@@ -181,14 +174,14 @@ def _endpoint(config, name: str) -> list[Problem]:
     if where is None:
         return []
     scheme, host, port = where
-    setting = f"HERALD_{PROVIDER_SETTINGS[name][0] or 'SMTP_HOST'}"
+    setting = f"HERALD_{settings_group(name).endpoint or 'SMTP_HOST'}"
     if _on_sandbox(config, where):
         chain = f"HERALD_{channel_of(name).upper()}_PROVIDERS"
         drop = f", or drop {name} from {chain}" if name not in PUSH_PROVIDERS else ""
         if name == "jpush":
             drop = ", or empty HERALD_JPUSH_APP_KEY to stop using JPush"
         return [Problem(setting, f"points at the sandbox ({host}:{port}): set it to "
-                        f"{REAL_ENDPOINTS[name]}{drop}")]
+                        f"{settings_group(name).real_endpoint}{drop}")]
     if scheme == "http" and not is_local(host):
         return [Problem(setting, "is plain http: credentials would cross the network "
                         "unencrypted; use https")]
@@ -200,13 +193,14 @@ def _endpoint(config, name: str) -> list[Problem]:
 def _credentials(config, name: str) -> list[Problem]:
     """A provider in use has its key file and no public sandbox credential."""
     found = []
-    key_file = KEY_FILES.get(name)
+    group = settings_group(name)
+    key_file = group.key_file
     if key_file:
         path = getattr(config, key_file)
         if not path or not Path(path).is_file() or not os.access(path, os.R_OK):
             found.append(Problem(f"HERALD_{key_file}", f"is {'unreadable' if path else 'unset'}"
                                  f": {name} needs it (only the sandbox accepts sends without)"))
-    for secret in PROVIDER_SETTINGS[name][1]:
+    for secret in group.credentials:
         if is_public_default(config, secret):
             found.append(Problem(f"HERALD_{secret}", "is the sandbox's public default"))
     if name == "apns" and len(config.APNS_TEAM_ID) != 10:

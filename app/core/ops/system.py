@@ -10,7 +10,7 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import case, distinct, func, literal, literal_column, select
 
-from app.channels.registry import PROVIDERS, channel_of, provider_chain
+from app.channels.registry import PROVIDERS, channel_of, provider_chain, settings_group
 from app.core.delivery.transitions import move
 from app.models import Notification, NotificationStatus
 from app.models.notifications import Status
@@ -21,20 +21,6 @@ from app.queues import CHANNEL_QUEUES, QUEUES, by_channel, due_counts, enqueue_i
 SENT_KINDS = (Status.SENT, Status.DELIVERED)
 FAILED_KINDS = (Status.RETRYING, Status.FAILED, Status.DEAD)
 REDRIVE_LIMIT = 10_000  # rows re-driven per click; a bigger backlog takes a few clicks
-
-# Each provider's endpoint setting and the secrets it uses (shown masked, never whole).
-PROVIDER_SETTINGS = {
-    "fcm": ("FCM_URL", ("FCM_CREDENTIALS_FILE",)),
-    "apns": ("APNS_URL", ("APNS_KEY_FILE", "APNS_KEY_ID", "APNS_TEAM_ID")),
-    "webpush": (None, ("VAPID_PRIVATE_KEY",)),
-    "twilio": ("TWILIO_URL", ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")),
-    "vonage": ("VONAGE_URL", ("VONAGE_API_KEY", "VONAGE_API_SECRET")),
-    "sendgrid": ("SENDGRID_URL", ("SENDGRID_API_KEY",)),
-    "smtp": (None, ("SMTP_USERNAME", "SMTP_PASSWORD")),
-    "mailchimp": ("MAILCHIMP_URL", ("MAILCHIMP_API_KEY",)),
-    "jpush": ("JPUSH_URL", ("JPUSH_APP_KEY", "JPUSH_MASTER_SECRET")),
-}
-
 
 @dataclass
 class QueueStats:
@@ -89,14 +75,14 @@ def providers(config, session, since: timedelta = timedelta(hours=24)) -> list[P
     rows = []
     for name in PROVIDERS:
         channel = channel_of(name)
-        url_setting, secret_settings = PROVIDER_SETTINGS[name]
+        group = settings_group(name)
         chain = chains.get(channel)
         if chain is not None and name not in chain:
             continue
-        endpoint = _endpoint(name, url_setting, config)
+        endpoint = _endpoint(name, group.endpoint, config)
         rows.append(ProviderInfo(
             name, channel, chain.index(name) + 1 if chain else None, endpoint,
-            {s: mask(getattr(config, s, "")) for s in secret_settings},
+            {s: mask(getattr(config, s, "")) for s in group.credentials},
             counts.get((name, "sent"), 0), counts.get((name, "failed"), 0)))
     return rows
 
