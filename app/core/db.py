@@ -120,8 +120,8 @@ class Replica:
     def __init__(self, url: str, engine_options: dict | None = None, clock=time.monotonic):
         read_only = {"options": "-c default_transaction_read_only=on", "connect_timeout": 2} \
             if url.startswith("postgresql") else {}
-        self.engine = create_engine(url, pool_pre_ping=True, connect_args=read_only,
-                                    **(engine_options or {}))
+        # Its pooled connections are checked at checkout as the primary's are (extensions).
+        self.engine = create_engine(url, connect_args=read_only, **(engine_options or {}))
         self._sessions = sessionmaker(bind=self.engine)
         self._clock = clock
         self._down_until = 0.0

@@ -111,3 +111,21 @@ def test_reads_fall_back_to_the_primary_when_the_replica_is_down(db, viewer_clie
     page = viewer_client.get("/contacts/?q=only-on").get_data(as_text=True)
     assert "only-on-the-primary" in page
     assert replica.session() is None  # left alone for a while, not tried on every page
+
+
+@pytest.mark.postgresql
+def test_a_replica_connection_the_server_ended_is_replaced_not_handed_out(replica_url):
+    replica = Replica(replica_url)
+    session = replica.session()
+    pid = session.scalar(sa.text("SELECT pg_backend_pid()"))
+    session.close()
+    admin = sa.create_engine(replica_url.rsplit("/", 1)[0] + "/postgres")
+    with admin.connect() as conn:
+        conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
+    session = replica.session()
+    assert session is not None  # still the replica, on a new connection
+    assert session.scalar(sa.text("SELECT pg_backend_pid()")) != pid
+    assert session.scalar(select(Contact.external_id)) == "only-on-the-replica"
+    session.close()
+    replica.close()
