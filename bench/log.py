@@ -123,6 +123,8 @@ def accept_p50(app, sends: int) -> float:
                           content={"sms": {"text": "Order {{ order }} shipped"}},
                           data={"order": "1"})
     took = []
+    accept(db.session, redis, config, request)  # warm: the first send's caches are not counted
+    db.session.commit()
     for _ in range(sends):
         start = time.perf_counter()
         accept(db.session, redis, config, request)
@@ -139,15 +141,16 @@ def worker_rate(app, batches: int) -> float:
     pool = ProviderPool(config)
     total = 0.0
     sent = 0
-    for _ in range(batches):
+    for batch in range(batches + 1):  # the first batch warms the pool, caches and simulator
         accept(db.session, redis, config, request)
         db.session.commit()
         ids = [str(i) for i in db.session.scalars(sa.select(Notification.id).where(
             Notification.status == "queued", Notification.created_at > utcnow()
             - timedelta(minutes=10)).limit(500))]
-        total += timed(lambda ids=ids: deliver_batch(db.session, redis, config, pool,
-                                                     "sms", ids))
-        sent += len(ids)
+        took = timed(lambda ids=ids: deliver_batch(db.session, redis, config, pool, "sms", ids))
+        if batch:
+            total += took
+            sent += len(ids)
     pool.close()
     return sent / total
 
