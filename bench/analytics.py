@@ -67,7 +67,7 @@ SEED_SQL = [
     INSERT INTO notifications (id, source, campaign_id, campaign_run_id, variant, contact_id,
         channel, category, template_version_id, provider, status, reason, error_code,
         attempts, created_at, updated_at, sent_at)
-    SELECT gen_random_uuid(), 'campaign', :campaign, :run, c.id % 2, c.id, ch.channel,
+    SELECT {uuid7}, 'campaign', :campaign, :run, c.id % 2, c.id, ch.channel,
         'promo', CASE WHEN c.id % 2 = 0 THEN :a ELSE :b END,
         CASE WHEN c.id % 25 = 0 THEN NULL WHEN ch.channel = 'email' THEN 'sendgrid'
              WHEN c.id % 20 = 0 THEN 'apns' ELSE 'fcm' END,
@@ -104,7 +104,7 @@ def seed(n: int) -> float:
     a, b = (v.template_version_id for v in campaign.variants)
     values = {"n": n, "events": int(0.3 * n), "start": START, "campaign": campaign.id,
               "run": campaign.runs[0].id, "a": a, "b": b}
-    uuid7 = str(new_uuid_sql(db.session))  # events are partitioned by the time in their ids
+    uuid7 = str(new_uuid_sql(db.session))  # the log is partitioned by the time in its ids
     for statement in SEED_SQL:
         db.session.execute(sa.text(statement.replace("{uuid7}", uuid7)), values)
     db.session.commit()
