@@ -8,10 +8,21 @@ the log (which counts them, and rolls them up when its turn comes), so live coun
 rollups count each notification once, before and after a drop.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Date, and_, case, cast, delete, func, insert, not_, select
+from sqlalchemy import (
+    Date,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    not_,
+    select,
+    union_all,
+)
 
 from app.core.db import is_postgres
 from app.models import Event
@@ -21,48 +32,39 @@ DIMENSIONS = ("campaign_run_id", "variant", "channel", "provider", "kind")
 COUNTS = ("events", "machine_events", "notifications", "humans")
 
 
-def roll_up(session, within, source: str | None = None) -> int:
-    """Count the events `within(table)` selects into event_rollups (a source rolled up
-    again is replaced); return the rollup rows written."""
+def roll_up(session, within, source: str | None = None) -> None:
+    """Count the events `within(table)` selects into event_rollups, in one grouped INSERT …
+    SELECT (a source rolled up again is replaced)."""
     if source is not None:
         session.execute(delete(EventRollup).where(EventRollup.source == source))
-    found: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
-    for day, *key, events, machines in session.execute(_events(session, within)):
-        found[(day, *key)].update(events=events, machine_events=machines or 0)
-    for day, *key, anyone, humans in _notifications(session, within):
-        found[(day, *key)].update(notifications=anyone or 0, humans=humans or 0)
-    rows = [{"day": key[0], **dict(zip(DIMENSIONS, key[1:], strict=True)), **counts,
-             "source": source} for key, counts in found.items()]
-    if rows:
-        session.execute(insert(EventRollup), rows)
-    return len(rows)
+    e = Event.__table__
+    day = day_of(session, e.c.at).label("day")
+    keys = [e.c[name] for name in DIMENSIONS]
+    zero = literal(0)
+    counted = [select(day, *keys, func.count().label("events"),
+                      func.sum(case((e.c.machine, 1), else_=0)).label("machine_events"),
+                      zero.label("notifications"), zero.label("humans"))
+               .where(*within(e)).group_by(day, *keys)]
+    span = notification_span(session, within)
+    if span is not None:
+        once = counted_once(within, span, DIMENSIONS, ("kind",))
+        last_day = day_of(session, once.last)
+        per_keys = [once.per.c[name] for name in DIMENSIONS]
+        counted.append(select(last_day, *per_keys, zero, zero, once.anyone, once.humans)
+                       .select_from(once.joined).group_by(last_day, *per_keys))
+    both = union_all(*counted).subquery("counted")
+    grouped = [both.c.day, *(both.c[name] for name in DIMENSIONS)]
+    session.execute(insert(EventRollup).from_select(
+        ["day", *DIMENSIONS, *COUNTS, "source"],
+        select(*grouped, *(func.sum(both.c[name]) for name in COUNTS), literal(source))
+        .group_by(*grouped)))
 
 
 def day_of(session, column):
+    """A timestamp's UTC day."""
     if is_postgres(session):
         return cast(func.timezone("UTC", column), Date)
     return func.date(column, type_=Date)
-
-
-def _events(session, within):
-    e = Event.__table__
-    keys = [e.c[name] for name in DIMENSIONS]
-    day = day_of(session, e.c.at)
-    return select(day, *keys, func.count(), func.sum(case((e.c.machine, 1), else_=0))).where(
-        *within(e)).group_by(day, *keys)
-
-
-def _notifications(session, within) -> list:
-    """Per day and dimensions: the notifications whose last event of the kind (of anyone,
-    of people) is among the rows rolled up."""
-    span = notification_span(session, within)
-    if span is None:
-        return []
-    once = counted_once(within, span, DIMENSIONS, ("kind",))
-    day = day_of(session, once.last)
-    keys = [once.per.c[name] for name in DIMENSIONS]
-    return session.execute(select(day, *keys, once.anyone, once.humans)
-                           .select_from(once.joined).group_by(day, *keys)).all()
 
 
 def notification_span(session, within) -> tuple | None:
