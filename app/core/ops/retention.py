@@ -115,6 +115,7 @@ def _apply_postgres(session, config, days: dict, now: datetime) -> Applied:
             done.held[part.name] = unfinished
             continue
         rows = table(part.name, *(column(c) for c in (*ROLLED, "id", "created_at")))
+        without_jit(session)
         roll_up(session, rows, source=part.name)
         e = Event.__table__
         template_rollups.roll_up_messages(session, rows, source=part.name, events_where=[
@@ -126,12 +127,20 @@ def _apply_postgres(session, config, days: dict, now: datetime) -> Applied:
         _drop(engine, config, part, done)
     for part in expired(session, partitions.EVENTS, days["events"], now):
         within = id_range(part)
+        without_jit(session)
         _roll_up_events(session, within, source=part.name)
         session.execute(delete(EventKey).where(*within(EventKey.__table__, "event_id")))
         session.commit()
         _drop(engine, config, part, done)
     session.commit()
     return done
+
+
+def without_jit(session) -> None:
+    """Until the transaction ends, no JIT compiling (PostgreSQL): a roll-up statement over
+    a day of 2M events spent 0.7-1.4 s compiling, a sixth to a quarter of its time, for
+    rows it reads once."""
+    session.execute(text("SET LOCAL jit = off"))
 
 
 def id_range(part):
