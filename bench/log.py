@@ -21,9 +21,23 @@ from app.core.access import operators
 from app.core.analytics import funnel
 from app.core.delivery.deliver import deliver_batch
 from app.core.delivery.dispatch import SendRequest, accept
-from app.core.ops import event_rollups, partitions, retention
+from app.core.ops import (
+    engagement_rollups,
+    event_rollups,
+    partitions,
+    retention,
+    template_rollups,
+)
 from app.extensions import db
-from app.models import Category, Contact, EventRollup, Notification
+from app.models import (
+    Category,
+    Contact,
+    Event,
+    EventRollup,
+    Notification,
+    Template,
+    TemplateVersion,
+)
 from app.models.types import utcnow
 from bench.common import DATABASE, fresh_app, timed
 from tests.sandbox_client import Sandbox
@@ -43,6 +57,11 @@ def seed(contacts: int) -> None:
         "'bench-' || i || '@example.com', '{}', '[]', now(), now() "
         "FROM generate_series(1, :n) i"), {"n": contacts})
     db.session.add(Category(key="orders", name="Orders", quiet_hours=False))
+    receipt = Template(key="receipt", name="Receipt", category="orders")
+    db.session.add(receipt)
+    db.session.flush()
+    db.session.add(TemplateVersion(template_id=receipt.id, version=1, status="published",
+                                   content={"en": {"sms": {"text": "Receipt"}}}))
     operators.create_operator(db.session, "bench@example.com", "admin", "Bench", PASSWORD)
     db.session.commit()
 
@@ -75,7 +94,8 @@ def generate(total: int, days: int, contacts: int) -> float:
             conn.execute(sa.text(
                 "INSERT INTO notifications (id, source, campaign_id, campaign_run_id, "
                 "variant, contact_id, channel, category, address, provider, status, "
-                "attempts, created_at, updated_at, sent_at, delivered_at) SELECT "
+                "attempts, created_at, updated_at, sent_at, delivered_at, "
+                "template_version_id) SELECT "
                 f"{UUID7_AT.format(ms=ms)}, 'api', "
                 f"CASE WHEN i % 10 = 0 THEN {offset} END, CASE WHEN i % 10 = 0 THEN "
                 f"{offset} END, CASE WHEN i % 10 = 0 THEN (i / 10) % 2 END, "
@@ -83,7 +103,8 @@ def generate(total: int, days: int, contacts: int) -> float:
                 " 'sms', 'orders', '+14155550000', 'twilio', "
                 "(ARRAY['delivered','delivered','delivered','sent','failed'])[1 + i % 5], "
                 f"1, to_timestamp(({ms}) / 1000.0), to_timestamp(({ms}) / 1000.0), "
-                f"to_timestamp(({ms}) / 1000.0), to_timestamp(({ms}) / 1000.0) "
+                f"to_timestamp(({ms}) / 1000.0), to_timestamp(({ms}) / 1000.0), "
+                "CASE WHEN i % 10 <> 0 THEN (SELECT min(id) FROM template_versions) END "
                 "FROM generate_series(0, :n - 1) i"), {"n": per_day, "contacts": contacts})
             name = partitions.partition_name("notifications", day)
             conn.execute(sa.text(
@@ -101,12 +122,13 @@ def generate(total: int, days: int, contacts: int) -> float:
 
 
 # Events on 40% of a day's notifications, a second after each: opens (a twentieth by a
-# machine) and, on a quarter of them, clicks; carrying the notification's run and variant.
+# machine) and, on a quarter of them, clicks on one of five links; carrying the
+# notification's run and variant.
 EVENTS = """
 INSERT INTO events (id, notification_id, contact_id, campaign_run_id, variant, channel,
                     provider, kind, url, machine, reason, at)
 SELECT {id}, n.id, n.contact_id, n.campaign_run_id, n.variant, n.channel, n.provider,
-       k.kind, CASE WHEN k.kind = 'clicked' THEN 'https://shop.example/a' END,
+       k.kind, CASE WHEN k.kind = 'clicked' THEN 'https://shop.example/' || n.h % 5 END,
        k.kind = 'opened' AND h % 20 = 0,
        CASE WHEN k.kind = 'opened' AND h % 20 = 0 THEN 'apple_mpp' END,
        n.created_at + interval '1 second'
@@ -175,12 +197,26 @@ def pages_p50(app, repeat: int) -> dict[str, float]:
     return found
 
 
-def roll_up_oldest_events() -> tuple[float, int]:
-    """Seconds to count the oldest day of events into event_rollups, as retention does
-    before it drops them; and the events counted."""
-    part = partitions.partitions(db.session.connection(), "events")[0]
+def roll_up_oldest_day() -> tuple[dict[str, float], int]:
+    """Seconds each roll-up takes on the oldest day, as retention runs them before it drops
+    the day: the events' (daily counts, the charts' slices and links, the templates'), then
+    the messages' opens and clicks per template; and the events counted."""
+    conn = db.session.connection()
+    part = partitions.partitions(conn, "events")[0]
     within = retention.id_range(part)
-    took = timed(lambda: event_rollups.roll_up(db.session, within, source=part.name))
+    retention.without_jit(db.session)
+    took = {name: timed(lambda roll=roll: roll(db.session, within, source=part.name))
+            for name, roll in (("event_rollups", event_rollups.roll_up),
+                               ("slices and links", engagement_rollups.roll_up),
+                               ("templates (events)", template_rollups.roll_up_events))}
+    sent = partitions.partitions(conn, "notifications")[0]
+    rows = sa.table(sent.name, *(sa.column(c) for c in (
+        "id", "campaign_id", "template_version_id", "created_at")))
+    e = Event.__table__
+    took["templates (messages)"] = timed(lambda: template_rollups.roll_up_messages(
+        db.session, rows, source=sent.name, events_where=[
+            *retention.id_range(sent)(e, "notification_id"),
+            e.c.id >= partitions.first_id(sent.start - timedelta(days=1))]))
     db.session.commit()
     return took, db.session.scalar(sa.select(sa.func.sum(EventRollup.events)))
 
@@ -235,7 +271,7 @@ def main() -> None:
                   f"{args.notifications * 3:,} history rows and {events:,} events over "
                   f"{args.days} days in {took:,.0f} s", flush=True)
             full = (accept_p50(app, args.sends), worker_rate(app, 4), pages_p50(app, 20))
-            rolled = roll_up_oldest_events()
+            rolled = roll_up_oldest_day()
             dropped = {table: drop_oldest_day(app, table)
                        for table in ("notifications", "events")}
     finally:
@@ -245,7 +281,8 @@ def main() -> None:
                        ("worker (sms/s)", empty[1], full[1]),
                        *((f"{k} p50 (ms)", empty[2][k], full[2][k]) for k in full[2])):
         print(f"{name:<32}{a:>12,.1f}{b:>12,.1f}{b / a:>8.2f}")
-    print(f"roll up a day of events: {rolled[0]:.3f} s for {rolled[1]:,} events")
+    print(f"roll up a day of {rolled[1]:,} events: " + ", ".join(
+        f"{name} {took:.3f} s" for name, took in rolled[0].items()))
     for table, (took, slowest, failed) in dropped.items():
         print(f"drop a day's {table} partition: {took:.3f} s; slowest send meanwhile "
               f"{slowest:.1f} ms; failed sends {failed}")

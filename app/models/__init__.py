@@ -14,7 +14,14 @@ from app.models.notifications import (
     NotificationStatus,
 )
 from app.models.providers import ProviderAccount
-from app.models.retention import EventRollup, NotificationRollup, RetentionPolicy
+from app.models.retention import (
+    EventRollup,
+    EventSlotRollup,
+    LinkRollup,
+    NotificationRollup,
+    RetentionPolicy,
+    TemplateRollup,
+)
 from app.models.segments import Segment
 from app.models.templates import Template, TemplateVersion
 from app.models.tracking import ShortLink, TrackedLink
@@ -35,7 +42,9 @@ __all__ = [
     "Event",
     "EventKey",
     "EventRollup",
+    "EventSlotRollup",
     "IdempotencyKey",
+    "LinkRollup",
     "Notification",
     "NotificationRollup",
     "NotificationStatus",
@@ -48,6 +57,7 @@ __all__ = [
     "SmsKeyword",
     "Suppression",
     "Template",
+    "TemplateRollup",
     "TemplateVersion",
     "TrackedLink",
     "WebhookEventId",

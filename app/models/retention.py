@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, Index, Integer, SmallInteger, String, text
+from sqlalchemy import BigInteger, Boolean, Date, Index, Integer, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -33,6 +33,8 @@ class NotificationRollup(db.Model):
     channel: Mapped[str] = mapped_column(String(8))
     provider: Mapped[str | None] = mapped_column(String(16))
     category: Mapped[str] = mapped_column(String(64))
+    # No foreign key, like the run's: a count outlives what it counted.
+    template_version_id: Mapped[int | None] = mapped_column(BigId)
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(64))
     rows: Mapped[int] = mapped_column(BigInteger)
@@ -74,3 +76,51 @@ class EventRollup(db.Model):
 Index("ix_event_rollups_run", EventRollup.campaign_run_id,
       postgresql_where=text("campaign_run_id IS NOT NULL"),
       sqlite_where=text("campaign_run_id IS NOT NULL"))
+
+
+class EventSlotRollup(db.Model):
+    """A campaign run's opens and clicks per 15-minute slice (the report's chart groups
+    slices into local hours in any zone), written before their events are dropped."""
+
+    __tablename__ = "event_slot_rollups"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer)  # seconds since the epoch // 900
+    campaign_run_id: Mapped[int] = mapped_column(BigId, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    machine: Mapped[bool] = mapped_column(Boolean)
+    events: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str | None] = mapped_column(String(63))
+
+
+class LinkRollup(db.Model):
+    """A campaign run's clicks per link and variant, written before their events are
+    dropped; `notifications` and `humans` count each message once, as in event_rollups."""
+
+    __tablename__ = "link_rollups"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    campaign_run_id: Mapped[int] = mapped_column(BigId, index=True)
+    variant: Mapped[int | None] = mapped_column(SmallInteger)
+    url: Mapped[str] = mapped_column(String(2048))
+    clicks: Mapped[int] = mapped_column(BigInteger)
+    machine_clicks: Mapped[int] = mapped_column(BigInteger)
+    notifications: Mapped[int] = mapped_column(BigInteger)
+    humans: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str | None] = mapped_column(String(63))
+
+
+class TemplateRollup(db.Model):
+    """Transactional messages opened or clicked, per day they were created and template
+    version: written when their events are dropped while the messages remain, or when the
+    messages are dropped (their events then no longer name a template)."""
+
+    __tablename__ = "template_rollups"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    template_version_id: Mapped[int] = mapped_column(BigId)
+    kind: Mapped[str] = mapped_column(String(16))
+    notifications: Mapped[int] = mapped_column(BigInteger)
+    humans: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str | None] = mapped_column(String(63))

@@ -1,15 +1,17 @@
 """What recipients did with a campaign's messages: opens and clicks per hour in the
 operator's zone, the links clicked (per variant, for the click map), bounces and
-unsubscribes."""
+unsubscribes. The hourly counts and the links read the live events plus the rollups of the
+days retention has dropped (app.core.ops.engagement_rollups): each event is in one or the
+other, and a message clicked on several days is rolled up only with its last click."""
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, cast, func, select, union_all
 
 from app.core.analytics import buckets
 from app.core.analytics.funnel import FAILED, SENT
-from app.models import Category, Event, Notification, Preference
+from app.models import Category, Event, EventSlotRollup, LinkRollup, Notification, Preference
 
 TOP_LINKS = 20
 
@@ -25,12 +27,18 @@ def _of_runs(run_ids: list[int], humans_only: bool, *kinds: str) -> list:
 def hourly(session, run_ids: list[int], zone: ZoneInfo, humans_only: bool = True
            ) -> list[tuple[datetime, dict[str, int]]]:
     """(local hour, {"opened": n, "clicked": n}) from the first hour with an event to the
-    last, gaps included."""
+    last, gaps included; days retention has dropped count from their rollups."""
     slot = buckets.slice_of(session, Event.at)
     rows = session.execute(
         select(slot, Event.kind, func.count())
         .where(*_of_runs(run_ids, humans_only, "opened", "clicked"))
         .group_by(slot, Event.kind)).all()
+    r = EventSlotRollup
+    rolled = [r.campaign_run_id.in_(run_ids), r.kind.in_(("opened", "clicked"))]
+    if humans_only:
+        rolled.append(r.machine.is_(False))
+    rows += session.execute(select(r.slot, r.kind, cast(func.sum(r.events), BigInteger))
+                            .where(*rolled).group_by(r.slot, r.kind)).all()
     return buckets.series(rows, zone, "hour", ("opened", "clicked"))
 
 
@@ -38,19 +46,27 @@ def hourly(session, run_ids: list[int], zone: ZoneInfo, humans_only: bool = True
 class LinkClicks:
     url: str
     clicks: int
-    people: int
+    people: int  # messages with a click on the link (people's only, unless machines asked)
 
 
 def top_links(session, run_ids: list[int], humans_only: bool = True,
               variant: int | None = None, limit: int = TOP_LINKS) -> list[LinkClicks]:
-    """The most clicked links (clicks and distinct contacts), of one variant if given."""
-    clicks = func.count()
-    query = select(Event.url, clicks, func.count(Event.contact_id.distinct())).where(
+    """The most clicked links (clicks, and the messages clicked: a run sends a person one
+    per channel), of one variant if given; days retention has dropped count from their
+    rollups."""
+    live = select(Event.url.label("url"), func.count().label("clicks"),
+                  func.count(Event.notification_id.distinct()).label("people")).where(
         *_of_runs(run_ids, humans_only, "clicked"), Event.url.is_not(None))
+    r = LinkRollup
+    rolled = select(r.url, func.sum(r.clicks - r.machine_clicks if humans_only else r.clicks),
+                    func.sum(r.humans if humans_only else r.notifications)).where(
+        r.campaign_run_id.in_(run_ids))
     if variant is not None:
-        query = query.join(Notification, Notification.id == Event.notification_id).where(
-            Notification.variant == variant)
-    rows = session.execute(query.group_by(Event.url).order_by(clicks.desc(), Event.url)
+        live, rolled = live.where(Event.variant == variant), rolled.where(r.variant == variant)
+    both = union_all(live.group_by(Event.url), rolled.group_by(r.url)).subquery("both")
+    clicks = cast(func.sum(both.c.clicks), BigInteger)
+    rows = session.execute(select(both.c.url, clicks, cast(func.sum(both.c.people), BigInteger))
+                           .group_by(both.c.url).order_by(clicks.desc(), both.c.url)
                            .limit(limit)).all()
     return [LinkClicks(*row) for row in rows]
 

@@ -1,15 +1,26 @@
 """The analytics overview of the last days: volume per channel per day, delivery and
 failure rates per provider, the opt-out trend, and per-template numbers for
-transactional sends (those of no campaign)."""
+transactional sends (those of no campaign). The templates' numbers add the rollups of the
+days retention has dropped (notification_rollups, template_rollups), counted whole by UTC
+day."""
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import BigInteger, cast, func, literal, select
 
 from app.core.analytics import buckets
 from app.core.analytics.funnel import FAILED, SENT
-from app.models import Event, Notification, Preference, Suppression, Template, TemplateVersion
+from app.models import (
+    Event,
+    Notification,
+    NotificationRollup,
+    Preference,
+    Suppression,
+    Template,
+    TemplateRollup,
+    TemplateVersion,
+)
 from app.models.contacts import CHANNELS
 from app.models.notifications import Status
 
@@ -98,23 +109,8 @@ def _opt_outs(session, since: datetime) -> tuple[tuple[str, ...], list]:
 
 
 def _templates(session, since: datetime, humans_only: bool) -> list[TemplateNumbers]:
-    n = Notification
-    of_transactional = [n.created_at >= since, n.campaign_id.is_(None)]
-    keyed = select(Template.key, Template.name).join(
-        TemplateVersion, TemplateVersion.template_id == Template.id)
-    rows = session.execute(keyed.add_columns(n.status, func.count()).join(
-        n, n.template_version_id == TemplateVersion.id).where(*of_transactional)
-        .group_by(Template.key, Template.name, n.status)).all()
-    where = [*of_transactional, Event.kind.in_(("opened", "clicked"))]
-    if humans_only:
-        where.append(Event.machine.is_(False))
-    engaged = session.execute(keyed.add_columns(Event.kind, func.count(
-        Event.notification_id.distinct())).join(
-        n, n.template_version_id == TemplateVersion.id).join(
-        Event, Event.notification_id == n.id).where(*where)
-        .group_by(Template.key, Template.name, Event.kind)).all()
     found: dict[tuple, dict] = {}
-    for key, name, status, number in rows:
+    for key, name, status, number in _template_rows(session, since):
         f = found.setdefault((key, name), dict.fromkeys(
             ("rows", "sent", "delivered", "failed", "suppressed", "opened", "clicked"), 0))
         f["rows"] += number
@@ -122,8 +118,45 @@ def _templates(session, since: datetime, humans_only: bool) -> list[TemplateNumb
         f["delivered"] += number if status == Status.DELIVERED else 0
         f["failed"] += number if status in FAILED else 0
         f["suppressed"] += number if status == Status.SUPPRESSED else 0
-    for key, name, kind, number in engaged:
+    for key, name, kind, number in _template_engagement(session, since, humans_only):
         if (key, name) in found:
-            found[(key, name)][kind] = number
+            found[(key, name)][kind] += number
     return [TemplateNumbers(k, name, **f) for (k, name), f in
             sorted(found.items(), key=lambda item: -item[1]["rows"])]
+
+
+def _keyed(model):
+    """Template key and name, joined to the model's rows of the template's versions."""
+    return select(Template.key, Template.name).join(
+        TemplateVersion, TemplateVersion.template_id == Template.id).join(
+        model, model.template_version_id == TemplateVersion.id)
+
+
+def _template_rows(session, since: datetime) -> list:
+    """(template key, name, status, rows) of transactional sends since then: the log's,
+    then the rollups' of the days retention has dropped (whole UTC days)."""
+    n, r = Notification, NotificationRollup
+    live = _keyed(n).add_columns(n.status, func.count()).where(
+        n.created_at >= since, n.campaign_id.is_(None))
+    rolled = _keyed(r).add_columns(
+        r.status, cast(func.sum(r.rows), BigInteger)).where(
+        r.day >= since.astimezone(UTC).date(), r.campaign_id.is_(None))
+    return [*session.execute(live.group_by(Template.key, Template.name, n.status)).all(),
+            *session.execute(rolled.group_by(Template.key, Template.name, r.status)).all()]
+
+
+def _template_engagement(session, since: datetime, humans_only: bool) -> list:
+    """(template key, name, kind, messages) opened or clicked, of the sends since then: the
+    log's, then those template_rollups kept (each message is in one or the other)."""
+    n, e, t = Notification, Event, TemplateRollup
+    where = [n.created_at >= since, n.campaign_id.is_(None), e.kind.in_(("opened", "clicked"))]
+    if humans_only:
+        where.append(e.machine.is_(False))
+    live = _keyed(n).add_columns(
+        e.kind, func.count(e.notification_id.distinct())).join(
+        e, e.notification_id == n.id).where(*where)
+    rolled = _keyed(t).add_columns(
+        t.kind, cast(func.sum(t.humans if humans_only else t.notifications), BigInteger)
+    ).where(t.day >= since.astimezone(UTC).date())
+    return [*session.execute(live.group_by(Template.key, Template.name, e.kind)).all(),
+            *session.execute(rolled.group_by(Template.key, Template.name, t.kind)).all()]

@@ -8,9 +8,21 @@ the log (which counts them, and rolls them up when its turn comes), so live coun
 rollups count each notification once, before and after a drop.
 """
 
-from collections import defaultdict
+from dataclasses import dataclass
 
-from sqlalchemy import Date, and_, case, cast, delete, func, insert, not_, select
+from sqlalchemy import (
+    Date,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    not_,
+    select,
+    union_all,
+)
 
 from app.core.db import is_postgres
 from app.models import Event
@@ -20,71 +32,93 @@ DIMENSIONS = ("campaign_run_id", "variant", "channel", "provider", "kind")
 COUNTS = ("events", "machine_events", "notifications", "humans")
 
 
-def roll_up(session, within, source: str | None = None) -> int:
-    """Count the events `within(table)` selects into event_rollups (a source rolled up
-    again is replaced); return the rollup rows written."""
+def roll_up(session, within, source: str | None = None) -> None:
+    """Count the events `within(table)` selects into event_rollups, in one grouped INSERT …
+    SELECT (a source rolled up again is replaced)."""
     if source is not None:
         session.execute(delete(EventRollup).where(EventRollup.source == source))
-    found: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
-    for day, *key, events, machines in session.execute(_events(session, within)):
-        found[(day, *key)].update(events=events, machine_events=machines or 0)
-    for day, *key, anyone, humans in _notifications(session, within):
-        found[(day, *key)].update(notifications=anyone or 0, humans=humans or 0)
-    rows = [{"day": key[0], **dict(zip(DIMENSIONS, key[1:], strict=True)), **counts,
-             "source": source} for key, counts in found.items()]
-    if rows:
-        session.execute(insert(EventRollup), rows)
-    return len(rows)
+    e = Event.__table__
+    day = day_of(session, e.c.at).label("day")
+    keys = [e.c[name] for name in DIMENSIONS]
+    zero = literal(0)
+    counted = [select(day, *keys, func.count().label("events"),
+                      func.sum(case((e.c.machine, 1), else_=0)).label("machine_events"),
+                      zero.label("notifications"), zero.label("humans"))
+               .where(*within(e)).group_by(day, *keys)]
+    span = notification_span(session, within)
+    if span is not None:
+        once = counted_once(within, span, DIMENSIONS, ("kind",))
+        last_day = day_of(session, once.last)
+        per_keys = [once.per.c[name] for name in DIMENSIONS]
+        counted.append(select(last_day, *per_keys, zero, zero, once.anyone, once.humans)
+                       .select_from(once.joined).group_by(last_day, *per_keys))
+    both = union_all(*counted).subquery("counted")
+    grouped = [both.c.day, *(both.c[name] for name in DIMENSIONS)]
+    session.execute(insert(EventRollup).from_select(
+        ["day", *DIMENSIONS, *COUNTS, "source"],
+        select(*grouped, *(func.sum(both.c[name]) for name in COUNTS), literal(source))
+        .group_by(*grouped)))
 
 
-def _day(session, column):
+def day_of(session, column):
+    """A timestamp's UTC day."""
     if is_postgres(session):
         return cast(func.timezone("UTC", column), Date)
     return func.date(column, type_=Date)
 
 
-def _events(session, within):
+def notification_span(session, within) -> tuple | None:
+    """The lowest and highest notification id among the rows, or None without any."""
     e = Event.__table__
-    keys = [e.c[name] for name in DIMENSIONS]
-    day = _day(session, e.c.at)
-    return select(day, *keys, func.count(), func.sum(case((e.c.machine, 1), else_=0))).where(
-        *within(e)).group_by(day, *keys)
+    span = tuple(session.scalar(select(e.c.notification_id).where(
+        *within(e), e.c.notification_id.is_not(None)).order_by(order).limit(1))
+        for order in (e.c.notification_id, e.c.notification_id.desc()))
+    return None if span[0] is None else span
 
 
-def _notifications(session, within) -> list:
-    """Per day and dimensions: the notifications whose last event of the kind (of anyone,
-    of people) is among the rows rolled up.
+@dataclass
+class Once:
+    per: object  # each notification's rows per key: its last time, events, person or not
+    joined: object  # `per` outer-joined to the same notifications' events left in the log
+    anyone: object  # sum: notifications with no such event left
+    humans: object  # sum: with a person's event here and none left
 
-    The later events are looked for in one range of notification ids per partition (those
-    of the rows rolled up: mostly late events of old messages), then joined once; a lookup
-    per notification in every partition was the whole cost of a roll-up.
+    @property
+    def last(self):
+        return self.per.c.last
+
+
+def counted_once(within, span: tuple, keys, match, where=lambda _t: ()) -> Once:
+    """Count each notification once across the days rolled up one by one: among the rows
+    `within` selects (and `where`), per notification and `keys`, only if no event of the
+    same `match` columns is left outside them (a day still in the log counts it, and rolls
+    it up when its turn comes).
+
+    The events left are looked for in one range of notification ids (those of the rows:
+    mostly late events of old messages), then joined once; a lookup per notification in
+    every partition was the whole cost of a roll-up.
     """
     e = Event.__table__
-    span = [session.scalar(select(e.c.notification_id).where(
-        *within(e), e.c.notification_id.is_not(None)).order_by(order).limit(1))
-        for order in (e.c.notification_id, e.c.notification_id.desc())]
-    if span[0] is None:
-        return []
-    keys = [e.c[name] for name in DIMENSIONS]
-    per = select(e.c.notification_id, *keys, func.max(e.c.at).label("last"),
-                 _human(e).label("human")).where(*within(e), e.c.notification_id.is_not(None)) \
-        .group_by(e.c.notification_id, *keys).subquery("per")
+    per = select(e.c.notification_id, *(e.c[k] for k in keys),
+                 func.max(e.c.at).label("last"), func.count().label("events"),
+                 func.sum(case((e.c.machine, 1), else_=0)).label("machines"),
+                 any_human(e).label("human")).where(
+        *within(e), e.c.notification_id.is_not(None), *where(e)).group_by(
+        e.c.notification_id, *(e.c[k] for k in keys)).subquery("per")
     later = e.alias("later")
-    seen_later = select(later.c.notification_id, later.c.kind, _human(later).label("human")) \
-        .where(later.c.notification_id.between(*span), not_(and_(*within(later)))) \
-        .group_by(later.c.notification_id, later.c.kind).subquery("seen_later")
-    day = _day(session, per.c.last)
-    per_keys = [per.c[name] for name in DIMENSIONS]
-    anyone = func.sum(case((seen_later.c.notification_id.is_(None), 1), else_=0))
-    humans = func.sum(case((and_(per.c.human == 1,
-                                 func.coalesce(seen_later.c.human, 0) == 0), 1), else_=0))
-    joined = per.outerjoin(seen_later, and_(
-        seen_later.c.notification_id == per.c.notification_id,
-        seen_later.c.kind == per.c.kind))
-    return session.execute(select(day, *per_keys, anyone, humans).select_from(joined)
-                           .group_by(day, *per_keys)).all()
+    left = select(later.c.notification_id, *(later.c[m] for m in match),
+                  any_human(later).label("human")).where(
+        later.c.notification_id.between(*span), not_(and_(*within(later))),
+        *where(later)).group_by(later.c.notification_id,
+                                *(later.c[m] for m in match)).subquery("left_in_log")
+    joined = per.outerjoin(left, and_(left.c.notification_id == per.c.notification_id,
+                                      *(left.c[m] == per.c[m] for m in match)))
+    anyone = func.sum(case((left.c.notification_id.is_(None), 1), else_=0))
+    humans = func.sum(case((and_(per.c.human == 1, func.coalesce(left.c.human, 0) == 0), 1),
+                           else_=0))
+    return Once(per, joined, anyone, humans)
 
 
-def _human(t):
+def any_human(t):
     """1 when any of the rows is a person's event."""
     return func.max(case((t.c.machine, 0), else_=1))
