@@ -22,6 +22,7 @@ from redis.exceptions import RedisError
 
 from app import create_app, request_ids, security
 from app.config import Config
+from app.core.ops import startup
 from app.core.tracking import batch
 from app.metrics import observe_request
 from app.tracking.links import PIXEL, PIXEL_HEADERS, ROUTES, go, seen
@@ -130,7 +131,7 @@ def serve(app: str, bind: str, workers: int) -> None:
 
 
 def main() -> None:
-    config = Config()
+    config = startup.load_or_exit(Config)  # a bad setting: what to change, no traceback
     serve("app.tracking.server:make_app", config.TRACKING_BIND, config.TRACKING_WORKERS)
 
 
