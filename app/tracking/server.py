@@ -36,6 +36,12 @@ def encoded(headers) -> list[tuple[bytes, bytes]]:
             for name, value in headers]
 
 
+def target_length(scope) -> int:
+    """The request target's length as sent: the path, and "?" and the query if any."""
+    query = scope["query_string"]
+    return len(scope["raw_path"]) + (len(query) + 1 if query else 0)
+
+
 def client_ip(scope, headers: dict[bytes, bytes], hops: int) -> str | None:
     """The client's address, from X-Forwarded-For `hops` proxies deep when there are
     that many (werkzeug's ProxyFix, as the web app reads it), else the peer's."""
@@ -63,8 +69,8 @@ class HitServer:
         started = time.perf_counter()
         path, method = scope["path"], scope["method"]
         prefix, answer = path[:3], None
-        if (prefix in ROUTES and method in ("GET", "HEAD") and len(scope["raw_path"])
-                + len(scope["query_string"]) + 1 <= self.config.MAX_URL_BYTES):
+        if (prefix in ROUTES and method in ("GET", "HEAD")
+                and target_length(scope) <= self.config.MAX_URL_BYTES):
             headers = dict(scope["headers"])
             try:
                 answer = await self.answer(prefix, path[3:], method, scope, headers)
