@@ -84,6 +84,8 @@ class Batcher:
         """Send what waits, one call at a time, until nothing does."""
         try:
             while self.waiting:
+                # One turn of the loop first: the requests already read join this call.
+                await asyncio.sleep(0)
                 batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
                 await self._send(batch)
         finally:
