@@ -1,6 +1,7 @@
 """The hit server (`python -m app.tracking.server`) as a process, over HTTP: the same
 answers as the web process, hits reaching the events table after the drain, and the
 database taking them while Redis is down."""
+import json
 import os
 import subprocess
 import sys
@@ -84,9 +85,15 @@ def test_hits_are_answered_and_reach_the_events_table_after_the_drain(
     click = httpx.get(hit_server + click_path(config, link.id, sent_email.id) +
                       "?url=https://evil.example/", headers=headers)
     assert click.status_code == 302 and click.headers["Location"] == link.url
-    head = httpx.head(hit_server + open_path(config, sent_email.id), headers=headers)
+    head = httpx.head(hit_server + open_path(config, sent_email.id),
+                      headers={**headers, "Sec-Purpose": "prefetch;prerender",
+                               "X-Forwarded-For": "203.0.113.9"})
     assert head.status_code == 200 and head.content == b""
-    assert redis.llen("herald:hits") == 3
+    raw = sorted((json.loads(h) for h in redis.lrange("herald:hits", 0, -1)),
+                 key=lambda h: h["method"])
+    assert [(h["method"], h["prefetch"], h["ip"]) for h in raw] == [
+        ("GET", False, "127.0.0.1"), ("GET", False, "127.0.0.1"),
+        ("HEAD", True, "127.0.0.1")]  # no proxy is trusted: the peer's address
     assert store_hits() == 3
     stored = events(db)
     assert [e.kind for e in stored] == ["clicked", "opened", "opened"]
