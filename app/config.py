@@ -20,6 +20,7 @@ from app.settings import (
     FernetKeys,
     Flag,
     HeraldSettings,
+    HostPort,
     Names,
     Port,
     QuietHours,
@@ -71,6 +72,9 @@ class CoreSettings(HeraldSettings):
                                          validation_alias="HERALD_DATABASE_URL")
     REDIS_URL: str = "redis://127.0.0.1:6379/0"
     BIND: str = "127.0.0.1:8000"  # where gunicorn listens (the Procfile reads it too)
+    # Where the hit server (opens, clicks, short links) listens, and its processes.
+    TRACKING_BIND: HostPort = "127.0.0.1:8001"
+    TRACKING_WORKERS: PositiveInt = 1
     BASE_URL: Annotated[str, Derived(lambda c: f"http://{c.BIND}")] = ""
     # How many reverse proxies (load balancers) stand in front of the web process; their
     # X-Forwarded-For/-Proto/-Host headers are then trusted, that many hops deep.

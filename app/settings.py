@@ -142,7 +142,18 @@ def _request_rate(value):
     return value.strip()
 
 
+def _host_port(value):
+    """"127.0.0.1:8001", "[::1]:8001", "0.0.0.0:8001": an address and a port to listen on."""
+    if not isinstance(value, str):
+        return value
+    host, _, port = value.strip().rpartition(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError(f"write it as host:port, e.g. 127.0.0.1:8001 (not {value!r})")
+    return value.strip()
+
+
 Names = Annotated[tuple[str, ...], BeforeValidator(_names)]
+HostPort = Annotated[str, BeforeValidator(_host_port)]
 FernetKeys = Annotated[tuple[str, ...], BeforeValidator(_fernet_keys)]
 LowerNames = Annotated[tuple[str, ...], BeforeValidator(
     lambda v: tuple(n.lower().rstrip("/") for n in _names(v)) if isinstance(v, str) else v)]

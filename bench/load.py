@@ -1,7 +1,10 @@
 """A load generator bounded in count and time, to 127.0.0.1 only: req/s, p50 and p99.
 
 `concurrency` connections each send one request after another until `count` requests
-have gone out or `seconds` have passed, whichever comes first.
+have gone out or `seconds` have passed, whichever comes first. Given a `rate`, the i-th
+request is due i / rate seconds after the start and waits until then (an open load at
+that pace); its latency counts from when it was due, so a server that falls behind shows
+its queue in the percentiles instead of slowing the load down.
 """
 import asyncio
 import time
@@ -41,7 +44,7 @@ def local_only(url: str) -> None:
 
 
 async def _drive(request: Request, count: int, seconds: float, concurrency: int,
-                 expect: tuple[int, ...], ssl) -> LoadResult:
+                 expect: tuple[int, ...], ssl, rate: float | None) -> LoadResult:
     result = LoadResult()
     counter = iter(range(count))
     deadline = time.perf_counter() + seconds
@@ -54,6 +57,9 @@ async def _drive(request: Request, count: int, seconds: float, concurrency: int,
                     return
                 method, url, kwargs = request(i)
                 start = time.perf_counter()
+                if rate:
+                    start = began + i / rate
+                    await asyncio.sleep(start - time.perf_counter())
                 try:
                     async with session.request(method, url, **kwargs) as response:
                         await response.read()
@@ -66,14 +72,16 @@ async def _drive(request: Request, count: int, seconds: float, concurrency: int,
                 if status not in expect:
                     result.errors += 1
 
-        start = time.perf_counter()
+        began = time.perf_counter()
         await asyncio.gather(*(connection() for _ in range(concurrency)))
-        result.seconds = time.perf_counter() - start
+        result.seconds = time.perf_counter() - began
     return result
 
 
 def run(request: Request, *, count: int, seconds: float, concurrency: int = 32,
-        expect: tuple[int, ...] = (200, 201, 202), ssl=None) -> LoadResult:
-    """Send up to `count` requests within `seconds` over `concurrency` connections."""
+        expect: tuple[int, ...] = (200, 201, 202), ssl=None,
+        rate: float | None = None) -> LoadResult:
+    """Send up to `count` requests within `seconds` over `concurrency` connections, as
+    fast as they go or, given a rate, at that many per second."""
     local_only(request(0)[1])
-    return asyncio.run(_drive(request, count, seconds, concurrency, expect, ssl))
+    return asyncio.run(_drive(request, count, seconds, concurrency, expect, ssl, rate))

@@ -43,6 +43,9 @@ class Stack:
         self.port, self.ceiling_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ceiling_url = f"http://127.0.0.1:{self.ceiling_port}"
+        self.hits_port, self.hits_ceiling_port = free_port(), free_port()
+        self.hits_url = f"http://127.0.0.1:{self.hits_port}"
+        self.hits_ceiling_url = f"http://127.0.0.1:{self.hits_ceiling_port}"
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1",
                     "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
                     "HERALD_DATABASE_URL": f"{PG}/{DATABASE}", "HERALD_REDIS_URL": REDIS,
@@ -53,6 +56,8 @@ class Stack:
                        for k, v in overrides.items()}}
         self.web: subprocess.Popen | None = None
         self.ceiling: subprocess.Popen | None = None
+        self.hits: subprocess.Popen | None = None
+        self.hits_ceiling: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
 
     def _start(self, name: str, command: str, env: dict | None = None) -> subprocess.Popen:
@@ -67,7 +72,13 @@ class Stack:
         self.web = self._start_gunicorn("web", "wsgi:app", self.port)
         self.ceiling = self._start_gunicorn("ceiling", "bench.ceiling_app:app",
                                             self.ceiling_port)
-        for url in (self.url, self.ceiling_url):
+        # The hit server as the Procfile runs it, and its ceiling: an empty app served
+        # the same way (the same module, settings and number of processes).
+        self.hits = self._start("hits", procfile("hits"),
+                                {**self.env, "HERALD_TRACKING_BIND": f"127.0.0.1:{self.hits_port}"})
+        self.hits_ceiling = self._start("hits-ceiling", "python -m bench.ceiling_hits", {
+            **self.env, "HERALD_TRACKING_BIND": f"127.0.0.1:{self.hits_ceiling_port}"})
+        for url in (self.url, self.ceiling_url, self.hits_url, self.hits_ceiling_url):
             self._wait_for(url)
 
     def _start_gunicorn(self, name: str, wsgi: str, port: int) -> subprocess.Popen:
@@ -83,7 +94,7 @@ class Stack:
                 return
             except httpx.HTTPError:
                 time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer at {url}: see instance/bench-logs")
+        raise RuntimeError(f"no answer at {url}: see instance/bench-logs")
 
     def start_workers(self, channels: dict[str, int]) -> None:
         """Start `count` processes per Procfile entry (channel workers, the scheduler), and
@@ -108,6 +119,14 @@ class Stack:
     def ceiling_processes(self) -> list[psutil.Process]:
         return psutil.Process(self.ceiling.pid).children() if self.ceiling else []
 
+    def hit_processes(self, ceiling: bool = False) -> list[psutil.Process]:
+        """The hit server's processes (or its ceiling's): uvicorn's own and its workers."""
+        process = self.hits_ceiling if ceiling else self.hits
+        if process is None:
+            return []
+        main = psutil.Process(process.pid)
+        return [main, *main.children(recursive=True)]
+
     def worker_processes(self) -> list[psutil.Process]:
         return [psutil.Process(p.pid) for p in self.workers if p.poll() is None]
 
@@ -122,10 +141,10 @@ class Stack:
                 process.wait()
 
     def stop_web(self) -> None:
-        for process in (self.web, self.ceiling):
+        for process in (self.web, self.ceiling, self.hits, self.hits_ceiling):
             if process is not None:
                 self._stop(process)
-        self.web = self.ceiling = None
+        self.web = self.ceiling = self.hits = self.hits_ceiling = None
 
     def stop_workers(self) -> None:
         for process in self.workers:

@@ -143,7 +143,7 @@ def test_make_run_starts_the_sandbox_only_when_a_provider_points_at_it(
         monkeypatch.setenv(name, value)
     processes = load_run_script().processes(Config())
     assert ("sandbox" in processes) is expected
-    assert {"web", "push", "sms", "email", "events", "imports", "campaigns",
+    assert {"web", "hits", "push", "sms", "email", "events", "imports", "campaigns",
             "scheduler"} <= set(processes)
 
 
@@ -152,13 +152,15 @@ def test_make_run_starts_the_sandbox_only_when_a_provider_points_at_it(
     (["-m", "workers.run", "push"], 2),
     (["-m", "workers.scheduler"], 2),
     (["-c", "import wsgi"], 4),  # gunicorn stops on 4 ("app failed to load")
-], ids=["make-run", "worker", "scheduler", "web"])
+    (["-m", "app.tracking.server"], 2),
+], ids=["make-run", "worker", "scheduler", "web", "hits"])
 def test_production_mode_refuses_to_start_naming_each_setting(command, status, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
     # Were it to start anyway, it would use free ports and a scratch database.
     env.update(HERALD_ENV="production", HERALD_REDIS_URL="redis://127.0.0.1:1/0",
                HERALD_DATABASE_URL=f"sqlite:///{tmp_path / 'herald.db'}",
                HERALD_BIND=f"127.0.0.1:{free_port()}",
+               HERALD_TRACKING_BIND=f"127.0.0.1:{free_port()}",
                **{f"HERALD_SANDBOX_{kind}_PORT": str(free_port())
                   for kind in ("HTTP", "TLS", "SMTP")})
     done = subprocess.run([sys.executable, *command], cwd=ROOT, env=env, capture_output=True,

@@ -11,6 +11,7 @@ database and store the hit there).
 """
 import base64
 import time
+from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, request
 from redis.exceptions import RedisError
@@ -28,18 +29,26 @@ bp = Blueprint("links", __name__)
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 NO_CACHE = [("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0, private"),
             ("Pragma", "no-cache"), ("Expires", "0")]
-PURPOSE_HEADERS = ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
+PIXEL_HEADERS = [("Content-Type", "image/gif"), ("Content-Length", str(len(PIXEL))),
+                 *NO_CACHE]
+# Headers that say a request is a browser's prefetch or a mail client's preview.
+PURPOSE_HEADERS = ("sec-purpose", "purpose", "x-purpose", "x-moz")
 STATUS = {200: "200 OK", 204: "204 No Content", 302: "302 Found"}
 # A hit's path prefix → the route it is counted under in the latency histogram.
 ROUTES = {"/o/": "/o/<token>.gif", "/c/": "/c/<token>", "/s/": "/s/<code>"}
 
 
-def seen(environ) -> Request:
-    """What a hit's request says about who made it (app.core.tracking.machines)."""
-    purpose = " ".join(environ.get(name, "") for name in PURPOSE_HEADERS).lower()
-    return Request(environ["REQUEST_METHOD"], environ.get("REMOTE_ADDR"),
-                   environ.get("HTTP_USER_AGENT", ""),
-                   "prefetch" in purpose or "preview" in purpose)
+def seen(method: str, ip: str | None, header: Callable[[str], str]) -> Request:
+    """What a hit's request says about who made it (app.core.tracking.machines); header
+    gives a request header's value by its lower-case name, "" when absent."""
+    purpose = " ".join(header(name) for name in PURPOSE_HEADERS).lower()
+    return Request(method, ip, header("user-agent"), "prefetch" in purpose or "preview" in purpose)
+
+
+def seen_in(environ) -> Request:
+    """seen() of a WSGI request."""
+    return seen(environ["REQUEST_METHOD"], environ.get("REMOTE_ADDR"),
+                lambda name: environ.get("HTTP_" + name.upper().replace("-", "_"), ""))
 
 
 def go(url: str) -> tuple[int, list[tuple[str, str]]]:
@@ -84,21 +93,20 @@ class Hits:
         if prefix == "/o/":
             token = rest.removesuffix(".gif")
             if token == rest or "/" in token or not record_open(
-                    redis, self.config, token, seen(environ)):
+                    redis, self.config, token, seen_in(environ)):
                 return None
-            return 200, [("Content-Type", "image/gif"),
-                         ("Content-Length", str(len(PIXEL))), *NO_CACHE], PIXEL
+            return 200, PIXEL_HEADERS, PIXEL
         if "/" in rest:
             return None
         record = record_click if prefix == "/c/" else record_short
-        url = record(redis, None, self.config, rest, seen(environ))
+        url = record(redis, None, self.config, rest, seen_in(environ))
         return None if url is None else (*go(url), b"")
 
 
 @bp.get("/o/<token>.gif")
 def pixel(token: str):
     """An open the middleware could not take (Redis down, or no genuine token)."""
-    if not record_open(redis_client(), herald_config(), token, seen(request.environ),
+    if not record_open(redis_client(), herald_config(), token, seen_in(request.environ),
                        session=db.session):
         abort(404)
     return Response(PIXEL, mimetype="image/gif", headers=NO_CACHE)
@@ -115,11 +123,11 @@ def _redirect(url: str | None) -> Response:
 def click(token: str):
     """A tracked link whose stored link is not cached: record the click, go to it."""
     return _redirect(record_click(redis_client(), db.session, herald_config(), token,
-                                  seen(request.environ)))
+                                  seen_in(request.environ)))
 
 
 @bp.get("/s/<code>")
 def short_link(code: str):
     """An SMS short link whose destination is not cached."""
     return _redirect(record_short(redis_client(), db.session, herald_config(), code,
-                                  seen(request.environ)))
+                                  seen_in(request.environ)))

@@ -47,22 +47,44 @@ def _record(kind: str, seen: Request, **fields) -> str:
                       separators=(",", ":"))
 
 
+def open_hit(config, token: str, seen: Request) -> str | None:
+    """An open's hit, or None when the token is not a genuine, unexpired one."""
+    nid = tokens.read_open(config, token)
+    return None if nid is None else _record("opened", seen, n=nid)
+
+
+def click_hit(config, token: str, seen: Request) -> tuple[tokens.Click, str] | None:
+    """What a click token names and the click's hit, or None when it is not genuine."""
+    click = tokens.read_click(config, token)
+    if click is None:
+        return None
+    return click, _record("clicked", seen, n=click.notification_id, l=click.link_id,
+                          c=click.links)
+
+
+def short_hit(code: str, seen: Request) -> tuple[str, str] | None:
+    """An SMS short link's cache key and the click's hit, or None for no such code."""
+    if not tokens.is_short_code(code):
+        return None
+    return SHORT_KEY.format(code), _record("clicked", seen, s=code)
+
+
 def record_open(redis, config, token: str, seen: Request, session=None) -> bool:
     """Append an open; False when the token is not a genuine, unexpired one."""
-    nid = tokens.read_open(config, token)
-    if nid is None:
+    hit = open_hit(config, token, seen)
+    if hit is None:
         return False
-    _append(redis, session, config, _record("opened", seen, n=nid))
+    _append(redis, session, config, hit)
     return True
 
 
 def record_click(redis, session, config, token: str, seen: Request) -> str | None:
     """Append a click and return where it goes: a stored link, "" for the honeypot link,
     None when the token is not genuine or names no stored link."""
-    click = tokens.read_click(config, token)
-    if click is None:
+    found = click_hit(config, token, seen)
+    if found is None:
         return None
-    hit = _record("clicked", seen, n=click.notification_id, l=click.link_id, c=click.links)
+    click, hit = found
     if click.link_id == tokens.HONEYPOT:
         _append(redis, session, config, hit)
         return ""
@@ -76,9 +98,10 @@ def record_click(redis, session, config, token: str, seen: Request) -> str | Non
 
 def record_short(redis, session, config, code: str, seen: Request) -> str | None:
     """Append an SMS link click and return its stored destination, else None."""
-    if not tokens.is_short_code(code):
+    found = short_hit(code, seen)
+    if found is None:
         return None
-    key, hit = SHORT_KEY.format(code), _record("clicked", seen, s=code)
+    key, hit = found
     url = _follow(redis, session, key, hit)
     if url is None and session is not None:
         url = session.scalar(
