@@ -75,7 +75,7 @@ def test_outside_the_window_an_event_is_the_contacts_alone(client, api_headers, 
                 contact="user-1", data={"plan": "pro"}).get_json()
     assert (body["notification_id"], body["contact"], body["name"]) == (
         None, "user-1", "trial_started")
-    event = db.session.get(Event, body["id"])
+    event = db.session.get(Event, uuid.UUID(body["id"]))
     assert event.data == {"name": "trial_started", "data": {"plan": "pro"}}
 
 
