@@ -96,7 +96,7 @@ def test_every_procfile_process_has_a_systemd_unit_running_the_same_command():
         if name == "web":
             assert units["herald-web"].split()[0] == "gunicorn"
             assert units["herald-web"].split()[-1] == command.split()[-1] == "wsgi:app"
-        elif name == "scheduler":
-            assert units["herald-scheduler"] == command
+        elif name in ("scheduler", "hits"):
+            assert units[f"herald-{name}"] == command
         else:
             assert units["herald-worker@"].replace("%i", name) == command
