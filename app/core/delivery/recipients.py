@@ -12,7 +12,7 @@ from functools import lru_cache
 from sqlalchemy import any_, bindparam, exists, null, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from app.core.db import is_postgres
+from app.core.db import execute_cached, is_postgres
 from app.core.delivery import rules
 from app.models import Category, Contact, Preference, Suppression
 from app.models.contacts import CHANNELS
@@ -52,8 +52,8 @@ def load(session, category: str, external_ids: list[str], *,
     named = list(dict.fromkeys(external_ids))
     one = len(named) == 1
     statement = _statement(is_postgres(session), with_fields, one)
-    rows = session.execute(statement, {"category": category,
-                                       "recipients": named[0] if one else named}).all()
+    rows = execute_cached(session, statement, {"category": category,
+                                               "recipients": named[0] if one else named})
     if rows:
         first = rows[0]
         known = first.category_id is not None
