@@ -1,9 +1,14 @@
 """Small database helpers that differ between PostgreSQL and SQLite."""
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
+import psycopg
 from psycopg import sql as psql
+from psycopg.rows import namedtuple_row
 from sqlalchemy import (
     JSON,
     Integer,
@@ -18,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import json_numbers
@@ -76,6 +81,77 @@ def one_of(session, column, values: list):
         return column.in_(values)
     array = ARRAY(column.type)
     return column == any_(cast(bindparam(None, values, type_=array), array))
+
+
+def execute_cached(session, statement, params: dict) -> list:
+    """Execute a statement built once (cached by the caller) in the session's transaction;
+    return its rows, which name their columns as attributes.
+
+    On PostgreSQL it is compiled once per process and runs on the session's driver
+    connection: the send path's statements skip SQLAlchemy's work per execution (cache
+    look-up, execution context, result objects), about half of their CPU in the web
+    process. Errors still come out as SQLAlchemy's, and a connection the server dropped
+    is invalidated, as through session.execute(). Elsewhere, and while anything listens
+    to the statements SQLAlchemy executes (tracing, counts), it is session.execute().
+    """
+    engine = session.get_bind()
+    events = engine.dispatch
+    if engine.dialect.name != "postgresql" or events.before_cursor_execute or \
+            events.after_cursor_execute:
+        result = session.execute(statement, params)
+        return result.all() if result.returns_rows else []
+    session.flush()  # pending ORM changes first, as session.execute() would
+    connection = session.connection()
+    compiled = _compiled(statement, connection.dialect)
+    values = {**compiled.constants, **{
+        name: compiled.processors[name](value) if name in compiled.processors else value
+        for name, value in params.items()}}
+    driver = connection.connection.driver_connection
+    try:
+        with driver.cursor(row_factory=namedtuple_row) as cursor:
+            cursor.execute(compiled.sql, values)
+            return cursor.fetchall() if compiled.returns_rows else []
+    except psycopg.Error as exc:
+        gone = connection.dialect.is_disconnect(exc, driver, None)
+        if gone:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(compiled.sql, values, exc, psycopg.Error,
+                                  connection_invalidated=gone,
+                                  dialect=connection.dialect) from exc
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    constants: dict  # the values bound in the statement itself, ready for the driver
+    processors: dict[str, Callable]  # parameter name → its type's conversion, if any
+    returns_rows: bool  # a SELECT's or a RETURNING's (not the key an INSERT reports)
+
+
+@lru_cache(maxsize=64)
+def _compiled(statement, dialect) -> _Compiled:
+    compiled = statement.compile(dialect=dialect)
+    constants, processors = {}, {}
+    for bind, name in compiled.bind_names.items():
+        name = compiled.escaped_bind_names.get(name, name)
+        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            processors[name] = processor
+        if not bind.required:
+            value = bind.effective_value
+            constants[name] = processor(value) if processor else value
+    # Columns left to their Python defaults (and onupdate values).
+    prefetch = [*((c, c.default) for c in compiled.insert_prefetch),
+                *((c, c.onupdate) for c in compiled.update_prefetch)]
+    for column, default in prefetch:
+        if not default.is_scalar:
+            raise ValueError(f"give {column.key} a value: its default is made per execution")
+        processor = processors.get(column.key)
+        constants[column.key] = processor(default.arg) if processor else default.arg
+    dml = compiled.isinsert or compiled.isupdate or compiled.isdelete
+    returns_rows = bool(not dml or compiled.effective_returning) and \
+        not compiled.implicit_returning
+    return _Compiled(compiled.string, constants, processors, returns_rows)
 
 
 def copy_rows(session, table, rows: list[dict]) -> None:

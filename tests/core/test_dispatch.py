@@ -2,7 +2,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.core.delivery.dispatch import SendRequest, accept
 from app.errors import ValidationFailed
@@ -205,3 +205,19 @@ def test_template_sandbox_blocks_injection(db, redis, config):
     evil = "{{ ''.__class__.__mro__[1].__subclasses__() }}"
     with pytest.raises(ValidationFailed):
         _accept(db, redis, config, channels=["sms"], content={"sms": {"text": evil}})
+
+
+@pytest.mark.postgresql
+def test_a_single_recipient_is_read_on_one_reused_plan(db, redis, config):
+    """One recipient's read runs on PostgreSQL's generic plan of the prepared statement,
+    not on a plan made anew for each send."""
+    factories.category()
+    factories.contact()
+    request = SendRequest(["user-1"], "orders", ["email"],
+                          content={"email": {"subject": "Hi", "text": "Hi"}})
+    for _ in range(12):  # one transaction, one connection: prepared after 5 runs, and
+        accept(db.session, redis, config, request)  # a generic plan weighed after 5 more
+    plans = db.session.execute(text(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+        "WHERE statement LIKE '%FROM contacts LEFT OUTER JOIN categories%'")).all()
+    assert plans and all(generic > 0 for generic, _ in plans), plans

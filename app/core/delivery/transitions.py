@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Text
 
-from app.core.db import copy_rows
+from app.core.db import copy_rows, execute_cached
 from app.models import Notification, NotificationStatus
 from app.models.notifications import Status
 from app.models.types import UTCDateTime
@@ -97,8 +97,8 @@ def record_created(session, rows: list[dict], now: datetime) -> None:
         row.update({c: now if STAMPS.get(row["status"]) == c else None for c in stamps})
     if _postgres(session) and len(rows) <= FEW:
         keys = tuple(rows[0])
-        session.execute(_create_statement(keys, len(rows)),
-                        {f"{k}_{i}": row[k] for i, row in enumerate(rows) for k in keys})
+        execute_cached(session, _create_statement(keys, len(rows)),
+                       {f"{k}_{i}": row[k] for i, row in enumerate(rows) for k in keys})
         return
     history = [{"notification_id": r["id"], "status": r["status"], "attempt": r.get("attempts", 0),
                 "provider": r.get("provider"), "at": r["created_at"], "detail": r.get("reason")}
