@@ -49,9 +49,10 @@ def _normalised_phone(value: str) -> str:
 
 # Real country codes and the first digits of real numbers (national prefixes, Italian
 # leading zeros, Argentina's and Mexico's mobile digits), then any digits.
-PHONE_STARTS = st.sampled_from(["1", "11", "1415", "44", "440", "4420", "39", "3906", "39006",
-                                "390", "549", "5491", "521", "52", "7", "79", "86", "861", "0",
-                                "999", "800", "882", "888", "979", "262", "358", "61", "6114"])
+PHONE_STARTS = st.sampled_from([
+    "1", "11", "1415", "1613", "1876", "44", "440", "4420", "447", "39", "3906", "39006", "390",
+    "549", "5491", "521", "52", "7", "79", "86", "861", "0", "999", "800", "882", "888", "979",
+    "262", "358", "61", "6114"])
 
 
 @given(PHONE_STARTS, st.text("0123456789", max_size=16))
@@ -69,6 +70,16 @@ def test_phone_checked_as_phonenumbers_checks_it(start, digits):
 ])
 def test_phone_edge_cases_as_phonenumbers(value):
     assert _normalised_phone(value) == _library_phone(value)
+
+
+def test_every_region_of_a_shared_calling_code_has_that_code():
+    # What lets a number's type match in a region of its code stand as its validity.
+    shared = {code: regions for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items()
+              if len(regions) > 1}
+    assert 1 in shared and 44 in shared
+    for code, regions in shared.items():
+        for region in regions:
+            assert phonenumbers.country_code_for_valid_region(region) == code, region
 
 
 def test_email():

@@ -40,7 +40,7 @@ def normalise_phone(value: str) -> str:
         number = _parse_plain_international(value) or phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException as exc:
         raise ValueError("not a phone number") from exc
-    if not phonenumbers.is_valid_number(number):
+    if not _is_valid_number(number):
         raise ValueError("not a valid phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -80,6 +80,26 @@ def _parse_plain_international(value: str) -> phonenumbers.PhoneNumber | None:
     _util._set_italian_leading_zeros_for_phone_number(national, number)
     number.national_number = int(national)
     return number
+
+
+def _is_valid_number(number: phonenumbers.PhoneNumber) -> bool:
+    """phonenumbers.is_valid_number(number), in its own steps, but once a number's type
+    matched a region of its calling code (+1 in the US, +44 in GB) that match is taken as
+    the verdict: the library finds the region that way, then checks the same type again."""
+    regions = _util.COUNTRY_CODE_TO_REGION_CODE.get(number.country_code, ())
+    if len(regions) < 2:
+        return phonenumbers.is_valid_number(number)
+    national = _util.national_significant_number(number)
+    for region in regions:
+        metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
+        if metadata is None:
+            continue
+        if metadata.leading_digits is not None:
+            if _util.re_compile(metadata.leading_digits).match(national):
+                return phonenumbers.is_valid_number_for_region(number, region)
+        elif _util._number_type_helper(national, metadata) != phonenumbers.PhoneNumberType.UNKNOWN:
+            return True
+    return False
 
 
 _UNSTRIPPABLE = (_util.ValidationResult.TOO_SHORT, _util.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
