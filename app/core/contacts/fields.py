@@ -49,8 +49,13 @@ def normalise_phone(value: str) -> str:
 # of its time (two thirds of a check) on steps that cannot change such a string (extracting
 # the number from text, extensions, letters, IDD prefixes); this takes its remaining steps
 # in its own order, with its own helpers. Anything else, and every error, goes through it whole.
+# Those helpers are the library's private ones (its version is pinned): the tests compare
+# every verdict with the library's own, so an upgrade that changes them fails there.
 _PLAIN_INTERNATIONAL = re.compile(r"\+([1-9][0-9]{2,30})", re.ASCII)
 _MIN_NSN, _MAX_NSN, _MAX_COUNTRY_CODE = 2, 17, 3
+# Lengths after a national prefix is stripped at which parse() keeps the prefix on.
+_UNSTRIPPABLE = (_util.ValidationResult.TOO_SHORT, _util.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+                 _util.ValidationResult.INVALID_LENGTH)
 
 
 def _parse_plain_international(value: str) -> phonenumbers.PhoneNumber | None:
@@ -100,10 +105,6 @@ def _is_valid_number(number: phonenumbers.PhoneNumber) -> bool:
         elif _util._number_type_helper(national, metadata) != phonenumbers.PhoneNumberType.UNKNOWN:
             return True
     return False
-
-
-_UNSTRIPPABLE = (_util.ValidationResult.TOO_SHORT, _util.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
-                 _util.ValidationResult.INVALID_LENGTH)
 
 
 # Most addresses are plain ASCII: a dot-atom local part, checked here, at a domain that
