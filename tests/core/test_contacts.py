@@ -1,4 +1,5 @@
 """Contact field normalisation: E.164, email, locale, timezone, device tokens."""
+import phonenumbers
 import pytest
 from email_validator import EmailNotValidError, validate_email
 from hypothesis import given, settings
@@ -26,6 +27,59 @@ def test_phone_is_stored_in_e164(given, stored):
 def test_bad_phone_numbers(bad):
     with pytest.raises(ValueError):
         normalise_phone(bad)
+
+
+def _library_phone(value: str) -> str:
+    """What phonenumbers itself makes of an international number, or which error."""
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return "error: not a phone number"
+    if not phonenumbers.is_valid_number(number):
+        return "error: not a valid phone number"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _normalised_phone(value: str) -> str:
+    try:
+        return normalise_phone(value)
+    except ValueError as exc:
+        return f"error: {exc}"
+
+
+# Real country codes and the first digits of real numbers (national prefixes, Italian
+# leading zeros, Argentina's and Mexico's mobile digits), then any digits.
+PHONE_STARTS = st.sampled_from([
+    "1", "11", "1415", "1613", "1876", "44", "440", "4420", "447", "39", "3906", "39006", "390",
+    "549", "5491", "521", "52", "7", "79", "86", "861", "0", "999", "800", "882", "888", "979",
+    "262", "358", "61", "6114"])
+
+
+@given(PHONE_STARTS, st.text("0123456789", max_size=16))
+@settings(max_examples=3000, deadline=None)
+def test_phone_checked_as_phonenumbers_checks_it(start, digits):
+    value = f"+{start}{digits}"
+    assert _normalised_phone(value) == _library_phone(value)
+
+
+@pytest.mark.parametrize("value", [
+    "+114155550100", "+390612345678", "+3900612345678", "+5491123456789", "+541123456789",
+    "+5215512345678", "+525512345678", "+79123456789", "+12", "+123", "+1415555010000000000",
+    "+0123456789", "+99912345678", "+80012345678", "+88213456789", "+44 20 7946 0958",
+    "+44(20)79460958", "+١٤١٥٥٥٥٠١٠٠", "+1415555010 ext. 12", "+1-800-FLOWERS",
+])
+def test_phone_edge_cases_as_phonenumbers(value):
+    assert _normalised_phone(value) == _library_phone(value)
+
+
+def test_every_region_of_a_shared_calling_code_has_that_code():
+    # What lets a number's type match in a region of its code stand as its validity.
+    shared = {code: regions for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items()
+              if len(regions) > 1}
+    assert 1 in shared and 44 in shared
+    for code, regions in shared.items():
+        for region in regions:
+            assert phonenumbers.country_code_for_valid_region(region) == code, region
 
 
 def test_email():
