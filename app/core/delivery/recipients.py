@@ -9,9 +9,10 @@ preferences); each round trip and each ORM load cost more than the row it read.
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import any_, bindparam, exists, null, select
+from sqlalchemy import Text, any_, bindparam, cast, exists, null, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from app import json_numbers
 from app.core.db import execute_cached, is_postgres
 from app.core.delivery import rules
 from app.models import Category, Contact, Preference, Suppression
@@ -57,7 +58,10 @@ def load(session, category: str, external_ids: list[str], *,
     if rows:
         first = rows[0]
         known = first.category_id is not None
-        rules = CategoryRules(*(getattr(first, f"category_{f}") for f in CATEGORY_FIELDS))
+        found = {f: getattr(first, f"category_{f}") for f in CATEGORY_FIELDS}
+        if found["rate_limits"] is not None:  # read as text: decoded once, not once a row
+            found["rate_limits"] = json_numbers.loads(found["rate_limits"])
+        rules = CategoryRules(**found)
         return Recipients(rules if known else None, {r.external_id: r for r in rows})
     table = Category.__table__
     found = session.execute(select(*(table.c[f] for f in CATEGORY_FIELDS))
@@ -103,7 +107,7 @@ def _statement(postgres: bool, with_fields: bool, one: bool):
     return (
         select(*(contacts.c[f] if with_fields or f not in COSTLY_FIELDS else null().label(f)
                  for f in CONTACT_FIELDS),
-               *(categories.c[f].label(f"category_{f}") for f in CATEGORY_FIELDS),
+               *(_as_text(categories.c[f]).label(f"category_{f}") for f in CATEGORY_FIELDS),
                *suppressed, *choices)
         .select_from(contacts.outerjoin(categories, categories.c.key == bindparam("category")))
         .where(_named(contacts.c.external_id, postgres, one))
@@ -117,3 +121,9 @@ def _named(external_id, postgres: bool, one: bool):
     if postgres:
         return external_id == any_(bindparam("recipients", type_=ARRAY(external_id.type)))
     return external_id.in_(bindparam("recipients", expanding=True))
+
+
+def _as_text(column):
+    """The category's JSON column as its text: every row repeats the category, and a JSON
+    column is decoded on each row it comes in."""
+    return cast(column, Text) if column.key == "rate_limits" else column
