@@ -26,6 +26,7 @@ from app.channels.base import (
     TransientError,
 )
 from app.channels.registry import provider_chain
+from app.core.db import one_of
 from app.core.delivery import circuits, lease, rules
 from app.core.delivery.circuits import Breakers
 from app.core.delivery.outcomes import NOT_ATTEMPTED, Outcome, record_outcomes
@@ -235,7 +236,7 @@ def _render_missing(session, rows, limits: RenderLimits) -> dict:
     contacts = {
         c.id: c
         for c in session.scalars(
-            select(Contact).where(Contact.id.in_({r.contact_id for r in rows}))
+            select(Contact).where(one_of(session, Contact.id, list({r.contact_id for r in rows})))
         )
     }
     versions = {
