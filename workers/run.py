@@ -1,6 +1,7 @@
 """Start a worker: python -m workers.run push|sms|email|events|campaigns [--burst]."""
 
 import argparse
+import gc
 
 from rq import SimpleWorker
 
@@ -24,6 +25,9 @@ def main() -> None:
     logs.configure(config.LOG_FORMAT)
     connection = redis_from_url(config.REDIS_URL)
     jobs.use_app(create_app(config))  # before listening: the first job should not wait for it
+    # The app's objects, made once, are left out of every garbage collection from here: a
+    # full collection over them cost more CPU than a 1,000-email batch's own work.
+    gc.freeze()
     worker = SimpleWorker([args.queue, *EXTRA.get(args.queue, [])], connection=connection)
     try:
         worker.work(burst=args.burst, with_scheduler=True)

@@ -21,6 +21,7 @@ import json
 import logging
 import re
 import time
+from dataclasses import replace
 from datetime import timedelta
 from email.utils import parseaddr
 
@@ -79,7 +80,8 @@ def _substituted(message: Message) -> bool:
 
 
 def build_payload(items: list[Item]) -> dict:
-    """The mail/send body for messages sharing one body, one personalization each."""
+    """The mail/send body for messages sharing one body, one personalization each (with
+    the message's substitutions, if it has any left)."""
     first_message, first = items[0]
     personalizations = []
     for message, parts in items:
@@ -89,7 +91,7 @@ def build_payload(items: list[Item]) -> dict:
             personalization["subject"] = parts.subject
         if parts.headers:
             personalization["headers"] = parts.headers
-        if _substituted(message):
+        if message.substitutions:
             personalization["substitutions"] = dict(message.substitutions)
         personalizations.append(personalization)
     content = [{"type": "text/plain", "value": first.text}] if first.text else []
@@ -138,12 +140,14 @@ class SendGridProvider(Provider):
         results: dict[str, SendResult] = {}
         groups: dict[tuple, list[Item]] = {}
         for message in messages:
+            substituted = _substituted(message)
             try:
-                parts = email_parts(message, self.config.EMAIL_FROM,
-                                    expand=not _substituted(message))
+                parts = email_parts(message, self.config.EMAIL_FROM, expand=not substituted)
             except PermanentError as exc:
                 results[message.id] = SendResult(message.id, error=exc)
                 continue
+            if message.substitutions and not substituted:  # its tags are in its bodies
+                message = replace(message, substitutions={})
             groups.setdefault(_shared(message, parts), []).append((message, parts))
         chunks = [
             group[start : start + MAX_PERSONALIZATIONS]

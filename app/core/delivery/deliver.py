@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from redis.exceptions import RedisError
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
-from app import logs
+from app import json_numbers, logs
 from app.channels.base import (
     Message,
     PermanentError,
@@ -26,6 +26,7 @@ from app.channels.base import (
     TransientError,
 )
 from app.channels.registry import provider_chain
+from app.core.db import one_of
 from app.core.delivery import circuits, lease, rules
 from app.core.delivery.circuits import Breakers
 from app.core.delivery.outcomes import NOT_ATTEMPTED, Outcome, record_outcomes
@@ -56,7 +57,8 @@ CLAIMED = (
     Notification.contact_id,
     Notification.device_id,
     Notification.address,
-    Notification.content,
+    # As stored: a batch's rows mostly share one content, parsed once (see _stored_contents).
+    cast(Notification.content, Text).label("content"),
     Notification.provider,
     Notification.template_version_id,
     Notification.category,
@@ -181,10 +183,11 @@ def _build_messages(session, rows, limits: RenderLimits,
                     links: LinkTracker) -> tuple[list[Message], list[Outcome]]:
     """Turn claimed rows into Messages; rows that cannot render fail right away."""
     subscriptions = _web_subscriptions(session, rows)
-    contents = _render_missing(session, [r for r in rows if r.content is None], limits)
+    stored = _stored_contents(rows)
+    contents = _render_missing(session, [r for r in rows if stored[r.id] is None], limits)
     messages, failed = [], []
     for row in rows:
-        content = row.content if row.content is not None else contents.get(row.id)
+        content = stored[row.id] if stored[row.id] is not None else contents.get(row.id)
         if isinstance(content, ProviderError):
             failed.append(Outcome(row, None, SendResult(str(row.id), error=content)))
             continue
@@ -200,6 +203,16 @@ def _build_messages(session, rows, limits: RenderLimits,
             )
         )
     return links.track(rows, messages), failed  # per recipient; the stored content keeps its own
+
+
+def _stored_contents(rows) -> dict:
+    """Each row's stored content (None: rendered at send time), each distinct text parsed
+    once; rows with the same text share one dict, which no one changes in place."""
+    parsed = {None: None}
+    for row in rows:
+        if row.content not in parsed:
+            parsed[row.content] = json_numbers.loads(row.content)
+    return {row.id: parsed[row.content] for row in rows}
 
 
 def _web_subscriptions(session, rows) -> dict[int, dict]:
@@ -223,7 +236,7 @@ def _render_missing(session, rows, limits: RenderLimits) -> dict:
     contacts = {
         c.id: c
         for c in session.scalars(
-            select(Contact).where(Contact.id.in_({r.contact_id for r in rows}))
+            select(Contact).where(one_of(session, Contact.id, list({r.contact_id for r in rows})))
         )
     }
     versions = {

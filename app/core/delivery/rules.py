@@ -61,7 +61,8 @@ def still_blocked(session, rows, now: datetime | None = None) -> dict:
     device_ids = {r.device_id for r in rows if r.device_id and r.id not in blocked}
     if device_ids:
         dead = set(session.scalars(
-            select(Device.id).where(Device.id.in_(device_ids), Device.active.is_(False))
+            select(Device.id).where(one_of(session, Device.id, list(device_ids)),
+                                    Device.active.is_(False))
         ))
         blocked.update({r.id: "device_inactive" for r in rows if r.device_id in dead})
     waiting: dict[str, list] = {}
@@ -82,7 +83,8 @@ def opted_out(session, category: Category, contact_ids: list[int]) -> set[tuple[
     """Return the (contact_id, channel) pairs that do not receive this category."""
     rows = session.execute(
         select(Preference.contact_id, Preference.channel, Preference.opted_in).where(
-            Preference.category_id == category.id, Preference.contact_id.in_(contact_ids)
+            Preference.category_id == category.id,
+            one_of(session, Preference.contact_id, contact_ids)
         )
     ).all()
     return _out(category, contact_ids, rows)

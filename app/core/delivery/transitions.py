@@ -29,6 +29,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql.elements import Label
 from sqlalchemy.types import Text
 
 from app.core.db import copy_rows, execute_cached
@@ -153,9 +154,10 @@ def move(session, targets, to: Status | None = None, *, now: datetime,
 
 
 def _columns(returning) -> list:
-    """The columns every move returns (history needs them), then the caller's."""
+    """The columns every move returns (history needs them), then the caller's: columns,
+    or expressions of them under a label."""
     wanted = {c.key: c for c in MOVED}
-    wanted.update({c.key: N.c[c.key] for c in returning})
+    wanted.update({c.key: c if isinstance(c, Label) else N.c[c.key] for c in returning})
     return list(wanted.values())
 
 
