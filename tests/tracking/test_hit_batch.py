@@ -2,6 +2,7 @@
 is appended only with a cached stored link, and a Redis failure reaches every caller."""
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis.asyncio
@@ -26,7 +27,9 @@ def take_all(url: str, calls) -> list:
                                         return_exceptions=True)
         finally:
             await client.aclose()
-    return asyncio.run(run())
+    # On a thread of its own: a browser test's sync driver may hold this thread's loop.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, run()).result()
 
 
 def test_callers_of_one_batch_get_their_own_answers(config, redis):
