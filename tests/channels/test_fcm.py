@@ -1,5 +1,6 @@
 """FCM HTTP v1 through firebase-admin: error mapping at the simulator, service accounts."""
 import json
+import socket
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -109,3 +110,18 @@ def test_a_batch_goes_out_over_tls_in_order(config, sandbox):
     assert sorted(e["recipient"] for e in received) == [*tokens, "fcm-token-tls-0030"]
     assert {e["http_version"] for e in received} == {"1.1"}
     assert {e["scheme"] for e in received} == {"https"}
+
+
+def test_an_unreachable_endpoint_fails_each_message_as_transient(config):
+    """A refused connection reaches the SDK as an httpx error, which it maps per message."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    provider = FcmProvider(with_settings(config, FCM_URL=f"http://127.0.0.1:{port}"))
+    try:
+        results = provider.send_batch([Message(f"n-{i}", "push", f"fcm-token-gone-{i}", PUSH)
+                                       for i in range(2)])
+    finally:
+        provider.close()
+    assert [r.message_id for r in results] == ["n-0", "n-1"]
+    assert [type(r.error) for r in results] == [TransientError, TransientError]

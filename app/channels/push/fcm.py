@@ -3,25 +3,27 @@
 Each provider instance owns a named firebase app, so several can live in one process
 without touching the default app. A batch goes out through the SDK's `send_each_async`
 on the provider's event loop thread, IN_FLIGHT requests at once as a sliding window.
-The SDK's httpx client sends through aiohttp (HTTP/1.1 keep-alive connections, over TLS
+The SDK's async client sends through aiohttp (HTTP/1.1 keep-alive connections, over TLS
 as fcm.googleapis.com wants it): httpx's own transport spent 2-3 times the CPU per
 message (its pure-Python HTTP/1.1 and HTTP/2, its pool rescanning every connection per
 request), and FCM takes both protocols. The SDK has no setting for its URL, its retries
 or its TLS trust; `_point_service` is the one place that reaches into it (pinned by a test).
 """
 import asyncio
+import json as jsonlib
 import logging
 import threading
 import uuid
 import warnings
 from datetime import timedelta
 
+import aiohttp
 import firebase_admin
 import google.auth.credentials
 import httpx
 from firebase_admin import _http_client, credentials, exceptions, messaging
 from google.auth.transport import requests as google_requests
-from httpx_aiohttp import AiohttpTransport
+from httpx_aiohttp.transport import map_aiohttp_exceptions
 
 from app.channels.aio import LoopThread
 from app.channels.base import (
@@ -66,36 +68,62 @@ class FixedTokenCredentials(google.auth.credentials.Credentials):
         """Keep the fixed token."""
 
 
-class _CredentialAuth(httpx.Auth):
-    """The credential's bearer token on every request, refreshed when it expires and once
-    on a 401. The SDK's own flow opens a new requests session per request (to refresh
-    with, mostly unused): this one keeps a single session for the refreshes."""
-
-    def __init__(self, credential):
-        self._credential = credential
-        self._refresher = google_requests.Request()
-
-    def auth_flow(self, request: httpx.Request):
-        self._credential.before_request(self._refresher, request.method, str(request.url),
-                                        request.headers)
-        response = yield request
-        if response.status_code == 401:
-            self._credential.refresh(self._refresher)
-            self._credential.apply(request.headers)
-            yield request
-
-
 class _AsyncClient(_http_client.HttpxAsyncClient):
-    """The SDK's async client over aiohttp with our TLS trust, IN_FLIGHT connections and
-    no retries: the SDK retries 500/503 four times (~7 s); our delivery loop owns retries."""
+    """The SDK's async client sending straight through aiohttp (IN_FLIGHT keep-alive
+    connections, our TLS trust, no retries: the SDK retries 500/503 four times, ~7 s, and
+    our delivery loop owns retries). httpx's client around an aiohttp transport spent about
+    as much CPU per message as aiohttp itself (request building, cookies, auth and redirect
+    flows, response streaming): the SDK still gets an httpx.Response, raised for its status,
+    and httpx errors for transport failures, which its error mapping reads."""
 
     def __init__(self, credential, timeout: float, ca_file: str):
         super().__init__(credential=credential, timeout=timeout)
-        transport = AiohttpTransport(verify=tls_context(ca_file),
-                                     limits=httpx.Limits(max_connections=IN_FLIGHT))
-        self._async_client = httpx.AsyncClient(timeout=timeout, headers=self._headers,
-                                               auth=_CredentialAuth(credential),
-                                               transport=transport)
+        self._credential = credential
+        self._refresher = google_requests.Request()  # one session for token refreshes
+        self._tls = tls_context(ca_file)
+        self._session: aiohttp.ClientSession | None = None
+
+    def _open(self) -> aiohttp.ClientSession:
+        """The session, made on first use: it belongs to the loop that sends."""
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=IN_FLIGHT, ssl=self._tls)
+            timeout = aiohttp.ClientTimeout(connect=self.timeout, sock_connect=self.timeout,
+                                            sock_read=self.timeout)
+            self._session = aiohttp.ClientSession(connector=connector, timeout=timeout,
+                                                  cookie_jar=aiohttp.DummyCookieJar())
+        return self._session
+
+    async def request(self, method: str, url: str, *, headers: dict | None = None,
+                      json: dict | None = None, timeout=None) -> httpx.Response:
+        """POST as the SDK asks; the credential's bearer token, refreshed once on a 401."""
+        url = self.base_url + url
+        headers = {**self._headers, **(headers or {})}
+        body = None if json is None else jsonlib.dumps(json).encode()
+        self._credential.before_request(self._refresher, method, url, headers)
+        status, raw_headers, content = await self._send(method, url, headers, body)
+        if status == 401:
+            self._credential.refresh(self._refresher)
+            self._credential.apply(headers)
+            status, raw_headers, content = await self._send(method, url, headers, body)
+        response = httpx.Response(status, content=content)
+        if not response.is_success:
+            response = httpx.Response(status, headers=raw_headers, content=content,
+                                      request=httpx.Request(method, url, headers=headers))
+            response.raise_for_status()
+        return response
+
+    async def _send(self, method: str, url: str, headers: dict, body: bytes | None):
+        if body is not None:
+            headers["content-type"] = "application/json"
+        with map_aiohttp_exceptions():
+            async with self._open().request(method, url, headers=headers, data=body,
+                                            allow_redirects=False) as response:
+                return response.status, response.raw_headers, await response.read()
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+        await super().aclose()
 
 
 def _point_service(app, base_url: str, ca_file: str = "") -> messaging._MessagingService:
