@@ -8,12 +8,13 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app import create_app
 from app.channels.pool import ProviderPool
+from app.channels.registry import channel_of
 from app.core.campaigns import runs as campaign_runs
 from app.core.campaigns import tick as campaign_ticks
 from app.core.delivery import drain as delivery
 from app.core.delivery import sweeper
 from app.core.imports import run as import_run
-from app.core.ops import alerts, retention
+from app.core.ops import alerts, retention, startup
 from app.core.tracking import drain as tracking_drain
 from app.extensions import db
 
@@ -66,6 +67,28 @@ def _run(work, *args):
             finally:
                 db.session.remove()
         time.sleep(wait)
+
+
+def warm(channel: str) -> list[str]:
+    """Make the channel's providers in use before the first batch, and return their names.
+    Their SDK clients, TLS trust and sessions take a few hundred milliseconds, which the
+    first batch after a start or a deploy would otherwise wait for. Best effort: a provider
+    that cannot be made now is made (and reported) at its first batch, as before."""
+    app = _context()
+    made = []
+    with app.app_context():
+        try:
+            pool = _current_pool(db.session, app.extensions["redis"])
+            for name in startup.providers_in_use(pool.config):
+                if channel_of(name) == channel:
+                    pool.get(name)
+                    made.append(name)
+        except Exception:  # noqa: BLE001 - the first batch makes it again, and says why
+            log.warning("could not make the %s providers ahead of the first batch", channel,
+                        exc_info=True)
+        finally:
+            db.session.remove()
+    return made
 
 
 def _current_pool(session, redis) -> ProviderPool:

@@ -9,7 +9,7 @@ from app import create_app, logs
 from app.config import Config
 from app.core.ops import startup
 from app.extensions import redis_from_url
-from app.queues import QUEUES
+from app.queues import CHANNEL_QUEUES, QUEUES
 from workers import jobs
 
 # Each worker also serves the maintenance queue only when asked (the events worker does).
@@ -25,6 +25,8 @@ def main() -> None:
     logs.configure(config.LOG_FORMAT)
     connection = redis_from_url(config.REDIS_URL)
     jobs.use_app(create_app(config))  # before listening: the first job should not wait for it
+    if args.queue in CHANNEL_QUEUES:
+        jobs.warm(args.queue)  # its providers too
     # The app's objects, made once, are left out of every garbage collection from here: a
     # full collection over them cost more CPU than a 1,000-email batch's own work.
     gc.freeze()
