@@ -51,6 +51,15 @@ def seen_in(environ) -> Request:
                 lambda name: environ.get("HTTP_" + name.upper().replace("-", "_"), ""))
 
 
+def hit_token(prefix: str, rest: str) -> str | None:
+    """The token (or SMS short code) a hit's path names after its prefix; None when the
+    path cannot be a hit: the pixel's ends in .gif, and no token holds a slash."""
+    token = rest.removesuffix(".gif") if prefix == "/o/" else rest
+    if (prefix == "/o/" and token == rest) or "/" in token:
+        return None
+    return token
+
+
 def go(url: str) -> tuple[int, list[tuple[str, str]]]:
     """Where a click goes: a bare 302 to a stored link, 204 for the honeypot link."""
     if not url:
@@ -89,17 +98,16 @@ class Hits:
 
     def answer(self, prefix: str, rest: str, environ) -> tuple[int, list, bytes] | None:
         """The response to a hit, or None when Flask is to answer it."""
+        token = hit_token(prefix, rest)
+        if token is None:
+            return None
         redis = self.extensions["redis"]
         if prefix == "/o/":
-            token = rest.removesuffix(".gif")
-            if token == rest or "/" in token or not record_open(
-                    redis, self.config, token, seen_in(environ)):
+            if not record_open(redis, self.config, token, seen_in(environ)):
                 return None
             return 200, PIXEL_HEADERS, PIXEL
-        if "/" in rest:
-            return None
         record = record_click if prefix == "/c/" else record_short
-        url = record(redis, None, self.config, rest, seen_in(environ))
+        url = record(redis, None, self.config, token, seen_in(environ))
         return None if url is None else (*go(url), b"")
 
 

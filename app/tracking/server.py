@@ -25,7 +25,7 @@ from app.config import Config
 from app.core.ops import startup
 from app.core.tracking import batch
 from app.metrics import observe_request
-from app.tracking.links import PIXEL, PIXEL_HEADERS, ROUTES, go, seen
+from app.tracking.links import PIXEL, PIXEL_HEADERS, ROUTES, go, hit_token, seen
 
 # Thread pool of the web app's requests (the fallback): as many as a gunicorn worker's.
 FALLBACK_THREADS = 8
@@ -92,20 +92,19 @@ class HitServer:
             self.batcher = batch.Batcher(redis.asyncio.Redis.from_url(
                 self.config.REDIS_URL, socket_timeout=5, socket_connect_timeout=2,
                 health_check_interval=30))
+        token = hit_token(prefix, rest)
+        if token is None:
+            return None
         hit = seen(method, client_ip(scope, headers, self.config.TRUSTED_PROXIES),
                    lambda name: headers.get(name.encode(), b"").decode("latin-1"))
         if prefix == "/o/":
-            token = rest.removesuffix(".gif")
-            if token == rest or "/" in token or not await batch.take_open(
-                    self.batcher, self.config, token, hit):
+            if not await batch.take_open(self.batcher, self.config, token, hit):
                 return None
             return 200, self.pixel_headers, PIXEL
-        if "/" in rest:
-            return None
         if prefix == "/c/":
-            url = await batch.take_click(self.batcher, self.config, rest, hit)
+            url = await batch.take_click(self.batcher, self.config, token, hit)
         else:
-            url = await batch.take_short(self.batcher, rest, hit)
+            url = await batch.take_short(self.batcher, token, hit)
         if url is None:
             return None
         status, response_headers = go(url)

@@ -93,8 +93,10 @@ def opted_out(session, category: Category, contact_ids: list[int]) -> set[tuple[
 def _out(category: Category, contact_ids: list[int], rows) -> set[tuple[int, str]]:
     """Opted-out pairs, from the (contact, channel, opted in) choices of the contacts."""
     explicit = {(cid, channel): opted_in for cid, channel, opted_in in rows}
+    if category.default_opt_in:  # only a choice can keep a contact out: the choices alone
+        return {key for key, opted_in in explicit.items() if chose_out(True, opted_in)}
     return {(cid, channel) for cid in contact_ids for channel in CHANNELS
-            if chose_out(category.default_opt_in, explicit.get((cid, channel)))}
+            if chose_out(False, explicit.get((cid, channel)))}
 
 
 def chose_out(default_opt_in: bool, opted_in: bool | None) -> bool:
