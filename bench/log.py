@@ -37,7 +37,6 @@ from app.extensions import db
 from app.models import (
     Category,
     Contact,
-    Event,
     EventRollup,
     Notification,
     Template,
@@ -218,13 +217,7 @@ def roll_up_oldest_day() -> tuple[dict[str, float], int]:
                                ("slices and links", engagement_rollups.roll_up),
                                ("templates (events)", template_rollups.roll_up_events))}
     sent = partitions.partitions(conn, "notifications")[0]
-    rows = sa.table(sent.name, *(sa.column(c) for c in (
-        "id", "campaign_id", "template_version_id", "created_at")))
-    e = Event.__table__
-    took["templates (messages)"] = timed(lambda: template_rollups.roll_up_messages(
-        db.session, rows, source=sent.name, events_where=[
-            *retention.id_range(sent)(e, "notification_id"),
-            e.c.id >= partitions.first_id(sent.start - timedelta(days=1))]))
+    took["templates (messages)"] = timed(lambda: retention.roll_up_templates(db.session, sent))
     db.session.commit()
     return took, db.session.scalar(sa.select(sa.func.sum(EventRollup.events)))
 

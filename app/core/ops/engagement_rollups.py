@@ -7,11 +7,11 @@ SQLite batch). A link's messages are counted once across days as in event_rollup
 counts only the messages with no click on the link left in the log.
 """
 
-from sqlalchemy import Integer, cast, delete, func, insert, literal, select
+from sqlalchemy import Integer, cast, func, insert, literal, select
 
 from app.core.analytics.buckets import SLICE
 from app.core.db import epoch_bucket
-from app.core.ops.event_rollups import counted_once, notification_span
+from app.core.ops.event_rollups import counted_once, notification_span, replace
 from app.models import Event, EventSlotRollup, LinkRollup
 
 CHARTED = ("opened", "clicked")
@@ -20,9 +20,7 @@ CHARTED = ("opened", "clicked")
 def roll_up(session, within, source: str | None = None) -> None:
     """Count the campaign events `within(table)` selects per slice and per link (a source
     rolled up again is replaced)."""
-    if source is not None:
-        for model in (EventSlotRollup, LinkRollup):
-            session.execute(delete(model).where(model.source == source))
+    replace(session, source, EventSlotRollup, LinkRollup)
     _slots(session, within, source)
     _links(session, within, source)
 

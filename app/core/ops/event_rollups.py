@@ -35,8 +35,7 @@ COUNTS = ("events", "machine_events", "notifications", "humans")
 def roll_up(session, within, source: str | None = None) -> None:
     """Count the events `within(table)` selects into event_rollups, in one grouped INSERT …
     SELECT (a source rolled up again is replaced)."""
-    if source is not None:
-        session.execute(delete(EventRollup).where(EventRollup.source == source))
+    replace(session, source, EventRollup)
     e = Event.__table__
     day = day_of(session, e.c.at).label("day")
     keys = [e.c[name] for name in DIMENSIONS]
@@ -58,6 +57,13 @@ def roll_up(session, within, source: str | None = None) -> None:
         ["day", *DIMENSIONS, *COUNTS, "source"],
         select(*grouped, *(func.sum(both.c[name]) for name in COUNTS), literal(source))
         .group_by(*grouped)))
+
+
+def replace(session, source: str | None, *models) -> None:
+    """A source rolled up again is replaced: its earlier counts in the models go first."""
+    if source is not None:
+        for model in models:
+            session.execute(delete(model).where(model.source == source))
 
 
 def day_of(session, column):

@@ -114,12 +114,9 @@ def _apply_postgres(session, config, days: dict, now: datetime) -> Applied:
         if unfinished:
             done.held[part.name] = unfinished
             continue
-        rows = table(part.name, *(column(c) for c in (*ROLLED, "id", "created_at")))
         without_jit(session)
-        roll_up(session, rows, source=part.name)
-        e = Event.__table__
-        template_rollups.roll_up_messages(session, rows, source=part.name, events_where=[
-            *id_range(part)(e, "notification_id"), *_stored_since(e, part.start)])
+        roll_up(session, partition_rows(part), source=part.name)
+        roll_up_templates(session, part)
         _forget_links(session, part)
         session.commit()
         _drop(engine, config, part, done)
@@ -153,6 +150,20 @@ def id_range(part):
     return within
 
 
+def partition_rows(part):
+    """A notifications partition, with the columns its roll-ups read."""
+    return table(part.name, *(column(c) for c in (*ROLLED, "id", "created_at")))
+
+
+def roll_up_templates(session, part) -> None:
+    """Count a notifications partition's messages opened and clicked per template, with
+    their events still in the log (looked for only where they can be)."""
+    e = Event.__table__
+    template_rollups.roll_up_messages(
+        session, partition_rows(part), source=part.name,
+        events_where=[*id_range(part)(e, "notification_id"), *_stored_since(e, part.start)])
+
+
 def _stored_since(e, start: datetime | None) -> list:
     """Events of messages created from `start` on were stored after it (a day earlier
     allows for clocks apart): the older days' partitions are left out."""
@@ -177,8 +188,7 @@ def roll_up(session, rows, source: str | None = None, where=()) -> None:
     """Add the rows' counts per day, campaign, run, variant, channel, provider, category,
     template version, status and reason to notification_rollups (a source rolled up again
     is replaced)."""
-    if source is not None:
-        session.execute(delete(NotificationRollup).where(NotificationRollup.source == source))
+    event_rollups.replace(session, source, NotificationRollup)
     if is_postgres(session):
         day = cast(func.timezone("UTC", rows.c.created_at), Date)
     else:

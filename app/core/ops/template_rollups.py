@@ -8,18 +8,19 @@ events (which do not name a template: the message does) or the messages themselv
   dropped later find no message to join, so nothing counts twice.
 """
 
-from sqlalchemy import and_, delete, func, insert, literal, select
+from sqlalchemy import and_, func, insert, literal, select
 
-from app.core.ops.event_rollups import any_human, counted_once, day_of, notification_span
+from app.core.ops.event_rollups import (
+    any_human,
+    counted_once,
+    day_of,
+    notification_span,
+    replace,
+)
 from app.models import Event, Notification, TemplateRollup
 
 ENGAGED = ("opened", "clicked")
 COLUMNS = ["day", "template_version_id", "kind", "notifications", "humans", "source"]
-
-
-def _replace(session, source: str | None) -> None:
-    if source is not None:
-        session.execute(delete(TemplateRollup).where(TemplateRollup.source == source))
 
 
 def _transactional(t) -> list:
@@ -29,7 +30,7 @@ def _transactional(t) -> list:
 def roll_up_events(session, within, source: str | None = None) -> None:
     """Count the messages of the events `within(table)` selects that are still in the log
     (a source rolled up again is replaced)."""
-    _replace(session, source)
+    replace(session, source, TemplateRollup)
     span = notification_span(session, lambda t: [*within(t), *_transactional(t)])
     if span is None:
         return
@@ -47,7 +48,7 @@ def roll_up_messages(session, rows, source: str | None = None, where=(),
                      events_where=()) -> None:
     """Count the messages `rows` (the notifications' table or a partition of it; `where`)
     with an event of the kind still in the log (`events_where` narrows their search)."""
-    _replace(session, source)
+    replace(session, source, TemplateRollup)
     e = Event.__table__
     per = select(rows.c.created_at, rows.c.template_version_id, e.c.kind,
                  any_human(e).label("human")).select_from(
