@@ -115,6 +115,14 @@ def test_retention_drops_exactly_the_expired_days_and_keeps_their_counts(
     assert funnel.breakdown(session, [43]).total.delivered == 1
     archived = tmp_path / "notifications_p20320602.csv.gz"
     assert str(archived) in done.archived and archived.stat().st_size > 0
+    # The drop's short lock waits stay on its own connection, not on the pool's.
+    engine = session.get_bind()
+    held = [engine.connect() for _ in range(engine.pool.checkedin() + 1)]
+    try:
+        assert {c.scalar(text("SHOW lock_timeout")) for c in held} == {"0"}
+    finally:
+        for c in held:
+            c.close()
 
 
 def test_an_archive_loads_back_into_a_table_of_its_own(log_partitions, db, tmp_path):

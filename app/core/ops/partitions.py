@@ -149,18 +149,25 @@ def detach_and_drop(engine, table: str, partition: str, lock_timeout_ms: int = 5
     at, briefly, so each gives way to sends after a short wait and tries again.
     """
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f"SET lock_timeout = {int(lock_timeout_ms)}"))
-        pending = conn.scalar(text("SELECT inhdetachpending FROM pg_inherits WHERE "
-                                   "inhrelid = to_regclass(:p)"), {"p": partition})
-        if pending:  # an earlier detach was interrupted: finish it
-            conn.execute(text(f"ALTER TABLE {table} DETACH PARTITION {partition} FINALIZE"))
-        elif pending is not None:
-            conn.execute(text(f"ALTER TABLE {table} DETACH PARTITION {partition} CONCURRENTLY"))
-        foreign = conn.scalars(text("SELECT conname FROM pg_constraint WHERE contype = 'f' "
-                                    "AND conrelid = to_regclass(:p)"), {"p": partition}).all()
-        for name in foreign:
-            _briefly(conn, f'ALTER TABLE {partition} DROP CONSTRAINT "{name}"')
-        conn.execute(text(f"DROP TABLE IF EXISTS {partition}"))
+        try:
+            _detach_and_drop(conn, table, partition, lock_timeout_ms)
+        finally:  # SET outlives the statement: the pooled connection must not keep it
+            conn.execute(text("RESET lock_timeout"))
+
+
+def _detach_and_drop(conn, table: str, partition: str, lock_timeout_ms: int) -> None:
+    conn.execute(text(f"SET lock_timeout = {int(lock_timeout_ms)}"))
+    pending = conn.scalar(text("SELECT inhdetachpending FROM pg_inherits WHERE "
+                               "inhrelid = to_regclass(:p)"), {"p": partition})
+    if pending:  # an earlier detach was interrupted: finish it
+        conn.execute(text(f"ALTER TABLE {table} DETACH PARTITION {partition} FINALIZE"))
+    elif pending is not None:
+        conn.execute(text(f"ALTER TABLE {table} DETACH PARTITION {partition} CONCURRENTLY"))
+    foreign = conn.scalars(text("SELECT conname FROM pg_constraint WHERE contype = 'f' "
+                                "AND conrelid = to_regclass(:p)"), {"p": partition}).all()
+    for name in foreign:
+        _briefly(conn, f'ALTER TABLE {partition} DROP CONSTRAINT "{name}"')
+    conn.execute(text(f"DROP TABLE IF EXISTS {partition}"))
 
 
 def _briefly(conn, ddl: str, wait_ms: int = 200, tries: int = 50) -> None:
