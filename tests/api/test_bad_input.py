@@ -146,6 +146,9 @@ CASES = [
                                 '{"attributes": {"score": NaN}}'), 422, "/attributes/score"),
     ("Infinity in event data", raw("post", "/api/v1/notifications", json.dumps(
         {**SEND, "content": SMS})[:-1] + ', "data": {"n": [1, -Infinity]}}'), 422, "/data/n/1"),
+    ("a float of 400 digits in event data", raw("post", "/api/v1/notifications", json.dumps(
+        {**SEND, "content": SMS})[:-1] + ', "data": {"n": 1' + "0" * 400 + '.5}}'), 422,
+     "/data/n"),
     ("number past a float in a batch", raw("post", "/api/v1/contacts:batch",
                                            '{"contacts": [{"external_id": "a", "attributes": '
                                            '{"x": {"y": 1e999}}}]}'), 422,
