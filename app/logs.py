@@ -92,6 +92,22 @@ def configure(log_format: str, level: int = logging.INFO, stream=None) -> None:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
 
 
+def dict_config(log_format: str, level: str = "INFO") -> dict:
+    """`configure` as a logging.config dictionary, for servers that configure logging in
+    each process they start (uvicorn's workers)."""
+    return {
+        "version": 1, "disable_existing_loggers": False,
+        "formatters": {"herald": {"()": formatter, "log_format": log_format}},
+        "filters": {"context": {"()": Context}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
+                                "formatter": "herald", "filters": ["context"]}},
+        "root": {"handlers": ["stderr"], "level": level},
+        # uvicorn's loggers write through the root's handler, in the same format.
+        "loggers": {name: {"handlers": [], "level": level, "propagate": True}
+                    for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+    }
+
+
 def adopt(handler: logging.Handler, log_format: str) -> None:
     """Make a handler someone else created (gunicorn's) write our format, ids included."""
     handler.setFormatter(formatter(log_format))

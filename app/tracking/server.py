@@ -20,7 +20,7 @@ import uvicorn
 from a2wsgi import WSGIMiddleware
 from redis.exceptions import RedisError
 
-from app import create_app, request_ids, security
+from app import create_app, logs, request_ids, security
 from app.config import Config
 from app.core.ops import startup
 from app.core.tracking import batch
@@ -127,17 +127,20 @@ def make_app() -> HitServer:
     return HitServer(create_app())
 
 
-def serve(app: str, bind: str, workers: int) -> None:
-    """Serve an ASGI app ("module:factory") the way the hit server runs."""
+def serve(app: str, bind: str, workers: int, log_format: str = "text") -> None:
+    """Serve an ASGI app ("module:factory") the way the hit server runs: its lines, and
+    uvicorn's, in HERALD_LOG_FORMAT."""
     host, _, port = bind.rpartition(":")
     uvicorn.run(app, factory=True, host=host.strip("[]"), port=int(port), workers=workers,
                 loop="uvloop", http="httptools", lifespan="on", access_log=False,
-                proxy_headers=False, server_header=False, log_level="info")
+                proxy_headers=False, server_header=False,
+                log_config=logs.dict_config(log_format))
 
 
 def main() -> None:
     config = startup.load_or_exit(Config)  # a bad setting: what to change, no traceback
-    serve("app.tracking.server:make_app", config.TRACKING_BIND, config.TRACKING_WORKERS)
+    serve("app.tracking.server:make_app", config.TRACKING_BIND, config.TRACKING_WORKERS,
+          config.LOG_FORMAT)
 
 
 if __name__ == "__main__":

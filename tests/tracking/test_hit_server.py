@@ -23,13 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 UA = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 
 
-def start(config, redis_url: str):
+def start(config, redis_url: str, **settings):
     """The hit server on a free port, on the test's database and the given Redis."""
     port = free_port()
     env = {**os.environ, "HERALD_DATABASE_URL": config.SQLALCHEMY_DATABASE_URI,
            "HERALD_REDIS_URL": redis_url, "HERALD_SECRET_KEY": config.SECRET_KEY,
            "HERALD_TRACKING_BIND": f"127.0.0.1:{port}", "HERALD_TRACKING_MIN_SECONDS": "0",
-           "HERALD_BASE_URL": config.BASE_URL}
+           "HERALD_BASE_URL": config.BASE_URL, **settings}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # this process's own histogram
     process = subprocess.Popen([sys.executable, "-m", "app.tracking.server"], cwd=ROOT,
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -146,3 +146,15 @@ def test_while_redis_is_down_hits_are_stored_in_the_database(config, db, sent_em
 def test_the_client_address_is_read_as_the_web_app_reads_it(hops, forwarded, expected):
     scope = {"client": ("10.0.0.2", 50000)}
     assert client_ip(scope, {b"x-forwarded-for": forwarded}, hops) == expected
+
+
+def test_with_json_logs_every_line_of_the_hit_server_is_json(config):
+    process, url = start(config, config.REDIS_URL, HERALD_LOG_FORMAT="json",
+                         HERALD_TRACKING_WORKERS="2")
+    httpx.get(f"{url}/o/not-a-token.gif")  # a 404, answered by the web app inside
+    stop(process)
+    lines = process.stdout.read().splitlines()
+    records = [json.loads(line) for line in lines]  # not JSON: a JSONDecodeError here
+    assert any("Uvicorn running" in r["message"] for r in records)
+    assert {r["logger"] for r in records} >= {"uvicorn.error"}
+    assert all(r["level"] in ("INFO", "WARNING") for r in records)
