@@ -1,7 +1,8 @@
 """The engine over time: recipient time zones (DST included), pause and resume, expiry,
 frequency caps, holdout and variant shares, the A/B winner, recurring runs."""
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -11,6 +12,7 @@ from app.extensions import db
 from app.models import Notification
 from app.models.campaigns import CampaignRun, CampaignStatus, RunStatus
 from app.models.notifications import Status
+from app.models.types import utcnow
 from tests.campaigns.conftest import add_contacts
 
 
@@ -218,25 +220,33 @@ def test_the_ab_test_phase_then_the_winner_to_the_rest(make_campaign, launch, ti
 
 def test_a_recurring_campaign_runs_again_with_its_own_numbers(make_campaign, ticking,
                                                               drain_email):
+    # Today's run and tomorrow's: the worker sends on the real clock, and a run's rows
+    # expire when the next run starts, so the first run's day is today (UTC).
     add_contacts(5)
+    paris = ZoneInfo("Europe/Paris")
+    today = utcnow().date()
+
+    def nine_in_paris(day: date) -> datetime:
+        return datetime.combine(day, time(9), paris).astimezone(UTC)
+
     campaign = make_campaign(schedule={"kind": "recurring", "cron": "0 9 * * *",
                                        "timezone": "Europe/Paris"})
-    start = datetime(2026, 12, 4, 7, tzinfo=UTC)
-    lifecycle.schedule(db.session, campaign, actor=SYSTEM, now=start)
+    lifecycle.schedule(db.session, campaign, actor=SYSTEM,
+                       now=nine_in_paris(today) - timedelta(hours=1))
     db.session.commit()
-    assert campaign.next_run_at == datetime(2026, 12, 4, 8, tzinfo=UTC)
-    for day in (4, 5):
-        at = datetime(2026, 12, day, 8, 0, 5, tzinfo=UTC)
+    assert campaign.next_run_at == nine_in_paris(today)
+    for day in (today, today + timedelta(days=1)):
+        at = nine_in_paris(day) + timedelta(seconds=5)
         ticking(at)  # starts the run
         run = db.session.scalars(sa.select(CampaignRun).order_by(CampaignRun.id.desc())).first()
         runs.fan_out(db.session, _redis(), _config(), run.id, now=at)
         drain_email()
-        ticking(datetime(2026, 12, day, 8, 5, tzinfo=UTC))
+        ticking(nine_in_paris(day) + timedelta(minutes=5))
         db.session.refresh(run)
         assert run.status == RunStatus.COMPLETED and run.stats["total"]["sent"] == 5
         assert campaign.status == CampaignStatus.SCHEDULED
     assert [r.number for r in campaign.runs] == [1, 2]
-    assert campaign.next_run_at == datetime(2026, 12, 6, 8, tzinfo=UTC)
+    assert campaign.next_run_at == nine_in_paris(today + timedelta(days=2))
 
 
 def test_progress_and_eta_from_the_counted_stats(make_campaign, launch):
