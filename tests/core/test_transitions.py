@@ -5,8 +5,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import event, select
 
-from app.channels.base import SendResult
-from app.channels.base import TransientError
+from app.channels.base import SendResult, TransientError
 from app.core.delivery.outcomes import SHARED_ANSWER, Outcome, record_outcomes
 from app.core.delivery.receipts import Receipt, apply_receipts
 from app.core.delivery.sweeper import sweep

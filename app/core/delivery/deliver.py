@@ -128,7 +128,7 @@ def send(pool, redis, config, batch: Batch) -> None:
         failed_over = Counter()  # transient errors sent on to the next provider: count them
         breakers = Breakers(redis, config, batch.now.timestamp)
         for name, results, moved_on in _send(pool, breakers, config, batch.channel,
-                                             batch.rows, batch.messages):
+                                             by_id, batch.messages):
             batch.outcomes += [Outcome(by_id[r.message_id], name, r) for r in results]
             failed_over[batch.channel, name, "error"] += moved_on
         with contextlib.suppress(RedisError):
@@ -287,17 +287,16 @@ def _render_row(row, variant: dict, contact, limits: RenderLimits):
     return content
 
 
-def _send(pool, breakers: Breakers, config, channel, rows, messages):
+def _send(pool, breakers: Breakers, config, channel, by_id: dict, messages):
     """Yield (provider name, results, how many it failed over to the next provider):
     push by device provider, SMS/email with failover.
 
     A transient failure, or an open circuit, passes the messages on to the next provider
     in the chain; the last one's answer stands (an open circuit there: retry later).
     """
-    provider_of = {str(r.id): r.provider for r in rows}
     groups: dict[str | None, list[Message]] = {}
     for message in messages:
-        groups.setdefault(provider_of[message.id], []).append(message)
+        groups.setdefault(by_id[message.id].provider, []).append(message)
     for device_provider, group in groups.items():
         chain = provider_chain(channel, config, device_provider)
         if not chain:

@@ -125,12 +125,10 @@ def _move_outcomes(session, config, outcomes: list[Outcome], now: datetime) -> l
 
 def _tally(outcomes: list[Outcome], dead: set) -> Counter:
     """(channel, provider, sent|error|dead) → how many, for the throughput counters."""
-    tally = Counter()
-    for o in outcomes:
-        channel = o.row.channel
-        tally[channel, o.provider, "sent" if o.result.error is None else "error"] += 1
-        if o.row.id in dead:
-            tally[channel, o.provider, "dead"] += 1
+    tally = Counter((o.row.channel, o.provider, "sent" if o.result.error is None else "error")
+                    for o in outcomes)
+    if dead:
+        tally.update((o.row.channel, o.provider, "dead") for o in outcomes if o.row.id in dead)
     return tally
 
 
