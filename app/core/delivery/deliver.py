@@ -1,8 +1,8 @@
 """Deliver a batch of queued notifications and record every outcome.
 
 claim (one move to `sending`, under a short lease renewed while the batch is sent: see
-lease) → build messages → provider batches (with failover for SMS and email) → one bulk
-move of the rows to their outcomes (see transitions).
+lease) → build messages → provider batches (with failover for SMS and email) → bulk moves
+of the rows to their outcomes (see outcomes).
 Running a batch twice changes nothing the second time: only `queued` rows are claimed.
 """
 
