@@ -5,8 +5,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import event, select
 
-from app.channels.base import SendResult
-from app.core.delivery.outcomes import Outcome, record_outcomes
+from app.channels.base import SendResult, TransientError
+from app.core.delivery.outcomes import SHARED_ANSWER, Outcome, record_outcomes
 from app.core.delivery.receipts import Receipt, apply_receipts
 from app.core.delivery.sweeper import sweep
 from app.core.delivery.transitions import FEW, MOVES, allowed, move, record_created, sources
@@ -151,6 +151,46 @@ def test_a_fast_receipt_is_not_overwritten_by_the_worker_outcome(db, redis, conf
     db.session.expire_all()
     assert (row.status, row.sent_at) == ("delivered", None)
     assert [s.status for s in history(db, row.id)] == ["delivered"]
+
+
+def test_rows_sent_by_one_request_move_together_beside_the_others(db, redis, config):
+    """A request's rows share its message id: one move of their ids; a failure, a row sent
+    alone and a row a receipt moved on meanwhile are recorded as each of their own."""
+    contact = factories.contact()
+    rows = [Notification(id=new_uuid(), contact_id=contact.id, channel="email",
+                         category="orders", status="sending", attempts=1, provider="sendgrid",
+                         due_at=utcnow()) for _ in range(SHARED_ANSWER + 3)]
+    db.session.add_all(rows)
+    db.session.commit()
+    together, (alone, failing, receipted) = rows[:SHARED_ANSWER], rows[SHARED_ANSWER:]
+    apply_receipts(db.session, "sendgrid", [Receipt(S.DELIVERED, "delivered", event_id="e1",
+                                                     notification_id=str(receipted.id))], None)
+
+    def outcome(row, result):
+        claimed = SimpleNamespace(id=row.id, attempts=1, channel="email", address=None,
+                                  device_id=None, category="orders")
+        return Outcome(claimed, "sendgrid", result)
+
+    error = TransientError("try later", code="503")
+    outcomes = [outcome(r, SendResult(str(r.id), provider_message_id="request-1"))
+                for r in [*together, receipted]]
+    outcomes += [outcome(alone, SendResult(str(alone.id), provider_message_id="request-2")),
+                 outcome(failing, SendResult(str(failing.id), error=error))]
+    now = utcnow()
+    counts = record_outcomes(db.session, redis, config, outcomes, now)
+    db.session.commit()
+    db.session.expire_all()
+    assert counts == {"sent": SHARED_ANSWER + 1, "retrying": 1}
+    for row in [*together, alone]:
+        assert (row.status, row.sent_at, row.due_at, row.provider_message_id) == (
+            "sent", now, None, "request-2" if row is alone else "request-1")
+        [step] = history(db, row.id)
+        assert (step.status, step.provider, step.detail, step.error_code, step.at) == (
+            "sent", "sendgrid", row.provider_message_id, None, now)
+    assert (failing.status, failing.error_code) == ("retrying", "503")
+    assert [s.error_code for s in history(db, failing.id)] == ["503"]
+    assert (receipted.status, receipted.sent_at) == ("delivered", None)
+    assert [s.status for s in history(db, receipted.id)] == ["delivered"]
 
 
 def test_a_receipt_never_moves_a_row_backwards(db):

@@ -1,8 +1,8 @@
 """Deliver a batch of queued notifications and record every outcome.
 
 claim (one move to `sending`, under a short lease renewed while the batch is sent: see
-lease) → build messages → provider batches (with failover for SMS and email) → one bulk
-move of the rows to their outcomes (see transitions).
+lease) → build messages → provider batches (with failover for SMS and email) → bulk moves
+of the rows to their outcomes (see outcomes).
 Running a batch twice changes nothing the second time: only `queued` rows are claimed.
 """
 
@@ -128,7 +128,7 @@ def send(pool, redis, config, batch: Batch) -> None:
         failed_over = Counter()  # transient errors sent on to the next provider: count them
         breakers = Breakers(redis, config, batch.now.timestamp)
         for name, results, moved_on in _send(pool, breakers, config, batch.channel,
-                                             batch.rows, batch.messages):
+                                             by_id, batch.messages):
             batch.outcomes += [Outcome(by_id[r.message_id], name, r) for r in results]
             failed_over[batch.channel, name, "error"] += moved_on
         with contextlib.suppress(RedisError):
@@ -184,10 +184,12 @@ def _build_messages(session, rows, limits: RenderLimits,
     """Turn claimed rows into Messages; rows that cannot render fail right away."""
     subscriptions = _web_subscriptions(session, rows)
     stored = _stored_contents(rows)
-    contents = _render_missing(session, [r for r in rows if stored[r.id] is None], limits)
+    contents = _render_missing(
+        session, [r for r, content in zip(rows, stored, strict=True) if content is None], limits)
     messages, failed = [], []
-    for row in rows:
-        content = stored[row.id] if stored[row.id] is not None else contents.get(row.id)
+    for row, content in zip(rows, stored, strict=True):
+        if content is None:
+            content = contents.get(row.id)
         if isinstance(content, ProviderError):
             failed.append(Outcome(row, None, SendResult(str(row.id), error=content)))
             continue
@@ -205,14 +207,15 @@ def _build_messages(session, rows, limits: RenderLimits,
     return links.track(rows, messages), failed  # per recipient; the stored content keeps its own
 
 
-def _stored_contents(rows) -> dict:
-    """Each row's stored content (None: rendered at send time), each distinct text parsed
-    once; rows with the same text share one dict, which no one changes in place."""
+def _stored_contents(rows) -> list:
+    """Each row's stored content in the rows' order (None: rendered at send time), each
+    distinct text parsed once; rows with the same text share one dict, which no one
+    changes in place. A list, not a dict by id: a uuid hashes in Python, slowly."""
     parsed = {None: None}
     for row in rows:
         if row.content not in parsed:
             parsed[row.content] = json_numbers.loads(row.content)
-    return {row.id: parsed[row.content] for row in rows}
+    return [parsed[row.content] for row in rows]
 
 
 def _web_subscriptions(session, rows) -> dict[int, dict]:
@@ -287,17 +290,16 @@ def _render_row(row, variant: dict, contact, limits: RenderLimits):
     return content
 
 
-def _send(pool, breakers: Breakers, config, channel, rows, messages):
+def _send(pool, breakers: Breakers, config, channel, by_id: dict, messages):
     """Yield (provider name, results, how many it failed over to the next provider):
     push by device provider, SMS/email with failover.
 
     A transient failure, or an open circuit, passes the messages on to the next provider
     in the chain; the last one's answer stands (an open circuit there: retry later).
     """
-    provider_of = {str(r.id): r.provider for r in rows}
     groups: dict[str | None, list[Message]] = {}
     for message in messages:
-        groups.setdefault(provider_of[message.id], []).append(message)
+        groups.setdefault(by_id[message.id].provider, []).append(message)
     for device_provider, group in groups.items():
         chain = provider_chain(channel, config, device_provider)
         if not chain:

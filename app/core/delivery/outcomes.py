@@ -1,7 +1,9 @@
 """Record what providers answered: statuses, backoff, history, dead tokens and addresses.
 
-One bulk move per batch (rows and their status history, see transitions); a row a
-receipt has already moved on (delivered, failed) keeps its status. Transient errors retry
+Bulk moves (rows and their status history, see transitions): the rows a request sent
+together (one provider message id for all of them, as SendGrid answers) move as one list
+of ids; every other outcome goes in one per-row move. A row a receipt has already moved
+on (delivered, failed) keeps its status. Transient errors retry
 with backoff (never sooner than Retry-After) until MAX_ATTEMPTS, then the row is dead and
 operators are alerted.
 """
@@ -33,6 +35,10 @@ class Outcome:
 
 # Deferrals that made no provider call (deliver's open circuit, pacing's wait).
 NOT_ATTEMPTED = frozenset({"circuit_open", "rate_wait"})
+# Sent rows sharing a provider message id from this many up move as one list of ids: one
+# array of ids instead of one per column, and a statement PostgreSQL prunes to the ids'
+# partitions. Fewer (providers answering an id per message) stay in the per-row move.
+SHARED_ANSWER = 50
 
 
 def backoff_seconds(config, attempt: int, retry_after: float | None = None) -> float:
@@ -78,7 +84,7 @@ def record_outcomes(session, redis, config, outcomes: list[Outcome],
 
     A row a receipt has moved on meanwhile (delivered, failed) is left as it is.
     """
-    moved = move(session, [_classify(config, o, now) for o in outcomes], now=now)
+    moved = _move_outcomes(session, config, outcomes, now)
     _handle_dead_recipients(session, outcomes, now)
     counts: dict[str, int] = {}
     for row in moved:
@@ -96,14 +102,33 @@ def record_outcomes(session, redis, config, outcomes: list[Outcome],
     return counts
 
 
+def _move_outcomes(session, config, outcomes: list[Outcome], now: datetime) -> list:
+    """Move the outcomes' rows: sent rows sharing a request's answer by their ids, the
+    others each with its own values."""
+    shared: dict[tuple, list[Outcome]] = {}
+    for o in outcomes:
+        if o.result.error is None:
+            shared.setdefault((o.provider, o.result.provider_message_id), []).append(o)
+    moved, each = [], []
+    for (provider, message_id), group in shared.items():
+        if len(group) < SHARED_ANSWER:
+            each += group
+            continue
+        moved += move(session, [o.row.id for o in group], Status.SENT, now=now,
+                      detail=message_id, provider=provider, provider_message_id=message_id,
+                      due_at=None, error_code=None, error_message=None)
+    each += [o for o in outcomes if o.result.error is not None]
+    if each:
+        moved += move(session, [_classify(config, o, now) for o in each], now=now)
+    return moved
+
+
 def _tally(outcomes: list[Outcome], dead: set) -> Counter:
     """(channel, provider, sent|error|dead) → how many, for the throughput counters."""
-    tally = Counter()
-    for o in outcomes:
-        channel = o.row.channel
-        tally[channel, o.provider, "sent" if o.result.error is None else "error"] += 1
-        if o.row.id in dead:
-            tally[channel, o.provider, "dead"] += 1
+    tally = Counter((o.row.channel, o.provider, "sent" if o.result.error is None else "error")
+                    for o in outcomes)
+    if dead:
+        tally.update((o.row.channel, o.provider, "dead") for o in outcomes if o.row.id in dead)
     return tally
 
 

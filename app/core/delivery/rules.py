@@ -56,8 +56,9 @@ def still_blocked(session, rows, now: datetime | None = None) -> dict:
     blocked = {r.id: "expired" for r in rows
                if now is not None and getattr(r, "expires_at", None) and r.expires_at <= now}
     bad = suppressed_addresses(session, {(r.channel, r.address) for r in rows if r.address})
-    blocked.update({r.id: "suppressed_address" for r in rows
-                    if r.id not in blocked and (r.channel, r.address) in bad})
+    if bad:
+        blocked.update({r.id: "suppressed_address" for r in rows
+                        if r.id not in blocked and (r.channel, r.address) in bad})
     device_ids = {r.device_id for r in rows if r.device_id and r.id not in blocked}
     if device_ids:
         dead = set(session.scalars(
@@ -66,8 +67,9 @@ def still_blocked(session, rows, now: datetime | None = None) -> dict:
         ))
         blocked.update({r.id: "device_inactive" for r in rows if r.device_id in dead})
     waiting: dict[str, list] = {}
-    for row in rows:
-        if row.id not in blocked and row.contact_id is not None:
+    # Usually nothing is blocked yet: then no row's id is hashed (a uuid hashes in Python).
+    for row in [r for r in rows if r.id not in blocked] if blocked else rows:
+        if row.contact_id is not None:
             waiting.setdefault(row.category, []).append(row)
     if waiting:
         for category in session.scalars(
@@ -75,7 +77,9 @@ def still_blocked(session, rows, now: datetime | None = None) -> dict:
         ):
             group = waiting[category.key]
             out = opted_out(session, category, list({r.contact_id for r in group}))
-            blocked.update({r.id: "opted_out" for r in group if (r.contact_id, r.channel) in out})
+            if out:
+                blocked.update({r.id: "opted_out" for r in group
+                                if (r.contact_id, r.channel) in out})
     return blocked
 
 

@@ -39,6 +39,8 @@ def with_list_headers(session, config, rows, messages: list[Message]) -> list[Me
         return messages
     marketing = {c.key: c for c in session.scalars(select(Category).where(
         Category.key.in_(emails), Category.marketing.is_(True), Category.critical.is_(False)))}
+    if not marketing:
+        return messages
     contact_of = {str(r.id): r.contact_id for r in rows}
     out = []
     for message in messages:
