@@ -48,7 +48,7 @@ class CheckedRow:
 
     line: int
     cells: list[str]
-    record: dict | None = None  # external_id, email, …, attributes, tags
+    record: dict | None = None  # external_id, email, phone, locale, timezone, attributes, tags
     errors: dict[int, str] = field(default_factory=dict)  # column index -> message
     problem: str | None = None  # a fault of the whole row (cell count, duplicate)
 
@@ -81,7 +81,10 @@ class RowChecker:
         if len(cells) != self.width:
             return CheckedRow(line, cells, problem=f"this row has {len(cells)} cells; "
                                                    f"the header has {self.width}")
-        record: dict = {"attributes": {}, "tags": ()}
+        # Every field, None where the row leaves the contact's value alone: one shape for
+        # all rows, which the chunk's COPY takes as it is.
+        record: dict = {"external_id": None, "email": None, "phone": None, "locale": None,
+                        "timezone": None, "attributes": {}, "tags": ()}
         attributes, errors = record["attributes"], {}
         for index, key, is_attribute, rule in self._cells:
             value = cells[index].strip()
