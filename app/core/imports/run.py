@@ -5,7 +5,7 @@ progress counters commit together, so a re-run (after a crash) skips what is don
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -22,7 +22,7 @@ from sqlalchemy import (
 from app.core.access import audit
 from app.core.db import is_postgres
 from app.core.imports.mapping import check_mapping, mapping_from, read_upload, records, upload_text
-from app.core.imports.rows import Column, Options, RowChecker
+from app.core.imports.rows import CheckedRow, Column, Options, RowChecker
 from app.core.imports.upsert import upsert_contacts, upsert_statement
 from app.core.imports.writer import ChunkWriter
 from app.errors import ValidationFailed
@@ -160,7 +160,7 @@ def _run(session, imp: ContactImport, chunk_rows: int) -> None:
     upsert = upsert_statement(session, columns, options)
     target = _Target(imp.id, imp.header)
     start = done = imp.processed_rows
-    chunk = []
+    chunk = _Chunk()
     # On PostgreSQL a chunk is written on a thread of its own while the next is checked
     # (SQLite's connections stay on the thread that made them).
     with ChunkWriter(background=is_postgres(session)) as writer:
@@ -169,10 +169,10 @@ def _run(session, imp: ContactImport, chunk_rows: int) -> None:
             row = checker.check(line, cells)  # rows done before a resume: checked for repeats
             if index < start:
                 continue
-            chunk.append(row)
-            if len(chunk) == chunk_rows:
+            chunk.add(row)
+            if chunk.rows == chunk_rows:
                 writer.write(write, done, chunk)
-                done, chunk = done + len(chunk), []
+                done, chunk = done + chunk.rows, _Chunk()
         writer.write(write, done, chunk)
     imp.status, imp.finished_at, imp.data = DONE, utcnow(), None
     operator = session.get(Operator, imp.operator_id) if imp.operator_id else None
@@ -192,14 +192,30 @@ class _Target:
     header: list[str]
 
 
-def _write_chunk(session, imp: _Target, done: int, chunk: list, upsert) -> None:
+@dataclass
+class _Chunk:
+    """Rows checked since the last write: a good row is kept as its record alone (its
+    cells and checked row are let go at once, rather than left to the garbage collector)."""
+
+    rows: int = 0
+    good: list[dict] = field(default_factory=list)
+    bad: list[CheckedRow] = field(default_factory=list)
+
+    def add(self, row: CheckedRow) -> None:
+        self.rows += 1
+        if row.record is None:
+            self.bad.append(row)
+        else:
+            self.good.append(row.record)
+
+
+def _write_chunk(session, imp: _Target, done: int, chunk: _Chunk, upsert) -> None:
     """Upsert the good rows, store the bad ones and the progress: one transaction.
 
     The progress only moves from `done` rows on: if another worker moved it meanwhile (it
     resumed this import while this worker was only slow), this one stops, writing nothing.
     """
-    good = [row.record for row in chunk if row.record is not None]
-    bad = [row for row in chunk if row.record is None]
+    good, bad = chunk.good, chunk.bad
     created = upsert_contacts(session, upsert, good)
     if bad:
         session.execute(insert(ContactImportError), [_error_row(imp, row) for row in bad])
@@ -207,7 +223,7 @@ def _write_chunk(session, imp: _Target, done: int, chunk: list, upsert) -> None:
         update(ContactImport)
         .where(ContactImport.id == imp.id, ContactImport.processed_rows == done,
                ContactImport.status == RUNNING)
-        .values(processed_rows=ContactImport.processed_rows + len(chunk),
+        .values(processed_rows=ContactImport.processed_rows + chunk.rows,
                 created_count=ContactImport.created_count + created,
                 updated_count=ContactImport.updated_count + len(good) - created,
                 error_count=ContactImport.error_count + len(bad),
