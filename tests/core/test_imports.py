@@ -368,3 +368,12 @@ def test_the_chunk_writer_lets_the_write_in_flight_end_when_the_caller_fails():
         writer.write(write, 1)
         raise KeyError("the caller's error wins")
     assert written == [1]
+
+
+def test_a_field_column_ignores_an_attribute_name_the_form_sent_with_it(db):
+    columns = [Column("external_id", "id"), Column("email", "mail"), Column("locale", "x")]
+    imp, counts = import_csv(db, "id,mail,lang\nuser-1,a@example.com,en\n", columns)
+
+    assert counts == {"created": 1, "updated": 0, "errors": 0}
+    user = contacts(db)["user-1"]
+    assert (user.email, user.locale, user.attributes) == ("a@example.com", "en", {})

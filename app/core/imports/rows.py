@@ -73,8 +73,8 @@ class RowChecker:
         self.seen: dict[str, int] = {}  # external id -> first line, to refuse repeats
         # (column index, record key or attribute name, is an attribute, rule) per mapped
         # column; the rule is None where the cell is kept as it is (a text attribute).
-        self._cells = [(index, column.name or column.field, column.field == "attribute",
-                        self._rule(column))
+        self._cells = [(index, column.name if column.field == "attribute" else column.field,
+                        column.field == "attribute", self._rule(column))
                        for index, column in enumerate(columns) if column.field != "skip"]
 
     def check(self, line: int, cells: list[str]) -> CheckedRow:
