@@ -1,4 +1,6 @@
 """CSV contact imports: reading the upload, the mapping, bad rows, upserts, resuming."""
+import time
+
 import pytest
 from sqlalchemy import select, update
 
@@ -13,6 +15,7 @@ from app.core.imports.mapping import (
 )
 from app.core.imports.rows import Column, Options
 from app.core.imports.run import create_import, resume_import, run_import, start_import
+from app.core.imports.writer import ChunkWriter
 from app.errors import ValidationFailed
 from app.models import AuditLog, Contact, ContactImport, ContactImportError
 from app.models.types import utcnow
@@ -334,3 +337,43 @@ def test_the_sweeper_requeues_an_import_whose_worker_died(db, redis, config):
     db.session.refresh(imp)
     assert imp.status == "queued"
     assert run_import(db.session, imp.id) == {"created": 1, "updated": 0, "errors": 0}
+
+
+def test_the_chunk_writer_writes_in_order_one_at_a_time_and_raises_a_write_s_error():
+    written, running = [], []
+
+    def write(n):
+        running.append(n)
+        assert running == [n], "two writes ran at once"
+        time.sleep(0.01)
+        written.append(n)
+        running.remove(n)
+        if n == 3:
+            raise ConnectionError("database went away")
+
+    with pytest.raises(ConnectionError), ChunkWriter(background=True) as writer:
+        for n in range(6):
+            writer.write(write, n)
+    assert written == [0, 1, 2, 3]  # nothing after the failed write
+
+
+def test_the_chunk_writer_lets_the_write_in_flight_end_when_the_caller_fails():
+    written = []
+
+    def write(n):
+        time.sleep(0.05)
+        written.append(n)
+
+    with pytest.raises(KeyError), ChunkWriter(background=True) as writer:
+        writer.write(write, 1)
+        raise KeyError("the caller's error wins")
+    assert written == [1]
+
+
+def test_a_field_column_ignores_an_attribute_name_the_form_sent_with_it(db):
+    columns = [Column("external_id", "id"), Column("email", "mail"), Column("locale", "x")]
+    imp, counts = import_csv(db, "id,mail,lang\nuser-1,a@example.com,en\n", columns)
+
+    assert counts == {"created": 1, "updated": 0, "errors": 0}
+    user = contacts(db)["user-1"]
+    assert (user.email, user.locale, user.attributes) == ("a@example.com", "en", {})

@@ -93,7 +93,7 @@ def _is_valid_number(number: phonenumbers.PhoneNumber) -> bool:
     the verdict: the library finds the region that way, then checks the same type again."""
     regions = _util.COUNTRY_CODE_TO_REGION_CODE.get(number.country_code, ())
     if len(regions) < 2:
-        return phonenumbers.is_valid_number(number)
+        return bool(regions) and _is_valid_for_region(number, regions[0])
     national = _util.national_significant_number(number)
     for region in regions:
         metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
@@ -101,10 +101,66 @@ def _is_valid_number(number: phonenumbers.PhoneNumber) -> bool:
             continue
         if metadata.leading_digits is not None:
             if _util.re_compile(metadata.leading_digits).match(national):
-                return phonenumbers.is_valid_number_for_region(number, region)
-        elif _util._number_type_helper(national, metadata) != phonenumbers.PhoneNumberType.UNKNOWN:
+                return _is_valid_for_region(number, region)
+        elif _has_a_type(national, metadata):
             return True
     return False
+
+
+def _is_valid_for_region(number: phonenumbers.PhoneNumber, region: str) -> bool:
+    """phonenumbers.is_valid_number_for_region(number, region), its type found by
+    _has_a_type."""
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(number.country_code,
+                                                                 region.upper())
+    if metadata is None or (region != _util.REGION_CODE_FOR_NON_GEO_ENTITY and
+                            number.country_code != _util.country_code_for_valid_region(region)):
+        return False
+    return _has_a_type(_util.national_significant_number(number), metadata)
+
+
+def _has_a_type(national: str, metadata: PhoneMetadata) -> bool:
+    """True where phonenumbers' _number_type_helper(national, metadata) finds a type (not
+    UNKNOWN). That helper tries eight rare types before the fixed-line and mobile ones
+    most numbers are; validity only asks whether one matches, so the same tests run here
+    commonest first and stop at the first match."""
+    general, types = _region_patterns(metadata)
+    return _matches(national, general) and any(_matches(national, desc) for desc in types)
+
+
+def _matches(national: str, desc: tuple | None) -> bool:
+    """phonenumbers' _is_number_matching_desc() on a desc made by _patterns()."""
+    if desc is None:
+        return False
+    lengths, pattern = desc
+    return (not lengths or len(national) in lengths) and pattern is not None and \
+        pattern.fullmatch(national) is not None
+
+
+_REGION_PATTERNS: dict[int, tuple] = {}  # id(metadata) -> (metadata, general, types)
+
+
+def _region_patterns(metadata: PhoneMetadata) -> tuple:
+    """A region's general pattern, and its number types as _number_type_helper() tests
+    them but commonest first: fixed line, then mobile (which it skips when the two share a
+    pattern), then the rare ones."""
+    found = _REGION_PATTERNS.get(id(metadata))
+    if found is None:
+        mobile = () if metadata.same_mobile_and_fixed_line_pattern else (metadata.mobile,)
+        types = (metadata.fixed_line, *mobile, metadata.premium_rate, metadata.toll_free,
+                 metadata.shared_cost, metadata.voip, metadata.personal_number,
+                 metadata.pager, metadata.uan, metadata.voicemail)
+        # The metadata is kept in the entry so its id stays its own.
+        found = _REGION_PATTERNS[id(metadata)] = (
+            metadata, _patterns(metadata.general_desc), tuple(map(_patterns, types)))
+    return found[1:]
+
+
+def _patterns(desc) -> tuple | None:
+    """(possible lengths, compiled pattern or None) of a PhoneNumberDesc, None for none."""
+    if desc is None:
+        return None
+    pattern = desc.national_number_pattern
+    return tuple(desc.possible_length), _util.re_compile(pattern) if pattern else None
 
 
 # Most addresses are plain ASCII: a dot-atom local part, checked here, at a domain that
@@ -190,13 +246,16 @@ def check_tags(values: list[str]) -> list[str]:
     return unique
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # made once: see json_numbers
+
+
 def check_attributes(value: dict) -> dict:
     """Return the attributes unchanged; raise ValueError if there are too many or too big."""
     if len(value) > MAX_ATTRIBUTES:
         raise ValueError(f"at most {MAX_ATTRIBUTES} attributes")
     if any(len(key) > MAX_ATTRIBUTE_NAME for key in value):
         raise ValueError(f"attribute names are at most {MAX_ATTRIBUTE_NAME} characters")
-    if len(json.dumps(value, separators=(",", ":"))) > MAX_ATTRIBUTES_BYTES:
+    if len(_COMPACT.encode(value)) > MAX_ATTRIBUTES_BYTES:
         raise ValueError(f"attributes take at most {MAX_ATTRIBUTES_BYTES} bytes as JSON")
     return value
 

@@ -64,7 +64,7 @@ def read_upload(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Upload:
     try:
         reader = _reader(text, delimiter)
         header = [name.strip() for name in next(reader, [])]
-        rows = sum(1 for cells in reader if any(c.strip() for c in cells))
+        rows = sum(1 for cells in reader if any(map(str.strip, cells)))
     except csv.Error as exc:
         raise _file_error(f"This is not a readable CSV file: {exc}.") from exc
     _check_header(header)
@@ -121,7 +121,7 @@ def records(text: str, delimiter: str):
     line = reader.line_num
     for cells in reader:
         start, line = line + 1, reader.line_num
-        if any(c.strip() for c in cells):
+        if any(map(str.strip, cells)):
             yield start, cells
 
 

@@ -8,6 +8,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import phonenumbers
 
@@ -47,7 +48,7 @@ class CheckedRow:
 
     line: int
     cells: list[str]
-    record: dict | None = None  # external_id, email, …, attributes, tags
+    record: dict | None = None  # external_id, email, phone, locale, timezone, attributes, tags
     errors: dict[int, str] = field(default_factory=dict)  # column index -> message
     problem: str | None = None  # a fault of the whole row (cell count, duplicate)
 
@@ -57,36 +58,52 @@ class CheckedRow:
         return cells or self.problem or ""
 
 
+# Distinct values of a column remembered per import: locales, zones, tag lists and
+# attribute values repeat down a file; past this many, new ones are checked each time.
+MEMO_VALUES = 10_000
+_REPEATING = ("locale", "timezone", "tags")  # ids, emails and phones are the contact's own
+
+
 class RowChecker:
     """Check rows against a mapping, exactly as the API checks a contact."""
 
     def __init__(self, header: list[str], columns: list[Column], options: Options):
         self.width = len(header)
-        self.columns = list(enumerate(columns))
         self.options = options
         self.seen: dict[str, int] = {}  # external id -> first line, to refuse repeats
+        # (column index, record key or attribute name, is an attribute, rule) per mapped
+        # column; the rule is None where the cell is kept as it is (a text attribute).
+        self._cells = [(index, column.name if column.field == "attribute" else column.field,
+                        column.field == "attribute", self._rule(column))
+                       for index, column in enumerate(columns) if column.field != "skip"]
 
     def check(self, line: int, cells: list[str]) -> CheckedRow:
-        row = CheckedRow(line, cells)
         if len(cells) != self.width:
-            row.problem = f"this row has {len(cells)} cells; the header has {self.width}"
-            return row
-        record: dict = {"attributes": {}, "tags": []}
-        for index, column in self.columns:
-            if column.field == "skip":
-                continue
+            return CheckedRow(line, cells, problem=f"this row has {len(cells)} cells; "
+                                                   f"the header has {self.width}")
+        # Every field, None where the row leaves the contact's value alone: one shape for
+        # all rows, which the chunk's COPY takes as it is.
+        record: dict = {"external_id": None, "email": None, "phone": None, "locale": None,
+                        "timezone": None, "attributes": {}, "tags": ()}
+        attributes, errors = record["attributes"], {}
+        for index, key, is_attribute, rule in self._cells:
             value = cells[index].strip()
+            if not value and rule is not _external_id:
+                continue  # an empty cell leaves the contact's current value alone
             try:
-                self._put(record, column, value)
+                checked = value if rule is None else rule(value)
             except ValueError as exc:
-                row.errors[index] = str(exc)
+                errors[index] = str(exc)
+                continue
+            (attributes if is_attribute else record)[key] = checked
+        row = CheckedRow(line, cells, errors=errors)
         self._check_repeat(row, record.get("external_id"))
-        if record["attributes"] and not row.errors:
+        if attributes and not errors:
             try:
-                rules.check_attributes(record["attributes"])
+                rules.check_attributes(attributes)
             except ValueError as exc:
                 row.problem = str(exc)
-        if not row.errors and not row.problem:
+        if not errors and not row.problem:
             row.record = record
         return row
 
@@ -97,25 +114,24 @@ class RowChecker:
         if first != row.line:
             row.problem = f"external_id {external_id!r} already appears on line {first}"
 
-    def _put(self, record: dict, column: Column, value: str) -> None:
+    def _rule(self, column: Column):
+        """The function that turns a non-empty cell of the column into its stored value."""
         if column.field == "external_id":
-            if not value:
-                raise ValueError("external_id is required")
-            record["external_id"] = rules.check_external_id(value)
-        elif not value:
-            return  # an empty cell leaves the contact's current value alone
-        elif column.field == "attribute":
-            record["attributes"][column.name] = convert(column.type, value)
-        elif column.field == "tags":
-            parts = [t.strip() for t in value.split(self.options.tag_separator) if t.strip()]
-            record["tags"] = rules.check_tags(parts)
+            return _external_id
+        if column.field == "attribute":
+            return None if column.type == "text" else _remembered(partial(convert, column.type))
+        if column.field == "tags":
+            rule = partial(_tags, self.options.tag_separator)
+        elif column.field == "phone":
+            rule = self._phone
         else:
-            record[column.field] = self._normalise(column.field, value)
+            rule = partial(rules.check_field, column.field)
+        return _remembered(rule) if column.field in _REPEATING else rule
 
-    def _normalise(self, name: str, value: str) -> str:
-        if name == "phone" and len(value) <= rules.MAX_LENGTH["phone"]:
+    def _phone(self, value: str) -> str:
+        if len(value) <= rules.MAX_LENGTH["phone"]:
             value = self._international(value)
-        return rules.check_field(name, value)
+        return rules.check_field("phone", value)
 
     def _international(self, value: str) -> str:
         region = self.options.default_region
@@ -126,6 +142,38 @@ class RowChecker:
         except phonenumbers.NumberParseException as exc:
             raise ValueError("not a phone number") from exc
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _external_id(value: str) -> str:
+    if not value:
+        raise ValueError("external_id is required")
+    return rules.check_external_id(value)
+
+
+def _tags(separator: str, value: str) -> tuple[str, ...]:
+    # A tuple: one checked cell's tags are shared by every row that repeats it.
+    return tuple(rules.check_tags([t.strip() for t in value.split(separator) if t.strip()]))
+
+
+def _remembered(rule):
+    """rule(value), its result or its error remembered per distinct value (the rules are
+    functions of the value alone)."""
+    outcomes: dict[str, tuple] = {}
+
+    def check(value: str):
+        outcome = outcomes.get(value)
+        if outcome is None:
+            try:
+                outcome = (rule(value), None)
+            except ValueError as exc:
+                outcome = (None, str(exc))
+            if len(outcomes) < MEMO_VALUES:
+                outcomes[value] = outcome
+        if outcome[1] is not None:
+            raise ValueError(outcome[1])
+        return outcome[0]
+
+    return check
 
 
 def convert(kind: str, value: str):

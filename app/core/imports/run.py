@@ -5,7 +5,9 @@ progress counters commit together, so a re-run (after a crash) skips what is don
 """
 
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from redis.exceptions import RedisError
 from sqlalchemy import (
@@ -18,9 +20,11 @@ from sqlalchemy import (
 )
 
 from app.core.access import audit
+from app.core.db import is_postgres
 from app.core.imports.mapping import check_mapping, mapping_from, read_upload, records, upload_text
-from app.core.imports.rows import Column, Options, RowChecker
+from app.core.imports.rows import CheckedRow, Column, Options, RowChecker
 from app.core.imports.upsert import upsert_contacts, upsert_statement
+from app.core.imports.writer import ChunkWriter
 from app.errors import ValidationFailed
 from app.models import ContactImport, ContactImportError, Operator
 from app.models.imports import DONE, FAILED, QUEUED, RUNNING, UPLOADED
@@ -154,16 +158,22 @@ def _run(session, imp: ContactImport, chunk_rows: int) -> None:
     columns, options = mapping_from(imp)
     checker = RowChecker(imp.header, columns, options)
     upsert = upsert_statement(session, columns, options)
+    target = _Target(imp.id, imp.header)
     start = done = imp.processed_rows
-    chunk = []
-    for index, (line, cells) in enumerate(records(upload_text(imp), imp.delimiter)):
-        row = checker.check(line, cells)  # rows done before a resume: checked for repeats only
-        if index < start:
-            continue
-        chunk.append(row)
-        if len(chunk) == chunk_rows:
-            done, chunk = _write_chunk(session, imp, done, chunk, upsert), []
-    _write_chunk(session, imp, done, chunk, upsert)
+    chunk = _Chunk()
+    # On PostgreSQL a chunk is written on a thread of its own while the next is checked
+    # (SQLite's connections stay on the thread that made them).
+    with ChunkWriter(background=is_postgres(session)) as writer:
+        write = partial(_write_chunk, session, target, upsert=upsert)
+        for index, (line, cells) in enumerate(records(upload_text(imp), imp.delimiter)):
+            row = checker.check(line, cells)  # rows done before a resume: checked for repeats
+            if index < start:
+                continue
+            chunk.add(row)
+            if chunk.rows == chunk_rows:
+                writer.write(write, done, chunk)
+                done, chunk = done + chunk.rows, _Chunk()
+        writer.write(write, done, chunk)
     imp.status, imp.finished_at, imp.data = DONE, utcnow(), None
     operator = session.get(Operator, imp.operator_id) if imp.operator_id else None
     audit.record(session, operator, "contact.import_finish", "contact_import", imp.id,
@@ -173,15 +183,39 @@ def _run(session, imp: ContactImport, chunk_rows: int) -> None:
     session.commit()
 
 
-def _write_chunk(session, imp: ContactImport, done: int, chunk: list, upsert) -> int:
+@dataclass(frozen=True)
+class _Target:
+    """What writing a chunk needs of its import, read once: the writer's thread must not
+    load expired attributes of the caller's objects."""
+
+    id: int
+    header: list[str]
+
+
+@dataclass
+class _Chunk:
+    """Rows checked since the last write: a good row is kept as its record alone (its
+    cells and checked row are let go at once, rather than left to the garbage collector)."""
+
+    rows: int = 0
+    good: list[dict] = field(default_factory=list)
+    bad: list[CheckedRow] = field(default_factory=list)
+
+    def add(self, row: CheckedRow) -> None:
+        self.rows += 1
+        if row.record is None:
+            self.bad.append(row)
+        else:
+            self.good.append(row.record)
+
+
+def _write_chunk(session, imp: _Target, done: int, chunk: _Chunk, upsert) -> None:
     """Upsert the good rows, store the bad ones and the progress: one transaction.
 
     The progress only moves from `done` rows on: if another worker moved it meanwhile (it
     resumed this import while this worker was only slow), this one stops, writing nothing.
-    Return the rows now done.
     """
-    good = [row.record for row in chunk if row.record is not None]
-    bad = [row for row in chunk if row.record is None]
+    good, bad = chunk.good, chunk.bad
     created = upsert_contacts(session, upsert, good)
     if bad:
         session.execute(insert(ContactImportError), [_error_row(imp, row) for row in bad])
@@ -189,7 +223,7 @@ def _write_chunk(session, imp: ContactImport, done: int, chunk: list, upsert) ->
         update(ContactImport)
         .where(ContactImport.id == imp.id, ContactImport.processed_rows == done,
                ContactImport.status == RUNNING)
-        .values(processed_rows=ContactImport.processed_rows + len(chunk),
+        .values(processed_rows=ContactImport.processed_rows + chunk.rows,
                 created_count=ContactImport.created_count + created,
                 updated_count=ContactImport.updated_count + len(good) - created,
                 error_count=ContactImport.error_count + len(bad),
@@ -201,14 +235,13 @@ def _write_chunk(session, imp: ContactImport, done: int, chunk: list, upsert) ->
         session.rollback()
         raise ClaimLost(imp.id)
     session.commit()
-    return done + len(chunk)
 
 
 class ClaimLost(Exception):
     """Another worker took this import over: this one stops without touching it."""
 
 
-def _error_row(imp: ContactImport, row) -> dict:
+def _error_row(imp: _Target, row) -> dict:
     names = [imp.header[i] for i in row.errors]
     return {"import_id": imp.id, "line": row.line, "columns": ", ".join(names)[:1024],
             "message": row.message(imp.header), "values": row.cells}
