@@ -7,8 +7,12 @@ Prometheus multiprocess mode: every worker writes its metrics to files in one di
 which must be set before the workers import prometheus_client and emptied of an earlier
 run's files; a worker that exits has its live gauges dropped. An operator may choose the
 directory with PROMETHEUS_MULTIPROC_DIR; otherwise each start gets a fresh one.
+
+Each worker leaves the objects of the app it made out of garbage collection, as the
+channel workers do.
 """
 
+import gc
 import os
 import shutil
 import tempfile
@@ -48,6 +52,13 @@ def on_starting(server) -> None:
     """In the master, before any worker: a clean directory (old counts are not ours)."""
     for stale in metrics_dir().glob("*.db"):
         stale.unlink()
+
+
+def post_worker_init(worker) -> None:
+    """A worker has made the app: its objects, made once, are left out of every garbage
+    collection from here. A full collection over them (~215,000 objects, ~130 ms with the
+    GIL held) came every ten or so 1,000-recipient sends, a third of their CPU."""
+    gc.freeze()
 
 
 def child_exit(server, worker) -> None:
