@@ -51,12 +51,12 @@ class SendRequest:
 
 @dataclass
 class Accepted:
-    notifications: list[SimpleNamespace]  # the rows as written (and the contact's
-    # external_id), suppressed ones too
+    notifications: list[SimpleNamespace]  # the rows as written, suppressed ones too, with
+    # the contact's external_id and the id as text (made once, for the queue and replies)
 
     def due_ids(self) -> dict[str, list[str]]:
         """Group the ids ready to queue now by channel."""
-        return by_channel((n.id, n.channel) for n in self.notifications
+        return by_channel((n.id_text, n.channel) for n in self.notifications
                           if n.status == Status.QUEUED)
 
 
@@ -302,7 +302,7 @@ def _write(session, config, plans, request, category, version, api_key_id, sourc
         })
     record_created(session, rows, now)
     # Plain records (ORM objects cost 20%), naming their contact as the caller knows it.
-    return [SimpleNamespace(**row, external_id=plan.contact.external_id)
+    return [SimpleNamespace(**row, external_id=plan.contact.external_id, id_text=str(row["id"]))
             for row, plan in zip(rows, plans, strict=True)]
 
 
