@@ -247,15 +247,16 @@ def _apply_rules(session, redis, config, category, plans: list[_Plan], at: datet
 
 def _apply_rate_limits(redis, config, category, plans: list[_Plan]) -> None:
     """Count one send per contact and channel (all of a contact's devices are one push)."""
+    limits = {channel: rules.limit_for(category, channel, config)
+              for channel in {plan.channel for plan in plans}}
     firsts: dict[tuple[int, str], list[_Plan]] = {}
     for plan in plans:
-        firsts.setdefault((plan.contact.id, plan.channel), []).append(plan)
+        if limits[plan.channel]:
+            firsts.setdefault((plan.contact.id, plan.channel), []).append(plan)
     hits, groups = [], []
     for (contact_id, channel), group in firsts.items():
-        limit = rules.limit_for(category, channel, config)
-        if limit:
-            hits.append((rules.rate_limit_key(category.key, channel, contact_id), *limit))
-            groups.append(group)
+        hits.append((rules.rate_limit_key(category.key, channel, contact_id), *limits[channel]))
+        groups.append(group)
     for allowed, group in zip(rules.admit(redis, hits), groups, strict=True):
         if not allowed:
             for plan in group:
