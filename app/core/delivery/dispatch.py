@@ -30,7 +30,7 @@ from app.errors import ValidationFailed
 from app.models import Device, Template
 from app.models.contacts import CHANNELS
 from app.models.notifications import Status
-from app.models.types import new_uuid, utcnow
+from app.models.types import new_uuid_and_text, utcnow
 from app.queues import by_channel, enqueue_ids
 
 # A send_at this far back is taken as "now" (clocks differ); earlier ones are refused.
@@ -274,14 +274,16 @@ def _first_due(status: str, send_at, now: datetime, config):
 
 def _write(session, config, plans, request, category, version, api_key_id, source, now):
     """Insert every row and its first status in two bulk statements."""
-    rows, hashes = [], {}  # content rendered once is one object: hashed once
+    rows, texts, hashes = [], [], {}  # content rendered once is one object: hashed once
     for plan in plans:
         send_at = plan.send_at or request.send_at
         status = plan.status
         if status == Status.QUEUED and send_at and send_at > now:
             status = Status.ACCEPTED
+        id_, text = new_uuid_and_text()
+        texts.append(text)
         rows.append({
-            "id": new_uuid(),
+            "id": id_,
             "source": source,
             "api_key_id": api_key_id,
             "contact_id": plan.contact.id,
@@ -303,8 +305,8 @@ def _write(session, config, plans, request, category, version, api_key_id, sourc
         })
     record_created(session, rows, now)
     # Plain records (ORM objects cost 20%), naming their contact as the caller knows it.
-    return [SimpleNamespace(**row, external_id=plan.contact.external_id, id_text=str(row["id"]))
-            for row, plan in zip(rows, plans, strict=True)]
+    return [SimpleNamespace(**row, external_id=plan.contact.external_id, id_text=text)
+            for row, plan, text in zip(rows, plans, texts, strict=True)]
 
 
 def _hash(content: dict | None) -> str | None:
