@@ -7,6 +7,9 @@ Prometheus multiprocess mode: every worker writes its metrics to files in one di
 which must be set before the workers import prometheus_client and emptied of an earlier
 run's files; a worker that exits has its live gauges dropped. An operator may choose the
 directory with PROMETHEUS_MULTIPROC_DIR; otherwise each start gets a fresh one.
+
+Each worker leaves the objects of the app it made out of garbage collection, as the
+channel workers do.
 """
 
 import gc
@@ -16,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from gunicorn.glogging import Logger as GunicornLogger
+from sqlalchemy.orm import configure_mappers
 
 # gunicorn's default access line, and the request id the app answered with.
 access_log_format = ('%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
@@ -49,6 +53,15 @@ def on_starting(server) -> None:
     """In the master, before any worker: a clean directory (old counts are not ours)."""
     for stale in metrics_dir().glob("*.db"):
         stale.unlink()
+
+
+def post_worker_init(worker) -> None:
+    """A worker has made the app: the models' mappers are configured now rather than by
+    the first request (~50 ms), then the app's objects, made once, are left out of every
+    garbage collection. A full collection over them (~215,000 objects, ~130 ms with the
+    GIL held) came every ten or so 1,000-recipient sends, a third of their CPU."""
+    configure_mappers()
+    gc.freeze()
 
 
 def child_exit(server, worker) -> None:

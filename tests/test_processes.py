@@ -1,5 +1,6 @@
 """The processes `make run` starts: every Procfile entry points at real code and queues;
 the sandbox runs on its own ports, only when needed; production mode refuses bad settings."""
+import gc
 import json
 import os
 import signal
@@ -234,3 +235,15 @@ def test_the_web_process_gives_the_console_an_error_page_for_a_long_url(web_port
     status, content_type, body = http_get(web_port, "/contacts/?q=" + "x" * 5000)
     assert (status, content_type.split(";")[0]) == (414, "text/html")
     assert b"That address is too long" in body
+
+
+def test_a_web_worker_leaves_the_app_it_made_out_of_garbage_collection():
+    from app import web_config
+
+    before = gc.get_freeze_count()
+    made = [[] for _ in range(10)]  # what the app made, still tracked by the collector
+    try:
+        web_config.post_worker_init(worker=None)  # gunicorn calls it once the app is made
+        assert gc.get_freeze_count() >= before + len(made)
+    finally:
+        gc.unfreeze()

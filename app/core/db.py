@@ -178,8 +178,9 @@ def copy_rows(session, table, rows: list[dict]) -> None:
         with cursor.copy(statement) as copy:
             copy.set_types(_pg_types(table, tuple(columns)))
             for row in rows:
-                values = [*row.values(),
-                          *(d.arg if d.is_scalar else d.arg(None) for d in defaults)]
+                values = list(row.values())
+                if defaults:
+                    values += [d.arg if d.is_scalar else d.arg(None) for d in defaults]
                 for i in json_at:
                     if (value := values[i]) is not None:
                         values[i] = dumped.get(id(value)) or dumped.setdefault(

@@ -1,9 +1,10 @@
 """Sending through the API (202, rows, queue), idempotency, and reading the log."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select, update
 
+from app.api.schemas.notifications import NotificationsAccepted
 from app.core.delivery import idempotency
 from app.extensions import redis_from_url
 from app.models import IdempotencyKey, Notification
@@ -53,6 +54,19 @@ def test_later_send_at_is_accepted_not_queued(client, auth, ada, redis):
     [row] = send(client, auth, {**SMS, "send_at": later}).get_json()["notifications"]
     assert row["status"] == "accepted" and row["send_at"].startswith(later[:16])
     assert queue(redis, "sms").count == 0
+
+
+@pytest.mark.parametrize("offset", [timedelta(0), timedelta(hours=5, minutes=30)])
+def test_the_202_body_is_the_schema_written_as_json(client, auth, ada, offset):
+    later = (utcnow() + timedelta(hours=2)).astimezone(timezone(offset))
+    content = {**SMS["content"], "push": {"title": "Shipped", "body": "On its way"}}
+    body = {**SMS, "channels": ["sms", "push"], "content": content,
+            "send_at": later.isoformat()}
+    sent = send(client, auth, body).get_json()
+    assert sent == NotificationsAccepted.model_validate(sent).model_dump(mode="json")
+    assert {(n["channel"], n["status"], n["reason"]) for n in sent["notifications"]} == {
+        ("sms", "accepted", None), ("push", "suppressed", "no_address")}
+    assert {datetime.fromisoformat(n["send_at"]) for n in sent["notifications"]} == {later}
 
 
 def test_repeat_with_the_same_key_replays_and_sends_nothing(client, auth, ada, in_db, redis):

@@ -30,7 +30,7 @@ from app.errors import ValidationFailed
 from app.models import Device, Template
 from app.models.contacts import CHANNELS
 from app.models.notifications import Status
-from app.models.types import new_uuid, utcnow
+from app.models.types import new_uuid_and_text, utcnow
 from app.queues import by_channel, enqueue_ids
 
 # A send_at this far back is taken as "now" (clocks differ); earlier ones are refused.
@@ -51,12 +51,12 @@ class SendRequest:
 
 @dataclass
 class Accepted:
-    notifications: list[SimpleNamespace]  # the rows as written (and the contact's
-    # external_id), suppressed ones too
+    notifications: list[SimpleNamespace]  # the rows as written, suppressed ones too, with
+    # the contact's external_id and the id as text (made once, for the queue and replies)
 
     def due_ids(self) -> dict[str, list[str]]:
         """Group the ids ready to queue now by channel."""
-        return by_channel((n.id, n.channel) for n in self.notifications
+        return by_channel((n.id_text, n.channel) for n in self.notifications
                           if n.status == Status.QUEUED)
 
 
@@ -247,15 +247,16 @@ def _apply_rules(session, redis, config, category, plans: list[_Plan], at: datet
 
 def _apply_rate_limits(redis, config, category, plans: list[_Plan]) -> None:
     """Count one send per contact and channel (all of a contact's devices are one push)."""
+    limits = {channel: rules.limit_for(category, channel, config)
+              for channel in {plan.channel for plan in plans}}
     firsts: dict[tuple[int, str], list[_Plan]] = {}
     for plan in plans:
-        firsts.setdefault((plan.contact.id, plan.channel), []).append(plan)
+        if limits[plan.channel]:
+            firsts.setdefault((plan.contact.id, plan.channel), []).append(plan)
     hits, groups = [], []
     for (contact_id, channel), group in firsts.items():
-        limit = rules.limit_for(category, channel, config)
-        if limit:
-            hits.append((rules.rate_limit_key(category.key, channel, contact_id), *limit))
-            groups.append(group)
+        hits.append((rules.rate_limit_key(category.key, channel, contact_id), *limits[channel]))
+        groups.append(group)
     for allowed, group in zip(rules.admit(redis, hits), groups, strict=True):
         if not allowed:
             for plan in group:
@@ -273,14 +274,16 @@ def _first_due(status: str, send_at, now: datetime, config):
 
 def _write(session, config, plans, request, category, version, api_key_id, source, now):
     """Insert every row and its first status in two bulk statements."""
-    rows, hashes = [], {}  # content rendered once is one object: hashed once
+    rows, texts, hashes = [], [], {}  # content rendered once is one object: hashed once
     for plan in plans:
         send_at = plan.send_at or request.send_at
         status = plan.status
         if status == Status.QUEUED and send_at and send_at > now:
             status = Status.ACCEPTED
+        id_, text = new_uuid_and_text()
+        texts.append(text)
         rows.append({
-            "id": new_uuid(),
+            "id": id_,
             "source": source,
             "api_key_id": api_key_id,
             "contact_id": plan.contact.id,
@@ -302,8 +305,8 @@ def _write(session, config, plans, request, category, version, api_key_id, sourc
         })
     record_created(session, rows, now)
     # Plain records (ORM objects cost 20%), naming their contact as the caller knows it.
-    return [SimpleNamespace(**row, external_id=plan.contact.external_id)
-            for row, plan in zip(rows, plans, strict=True)]
+    return [SimpleNamespace(**row, external_id=plan.contact.external_id, id_text=text)
+            for row, plan, text in zip(rows, plans, texts, strict=True)]
 
 
 def _hash(content: dict | None) -> str | None:

@@ -82,7 +82,7 @@ def notifications_of(session, body: dict) -> list[Notification]:
 
 
 def _ids(accepted: Accepted) -> dict:
-    return {"notifications": [str(n.id) for n in accepted.notifications]}
+    return {"notifications": [n.id_text for n in accepted.notifications]}
 
 
 def idempotency_payload(request: SendRequest):

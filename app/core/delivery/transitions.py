@@ -87,15 +87,17 @@ def record_created(session, rows: list[dict], now: datetime) -> None:
 
     Stamps each row's times in place (created, updated, and its status's time column).
     """
-    refused = {row["status"] for row in rows if not allowed(None, row["status"])}
+    refused = {s for s in {row["status"] for row in rows} if not allowed(None, s)}
     if refused:
         raise ValueError(f"a notification cannot start as {sorted(refused)}")
     if not rows:
         return
     stamps = {STAMPS[s] for s in MOVES[None] if s in STAMPS}
+    times = {s: {"created_at": now, "updated_at": now,
+                 **{c: now if STAMPS.get(s) == c else None for c in stamps}}
+             for s in MOVES[None]}
     for row in rows:  # every row the same keys: one executemany
-        row.update(created_at=now, updated_at=now)
-        row.update({c: now if STAMPS.get(row["status"]) == c else None for c in stamps})
+        row.update(times[row["status"]])
     if _postgres(session) and len(rows) <= FEW:
         keys = tuple(rows[0])
         execute_cached(session, _create_statement(keys, len(rows)),
