@@ -58,8 +58,9 @@ def on_starting(server) -> None:
 def post_worker_init(worker) -> None:
     """A worker has made the app: the models' mappers are configured now rather than by
     the first request (~50 ms), then the app's objects, made once, are left out of every
-    garbage collection. A full collection over them (~215,000 objects, ~130 ms with the
-    GIL held) came every ten or so 1,000-recipient sends, a third of their CPU."""
+    garbage collection. A full collection over them (~215,000 objects, 120-145 ms with the
+    GIL held, every thread of the worker paused) came every ten or so 1,000-recipient
+    sends, a third of their CPU, and set the single sends' p99; 4-14 ms without them."""
     configure_mappers()
     gc.freeze()
 
@@ -76,10 +77,3 @@ def on_exit(server) -> None:
     path = metrics_dir()
     if path.name.startswith("herald-metrics-") and path.parent == Path(tempfile.gettempdir()):
         shutil.rmtree(path, ignore_errors=True)
-
-
-def post_worker_init(worker) -> None:
-    """The app's objects, made once before the first request, are left out of every garbage
-    collection: under load a full collection over them paused every thread of a worker for
-    120-145 ms (the single-send p99), 4-14 ms without them."""
-    gc.freeze()
