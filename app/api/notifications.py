@@ -4,7 +4,7 @@ import re
 import uuid
 from datetime import datetime
 
-from flask import Response, json, request
+from flask import Response, current_app, json, request
 from pydantic import TypeAdapter
 
 from app import herald_config, redis_client
@@ -20,7 +20,7 @@ from app.api.schemas.notifications import (
     NotificationSummary,
     StatusChange,
 )
-from app.core.delivery import idempotency, log
+from app.core.delivery import idempotency, log, together
 from app.core.delivery.dispatch import Accepted, SendRequest
 from app.core.delivery.send import send
 from app.errors import ValidationFailed
@@ -47,18 +47,27 @@ IDEMPOTENCY_PARAMETER = {
 def send_notification(body: NotificationIn):
     redis, config = redis_client(), herald_config()
     key = _idempotency_header()
-    request_hash = None
-    if idempotency.request_keys(key, body.event_id):  # only a request a repeat may replay
-        request_hash = idempotency.fingerprint("POST", request.path, body.model_dump(mode="json"))
-    sent = send(db.session, redis, config, _send_request(body), idempotency_key=key,
-                actor=current_actor(), respond=_response_body, request_hash=request_hash)
+    actor, send_request = current_actor(), _send_request(body)
+    if not idempotency.request_keys(key, body.event_id):  # nothing a repeat may replay
+        sent = together.send(_group(), db.session, redis, config, len(body.recipients),
+                             lambda session: send(session, redis, config, send_request,
+                                                  actor=actor, respond=_response_body))
+        return sent.body, sent.status  # built by _response_body: the model's JSON already
+    request_hash = idempotency.fingerprint("POST", request.path, body.model_dump(mode="json"))
+    sent = send(db.session, redis, config, send_request, idempotency_key=key,
+                actor=actor, respond=_response_body, request_hash=request_hash)
     if sent.replayed:
         db.session.rollback()  # the keys claimed before the repeated one
         return Response(json.dumps(sent.body), sent.status, mimetype="application/json",
                         headers={"Idempotent-Replayed": "true"})
     db.session.commit()
     sent.enqueue(redis, config)
-    return sent.body, sent.status  # built by _response_body: the model's JSON already
+    return sent.body, sent.status
+
+
+def _group() -> together.SendGroup:
+    """This process's group of concurrent small sends (one per app)."""
+    return current_app.extensions.setdefault("send_group", together.SendGroup())
 
 
 def _idempotency_header() -> str | None:

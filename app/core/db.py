@@ -3,7 +3,7 @@
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
@@ -112,7 +112,7 @@ def execute_cached(session, statement, params: dict) -> list:
         for name, value in params.items()}}
     driver = connection.connection.driver_connection
     try:
-        with driver.cursor(row_factory=namedtuple_row) as cursor:
+        with driver.cursor(row_factory=compiled.rows) as cursor:
             cursor.execute(compiled.sql, values)
             return cursor.fetchall() if compiled.returns_rows else []
     except psycopg.Error as exc:
@@ -130,6 +130,15 @@ class _Compiled:
     constants: dict  # the values bound in the statement itself, ready for the driver
     processors: dict[str, Callable]  # parameter name → its type's conversion, if any
     returns_rows: bool  # a SELECT's or a RETURNING's (not the key an INSERT reports)
+    row_makers: list = field(default_factory=list)  # its rows' namedtuple, made once
+
+    def rows(self, cursor):
+        """psycopg's row factory: the statement's columns never change, so its rows'
+        namedtuple is made on the first execution (psycopg's namedtuple_row reads and
+        decodes every column's name on each one)."""
+        if not self.row_makers:
+            self.row_makers.append(namedtuple_row(cursor))
+        return self.row_makers[0]
 
 
 @lru_cache(maxsize=64)
