@@ -4,7 +4,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.core.delivery import together
 from app.core.delivery.dispatch import SendRequest
@@ -59,7 +59,7 @@ def run_together(app, redis, config, works: list) -> list:
 
     threads = [threading.Thread(target=thread, args=(i, w)) for i, w in enumerate(works)]
     threads[0].start()
-    while not group._writing:
+    while not group._accepting:
         time.sleep(0.001)
     for t in threads[1:]:
         t.start()
@@ -84,7 +84,18 @@ def rows_of(db, external_ids) -> dict[str, str]:
 def test_sends_that_wait_together_are_written_by_one_thread_and_each_committed_and_queued(
         app, db, redis, config, contacts):
     names = [f"user-{i}" for i in range(1, 6)]
-    outcomes = run_together(app, redis, config, [sending(redis, config, n) for n in names])
+    inserts = []
+
+    def count(conn, cursor, statement, *args):
+        if "INSERT INTO notifications " in statement:
+            inserts.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        outcomes = run_together(app, redis, config, [sending(redis, config, n) for n in names])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(inserts) == 2  # the first alone, then the four that waited in one INSERT
     sents = [sent for sent, _ in outcomes]
     assert all(not isinstance(s, Exception) and s.status == 202 for s in sents), sents
     # The four that waited behind the first were written by one of them, in one group.
@@ -135,4 +146,4 @@ def test_a_large_request_is_written_alone(app, db, redis, config, contacts):
     sent = together.send(group, db.session, redis, config, together.SMALL + 1,
                          lambda session: send(session, redis, config, big))
     assert sent.status == 202 and len(queued_ids(redis)) == 5
-    assert not group._writing and group._waiting == []
+    assert not group._accepting and group._waiting == []

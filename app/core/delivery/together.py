@@ -1,11 +1,12 @@
 """Group commit for small sends: concurrent requests of one process share a transaction.
 
 A single send's own work is small; what it costs is mostly the transaction around it
-(checking a connection out, BEGIN, COMMIT and its WAL flush, the Redis round trip that
-queues its ids). Sends that arrive while another group is being written wait for it,
-then one of them writes all of theirs: each request accepted in turn on that thread's
-session, one COMMIT, one enqueue for every row. Under load a group holds about as many
-requests as the process has threads; alone, a request is a group of one.
+(checking a connection out, BEGIN, the INSERT, COMMIT and its WAL flush, the Redis round
+trip that queues its ids). Sends that arrive while another group is being written wait
+for it, then one of them writes all of theirs: each request accepted in turn on that
+thread's session, all their rows in one INSERT, one COMMIT, one enqueue. Under load a
+group holds about as many requests as the process has threads; alone, a request is a
+group of one.
 
 The promises are a lone send's: a request's rows are committed before its response and
 before their ids are queued, and each request is accepted on its own terms. A request
@@ -19,6 +20,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from app.core.delivery import transitions
 from app.core.delivery.dispatch import Accepted, enqueue
 from app.errors import HeraldError
 
@@ -48,21 +50,25 @@ class _Turn:
 
 
 class SendGroup:
-    """Runs concurrent sends of one process in shared transactions (see the module)."""
+    """Runs concurrent sends of one process in shared transactions (see the module).
+
+    One thread at a time accepts a group's requests (its reads and checks, on its
+    session); once it has, the requests that came meanwhile are handed to the next
+    thread while it writes, commits and queues its own group."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._waiting: list[_Turn] = []
-        self._writing = False  # a thread is writing a group
+        self._accepting = False  # a thread is accepting a group's requests
 
     def send(self, session, redis, config, work: Callable):
         """Run `work(session)` (it returns a Sent) in a group; return its Sent, committed
-        and queued, or raise its error. `session` is this thread's, used if it writes."""
+        and queued, or raise its error. `session` is this thread's, used if it leads."""
         turn = _Turn(work)
         with self._lock:
             self._waiting.append(turn)
-            leads = not self._writing
-            self._writing = True
+            leads = not self._accepting
+            self._accepting = True
         if not leads:
             turn.woken.wait()  # done, or handed the next group
         if not turn.done:
@@ -75,39 +81,53 @@ class SendGroup:
         with self._lock:
             group, self._waiting = self._waiting, []
         try:
-            _write(session, redis, config, group)
+            try:
+                rows = _accept(session, group)
+            finally:
+                self._hand_on()
+            transitions.insert_created(session, rows)
+            session.commit()
+        except Exception as exc:
+            session.rollback()
+            if len(group) > 1:
+                _one_by_one(session, redis, config, group)
+            else:
+                group[0].error = exc
+        else:
+            enqueue(redis, config, Accepted([n for turn in group if turn.error is None
+                                             for n in turn.result.accepted.notifications]))
         finally:
-            with self._lock:
-                following = self._waiting[0] if self._waiting else None
-                self._writing = following is not None
             for turn in group:
                 turn.done = True
                 turn.woken.set()
-            if following is not None:
-                following.woken.set()  # it writes the requests that came meanwhile
+
+    def _hand_on(self) -> None:
+        """The requests that came meanwhile are the next group, accepted by one of them."""
+        with self._lock:
+            following = self._waiting[0] if self._waiting else None
+            self._accepting = following is not None
+        if following is not None:
+            following.woken.set()
 
 
-def _write(session, redis, config, group: list[_Turn]) -> None:
-    """Accept every request of the group in one transaction, commit, queue their rows."""
+def _accept(session, group: list[_Turn]) -> list[dict]:
+    """Accept each request of the group in the session's transaction; return the rows
+    they hold for one write. A refusal is its request's own."""
+    rows = session.info[transitions.HELD] = []
     try:
         for turn in group:
             try:
                 turn.result = turn.work(session)
             except HeraldError as exc:  # refused before writing anything
                 turn.error = exc
-        session.commit()
-    except Exception:
-        session.rollback()
-        if len(group) == 1:
-            raise
-        _one_by_one(session, redis, config, group)
-        return
-    enqueue(redis, config, Accepted([n for turn in group if turn.error is None
-                                     for n in turn.result.accepted.notifications]))
+    finally:
+        del session.info[transitions.HELD]
+    return rows
 
 
 def _one_by_one(session, redis, config, group: list[_Turn]) -> None:
-    """After a group failed: each request alone, its error its own."""
+    """After a group failed: each request alone (its rows written as they come), its
+    error its own."""
     for turn in group:
         turn.result, turn.error = None, None
         try:

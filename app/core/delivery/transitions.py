@@ -64,6 +64,7 @@ CHUNK = 1000  # rows per statement of the per-row form (bind parameter limits)
 # New rows up to which one INSERT … SELECT feeding the history goes in one round trip;
 # a COPY costs two round trips a table, worth it only for many rows.
 FEW = 16
+HELD = "held_new_rows"  # session.info key: new rows held for one write (delivery.together)
 
 N, H = Notification.__table__, NotificationStatus.__table__
 HISTORY = ["notification_id", "status", "attempt", "provider", "error_code", "detail", "at"]
@@ -86,6 +87,8 @@ def record_created(session, rows: list[dict], now: datetime) -> None:
     bulk INSERTs.
 
     Stamps each row's times in place (created, updated, and its status's time column).
+    While the session holds new rows (session.info[HELD] is a list), they are added to
+    it instead, for one insert_created() of many sends' rows.
     """
     refused = {s for s in {row["status"] for row in rows} if not allowed(None, s)}
     if refused:
@@ -98,6 +101,17 @@ def record_created(session, rows: list[dict], now: datetime) -> None:
              for s in MOVES[None]}
     for row in rows:  # every row the same keys: one executemany
         row.update(times[row["status"]])
+    held = session.info.get(HELD)
+    if held is not None:
+        held.extend(rows)
+        return
+    insert_created(session, rows)
+
+
+def insert_created(session, rows: list[dict]) -> None:
+    """Write new rows record_created() stamped, and their first history rows."""
+    if not rows:
+        return
     if _postgres(session) and len(rows) <= FEW:
         keys = tuple(rows[0])
         execute_cached(session, _create_statement(keys, len(rows)),
