@@ -25,7 +25,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -114,8 +113,7 @@ def insert_created(session, rows: list[dict]) -> None:
         return
     if _postgres(session) and len(rows) <= FEW:
         keys = tuple(rows[0])
-        execute_cached(session, _create_statement(keys, len(rows)),
-                       {f"{k}_{i}": row[k] for i, row in enumerate(rows) for k in keys})
+        execute_cached(session, _create_statement(keys), {k: [r[k] for r in rows] for k in keys})
         return
     history = [{"notification_id": r["id"], "status": r["status"], "attempt": r.get("attempts", 0),
                 "provider": r.get("provider"), "at": r["created_at"], "detail": r.get("reason")}
@@ -128,15 +126,16 @@ def insert_created(session, rows: list[dict]) -> None:
     session.execute(insert(NotificationStatus), history)
 
 
-@lru_cache(maxsize=64)
-def _create_statement(keys: tuple[str, ...], count: int):
-    """PostgreSQL: `count` new rows with these keys and their first history rows in one
-    statement, built and compiled once per process (the values come at execution; a
-    multi-row VALUES would be compiled again on every execution)."""
-    rows = [select(*[bindparam(f"{k}_{i}", type_=N.c[k].type).label(k) for k in keys])
-            for i in range(count)]
-    values = (union_all(*rows) if count > 1 else rows[0]).subquery("v")
-    created = insert(N).from_select(keys, select(values)).returning(
+@lru_cache(maxsize=16)
+def _create_statement(keys: tuple[str, ...]):
+    """PostgreSQL: new rows, one array per column, and their first history rows in one
+    statement, built and compiled once per process: the same text (psycopg converts it
+    once) and the same prepared statement whatever the number of rows. (A row of
+    parameters each, as it was, made a statement per count, and psycopg parsed each one's
+    text anew on every execution once it held more than 50 parameters.)"""
+    arrays = [cast(bindparam(k, type_=ARRAY(N.c[k].type)), ARRAY(N.c[k].type)) for k in keys]
+    values = select(*[func.unnest(a).label(k) for a, k in zip(arrays, keys, strict=True)])
+    created = insert(N).from_select(keys, values.subquery("v")).returning(
         N.c.id, N.c.status, N.c.attempts, N.c.provider, N.c.created_at, N.c.reason
     ).cte("created")
     return insert(H).from_select(
