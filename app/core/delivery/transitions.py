@@ -251,7 +251,7 @@ def _named(result) -> list:
     claimed batch reads some 25 attributes of each of its thousand rows; a named tuple's
     attribute is ~0.04 µs."""
     make = _row_type(tuple(result.keys()))._make
-    return [make(row) for row in result]
+    return [make(row) for row in result.all()]
 
 
 @lru_cache(maxsize=64)
