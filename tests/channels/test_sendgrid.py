@@ -60,6 +60,19 @@ def test_tags_go_as_substitutions_unless_over_sendgrids_limit(provider, sandbox)
     assert html["r2@example.com"] == f'<a href="https://h.test/c/{big}">x</a>'
 
 
+@pytest.mark.parametrize("provider", ["sendgrid"], indirect=True)
+def test_messages_sharing_one_content_go_each_to_its_own_recipient(provider, sandbox):
+    shared = {"subject": "Hi", "text": "The same for everyone"}  # as a batch's rows share one
+    messages = [Message(id=f"m{i}", channel="email", to=f"r{i}@example.com", content=shared)
+                for i in range(3)]
+    assert [r.error for r in provider.send_batch(messages)] == [None] * 3
+    received = {r["recipient"]: r["payload"]["personalizations"]
+                for r in sandbox.received("sendgrid")}
+    assert {who: [p["to"][0]["email"] for p in ps] for who, ps in received.items()} == {
+        f"r{i}@example.com": [f"r{i}@example.com"] for i in range(3)}
+    assert {ps[0]["custom_args"]["herald_id"] for ps in received.values()} == {"m0", "m1", "m2"}
+
+
 @pytest.mark.parametrize("event, expected", [
     ("delivered", ("delivered", "delivered", None)),
     ("bounce", ("failed", "bounced", "hard_bounce")),

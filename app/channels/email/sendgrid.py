@@ -75,17 +75,20 @@ def _shared(message: Message, parts: EmailParts) -> tuple:
 
 def _substituted(message: Message) -> bool:
     """Whether the message's tags go as substitutions (else its body is expanded)."""
+    if not message.substitutions:
+        return False
     size = sum(len(k.encode()) + len(v.encode()) for k, v in message.substitutions.items())
     return 0 < size <= MAX_SUBSTITUTION_BYTES
 
 
 def build_payload(items: list[Item]) -> dict:
     """The mail/send body for messages sharing one body, one personalization each (with
-    the message's substitutions, if it has any left)."""
+    the message's substitutions, if it has any left). The recipient is the message's own:
+    messages of one content share one EmailParts (see SendGridProvider._parts)."""
     first_message, first = items[0]
     personalizations = []
     for message, parts in items:
-        personalization = {"to": [_address(parts.to)],
+        personalization = {"to": [_address(message.to)],
                            "custom_args": {"herald_id": message.id}}
         if parts.subject:
             personalization["subject"] = parts.subject
@@ -139,10 +142,11 @@ class SendGridProvider(Provider):
         """Group identical bodies into shared requests, send them concurrently."""
         results: dict[str, SendResult] = {}
         groups: dict[tuple, list[Item]] = {}
+        made: dict[int, EmailParts] = {}
         for message in messages:
             substituted = _substituted(message)
             try:
-                parts = email_parts(message, self.config.EMAIL_FROM, expand=not substituted)
+                parts = self._parts(message, substituted, made)
             except PermanentError as exc:
                 results[message.id] = SendResult(message.id, error=exc)
                 continue
@@ -157,6 +161,17 @@ class SendGridProvider(Provider):
         for done in run(self._send_request, chunks):
             results.update((r.message_id, r) for r in done)
         return [results[m.id] for m in messages]
+
+    def _parts(self, message: Message, substituted: bool, made: dict) -> EmailParts:
+        """The message's parts; made once per content object when its body is not expanded
+        for it (a batch's messages mostly share one content), so `to` is the first
+        message's: the payload takes each recipient from its message."""
+        if message.substitutions and not substituted:  # its tags go into its own bodies
+            return email_parts(message, self.config.EMAIL_FROM)
+        if id(message.content) not in made:
+            made[id(message.content)] = email_parts(message, self.config.EMAIL_FROM,
+                                                    expand=False)
+        return made[id(message.content)]
 
     def _send_request(self, items: list[Item], resend: bool = True) -> list[SendResult]:
         try:

@@ -86,20 +86,23 @@ def record_outcomes(session, redis, config, outcomes: list[Outcome],
     """
     moved = _move_outcomes(session, config, outcomes, now)
     _handle_dead_recipients(session, outcomes, now)
-    counts: dict[str, int] = {}
-    for row in moved:
-        counts[row.status] = counts.get(row.status, 0) + 1
-    # Alert emails that die raise no alert: a failing email channel must not feed itself.
-    died = {r.id for r in moved if r.status == Status.DEAD}
-    alerting = {o.row.id for o in outcomes
-                if o.row.id in died and o.row.category == alerts.CATEGORY}
-    dead = [r.id for r in moved if r.id in died - alerting]
+    counts = dict(Counter(row.status for row in moved))
+    dead = _alerted_dead(moved, outcomes) if Status.DEAD in counts else []
     with contextlib.suppress(RedisError):  # alerts and counters are for watching; the rows
         throughput.count(redis, _tally(outcomes, set(dead)), now)  # must commit
         if dead:
             alerts.raise_alert(redis, config, "dead_notifications",
                                {"count": len(dead), "ids": [str(i) for i in dead[:20]]})
     return counts
+
+
+def _alerted_dead(moved: list, outcomes: list[Outcome]) -> list:
+    """The ids of the rows that died, but alert emails: a failing email channel must not
+    feed itself."""
+    died = {r.id for r in moved if r.status == Status.DEAD}
+    alerting = {o.row.id for o in outcomes
+                if o.row.id in died and o.row.category == alerts.CATEGORY}
+    return [r.id for r in moved if r.id in died and r.id not in alerting]
 
 
 def _move_outcomes(session, config, outcomes: list[Outcome], now: datetime) -> list:

@@ -9,6 +9,7 @@ New rows and their first history row go in through record_created().
 """
 
 import json
+from collections import namedtuple
 from datetime import datetime
 from functools import lru_cache
 
@@ -193,7 +194,7 @@ def _move_alike(session, ids, to: Status, now, detail, columns, values_) -> list
     if pg:
         extra = (literal(detail, Text).label("detail"), literal(now, UTCDateTime).label("at"))
         return _with_history(session, stmt, columns, extra, sets_error)
-    rows = session.execute(stmt.returning(*columns)).all()
+    rows = _named(session.execute(stmt.returning(*columns)))
     _insert_history(session, rows, sets_error, lambda row: (detail, now))
     return rows
 
@@ -219,7 +220,7 @@ def _move_each(session, changes: list[dict], now, columns) -> list:
     if pg:
         extra = (v.c.detail.label("detail"), v.c.at.label("at"))
         return _with_history(session, stmt, columns, extra, sets_error)
-    rows = session.execute(stmt.returning(*columns)).all()
+    rows = _named(session.execute(stmt.returning(*columns)))
     by_id = {c["id"]: (c.get("detail"), c.get("at", now)) for c in changes}
     _insert_history(session, rows, sets_error, lambda row: by_id[row.id])
     return rows
@@ -253,8 +254,22 @@ def _with_history(session, stmt, columns, extra, sets_error: bool) -> list:
     history = insert(H).from_select(HISTORY, select(
         moved.c.id, moved.c.status, moved.c.attempts, moved.c.provider, error,
         moved.c.detail, moved.c.at)).cte("history")
-    return session.execute(
-        select(*(moved.c[c.key] for c in columns)).add_cte(history)).all()
+    return _named(session.execute(
+        select(*(moved.c[c.key] for c in columns)).add_cte(history)))
+
+
+def _named(result) -> list:
+    """The moved rows as named tuples. Reading an attribute of a SQLAlchemy Row first
+    fails a look-up on its class (an AttributeError made and dropped, ~0.5 µs), and a
+    claimed batch reads some 25 attributes of each of its thousand rows; a named tuple's
+    attribute is ~0.04 µs."""
+    make = _row_type(tuple(result.keys()))._make
+    return [make(row) for row in result.all()]
+
+
+@lru_cache(maxsize=64)
+def _row_type(fields: tuple[str, ...]) -> type:
+    return namedtuple("Moved", fields)
 
 
 def _insert_history(session, rows, sets_error: bool, detail_and_at) -> None:
