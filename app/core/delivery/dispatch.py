@@ -274,34 +274,40 @@ def _first_due(status: str, send_at, now: datetime, config):
 
 def _write(session, config, plans, request, category, version, api_key_id, source, now):
     """Insert every row and its first status in two bulk statements."""
-    rows, texts, hashes = [], [], {}  # content rendered once is one object: hashed once
+    shared = {"source": source, "api_key_id": api_key_id, "category": category.key,
+              "template_version_id": version.id if version else None,
+              "event_id": request.event_id, "attempts": 0}
+    # What most rows share is worked out once: content rendered once is one object
+    # (hashed once), and a status and send_at give one due time.
+    hashes: dict[int, str | None] = {}
+    dues: dict[tuple, datetime | None] = {}
+    rows, texts = [], []
     for plan in plans:
         send_at = plan.send_at or request.send_at
         status = plan.status
         if status == Status.QUEUED and send_at and send_at > now:
             status = Status.ACCEPTED
+        content, device = plan.content, plan.device
+        if (payload_hash := hashes.get(id(content), False)) is False:
+            payload_hash = hashes[id(content)] = _hash(content)
+        if (due_at := dues.get((status, send_at), False)) is False:
+            due_at = dues[status, send_at] = _first_due(status, send_at, now, config)
         id_, text = new_uuid_and_text()
         texts.append(text)
         rows.append({
             "id": id_,
-            "source": source,
-            "api_key_id": api_key_id,
+            **shared,
             "contact_id": plan.contact.id,
-            "device_id": plan.device.id if plan.device else None,
+            "device_id": device and device.id,
             "channel": plan.channel,
-            "category": category.key,
-            "template_version_id": version.id if version else None,
             "address": plan.address,
-            "provider": plan.device.provider if plan.device else None,
-            "content": plan.content,
-            "payload_hash": hashes.get(id(plan.content)) or hashes.setdefault(
-                id(plan.content), _hash(plan.content)),
-            "event_id": request.event_id,
+            "provider": device and device.provider,
+            "content": content,
+            "payload_hash": payload_hash,
             "status": status,
             "reason": plan.reason,
-            "attempts": 0,
             "send_at": send_at,
-            "due_at": _first_due(status, send_at, now, config),
+            "due_at": due_at,
         })
     record_created(session, rows, now)
     # Plain records (ORM objects cost 20%), naming their contact as the caller knows it.
