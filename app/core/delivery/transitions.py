@@ -67,6 +67,7 @@ FEW = 16
 
 N, H = Notification.__table__, NotificationStatus.__table__
 HISTORY = ["notification_id", "status", "attempt", "provider", "error_code", "detail", "at"]
+FIRST_HISTORY = ("notification_id", "status", "attempt", "provider", "at", "detail")  # a new row's
 MOVED = (N.c.id, N.c.status, N.c.attempts, N.c.provider, N.c.error_code)
 
 
@@ -103,15 +104,15 @@ def record_created(session, rows: list[dict], now: datetime) -> None:
         execute_cached(session, _create_statement(keys, len(rows)),
                        {f"{k}_{i}": row[k] for i, row in enumerate(rows) for k in keys})
         return
-    history = [{"notification_id": r["id"], "status": r["status"], "attempt": r.get("attempts", 0),
-                "provider": r.get("provider"), "at": r["created_at"], "detail": r.get("reason")}
-               for r in rows]
+    history = [(r["id"], r["status"], r.get("attempts", 0), r.get("provider"), r["created_at"],
+                r.get("reason")) for r in rows]
     if _postgres(session):
         copy_rows(session, N, rows)
-        copy_rows(session, H, history)
+        copy_rows(session, H, history, columns=FIRST_HISTORY)
         return
     session.execute(insert(Notification), rows)
-    session.execute(insert(NotificationStatus), history)
+    session.execute(insert(NotificationStatus), [dict(zip(FIRST_HISTORY, h, strict=True))
+                                                 for h in history])
 
 
 @lru_cache(maxsize=64)
