@@ -94,11 +94,11 @@ def _response_body(accepted: Accepted) -> dict:
     writing them); a time is written as pydantic writes it, once per distinct time."""
     times: dict[datetime, str] = {}
     return {"notifications": [
-        {"id": n.id_text, "contact": n.external_id, "channel": n.channel,
-         "status": str(n.status), "reason": n.reason,
-         "send_at": n.send_at and (times.get(n.send_at) or times.setdefault(
-             n.send_at, _TIME.dump_python(n.send_at, mode="json")))}
-        for n in accepted.notifications
+        {"id": n["id_text"], "contact": n["external_id"], "channel": n["channel"],
+         "status": str(n["status"]), "reason": n["reason"],
+         "send_at": (at := n["send_at"]) and (times.get(at) or times.setdefault(
+             at, _TIME.dump_python(at, mode="json")))}
+        for n in accepted.rows
     ]}
 
 

@@ -24,6 +24,9 @@ COSTLY_FIELDS = ("tags", "attributes")  # read only when the content can show th
 CATEGORY_FIELDS = ("id", "key", "critical", "default_opt_in", "quiet_hours", "rate_limits")
 # The channels whose address is a contact column (push addresses are device tokens).
 ADDRESS_COLUMN = {"sms": "phone", "email": "email"}
+# Each channel's columns of a contact's row (named once: they are read for every plan).
+_SUPPRESSED = {channel: f"{channel}_suppressed" for channel in ADDRESS_COLUMN}
+_OPTED_IN = {channel: f"{channel}_opted_in" for channel in CHANNELS}
 
 
 @dataclass(frozen=True)
@@ -71,14 +74,14 @@ def load(session, category: str, external_ids: list[str], *,
 
 def is_suppressed(contact, channel: str) -> bool:
     """Whether the contact's address on an email or SMS channel is suppressed."""
-    return getattr(contact, f"{channel}_suppressed")
+    return getattr(contact, _SUPPRESSED[channel])
 
 
 def opted_out(category: CategoryRules, contact, channel: str) -> bool:
     """Whether the contact does not receive the category on the channel: a "no" to a
     default-in category, anything but a "yes" to an opt-in-only one (never a critical one)."""
     return not category.critical and rules.chose_out(
-        category.default_opt_in, getattr(contact, f"{channel}_opted_in"))
+        category.default_opt_in, getattr(contact, _OPTED_IN[channel]))
 
 
 @lru_cache(maxsize=8)
@@ -93,7 +96,7 @@ def _statement(postgres: bool, with_fields: bool, one: bool):
     suppressions, preferences = Suppression.__table__, Preference.__table__
     suppressed = [
         exists().where(suppressions.c.channel == channel,
-                       suppressions.c.address == contacts.c[column]).label(f"{channel}_suppressed")
+                       suppressions.c.address == contacts.c[column]).label(_SUPPRESSED[channel])
         for channel, column in ADDRESS_COLUMN.items()
     ]
     choices = [
@@ -101,7 +104,7 @@ def _statement(postgres: bool, with_fields: bool, one: bool):
             preferences.c.contact_id == contacts.c.id,
             preferences.c.category_id == categories.c.id,
             preferences.c.channel == channel,
-        ).scalar_subquery().label(f"{channel}_opted_in")
+        ).scalar_subquery().label(_OPTED_IN[channel])
         for channel in CHANNELS
     ]
     named, condition = _named(contacts, postgres, one)
