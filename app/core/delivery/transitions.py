@@ -67,7 +67,8 @@ FEW = 16
 
 N, H = Notification.__table__, NotificationStatus.__table__
 HISTORY = ["notification_id", "status", "attempt", "provider", "error_code", "detail", "at"]
-FIRST_HISTORY = ("notification_id", "status", "attempt", "provider", "at", "detail")  # a new row's
+# A new row's first history row, as record_created() writes it.
+FIRST_HISTORY = ("notification_id", "status", "attempt", "provider", "at", "detail")
 MOVED = (N.c.id, N.c.status, N.c.attempts, N.c.provider, N.c.error_code)
 
 
