@@ -167,17 +167,18 @@ def _compiled(statement, dialect) -> _Compiled:
     return _Compiled(compiled.string, constants, processors, returns_rows)
 
 
-def copy_rows(session, table, rows: list[dict]) -> None:
-    """PostgreSQL: COPY rows (dicts with the same keys) into a table, inside the session's
-    transaction, as an INSERT of them would: the columns' Python defaults fill the keys
-    left out, JSON is dumped by the app. The fastest way in for many rows (no statement to
-    parse, no parameters); binary, so neither side formats or parses text for a uuid, a
-    number or a time."""
+def copy_rows(session, table, rows: list, columns: tuple[str, ...] | None = None) -> None:
+    """PostgreSQL: COPY rows into a table, inside the session's transaction, as an INSERT
+    of them would: the columns' Python defaults fill the keys left out, JSON is dumped by
+    the app. Rows are dicts with the same keys, or tuples of the values of `columns`. The
+    fastest way in for many rows (no statement to parse, no parameters); binary, so
+    neither side formats or parses text for a uuid, a number or a time."""
     if not rows:
         return
-    keys = list(rows[0])
-    defaults = [c.default for c in table.c if c.default is not None and c.key not in rows[0]]
-    columns = keys + [d.column.key for d in defaults]
+    tuples = columns is not None
+    keys = list(columns if tuples else rows[0])
+    defaults = [c.default for c in table.c if c.default is not None and c.key not in keys]
+    columns = (*keys, *(d.column.key for d in defaults))
     json_at = [i for i, k in enumerate(columns) if isinstance(table.c[k].type, JSON)]
     statement = psql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
         psql.Identifier(table.name), psql.SQL(", ").join(map(psql.Identifier, columns)))
@@ -185,9 +186,9 @@ def copy_rows(session, table, rows: list[dict]) -> None:
     with session.connection().connection.driver_connection.cursor() as cursor:
         cursor.adapters.register_dumper(str, _DumpedJsonb)  # this cursor's JSON: dumped here
         with cursor.copy(statement) as copy:
-            copy.set_types(_pg_types(table, tuple(columns)))
+            copy.set_types(_pg_types(table, columns))
             for row in rows:
-                values = list(row.values())
+                values = list(row) if tuples else list(row.values())
                 if defaults:
                     values += [d.arg if d.is_scalar else d.arg(None) for d in defaults]
                 for i in json_at:

@@ -9,7 +9,7 @@ preferences); each round trip and each ORM load cost more than the row it read.
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Text, bindparam, cast, column, exists, func, null, select
+from sqlalchemy import Text, bindparam, cast, column, exists, func, null, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from app import json_numbers
@@ -24,6 +24,9 @@ COSTLY_FIELDS = ("tags", "attributes")  # read only when the content can show th
 CATEGORY_FIELDS = ("id", "key", "critical", "default_opt_in", "quiet_hours", "rate_limits")
 # The channels whose address is a contact column (push addresses are device tokens).
 ADDRESS_COLUMN = {"sms": "phone", "email": "email"}
+# Each channel's columns of a contact's row (named once: they are read for every plan).
+_SUPPRESSED = {channel: f"{channel}_suppressed" for channel in ADDRESS_COLUMN}
+_OPTED_IN = {channel: f"{channel}_opted_in" for channel in CHANNELS}
 
 
 @dataclass(frozen=True)
@@ -71,14 +74,14 @@ def load(session, category: str, external_ids: list[str], *,
 
 def is_suppressed(contact, channel: str) -> bool:
     """Whether the contact's address on an email or SMS channel is suppressed."""
-    return getattr(contact, f"{channel}_suppressed")
+    return getattr(contact, _SUPPRESSED[channel])
 
 
 def opted_out(category: CategoryRules, contact, channel: str) -> bool:
     """Whether the contact does not receive the category on the channel: a "no" to a
     default-in category, anything but a "yes" to an opt-in-only one (never a critical one)."""
     return not category.critical and rules.chose_out(
-        category.default_opt_in, getattr(contact, f"{channel}_opted_in"))
+        category.default_opt_in, getattr(contact, _OPTED_IN[channel]))
 
 
 @lru_cache(maxsize=8)
@@ -90,28 +93,40 @@ def _statement(postgres: bool, with_fields: bool, one: bool):
     generic plan (a plan made anew for each send cost about four times the server's CPU
     for this query); many are joined (_named)."""
     contacts, categories = Contact.__table__, Category.__table__
-    suppressions, preferences = Suppression.__table__, Preference.__table__
+    suppressions = Suppression.__table__
     suppressed = [
         exists().where(suppressions.c.channel == channel,
-                       suppressions.c.address == contacts.c[column]).label(f"{channel}_suppressed")
+                       suppressions.c.address == contacts.c[column]).label(_SUPPRESSED[channel])
         for channel, column in ADDRESS_COLUMN.items()
     ]
-    choices = [
-        select(preferences.c.opted_in).where(
-            preferences.c.contact_id == contacts.c.id,
-            preferences.c.category_id == categories.c.id,
-            preferences.c.channel == channel,
-        ).scalar_subquery().label(f"{channel}_opted_in")
-        for channel in CHANNELS
-    ]
     named, condition = _named(contacts, postgres, one)
+    source = named.outerjoin(categories, categories.c.key == bindparam("category"))
+    choices, source = _choices(contacts, categories, source, postgres)
     statement = select(
         *(contacts.c[f] if with_fields or f not in COSTLY_FIELDS else null().label(f)
           for f in CONTACT_FIELDS),
         *(_as_text(categories.c[f]).label(f"category_{f}") for f in CATEGORY_FIELDS),
         *suppressed, *choices,
-    ).select_from(named.outerjoin(categories, categories.c.key == bindparam("category")))
+    ).select_from(source)
     return statement if condition is None else statement.where(condition)
+
+
+def _choices(contacts, categories, source, postgres: bool):
+    """The contact's choice for the category on each channel (NULL: none), as columns,
+    and what to select them from. On PostgreSQL one LATERAL look-up a contact reads its
+    three choices (one index descent instead of three: about 1 ms less of the server's
+    CPU for 1,000 recipients); elsewhere a subquery a channel."""
+    preferences = Preference.__table__
+    mine = (preferences.c.contact_id == contacts.c.id,
+            preferences.c.category_id == categories.c.id)
+    if not postgres:
+        return [select(preferences.c.opted_in).where(*mine, preferences.c.channel == channel)
+                .scalar_subquery().label(_OPTED_IN[channel]) for channel in CHANNELS], source
+    made = select(*(
+        func.bool_or(preferences.c.opted_in).filter(preferences.c.channel == channel)
+        .label(_OPTED_IN[channel]) for channel in CHANNELS
+    )).where(*mine).lateral("choices")  # one row a (contact, category, channel): its choice
+    return [made.c[_OPTED_IN[channel]] for channel in CHANNELS], source.outerjoin(made, true())
 
 
 def _named(contacts, postgres: bool, one: bool):

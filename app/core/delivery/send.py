@@ -82,7 +82,7 @@ def notifications_of(session, body: dict) -> list[Notification]:
 
 
 def _ids(accepted: Accepted) -> dict:
-    return {"notifications": [n.id_text for n in accepted.notifications]}
+    return {"notifications": [row["id_text"] for row in accepted.rows]}
 
 
 def idempotency_payload(request: SendRequest):

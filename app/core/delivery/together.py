@@ -98,8 +98,8 @@ class SendGroup:
             else:
                 group[0].error = exc
         else:
-            enqueue(redis, config, Accepted([n for turn in group if turn.error is None
-                                             for n in turn.result.accepted.notifications]))
+            enqueue(redis, config, Accepted([row for turn in group if turn.error is None
+                                             for row in turn.result.accepted.rows]))
         finally:
             for turn in group:
                 turn.done = True

@@ -68,6 +68,8 @@ HELD = "held_new_rows"  # session.info key: new rows held for one write (deliver
 
 N, H = Notification.__table__, NotificationStatus.__table__
 HISTORY = ["notification_id", "status", "attempt", "provider", "error_code", "detail", "at"]
+# A new row's first history row, as record_created() writes it.
+FIRST_HISTORY = ("notification_id", "status", "attempt", "provider", "at", "detail")
 MOVED = (N.c.id, N.c.status, N.c.attempts, N.c.provider, N.c.error_code)
 
 
@@ -103,7 +105,7 @@ def record_created(session, rows: list[dict], now: datetime) -> None:
         row.update(times[row["status"]])
     held = session.info.get(HELD)
     if held is not None:
-        held.extend(rows)
+        held.extend(row.copy() for row in rows)  # as they are now: callers add keys after
         return
     insert_created(session, rows)
 
@@ -116,15 +118,15 @@ def insert_created(session, rows: list[dict]) -> None:
         keys = tuple(rows[0])
         execute_cached(session, _create_statement(keys), {k: [r[k] for r in rows] for k in keys})
         return
-    history = [{"notification_id": r["id"], "status": r["status"], "attempt": r.get("attempts", 0),
-                "provider": r.get("provider"), "at": r["created_at"], "detail": r.get("reason")}
-               for r in rows]
+    history = [(r["id"], r["status"], r.get("attempts", 0), r.get("provider"), r["created_at"],
+                r.get("reason")) for r in rows]
     if _postgres(session):
         copy_rows(session, N, rows)
-        copy_rows(session, H, history)
+        copy_rows(session, H, history, columns=FIRST_HISTORY)
         return
     session.execute(insert(Notification), rows)
-    session.execute(insert(NotificationStatus), history)
+    session.execute(insert(NotificationStatus), [dict(zip(FIRST_HISTORY, h, strict=True))
+                                                 for h in history])
 
 
 @lru_cache(maxsize=16)
