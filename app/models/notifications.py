@@ -55,7 +55,9 @@ class Notification(db.Model):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
     source: Mapped[str] = mapped_column(String(16), default="api")
-    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
+    # The key that sent it. No foreign key: keys are revoked, never deleted, and checking
+    # (and locking) the key's row for every row written cost PostgreSQL 15-20 % of a send.
+    api_key_id: Mapped[int | None] = mapped_column(BigId)
     campaign_id: Mapped[int | None] = mapped_column(BigId)
     # A campaign's rows: the run that wrote them and the variant (0 = "A") they carry.
     campaign_run_id: Mapped[int | None] = mapped_column(BigId)
