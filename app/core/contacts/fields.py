@@ -5,7 +5,6 @@ surface shows; check_field() adds the length cut-off (before parsing, so a huge 
 stays cheap).
 """
 
-import json
 import re
 from functools import lru_cache
 from zoneinfo import available_timezones
@@ -13,6 +12,7 @@ from zoneinfo import available_timezones
 from email_validator import EmailNotValidError, validate_email
 from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
+from app import json_numbers
 from app.core.contacts.phones import normalise_phone
 
 EXTERNAL_ID_PATTERN = r"^[^\s/]{1,255}$"
@@ -114,16 +114,16 @@ def check_tags(values: list[str]) -> list[str]:
     return unique
 
 
-_COMPACT = json.JSONEncoder(separators=(",", ":"))  # made once: see json_numbers
+_COMPACT = json_numbers.encoder(separators=(",", ":"), allow_nan=True)
 
 
 def check_attributes(value: dict) -> dict:
     """Return the attributes unchanged; raise ValueError if there are too many or too big."""
     if len(value) > MAX_ATTRIBUTES:
         raise ValueError(f"at most {MAX_ATTRIBUTES} attributes")
-    if any(len(key) > MAX_ATTRIBUTE_NAME for key in value):
+    if max(map(len, value), default=0) > MAX_ATTRIBUTE_NAME:
         raise ValueError(f"attribute names are at most {MAX_ATTRIBUTE_NAME} characters")
-    if len(_COMPACT.encode(value)) > MAX_ATTRIBUTES_BYTES:
+    if len(_COMPACT(value)) > MAX_ATTRIBUTES_BYTES:
         raise ValueError(f"attributes take at most {MAX_ATTRIBUTES_BYTES} bytes as JSON")
     return value
 
