@@ -121,8 +121,9 @@ def check_attributes(value: dict) -> dict:
     """Return the attributes unchanged; raise ValueError if there are too many or too big."""
     if len(value) > MAX_ATTRIBUTES:
         raise ValueError(f"at most {MAX_ATTRIBUTES} attributes")
-    if max(map(len, value), default=0) > MAX_ATTRIBUTE_NAME:
-        raise ValueError(f"attribute names are at most {MAX_ATTRIBUTE_NAME} characters")
+    for key in value:
+        if len(key) > MAX_ATTRIBUTE_NAME:
+            raise ValueError(f"attribute names are at most {MAX_ATTRIBUTE_NAME} characters")
     if len(_COMPACT(value)) > MAX_ATTRIBUTES_BYTES:
         raise ValueError(f"attributes take at most {MAX_ATTRIBUTES_BYTES} bytes as JSON")
     return value
