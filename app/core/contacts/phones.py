@@ -43,10 +43,10 @@ class _CallingCode:
     """What checking the numbers of one calling code needs, found once."""
 
     digits: str
+    country_code: int
     metadata: PhoneMetadata  # the region parse() reads a national number for
     national_prefix: re.Pattern | None  # its national prefix, if it has one
-    # (leading digits or None, (general, types) or None, decisive) per region: see _is_valid.
-    regions: tuple
+    regions: tuple[str, ...]  # in phonenumbers' order, the main one first
 
 
 def _parsed(value: str) -> tuple[_CallingCode | None, str]:
@@ -92,7 +92,12 @@ def _is_valid(code: _CallingCode | None, national: str) -> bool:
     digits that match decides; one without is the verdict only if a type matches."""
     if code is None:
         return False
-    for leading, patterns, decisive in code.regions:
+    alone = len(code.regions) == 1
+    for region in code.regions:
+        check = _region_check(code.country_code, region, alone)
+        if check is None:
+            continue
+        leading, patterns, decisive = check
         if leading is not None and not leading.match(national):
             continue
         found = patterns is not None and _has_a_type(national, patterns)
@@ -111,27 +116,25 @@ def _calling_code(digits: str) -> _CallingCode | None:
     metadata = PhoneMetadata.metadata_for_region_or_calling_code(
         country_code, _util.region_code_for_country_code(country_code))
     prefix = metadata.national_prefix_for_parsing if metadata is not None else None
-    return _CallingCode(digits, metadata, _util.re_compile(prefix) if prefix else None,
-                        _region_checks(country_code, regions))
+    return _CallingCode(digits, country_code, metadata,
+                        _util.re_compile(prefix) if prefix else None, tuple(regions))
 
 
-def _region_checks(country_code: int, regions: tuple[str, ...]) -> tuple:
-    """What is_valid_number() tries, region by region: one region decides alone (as
-    is_valid_number_for_region); of several, a region with leading digits decides the
-    numbers they match, and one without stands only on a matching type."""
-    if len(regions) == 1:
-        return ((None, _region_patterns(country_code, regions[0]), True),)
-    checks = []
-    for region in regions:
-        metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
-        if metadata is None:
-            continue
-        if metadata.leading_digits is not None:
-            checks.append((_util.re_compile(metadata.leading_digits),
-                           _region_patterns(country_code, region), True))
-        else:
-            checks.append((None, _type_patterns(metadata), False))
-    return tuple(checks)
+@cache  # a region's metadata is loaded when a number first reaches it (+1 has 25 regions)
+def _region_check(country_code: int, region: str, alone: bool) -> tuple | None:
+    """What is_valid_number() tries in one region of a calling code: (leading digits or
+    None, patterns or None, decisive); None for a region without metadata. A code's only
+    region decides alone (as is_valid_number_for_region); of several, a region with leading
+    digits decides the numbers they match, and one without stands only on a matching type."""
+    if alone:
+        return None, _region_patterns(country_code, region), True
+    metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
+    if metadata is None:
+        return None
+    if metadata.leading_digits is not None:
+        return (_util.re_compile(metadata.leading_digits), _region_patterns(country_code, region),
+                True)
+    return None, _type_patterns(metadata), False
 
 
 def _region_patterns(country_code: int, region: str) -> tuple | None:
