@@ -8,6 +8,7 @@ a row already holds as null (`loads`), so a stray value cannot break a page or a
 
 import json
 import math
+from json.encoder import c_make_encoder, encode_basestring_ascii
 
 
 class NonFiniteNumber(ValueError):
@@ -39,14 +40,32 @@ def loads_finite(text: str | bytes):
     return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
-# Made once: json.dumps() with any option builds an encoder per call, which cost as much
-# as encoding a small value (an import dumps a contact's attributes per row).
-_COLUMN_ENCODER = json.JSONEncoder(allow_nan=False)
+def encoder(separators: tuple[str, str] = (", ", ": "), allow_nan: bool = False):
+    """A function that encodes as json.JSONEncoder(separators=…, allow_nan=…).encode does.
+
+    That method builds a C encoder per call, which costs more than encoding a small value
+    (an import encodes each row's attributes); this one is built once. It does not look
+    for cycles (JSON values are data; one would raise RecursionError, not ValueError).
+    """
+    fallback = json.JSONEncoder(separators=separators, allow_nan=allow_nan)
+    if c_make_encoder is None:  # CPython without its _json accelerator
+        return fallback.encode
+    item_separator, key_separator = separators
+    encode = c_make_encoder(None, fallback.default, encode_basestring_ascii, None,
+                            key_separator, item_separator, False, False, allow_nan)
+
+    def dump(value) -> str:
+        return "".join(encode(value, 0))
+
+    return dump
+
+
+_encode_column = encoder()
 
 
 def dumps(value) -> str:
     """Serialise a JSON column's value; a non-finite number raises ValueError, never NaN."""
-    return _COLUMN_ENCODER.encode(value)
+    return _encode_column(value)
 
 
 # Made once: json.loads() with hooks builds a decoder per call, which cost more than

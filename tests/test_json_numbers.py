@@ -1,7 +1,10 @@
 """JSON columns hold finite numbers only: writing NaN fails, a stored one reads as null."""
+import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy.exc import StatementError
 
 from app import json_numbers
@@ -30,3 +33,18 @@ def test_a_json_column_never_writes_a_non_finite_number(db, number):
     with pytest.raises((StatementError, ValueError)):
         factories.contact(attributes={"x": [number]})
     db.session.rollback()
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12)
+
+
+@given(JSON_VALUES)
+@settings(max_examples=500, deadline=None)
+def test_the_made_once_encoders_encode_as_json_does(value):
+    assert json_numbers.dumps(value) == json.JSONEncoder(allow_nan=False).encode(value)
+    compact = json_numbers.encoder(separators=(",", ":"), allow_nan=True)
+    assert compact(value) == json.JSONEncoder(separators=(",", ":")).encode(value)

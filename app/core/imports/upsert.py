@@ -45,7 +45,7 @@ def upsert_contacts(session, upsert, records_: list[dict]) -> int:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(CreateTable(STAGING, if_not_exists=True))
         copy_rows(session, STAGING, records_)  # each row has every staged field, in one order
-        return sum(session.scalars(upsert, {"now": now}))
+        return session.scalar(upsert, {"now": now})
     ids = [r["external_id"] for r in records_]
     existing = session.scalar(select(func.count()).where(Contact.external_id.in_(ids)))
     session.execute(upsert, [{"external_id": r["external_id"], "created_at": now,
@@ -60,7 +60,7 @@ def upsert_statement(session, columns: list[Column], options: Options):
     Empty cells arrive as NULL and keep the stored value; attributes merge key by key;
     tags are added to the contact's (or replace them, if the import says so). On
     PostgreSQL the rows come from the chunk's staging table (COPY): a statement of one
-    parameter.
+    parameter, which answers how many contacts it created.
     """
     postgres = session.get_bind().dialect.name == "postgresql"
     stmt = dialect_insert(session, Contact.__table__)  # Core: the ORM would bulk-insert
@@ -80,8 +80,12 @@ def upsert_statement(session, columns: list[Column], options: Options):
     if "tags" in mapped:
         set_["tags"] = literal_column(_TAGS_SQL[postgres, options.tag_mode])
     stmt = stmt.on_conflict_do_update(index_elements=["external_id"], set_=set_)
-    # xmax is 0 only on a freshly inserted row version: counts creations in the same pass.
-    return stmt.returning(literal_column("(xmax = 0)::int")) if postgres else stmt
+    if not postgres:
+        return stmt
+    # xmax is 0 only on a freshly inserted row version: creations are counted in the same
+    # pass, by PostgreSQL (not a row per contact sent back to be added up here).
+    written = stmt.returning(literal_column("xmax = 0").label("created")).cte("written")
+    return select(func.count()).select_from(written).where(written.c.created)
 
 
 def _readable_sqlite_json(column):
