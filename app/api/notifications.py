@@ -73,8 +73,11 @@ def _accepted(sent) -> Response:
 
 
 def _group() -> together.SendGroup:
-    """This process's group of concurrent small sends (one per app)."""
-    return current_app.extensions.setdefault("send_group", together.SendGroup())
+    """This process's group of concurrent small sends (one per app), made on first use."""
+    group = current_app.extensions.get("send_group")
+    if group is None:  # setdefault keeps one if two threads get here at once
+        group = current_app.extensions.setdefault("send_group", together.SendGroup())
+    return group
 
 
 def _idempotency_header() -> str | None:

@@ -282,7 +282,8 @@ def _first_due(status: str, send_at, now: datetime, config):
 
 
 def _write(session, config, plans, request, category, version, api_key_id, source, now):
-    """Insert every row and its first status in two bulk statements."""
+    """Build every row and write it with its first status (record_created); return the
+    rows, each naming its contact's external id and its id as text."""
     shared = {"source": source, "api_key_id": api_key_id, "category": category.key,
               "template_version_id": version.id if version else None,
               "event_id": request.event_id, "attempts": 0}

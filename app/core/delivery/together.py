@@ -28,7 +28,8 @@ from app.core.delivery import transitions
 from app.core.delivery.dispatch import Accepted, enqueue
 from app.errors import HeraldError
 
-SMALL = 16  # recipients: a larger request writes alone (its rows go by COPY)
+# Recipients: a larger request writes alone (its rows would go by COPY anyway).
+SMALL = transitions.FEW
 
 
 def send(group: "SendGroup", session, redis, config, recipients: int, work: Callable):
@@ -36,6 +37,11 @@ def send(group: "SendGroup", session, redis, config, recipients: int, work: Call
     is small, else alone; return its Sent, committed and queued."""
     if recipients <= SMALL:
         return group.send(session, redis, config, work)
+    return _alone(session, redis, config, work)
+
+
+def _alone(session, redis, config, work: Callable):
+    """Run the work in a transaction of its own, commit, queue its rows."""
     sent = work(session)
     session.commit()
     sent.enqueue(redis, config)
@@ -135,10 +141,7 @@ def _one_by_one(session, redis, config, group: list[_Turn]) -> None:
     for turn in group:
         turn.result, turn.error = None, None
         try:
-            turn.result = turn.work(session)
-            session.commit()
+            turn.result = _alone(session, redis, config, turn.work)
         except BaseException as exc:  # noqa: BLE001 - handed to the request's own thread
             session.rollback()
             turn.error = exc
-            continue
-        turn.result.enqueue(redis, config)
