@@ -40,14 +40,16 @@ def loads_finite(text: str | bytes):
     return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
-def encoder(separators: tuple[str, str] = (", ", ": "), allow_nan: bool = False):
-    """A function that encodes as json.JSONEncoder(separators=…, allow_nan=…).encode does.
+def encoder(separators: tuple[str, str] = (", ", ": "), allow_nan: bool = False,
+            default=None):
+    """A function that encodes as json.JSONEncoder(separators=…, allow_nan=…,
+    default=…).encode does.
 
     That method builds a C encoder per call, which costs more than encoding a small value
     (an import encodes each row's attributes); this one is built once. It does not look
     for cycles (JSON values are data; one would raise RecursionError, not ValueError).
     """
-    fallback = json.JSONEncoder(separators=separators, allow_nan=allow_nan)
+    fallback = json.JSONEncoder(separators=separators, allow_nan=allow_nan, default=default)
     if c_make_encoder is None:  # CPython without its _json accelerator
         return fallback.encode
     item_separator, key_separator = separators

@@ -1,9 +1,10 @@
 """The one door of a notification's status: the moves table, and move() on the database."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import event, select
+from sqlalchemy.exc import StatementError
 
 from app.channels.base import SendResult, TransientError
 from app.core.delivery.outcomes import SHARED_ANSWER, Outcome, record_outcomes
@@ -244,3 +245,35 @@ def test_dispatch_writes_the_first_history_row_with_its_time(db, extra):
     assert steps == {("queued", None, now), ("accepted", "quiet_hours", now),
                      ("suppressed", "opted_out", now)}
     assert db.session.query(NotificationStatus).count() == len(rows)
+
+
+@pytest.mark.parametrize("extra", [0, FEW], ids=["few rows", "many rows"])
+def test_new_rows_keep_every_kind_of_value(db, extra):
+    """A few rows go in as one JSON document, many by COPY: either way each value reads
+    back as it was given (times in any zone, text beyond ASCII, JSON, no content)."""
+    contact = factories.contact()
+    now = utcnow()
+    at = datetime(2027, 3, 1, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=-5)))
+    given = {"id": new_uuid(), "contact_id": contact.id, "campaign_id": 2**40,
+             "channel": "email", "category": "orders", "status": S.ACCEPTED,
+             "address": "zoë@例え.jp", "content": {"subject": "Ça va? \u2603", "n": [1, 2.5, None]},
+             "send_at": at, "due_at": at, "variant": 3, "reason": "scheduled",
+             "payload_hash": "ab" * 32}
+    rows = [given, *({**given, "id": new_uuid(), "content": None} for _ in range(extra))]
+    record_created(db.session, rows, now)
+    db.session.commit()
+    found = db.session.get(Notification, given["id"])
+    for key, value in given.items():
+        assert getattr(found, key) == value, key
+    assert found.send_at.utcoffset() == timedelta(0)  # stored in UTC
+    assert (found.created_at, found.updated_at, found.queued_at) == (now, now, None)
+    empty = db.session.scalars(select(Notification.content).where(
+        Notification.id != given["id"])).all()
+    assert empty == [None] * extra
+
+
+def test_a_naive_time_is_refused(db):
+    row = {"id": new_uuid(), "channel": "sms", "category": "orders", "status": S.QUEUED,
+           "send_at": datetime(2027, 1, 1)}
+    with pytest.raises((ValueError, StatementError)):
+        record_created(db.session, [row], utcnow())
