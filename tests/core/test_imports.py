@@ -31,8 +31,7 @@ GOOD_1 = "user-1,ada@example.com,+14155550101,en-US,Europe/Paris,vip;beta,pro,42
 GOOD_3 = "user-3,bob@example.com,+14155550103,fr,UTC,,free,1.5,no,2025-01-02"
 
 
-def import_csv(db, text: str, columns=None, options=None, chunk_rows=import_run.CHUNK_ROWS,
-               piece_rows=import_run.PIECE_ROWS):
+def import_csv(db, text: str, columns=None, options=None, chunk_rows=import_run.CHUNK_ROWS):
     """Upload, map and run an import in this process; return the import and its counts."""
     data = text.encode()
     imp = create_import(db.session, None, "contacts.csv", data, 1024 * 1024)
@@ -40,7 +39,7 @@ def import_csv(db, text: str, columns=None, options=None, chunk_rows=import_run.
         columns = guess_mapping(imp.header, [cells for _, cells in preview_rows(imp)])
     start_import(db.session, imp, columns, options or Options())
     db.session.commit()
-    counts = run_import(db.session, imp.id, chunk_rows=chunk_rows, piece_rows=piece_rows)
+    counts = run_import(db.session, imp.id, chunk_rows=chunk_rows)
     return imp, counts
 
 
@@ -219,46 +218,6 @@ def test_a_failed_import_resumes_from_its_last_chunk(db, monkeypatch):
     assert run_import(db.session, imp.id, chunk_rows=2) == \
         {"created": 5, "updated": 0, "errors": 0}
     assert len(contacts(db)) == 5
-
-
-def test_a_chunk_written_in_pieces_counts_and_merges_as_one_write(db):
-    for external_id in ("user-1", "user-4"):
-        factories.contact(external_id=external_id, attributes={"plan": "free", "seats": 3},
-                          tags=["beta"])
-    rows = [f"user-{n},u{n}@example.com,pro,vip" for n in range(7)]
-    rows[5] = "user-5,bad,pro,vip"
-    imp, counts = import_csv(db, "external_id,email,plan,tags\n" + "\n".join(rows),
-                             chunk_rows=5, piece_rows=2)
-
-    assert counts == {"created": 4, "updated": 2, "errors": 1}
-    db.session.refresh(imp)
-    assert (imp.processed_rows, imp.created_count, imp.updated_count) == (7, 4, 2)
-    stored = contacts(db)
-    assert sorted(stored) == ["user-0", "user-1", "user-2", "user-3", "user-4", "user-6"]
-    assert stored["user-4"].attributes == {"plan": "pro", "seats": 3}
-    assert sorted(stored["user-4"].tags) == ["beta", "vip"]
-    assert [e.line for e in error_rows(db, imp)] == [7]
-
-
-def test_a_chunk_whose_last_piece_fails_leaves_none_of_its_pieces(db, monkeypatch):
-    text = "external_id,email\n" + "\n".join(f"user-{n},u{n}@example.com" for n in range(6))
-    imp = create_import(db.session, None, "c.csv", text.encode(), 1024)
-    start_import(db.session, imp, [Column("external_id"), Column("email")], Options())
-    db.session.commit()
-    upsert, calls = import_run.upsert_contacts, []
-
-    def dies_on_third_piece(*args):
-        calls.append(1)
-        if len(calls) == 3:
-            raise ConnectionError("database went away")
-        return upsert(*args)
-
-    monkeypatch.setattr(import_run, "upsert_contacts", dies_on_third_piece)
-    with pytest.raises(ConnectionError):
-        run_import(db.session, imp.id, chunk_rows=6, piece_rows=2)
-    db.session.refresh(imp)
-    assert (imp.status, imp.processed_rows) == ("failed", 0)
-    assert contacts(db) == {}
 
 
 def test_a_stalled_import_is_taken_over_and_a_live_one_is_not(db):

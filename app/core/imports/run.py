@@ -33,10 +33,6 @@ from app.queues import queue
 
 log = logging.getLogger(__name__)
 CHUNK_ROWS = 5000
-# A chunk's good rows go to the database in pieces of this many, in the chunk's open
-# transaction, while the next piece is checked: only the last piece's upsert is left
-# to wait for at the end of the chunk, not the whole chunk's.
-PIECE_ROWS = 1000
 IMPORT_JOB = "workers.jobs.run_import"
 IMPORT_QUEUE = "imports"
 JOB_TIMEOUT = 3600
@@ -124,13 +120,13 @@ def resume_stalled(session, redis, now: datetime | None = None) -> int:
 
 
 def run_import(session, import_id: int, now: datetime | None = None,
-               chunk_rows: int = CHUNK_ROWS, piece_rows: int = PIECE_ROWS) -> dict | None:
+               chunk_rows: int = CHUNK_ROWS) -> dict | None:
     """Run (or resume) one import; return its counts, or None if it is not this job's to run."""
     if not _claim(session, import_id, now or utcnow()):
         return None
     imp = session.get(ContactImport, import_id, populate_existing=True)
     try:
-        _run(session, imp, chunk_rows, piece_rows)
+        _run(session, imp, chunk_rows)
     except ClaimLost:
         log.warning("import %s was taken over by another worker", import_id)
         return None
@@ -158,18 +154,17 @@ def _claim(session, import_id: int, now: datetime) -> bool:
     return claimed is not None
 
 
-def _run(session, imp: ContactImport, chunk_rows: int, piece_rows: int) -> None:
+def _run(session, imp: ContactImport, chunk_rows: int) -> None:
     columns, options = mapping_from(imp)
     checker = RowChecker(imp.header, columns, options)
     upsert = upsert_statement(session, columns, options)
     target = _Target(imp.id, imp.header)
     start = done = imp.processed_rows
     chunk = _Chunk()
-    # On PostgreSQL a chunk is written on a thread of its own, piece by piece, while the
-    # next piece is checked (SQLite's connections stay on the thread that made them).
+    # On PostgreSQL a chunk is written on a thread of its own while the next is checked
+    # (SQLite's connections stay on the thread that made them).
     with ChunkWriter(background=is_postgres(session)) as writer:
         write = partial(_write_chunk, session, target, upsert=upsert)
-        write_piece = partial(_write_piece, session, upsert)
         for index, (line, cells) in enumerate(records(upload_text(imp), imp.delimiter)):
             row = checker.check(line, cells)  # rows done before a resume: checked for repeats
             if index < start:
@@ -178,8 +173,6 @@ def _run(session, imp: ContactImport, chunk_rows: int, piece_rows: int) -> None:
             if chunk.rows == chunk_rows:
                 writer.write(write, done, chunk)
                 done, chunk = done + chunk.rows, _Chunk()
-            elif len(chunk.good) == piece_rows:
-                writer.write(write_piece, chunk, chunk.take_good())
         writer.write(write, done, chunk)
     imp.status, imp.finished_at, imp.data = DONE, utcnow(), None
     operator = session.get(Operator, imp.operator_id) if imp.operator_id else None
@@ -201,15 +194,12 @@ class _Target:
 
 @dataclass
 class _Chunk:
-    """Rows checked since the last commit: a good row is kept as its record alone (its
-    cells and checked row are let go at once, rather than left to the garbage collector)
-    until its piece is handed to the writer, which counts what it upserted."""
+    """Rows checked since the last write: a good row is kept as its record alone (its
+    cells and checked row are let go at once, rather than left to the garbage collector)."""
 
     rows: int = 0
-    good: list[dict] = field(default_factory=list)  # not yet handed to the writer
+    good: list[dict] = field(default_factory=list)
     bad: list[CheckedRow] = field(default_factory=list)
-    upserted: int = 0
-    created: int = 0
 
     def add(self, row: CheckedRow) -> None:
         self.rows += 1
@@ -218,27 +208,15 @@ class _Chunk:
         else:
             self.good.append(row.record)
 
-    def take_good(self) -> list[dict]:
-        """The good rows checked since the last piece (the chunk keeps none of them)."""
-        good, self.good = self.good, []
-        return good
-
-
-def _write_piece(session, upsert, chunk: _Chunk, good: list[dict]) -> None:
-    """Upsert some of a chunk's good rows in its open transaction, and count them."""
-    chunk.created += upsert_contacts(session, upsert, good)
-    chunk.upserted += len(good)
-
 
 def _write_chunk(session, imp: _Target, done: int, chunk: _Chunk, upsert) -> None:
-    """Upsert the chunk's last good rows, store the bad ones and the progress: the
-    transaction its earlier pieces are in, committed here.
+    """Upsert the good rows, store the bad ones and the progress: one transaction.
 
     The progress only moves from `done` rows on: if another worker moved it meanwhile (it
     resumed this import while this worker was only slow), this one stops, writing nothing.
     """
-    _write_piece(session, upsert, chunk, chunk.take_good())
-    bad = chunk.bad
+    good, bad = chunk.good, chunk.bad
+    created = upsert_contacts(session, upsert, good)
     if bad:
         session.execute(insert(ContactImportError), [_error_row(imp, row) for row in bad])
     moved = session.execute(
@@ -246,8 +224,8 @@ def _write_chunk(session, imp: _Target, done: int, chunk: _Chunk, upsert) -> Non
         .where(ContactImport.id == imp.id, ContactImport.processed_rows == done,
                ContactImport.status == RUNNING)
         .values(processed_rows=ContactImport.processed_rows + chunk.rows,
-                created_count=ContactImport.created_count + chunk.created,
-                updated_count=ContactImport.updated_count + chunk.upserted - chunk.created,
+                created_count=ContactImport.created_count + created,
+                updated_count=ContactImport.updated_count + len(good) - created,
                 error_count=ContactImport.error_count + len(bad),
                 heartbeat_at=utcnow())
         .returning(ContactImport.id),

@@ -6,7 +6,6 @@ from sqlalchemy import (
     Text,
     bindparam,
     case,
-    delete,
     func,
     literal,
     literal_column,
@@ -28,8 +27,8 @@ TEXT_COLUMNS = ("external_id", *SCALARS)
 
 JSON_COLUMNS = ("attributes", "tags")
 STAGED = (*TEXT_COLUMNS, *JSON_COLUMNS)
-# PostgreSQL: a chunk's piece is copied into this session's own table, then upserted from
-# it in one statement that empties it (a chunk's pieces share its transaction).
+# PostgreSQL: a chunk is copied into this session's own table, emptied at each commit,
+# then upserted from it in one statement.
 STAGING = Table(
     "contact_import_rows", MetaData(),
     *(SqlColumn(name, Text) for name in TEXT_COLUMNS),
@@ -60,8 +59,8 @@ def upsert_statement(session, columns: list[Column], options: Options):
 
     Empty cells arrive as NULL and keep the stored value; attributes merge key by key;
     tags are added to the contact's (or replace them, if the import says so). On
-    PostgreSQL the rows come from the staging table (COPY), taken out of it by the same
-    statement: one parameter, and it answers how many contacts it created.
+    PostgreSQL the rows come from the chunk's staging table (COPY): a statement of one
+    parameter, which answers how many contacts it created.
     """
     postgres = session.get_bind().dialect.name == "postgresql"
     stmt = dialect_insert(session, Contact.__table__)  # Core: the ORM would bulk-insert
@@ -96,10 +95,9 @@ def _readable_sqlite_json(column):
 
 
 def _staged_source():
-    """The rows deleted from the staging table, stamped with :now."""
+    """SELECT … FROM the staging table, stamped with :now."""
     now = bindparam("now", type_=UTCDateTime)
-    staged = delete(STAGING).returning(*STAGING.c).cte("staged")
-    return select(*staged.c, now, now)
+    return select(*STAGING.c, now, now)
 
 
 # New tags appended to the stored ones (without repeats), or replacing them; an empty
