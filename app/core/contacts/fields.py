@@ -143,24 +143,21 @@ def json_size_bound(value: dict) -> float:
     value is not a string, a number below 10**20, true/false or null."""
     size = 2  # the braces
     for key, item in value.items():
-        kind = type(item)
         if type(key) is not str:
             return math.inf
+        # A character is at most 6 when ASCII ("\u001f"), else 12 (a surrogate pair); the
+        # key's quotes, a string value's, the ":" and the "," are 6 more.
+        size += len(key) * (6 if key.isascii() else 12) + 6
+        kind = type(item)
         if kind is str:
-            size += _string_bound(item)
+            size += len(item) * (6 if item.isascii() else 12)
         elif kind is int and -_INT_BELOW < item < _INT_BELOW:
             size += 21
         elif kind in _SCALAR_BOUND:
             size += _SCALAR_BOUND[kind]
         else:
             return math.inf
-        size += _string_bound(key) + 2  # ":" and ","
     return size
-
-
-def _string_bound(text: str) -> int:
-    # An ASCII character is at most 6 ("\u001f"), any other at most 12 (a surrogate pair).
-    return (6 if text.isascii() else 12) * len(text) + 2
 
 
 # Longest accepted value of each text field, checked before parsing.
