@@ -5,9 +5,13 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app import json_numbers
 from app.core.contacts.devices import check_subscription, normalise_token
 from app.core.contacts.fields import (
+    MAX_ATTRIBUTES_BYTES,
+    check_attributes,
     check_timezone,
+    json_size_bound,
     normalise_email,
     normalise_locale,
     normalise_phone,
@@ -122,6 +126,45 @@ def test_email_checked_as_email_validator_checks_it(value):
 ])
 def test_email_edge_cases_as_email_validator(value):
     assert _normalised(value) == _validated(value)
+
+
+COMPACT = json_numbers.encoder(separators=(",", ":"), allow_nan=True)  # the size rule's
+ATTRIBUTE_VALUES = st.one_of(
+    st.text(), st.text(st.characters(max_codepoint=0x7f)),
+    st.integers(), st.floats(), st.booleans(), st.none(),
+    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers()),
+)
+
+
+@given(st.dictionaries(st.text(max_size=70), ATTRIBUTE_VALUES, max_size=8))
+@settings(max_examples=3000, deadline=None)
+def test_the_attributes_json_size_bound_is_never_below_their_json(value):
+    assert json_size_bound(value) >= len(COMPACT(value))
+
+
+@pytest.mark.parametrize("value", [
+    {"s": "\x00" * 5, "e": "\U0001f600" * 5, "\x1f": "\u00e9", "n": -(10 ** 20 - 1)},
+    {"f": -2.2250738585072014e-308, "i": float("-inf"), "b": False, "z": None},
+])
+def test_the_json_size_bound_holds_at_each_value_s_longest(value):
+    assert json_size_bound(value) >= len(COMPACT(value))
+
+
+@pytest.mark.parametrize("value, taken", [
+    ({"note": "x" * (MAX_ATTRIBUTES_BYTES - 11)}, True),  # {"note":"…"}: 16,384 bytes
+    ({"note": "x" * (MAX_ATTRIBUTES_BYTES - 10)}, False),
+    ({"note": "\u00e9" * 2728}, True),  # 6 bytes each as JSON: 16,379
+    ({"note": "\u00e9" * 2729}, False),
+    # Past the bound's integers: encoded to be measured ({"n":…,"note":"…"}: 4,017 + k).
+    ({"n": 10 ** 4000, "note": "x" * 12367}, True),
+    ({"n": 10 ** 4000, "note": "x" * 12368}, False),
+])
+def test_the_attributes_size_rule_measures_their_json(value, taken):
+    if taken:
+        assert check_attributes(value) is value
+    else:
+        with pytest.raises(ValueError, match="at most 16384 bytes as JSON"):
+            check_attributes(value)
 
 
 @pytest.mark.parametrize("given, stored", [

@@ -5,6 +5,7 @@ surface shows; check_field() adds the length cut-off (before parsing, so a huge 
 stays cheap).
 """
 
+import math
 import re
 from functools import lru_cache
 from zoneinfo import available_timezones
@@ -124,9 +125,39 @@ def check_attributes(value: dict) -> dict:
     for key in value:
         if len(key) > MAX_ATTRIBUTE_NAME:
             raise ValueError(f"attribute names are at most {MAX_ATTRIBUTE_NAME} characters")
-    if len(_COMPACT(value)) > MAX_ATTRIBUTES_BYTES:
+    if (json_size_bound(value) > MAX_ATTRIBUTES_BYTES
+            and len(_COMPACT(value)) > MAX_ATTRIBUTES_BYTES):
         raise ValueError(f"attributes take at most {MAX_ATTRIBUTES_BYTES} bytes as JSON")
     return value
+
+
+# Most characters the compact encoder writes for a value of these types: a float's repr
+# ("-2.2250738585072014e-308", "-Infinity"), "false", "null".
+_SCALAR_BOUND = {float: 24, bool: 5, type(None): 4}
+_INT_BELOW = 10 ** 20  # up to a sign and 20 digits
+
+
+def json_size_bound(value: dict) -> float:
+    """A length the attributes' compact JSON cannot exceed, found without encoding them
+    (an import checks the size of each row's few short values); infinite where a key or
+    value is not a string, a number below 10**20, true/false or null."""
+    size = 2  # the braces
+    for key, item in value.items():
+        if type(key) is not str:
+            return math.inf
+        # A character is at most 6 when ASCII ("\u001f"), else 12 (a surrogate pair); the
+        # key's quotes, a string value's, the ":" and the "," are 6 more.
+        size += len(key) * (6 if key.isascii() else 12) + 6
+        kind = type(item)
+        if kind is str:
+            size += len(item) * (6 if item.isascii() else 12)
+        elif kind is int and -_INT_BELOW < item < _INT_BELOW:
+            size += 21
+        elif kind in _SCALAR_BOUND:
+            size += _SCALAR_BOUND[kind]
+        else:
+            return math.inf
+    return size
 
 
 # Longest accepted value of each text field, checked before parsing.

@@ -155,14 +155,21 @@ def _type_patterns(metadata: PhoneMetadata) -> tuple:
     types = (metadata.fixed_line, *mobile, metadata.premium_rate, metadata.toll_free,
              metadata.shared_cost, metadata.voip, metadata.personal_number,
              metadata.pager, metadata.uan, metadata.voicemail)
-    return _patterns(metadata.general_desc), tuple(map(_patterns, types))
+    # A type without a pattern matches nothing: left out.
+    return _patterns(metadata.general_desc), tuple(filter(None, map(_patterns, types)))
 
 
 def _has_a_type(national: str, patterns: tuple) -> bool:
     """True where phonenumbers' _number_type_helper(national, metadata) finds a type (not
     UNKNOWN). Validity only asks whether one matches, so the tests stop at the first."""
     general, types = patterns
-    return _matches(national, general) and any(_matches(national, desc) for desc in types)
+    if not _matches(national, general):
+        return False
+    size = len(national)
+    for lengths, pattern in types:  # _matches(), inline: most numbers take this loop
+        if (not lengths or size in lengths) and pattern.fullmatch(national) is not None:
+            return True
+    return False
 
 
 def _matches(national: str, desc: tuple | None) -> bool:
@@ -170,13 +177,12 @@ def _matches(national: str, desc: tuple | None) -> bool:
     if desc is None:
         return False
     lengths, pattern = desc
-    return (not lengths or len(national) in lengths) and pattern is not None and \
-        pattern.fullmatch(national) is not None
+    return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
 
 
 def _patterns(desc) -> tuple | None:
-    """(possible lengths, compiled pattern or None) of a PhoneNumberDesc, None for none."""
-    if desc is None:
+    """(possible lengths, compiled pattern) of a PhoneNumberDesc; None for none, or for one
+    without a pattern (phonenumbers' matching refuses every number there)."""
+    if desc is None or not desc.national_number_pattern:
         return None
-    pattern = desc.national_number_pattern
-    return tuple(desc.possible_length), _util.re_compile(pattern) if pattern else None
+    return tuple(desc.possible_length), _util.re_compile(desc.national_number_pattern)
