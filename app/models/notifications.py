@@ -142,8 +142,10 @@ class NotificationStatus(db.Model):
     __tablename__ = "notification_statuses"
     __table_args__ = {"postgresql_partition_by": "RANGE (notification_id)"}
 
-    # The database's primary key is (id, notification_id) on PostgreSQL (a partitioned
-    # table's keys hold its partition key); id alone is unique, from one sequence.
+    # The database's primary key is (notification_id, id) on PostgreSQL (a partitioned
+    # table's keys hold its partition key; id alone is unique, from one sequence), and it
+    # serves every read of a notification's history: the index on notification_id is
+    # SQLite's only (see app.core.ops.partitions.include_object).
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     notification_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     status: Mapped[str] = mapped_column(String(16))

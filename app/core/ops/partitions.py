@@ -189,7 +189,11 @@ _PARTITION_NAME = re.compile(rf"^({'|'.join(t.name for t in TABLES)})_(p\d{{8}}|
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic's filter: the day partitions and each partition's own unique index are
-    made by this module, not by the models."""
+    made by this module, not by the models; the history's index on notification_id is
+    compared only where it exists (SQLite: on PostgreSQL the primary key, leading with
+    notification_id, stands for it)."""
     if type_ == "table":
         return not _PARTITION_NAME.match(name or "")
+    if type_ == "index" and name == "ix_notification_statuses_notification_id":
+        return compare_to is not None
     return not (type_ == "index" and name == "uq_notifications_campaign_row")
