@@ -50,9 +50,10 @@ def send_notification(body: NotificationIn):
     key = _idempotency_header()
     actor, send_request = current_actor(), _send_request(body)
     if not idempotency.request_keys(key, body.event_id):  # nothing a repeat may replay
-        sent = together.send(_group(), db.session, redis, config, len(body.recipients),
+        sent = together.send(_group(), db.session, redis, config,
                              lambda session: send(session, redis, config, send_request,
-                                                  actor=actor, respond=_response_body))
+                                                  actor=actor, respond=_response_body),
+                             category=body.category, recipients=body.recipients)
         return _accepted(sent)
     request_hash = idempotency.fingerprint("POST", request.path, body.model_dump(mode="json"))
     sent = send(db.session, redis, config, send_request, idempotency_key=key,

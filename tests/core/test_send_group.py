@@ -31,10 +31,11 @@ def request_for(external_id: str) -> SendRequest:
     return SendRequest([external_id], "orders", ["sms"], content=CONTENT)
 
 
-def run_together(app, redis, config, works: list) -> list:
-    """Run each work in a thread of its own through one group. The first holds its group
-    open until all the others wait, so they are written together after it. Returns each
-    thread's outcome: (Sent or error, the thread the work ran on)."""
+def run_together(app, redis, config, works: list, reads: list | None = None) -> list:
+    """Run each work in a thread of its own through one group (with what each reads, if
+    given). The first holds its group open until all the others wait, so they are written
+    together after it. Returns each thread's outcome: (Sent or error, the thread the work
+    ran on)."""
     group, outcomes = together.SendGroup(), [None] * len(works)
     ran_on = [None] * len(works)
 
@@ -51,7 +52,8 @@ def run_together(app, redis, config, works: list) -> list:
     def thread(i, work):
         with app.app_context():
             try:
-                outcomes[i] = group.send(db_.session, redis, config, traced(i, work))
+                outcomes[i] = group.send(db_.session, redis, config, traced(i, work),
+                                         reads[i] if reads else None)
             except Exception as exc:  # noqa: BLE001 - the test looks at it
                 outcomes[i] = exc
             finally:
@@ -84,18 +86,22 @@ def rows_of(db, external_ids) -> dict[str, str]:
 def test_sends_that_wait_together_are_written_by_one_thread_and_each_committed_and_queued(
         app, db, redis, config, contacts):
     names = [f"user-{i}" for i in range(1, 6)]
-    inserts = []
+    inserts, reads = [], []
 
     def count(conn, cursor, statement, *args):
         if "INSERT INTO notifications " in statement:
             inserts.append(statement)
+        if "FROM contacts" in statement or "JOIN contacts" in statement:
+            reads.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        outcomes = run_together(app, redis, config, [sending(redis, config, n) for n in names])
+        outcomes = run_together(app, redis, config, [sending(redis, config, n) for n in names],
+                                [("orders", [n]) for n in names])
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert len(inserts) == 2  # the first alone, then the four that waited in one INSERT
+    assert len(reads) == 2  # and their recipients read in one SELECT
     sents = [sent for sent, _ in outcomes]
     assert all(not isinstance(s, Exception) and s.status == 202 for s in sents), sents
     # The four that waited behind the first were written by one of them, in one group.
@@ -111,7 +117,8 @@ def test_sends_that_wait_together_are_written_by_one_thread_and_each_committed_a
 def test_a_refused_request_in_a_group_leaves_the_others_sent(app, db, redis, config,
                                                               contacts):
     names = ["user-1", "user-2", "nobody", "user-3"]
-    outcomes = run_together(app, redis, config, [sending(redis, config, n) for n in names])
+    outcomes = run_together(app, redis, config, [sending(redis, config, n) for n in names],
+                            [("orders", [n]) for n in names])
     refused = outcomes[2][0]
     assert isinstance(refused, ValidationFailed)
     assert refused.errors == [{"field": "/recipients/0", "message": "unknown contact 'nobody'"}]
@@ -142,8 +149,11 @@ def test_an_error_after_writing_rolls_the_group_back_then_sends_each_alone(
 
 def test_a_large_request_is_written_alone(app, db, redis, config, contacts):
     group = together.SendGroup()
-    big = SendRequest([f"user-{i}" for i in range(1, 6)], "orders", ["sms"], content=CONTENT)
-    sent = together.send(group, db.session, redis, config, together.SMALL + 1,
-                         lambda session: send(session, redis, config, big))
-    assert sent.status == 202 and len(queued_ids(redis)) == 5
+    names = [factories.contact(f"big-{i}", None, f"+1415555{i:04d}").external_id
+             for i in range(100, 101 + together.SMALL)]
+    big = SendRequest(names, "orders", ["sms"], content=CONTENT)
+    sent = together.send(group, db.session, redis, config,
+                         lambda session: send(session, redis, config, big),
+                         category="orders", recipients=big.recipients)
+    assert sent.status == 202 and len(queued_ids(redis)) == together.SMALL + 1
     assert not group._accepting and group._waiting == []

@@ -49,11 +49,37 @@ class Recipients:
     contacts: dict[str, object]  # rows: CONTACT_FIELDS, <channel>_suppressed, <channel>_opted_in
 
 
+# session.info key: what read_ahead() read, {category: (external ids asked, Recipients)}
+READ_AHEAD = "recipients_read_ahead"
+
+
 def load(session, category: str, external_ids: list[str], *,
          with_fields: bool = True) -> Recipients:
     """Read the category and the contacts named, with their suppressions and choices
-    (their tags and attributes only `with_fields`)."""
+    (their tags and attributes only `with_fields`); from what read_ahead() read when it
+    read them all."""
     named = list(dict.fromkeys(external_ids))
+    ahead = session.info.get(READ_AHEAD, {}).get(category)
+    if ahead is not None and ahead[0].issuperset(named):
+        found = ahead[1]
+        return Recipients(found.category, {i: found.contacts[i] for i in named
+                                           if i in found.contacts})
+    return _read(session, category, named, with_fields)
+
+
+def read_ahead(session, wanted: list[tuple[str, list[str]]]) -> None:
+    """Read at once what several sends will load() in this transaction, as (category,
+    external ids) pairs: one SELECT a category instead of one a send. Kept in the
+    session's info until the caller drops READ_AHEAD."""
+    by_category: dict[str, dict[str, None]] = {}
+    for category, external_ids in wanted:
+        by_category.setdefault(category, {}).update(dict.fromkeys(external_ids))
+    session.info[READ_AHEAD] = {
+        category: (frozenset(named), _read(session, category, list(named), True))
+        for category, named in by_category.items()}
+
+
+def _read(session, category: str, named: list[str], with_fields: bool) -> Recipients:
     one = len(named) == 1
     statement = _statement(is_postgres(session), with_fields, one)
     rows = execute_cached(session, statement, {"category": category,

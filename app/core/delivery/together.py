@@ -4,7 +4,8 @@ A single send's own work is small; what it costs is mostly the transaction aroun
 (checking a connection out, BEGIN, the INSERT, COMMIT and its WAL flush, the Redis round
 trip that queues its ids). Sends that arrive while another group is being written wait
 for it, then one of them writes all of theirs: each request accepted in turn on that
-thread's session, all their rows in one INSERT, one COMMIT, one enqueue. Under load a
+thread's session (their recipients read in one SELECT), all their rows in one INSERT, one
+COMMIT, one enqueue. Under load a
 group holds about as many requests as the process has threads; alone, a request is a
 group of one.
 
@@ -26,17 +27,20 @@ from dataclasses import dataclass, field
 
 from app.core.delivery import transitions
 from app.core.delivery.dispatch import Accepted, enqueue
+from app.core.delivery.recipients import READ_AHEAD, read_ahead
 from app.errors import HeraldError
 
 # Recipients: a larger request writes alone (its rows would go by COPY anyway).
 SMALL = transitions.FEW
 
 
-def send(group: "SendGroup", session, redis, config, recipients: int, work: Callable):
-    """Run `work(session)` (a send without keys, returning its Sent) in the group when it
-    is small, else alone; return its Sent, committed and queued."""
-    if recipients <= SMALL:
-        return group.send(session, redis, config, work)
+def send(group: "SendGroup", session, redis, config, work: Callable, *, category: str,
+         recipients: list[str]):
+    """Run `work(session)` (a send without keys to the category's recipients, returning
+    its Sent) in the group when it is small, else alone; return its Sent, committed and
+    queued."""
+    if len(recipients) <= SMALL:
+        return group.send(session, redis, config, work, reads=(category, recipients))
     return _alone(session, redis, config, work)
 
 
@@ -53,6 +57,7 @@ class _Turn:
     """One request waiting in the group: its work, then its result or error."""
 
     work: Callable  # work(session) -> Sent, in the group's transaction
+    reads: tuple[str, list[str]] | None = None  # the category and recipients it loads
     result: object = None
     error: BaseException | None = None
     done: bool = False
@@ -71,10 +76,12 @@ class SendGroup:
         self._waiting: list[_Turn] = []
         self._accepting = False  # a thread is accepting a group's requests
 
-    def send(self, session, redis, config, work: Callable):
+    def send(self, session, redis, config, work: Callable,
+             reads: tuple[str, list[str]] | None = None):
         """Run `work(session)` (it returns a Sent) in a group; return its Sent, committed
-        and queued, or raise its error. `session` is this thread's, used if it leads."""
-        turn = _Turn(work)
+        and queued, or raise its error. `session` is this thread's, used if it leads;
+        `reads` (category, recipients) lets the group read its sends' recipients at once."""
+        turn = _Turn(work, reads)
         with self._lock:
             self._waiting.append(turn)
             leads = not self._accepting
@@ -121,10 +128,13 @@ class SendGroup:
 
 
 def _accept(session, group: list[_Turn]) -> list[dict]:
-    """Accept each request of the group in the session's transaction; return the rows
-    they hold for one write. A refusal is its request's own."""
+    """Accept each request of the group in the session's transaction, their recipients
+    read at once; return the rows they hold for one write. A refusal is its request's own."""
     rows = session.info[transitions.HELD] = []
     try:
+        reads = [turn.reads for turn in group if turn.reads is not None]
+        if len(reads) > 1:
+            read_ahead(session, reads)
         for turn in group:
             try:
                 turn.result = turn.work(session)
@@ -132,6 +142,7 @@ def _accept(session, group: list[_Turn]) -> list[dict]:
                 turn.error = exc
     finally:
         del session.info[transitions.HELD]
+        session.info.pop(READ_AHEAD, None)
     return rows
 
 
