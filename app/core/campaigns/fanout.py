@@ -72,8 +72,11 @@ def write_chunk(session, config, run: CampaignRun, times: dict, now: datetime | 
     campaign = run.campaign
     category = session.scalar(select(Category).where(Category.key == campaign.category))
     scope = audience.Scope(phase=run.phase, low=run.cursor, winner=run.winner, run_id=run.id)
+    # The chunk's contacts are locked as the log's foreign key did (PostgreSQL): an erasure
+    # waits for the chunk's commit, then clears its rows.
     ids = select(Contact.id).where(audience.contacts_in(session, campaign, scope, now)) \
-        .order_by(Contact.id).limit(config.CAMPAIGN_CHUNK).subquery()
+        .order_by(Contact.id).limit(config.CAMPAIGN_CHUNK) \
+        .with_for_update(read=True, key_share=True).subquery()
     high = session.scalar(select(func.max(ids.c.id)))
     if high is None:
         return None

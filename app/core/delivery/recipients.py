@@ -4,6 +4,12 @@ choice for the category on each channel).
 
 A single send used to read these in three queries (category, contacts, suppressions and
 preferences); each round trip and each ORM load cost more than the row it read.
+
+On PostgreSQL the SELECT also locks the contacts it reads (FOR KEY SHARE), as the log's
+foreign key to them did for every row written: the log has no such key there, so this
+lock is what keeps a send and a contact's erasure apart. An erasure waits for the sends
+that read its contact and then clears their rows; a send that comes after it finds no
+contact.
 """
 
 from dataclasses import dataclass
@@ -134,6 +140,8 @@ def _statement(postgres: bool, with_fields: bool, one: bool):
         *(_as_text(categories.c[f]).label(f"category_{f}") for f in CATEGORY_FIELDS),
         *suppressed, *choices,
     ).select_from(source)
+    if postgres:
+        statement = statement.with_for_update(read=True, key_share=True, of=contacts)
     return statement if condition is None else statement.where(condition)
 
 

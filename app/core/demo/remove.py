@@ -3,7 +3,9 @@
 Set-based: each table is emptied of demo rows by one DELETE whose ids come from
 `demo_rows` (a subquery, so no list of ids travels), children before parents. Rows the
 database would only detach (ON DELETE SET NULL: the notifications and events of a demo
-contact) are deleted explicitly, so nothing of the demo is left behind.
+contact) are deleted explicitly, so nothing of the demo is left behind. The demo's
+contacts are locked first: a send that read one (and locked it) is committed before
+its rows are looked for, and a later send finds no contact.
 """
 from sqlalchemy import String, and_, cast, delete, or_, select
 
@@ -74,6 +76,7 @@ def remove(session) -> dict[str, int]:
         ("categories", delete(Category).where(Category.id.in_(_marked("categories")))),
         ("demo_rows", delete(DemoRow)),
     ]
+    session.execute(select(Contact.id).where(Contact.id.in_(contacts)).with_for_update())
     removed = {}
     for table, stmt in steps:
         removed[table] = session.execute(stmt.execution_options(synchronize_session=False)

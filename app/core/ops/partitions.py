@@ -187,13 +187,20 @@ def _briefly(conn, ddl: str, wait_ms: int = 200, tries: int = 50) -> None:
 _PARTITION_NAME = re.compile(rf"^({'|'.join(t.name for t in TABLES)})_(p\d{{8}}|legacy)$")
 
 
+# The log's foreign keys that only SQLite keeps (dropping one there rebuilds the table).
+_SQLITE_ONLY_KEYS = {("notifications", "api_keys"), ("notifications", "contacts")}
+
+
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic's filter: the day partitions and each partition's own unique index are
     made by this module, not by the models; the history's index on notification_id is
     compared only where it exists (SQLite: on PostgreSQL the primary key, leading with
-    notification_id, stands for it)."""
+    notification_id, stands for it); the log's keys SQLite alone keeps are not the
+    models' either."""
     if type_ == "table":
         return not _PARTITION_NAME.match(name or "")
     if type_ == "index" and name == "ix_notification_statuses_notification_id":
         return compare_to is not None
+    if type_ == "foreign_key_constraint" and reflected and compare_to is None:
+        return (obj.parent.name, obj.referred_table.name) not in _SQLITE_ONLY_KEYS
     return not (type_ == "index" and name == "uq_notifications_campaign_row")
