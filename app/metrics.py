@@ -10,6 +10,7 @@ the histogram lives in this process.
 import hmac
 import os
 import time
+from functools import lru_cache
 
 from flask import Blueprint, Response, abort, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest, multiprocess
@@ -60,8 +61,13 @@ def observe(response: Response) -> Response:
 
 def observe_request(route: str, method: str, status: int, started: float) -> None:
     """Count one answered request in the latency histogram (started: perf_counter)."""
-    REQUEST_SECONDS.labels(route, method, f"{status // 100}xx").observe(
-        time.perf_counter() - started)
+    _series(route, method, status // 100).observe(time.perf_counter() - started)
+
+
+@lru_cache(maxsize=1024)
+def _series(route: str, method: str, status_class: int):
+    # Looked up once per labels: labels() takes a lock and builds the key every time.
+    return REQUEST_SECONDS.labels(route, method, f"{status_class}xx")
 
 
 def init_app(app) -> None:

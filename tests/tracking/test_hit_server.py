@@ -1,6 +1,7 @@
 """The hit server (`python -m app.tracking.server`) as a process, over HTTP: the same
 answers as the web process, hits reaching the events table after the drain, and the
 database taking them while Redis is down."""
+import gc
 import json
 import os
 import subprocess
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from app.core.tracking.outgoing import LINK_KEY
 from app.models import Event, TrackedLink
+from app.tracking import server
 from app.tracking.server import client_ip
 from tests.sandbox_client import free_port
 from tests.tracking.test_links import altered, click_path, open_path
@@ -158,3 +160,13 @@ def test_with_json_logs_every_line_of_the_hit_server_is_json(config):
     assert any("Uvicorn running" in r["message"] for r in records)
     assert {r["logger"] for r in records} >= {"uvicorn.error"}
     assert all(r["level"] in ("INFO", "WARNING") for r in records)
+
+
+def test_the_apps_objects_are_left_out_of_garbage_collection(app, monkeypatch):
+    monkeypatch.setattr(server, "create_app", lambda: app)
+    gc.unfreeze()
+    try:
+        assert isinstance(server.make_app(), server.HitServer)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
