@@ -120,6 +120,8 @@ def test_operators_and_audit_log(page):
     link = page.locator("#secret-link").input_value()
     assert "/set-password/" in link
     page.get_by_role("link", name="Done").click()
+    page.wait_for_url("**/settings/operators/")
+    page.wait_for_load_state()  # htmx binds the role selects once the page has loaded
 
     row = page.locator("tr", has_text="margaret@example.com")
     expect(row).to_contain_text("invited")

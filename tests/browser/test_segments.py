@@ -79,6 +79,8 @@ def test_build_a_segment_and_watch_the_count(page):
     screenshot(page, "segments")
 
     page.get_by_role("link", name="New segment").click()
+    page.wait_for_url("**/segments/new")
+    page.wait_for_load_state()  # htmx binds the builder's buttons once the page has loaded
     expect(page.get_by_test_id("segment-count")).to_have_attribute("data-count", "50")
     page.get_by_label("Name").fill("VIPs we can reach")
     page.get_by_label("Description").fill("VIP tag, and the iOS app or an open this month.")
