@@ -10,7 +10,7 @@ New rows and their first history row go in through record_created().
 
 import json
 from collections import namedtuple
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from uuid import UUID
 
@@ -151,15 +151,16 @@ def _create_statement(keys: tuple[str, ...]):
                created.c.created_at, created.c.reason))
 
 
+_UTC = UTCDateTime()
+
+
 def _json_value(value):
-    """A new row's value JSON has no form for: a UUID, a time (in UTC, as UTCDateTime
-    binds it)."""
+    """A new row's value JSON has no form for: a UUID, a time (as UTCDateTime binds it:
+    in UTC, a naive one refused)."""
     if isinstance(value, UUID):
         return str(value)
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(UTC).isoformat()
+        return _UTC.process_bind_param(value, None).isoformat()
     raise TypeError(f"{type(value).__name__} is not a notification column's value")
 
 
