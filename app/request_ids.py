@@ -1,18 +1,15 @@
 """X-Request-ID: taken from the request (a load balancer's) when it is sane, made otherwise;
 sent back on the response and carried by every log line of the request (app.logs)."""
 
-import os
 import re
 
+import uuid_utils
 from flask import g, request
 
 from app import logs
 
 HEADER = "X-Request-ID"
 SANE = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")  # nothing that could forge a log line
-# A random UUID's version (4) and variant (RFC 4122) bits, as uuid.uuid4 sets them.
-_UUID4_CLEAR = (0xF000 << 64) | (0xC000 << 48)
-_UUID4_SET = (4 << 76) | (0x8000 << 48)
 
 
 def accept(given: str) -> str:
@@ -21,8 +18,9 @@ def accept(given: str) -> str:
 
 
 def new() -> str:
-    """uuid.uuid4().hex without the UUID object (half the cost; a hit with no id makes one)."""
-    return f"{int.from_bytes(os.urandom(16)) & ~_UUID4_CLEAR | _UUID4_SET:032x}"
+    """A random UUID (version 4) in hex, made by uuid_utils as the log's ids are: a
+    seventh of uuid.uuid4().hex's cost (a hit with no id makes one)."""
+    return uuid_utils.uuid4().hex
 
 
 def start() -> None:
