@@ -178,7 +178,8 @@ class IdempotencyKey(db.Model):
 
 
 class Event(db.Model):
-    """Append-only engagement and delivery events (delivered, opened, clicked, ...). On
+    """Engagement and delivery events (delivered, opened, clicked, ...), appended (a drain
+    may later mark earlier clicks of an every-link scan as a machine's). On
     PostgreSQL partitioned by day on its id (a UUIDv7: when the event was stored), like the
     log, so retention drops whole days (app.core.ops.partitions)."""
 

@@ -1,6 +1,9 @@
 """Which links a message's content holds, which are tracked, and how they are swapped."""
 from datetime import UTC, datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from app.config import Config
 from app.core.tracking import links, machines, tokens
 
@@ -67,6 +70,46 @@ def test_reasons():
         "scanner_agent"
     assert machines.reason(machines.Hit("opened", at, user_agent="Firefox"), at, 2) == "too_fast"
     assert machines.all_links_at_once([("n", 1, 1, 2), ("n", 1, 2, 2), ("m", 1, 1, 2)]) == {0, 1}
+
+
+def test_all_links_within_a_second_wherever_the_second_begins():
+    # Across a whole-second boundary: still within one second of each other.
+    assert machines.all_links_at_once([("n", 10.9, 1, 2), ("n", 11.1, 2, 2)]) == {0, 1}
+    # Over a second apart, in one whole second's neighbourhood: a person's.
+    assert machines.all_links_at_once([("n", 10.0, 1, 2), ("n", 11.2, 2, 2)]) == set()
+    # Only the clicks inside a window that holds every link are marked.
+    clicks = [("n", 1.0, 1, 2), ("n", 5.0, 1, 2), ("n", 5.5, 2, 2), ("n", 9.0, 2, 2)]
+    assert machines.all_links_at_once(clicks) == {1, 2}
+    # A message of one link is never a scan; an unknown count borrows the message's.
+    assert machines.all_links_at_once([("n", 1, 1, 1), ("n", 1, 1, 1)]) == set()
+    assert machines.all_links_at_once([("n", 1, 1, 0), ("n", 1.5, 2, 2)]) == {0, 1}
+
+
+def _every_link_window(clicks, window=1.0) -> set[int]:
+    """The rule spelled out: a click is marked when some window of `window` seconds that
+    holds it holds every link of its message."""
+    out = set()
+    for i, (nid, t, _, _) in enumerate(clicks):
+        total = max(c[3] for c in clicks if c[0] == nid)
+        for start in (c[1] for c in clicks if c[0] == nid and t - window <= c[1] <= t):
+            inside = {c[2] for c in clicks if c[0] == nid and start <= c[1] <= start + window}
+            if total >= 2 and len(inside) >= total:
+                out.add(i)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("nm"), st.integers(0, 40).map(lambda n: n / 8),
+                          st.integers(1, 3), st.integers(0, 3)), max_size=14))
+def test_all_links_at_once_is_the_rule_spelled_out(clicks):
+    assert machines.all_links_at_once(clicks) == _every_link_window(clicks)
+
+
+def test_all_links_at_once_is_linear_in_one_message_s_clicks():
+    clicks = [("n", n / 10_000, n % 2, 3) for n in range(50_000)]  # a flood, never all three
+    assert machines.all_links_at_once(clicks) == set()
+    clicks.append(("n", 4.99995, 2, 3))
+    assert len(machines.all_links_at_once(clicks)) == 10_001
 
 
 def test_addresses_with_spaces_controls_or_placeholders_are_not_tracked():

@@ -1,10 +1,13 @@
 """Every hit is kept; a machine's (proxy, scanner, prefetch, HEAD, too fast) says why."""
+import json
+import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app.core.tracking import tokens
+from app.core.tracking.hits import HITS
 from app.core.tracking.outgoing import LINK_KEY
 from app.models import Event, TrackedLink
 from app.models.types import utcnow
@@ -88,6 +91,35 @@ def test_every_link_clicked_in_one_second_is_a_machine(client, config, db, sent_
     for link in links:
         click_hit(client, config, sent_email, link, **{"User-Agent": FIREFOX})
     assert stored(db, store_hits) == [("clicked", True, "all_links")] * 3
+
+
+def test_every_link_clicked_across_a_whole_second_is_a_machine(client, config, db, sent_email,
+                                                              links, store_hits, redis):
+    for link in links:
+        click_hit(client, config, sent_email, link, **{"User-Agent": FIREFOX})
+    at = int(time.time()) - 10 + 0.8  # 0.8, 1.0 and 1.2 past whole seconds: two of them
+    for n, raw in enumerate(redis.lrange(HITS, 0, -1)):
+        redis.lset(HITS, n, json.dumps({**json.loads(raw), "t": at + n * 0.2}))
+    assert stored(db, store_hits) == [("clicked", True, "all_links")] * 3
+
+
+def test_every_link_clicked_within_a_second_across_two_drains_is_a_machine(
+        client, config, db, sent_email, links, store_hits):
+    click_hit(client, config, sent_email, links[0], **{"User-Agent": FIREFOX})
+    assert stored(db, store_hits) == [("clicked", False, None)]
+    for link in links[1:]:
+        click_hit(client, config, sent_email, link, **{"User-Agent": FIREFOX})
+    assert stored(db, store_hits) == [("clicked", True, "all_links")] * 3
+
+
+def test_every_link_clicked_over_more_than_a_second_is_a_person(client, config, db, sent_email,
+                                                                 links, store_hits, redis):
+    for link in links:
+        click_hit(client, config, sent_email, link, **{"User-Agent": FIREFOX})
+    at = time.time() - 10
+    for n, raw in enumerate(redis.lrange(HITS, 0, -1)):
+        redis.lset(HITS, n, json.dumps({**json.loads(raw), "t": at + n * 0.6}))
+    assert stored(db, store_hits) == [("clicked", False, None)] * 3
 
 
 def test_two_of_three_links_clicked_at_once_is_a_person(client, config, db, sent_email, links,

@@ -7,9 +7,9 @@ overlapping.
 """
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from app.core.tracking import machines, tokens
 from app.core.tracking.app_events import COPIED, copied_columns
@@ -65,13 +65,45 @@ def _events(session, config, hits: list[dict]) -> list[dict]:
             "ip": hit["ip"], "user_agent": (hit["user_agent"] or "")[:512] or None,
             "data": {"method": hit["method"], "prefetch": hit["prefetch"]},
         })
-    clicks = [(i, (h.get("n"), int(h["t"]), h.get("l"), h.get("c") or 0))
-              for i, h in enumerate(hits) if h["k"] == "clicked" and h.get("l")]
-    for position in machines.all_links_at_once([c for _, c in clicks]):
-        row = rows[clicks[position][0]]
-        if not row["machine"]:
-            row.update(machine=True, reason="all_links")
+    _all_links_at_once(session, hits, rows)
     return rows
+
+
+def _all_links_at_once(session, hits: list[dict], rows: list[dict]) -> None:
+    """Mark the clicks of a message that had every link clicked within a second. Clicks
+    stored by earlier drains count too (the second may span two drains), and are marked."""
+    new = [(i, (h.get("n"), h["t"], h.get("l"), h.get("c") or 0))
+           for i, h in enumerate(hits) if h["k"] == "clicked" and h.get("l")]
+    if not new:
+        return
+    earlier = _stored_clicks(session, [(rows[i]["notification_id"], c[1]) for i, c in new])
+    found = machines.all_links_at_once([c for _, c in new] + [c for _, c in earlier])
+    for position in found:
+        if position < len(new):
+            row = rows[new[position][0]]
+            if not row["machine"]:
+                row.update(machine=True, reason="all_links")
+    marked = [earlier[p - len(new)][0] for p in found if p >= len(new)]
+    if marked:
+        session.execute(update(Event).where(Event.id.in_(marked), Event.machine.is_(False))
+                        .values(machine=True, reason="all_links"))
+
+
+def _stored_clicks(session, clicks: list[tuple]) -> list[tuple]:
+    """[(event id, (notification id, time, link id, 0))] for the stored clicks of these
+    (notification id, time) clicks' messages within a window of their times."""
+    ids = {nid for nid, _ in clicks if nid is not None}
+    if not ids:
+        return []
+    times = [t for nid, t in clicks if nid is not None]
+    window = timedelta(seconds=machines.ALL_LINKS_SECONDS)
+    found = session.execute(
+        select(Event.id, Event.notification_id, Event.at, Event.link_id)
+        .where(Event.notification_id.in_(ids), Event.kind == "clicked",
+               Event.link_id.is_not(None),
+               Event.at.between(datetime.fromtimestamp(min(times), UTC) - window,
+                                datetime.fromtimestamp(max(times), UTC) + window)))
+    return [(event, (str(nid), at.timestamp(), link, 0)) for event, nid, at, link in found]
 
 
 def _short_links(session, codes: set) -> dict:

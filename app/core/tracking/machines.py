@@ -2,8 +2,8 @@
 
 Per hit: HEAD requests, prefetches, the hidden honeypot link, Apple Mail Privacy
 Protection, link scanners (user agent or network), hits too soon after the send. Per
-batch: every link of a message clicked within the same second. Gmail's image proxy
-fetches only when a person opens the mail: that open is a person's.
+message: every link of it clicked within one second, whichever drains brought the clicks.
+Gmail's image proxy fetches only when a person opens the mail: that open is a person's.
 """
 import ipaddress
 import json
@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data" / "machines.json"
+ALL_LINKS_SECONDS = 1.0  # every link of a message clicked within this: a scanner's
 
 
 @dataclass(frozen=True)
@@ -85,16 +86,41 @@ def reason(hit: Hit, sent_at: datetime | None, min_seconds: int) -> str | None:
     return None
 
 
-def all_links_at_once(clicks: list[tuple[str, int, int, int]]) -> set[int]:
+def all_links_at_once(clicks: list[tuple[str, float, int, int]],
+                      window: float = ALL_LINKS_SECONDS) -> set[int]:
     """Indexes of clicks where a message had every one of its links (two or more) clicked
-    within one second; clicks are (notification id, second, link id, links in message)."""
-    groups: dict[tuple[str, int], list[int]] = {}
-    for index, (nid, second, _, _) in enumerate(clicks):
-        groups.setdefault((nid, second), []).append(index)
-    out = set()
-    for members in groups.values():
-        links = {clicks[i][2] for i in members}
-        total = clicks[members[0]][3]
-        if total >= 2 and len(links) >= total:
-            out.update(members)
+    within `window` seconds of each other, wherever the seconds begin; clicks are
+    (notification id, unix time, link id, links in message). Linear in the clicks after
+    the sort, however many one message gets."""
+    by_message: dict[str, list[int]] = {}
+    for index, click in enumerate(clicks):
+        by_message.setdefault(click[0], []).append(index)
+    out: set[int] = set()
+    for members in by_message.values():
+        total = max(clicks[i][3] for i in members)
+        if total >= 2:
+            out.update(_windows_with_every_link(clicks, members, total, window))
+    return out
+
+
+def _windows_with_every_link(clicks, members, total, window) -> list[int]:
+    """Two pointers over one message's clicks in time order: the window ending at each
+    click holds every link, or it does not."""
+    members = sorted(members, key=lambda i: clicks[i][1])
+    seen: dict[int, int] = {}  # link id -> clicks of it in the window
+    start = 0
+    marked_to = -1  # members[..marked_to] are already out
+    out = []
+    for end, index in enumerate(members):
+        link = clicks[index][2]
+        seen[link] = seen.get(link, 0) + 1
+        while clicks[index][1] - clicks[members[start]][1] > window:
+            gone = clicks[members[start]][2]
+            seen[gone] -= 1
+            if not seen[gone]:
+                del seen[gone]
+            start += 1
+        if len(seen) >= total:
+            out.extend(members[max(start, marked_to + 1):end + 1])
+            marked_to = end
     return out

@@ -2,7 +2,7 @@
 
 An open token names the notification; a click token names the stored link (0 for the
 hidden honeypot link), the notification and how many links the message has (to tell
-"every link clicked in the same second"). SMS links use short random base62 codes.
+"every link clicked within one second"). SMS links use short random base62 codes.
 """
 import secrets
 import uuid
