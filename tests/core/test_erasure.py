@@ -1,6 +1,6 @@
-"""Deleting a contact clears it from the log: the log keeps no foreign key to contacts on
-PostgreSQL, so the code that deletes one does it, and a send racing an erasure either
-commits first (and its rows are cleared) or finds no contact."""
+"""Deleting a contact clears it from the log: the log keeps no foreign key to contacts or
+devices on PostgreSQL, so the code that deletes one does it, and a send racing an erasure
+either commits first (and its rows are cleared) or finds no contact."""
 import threading
 import time
 
@@ -13,7 +13,7 @@ from app.core.contacts.store import erase_contact
 from app.core.delivery.dispatch import SendRequest, accept
 from app.errors import ValidationFailed
 from app.extensions import db as db_
-from app.models import Contact, Notification
+from app.models import Contact, Device, Notification
 from tests import factories
 
 REQUEST = SendRequest(["user-1"], "orders", ["email"],
@@ -25,21 +25,28 @@ def log(db) -> list:
                               .order_by(Notification.created_at)).all()
 
 
-def test_erasing_a_contact_clears_its_id_from_its_log_rows(db):
+def test_erasing_a_contact_clears_its_id_and_devices_from_its_log_rows(db):
     factories.category()
     ada = factories.contact("user-1")
     bob = factories.contact("user-2", email="bob@example.com", phone="+14155550101")
+    phone = factories.device(ada, token="fcm-ada")
     factories.notification(ada, address="ada@example.com")
     factories.notification(ada, channel="sms", address="+14155550100")
+    factories.notification(ada, channel="push", address="fcm-ada", device_id=phone.id)
+    kept = factories.device(bob, token="fcm-bob")
     factories.notification(bob, address="bob@example.com")
-    bob_id = bob.id
+    factories.notification(bob, channel="push", address="fcm-bob", device_id=kept.id)
+    bob_id, kept_id = bob.id, kept.id
 
     erase_contact(db.session, "user-1", actor=SYSTEM)
     db.session.commit()
 
-    rows = db.session.execute(select(Notification.contact_id, Notification.address)).all()
+    rows = db.session.execute(select(Notification.contact_id, Notification.device_id,
+                                     Notification.address)).all()
     assert sorted(rows, key=str) == sorted(
-        [(None, None), (None, None), (bob_id, "bob@example.com")], key=str)
+        [(None, None, None)] * 3 + [(bob_id, None, "bob@example.com"),
+                                    (bob_id, kept_id, "fcm-bob")], key=str)
+    assert db.session.scalars(select(Device.id)).all() == [kept_id]
 
 
 def _waiting_on_a_lock(db, statement: str) -> bool:

@@ -97,10 +97,10 @@ def erase_contact(session, external_id: str, *, actor) -> None:
     content of its notifications, which stay as anonymous rows, and the values in its audit
     entries (which keep who did what, and when).
 
-    The log keeps no foreign key to the contact on PostgreSQL: its rows lose their
-    contact_id here. The contact is locked first, so sends that read it (and lock it,
-    core.delivery.recipients) are committed before their rows are cleared, and later
-    sends find no contact."""
+    The log keeps no foreign key to the contact or its devices on PostgreSQL: its rows
+    lose their contact_id and device_id here. The contact is locked first, so sends that
+    read it (and lock it, core.delivery.recipients) are committed before their rows are
+    cleared, and later sends find no contact."""
     contact_id = session.scalar(select(Contact.id).where(Contact.external_id == external_id)
                                 .with_for_update())
     if contact_id is None:
@@ -124,7 +124,8 @@ def erase_contact(session, external_id: str, *, actor) -> None:
     session.execute(
         update(Notification)
         .where(Notification.contact_id == contact_id)
-        .values(contact_id=None, address=None, content=null(), error_message=None)
+        .values(contact_id=None, device_id=None, address=None, content=null(),
+                error_message=None)
         .execution_options(synchronize_session=False)
     )
     session.execute(

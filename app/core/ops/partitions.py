@@ -188,7 +188,8 @@ _PARTITION_NAME = re.compile(rf"^({'|'.join(t.name for t in TABLES)})_(p\d{{8}}|
 
 
 # The log's foreign keys that only SQLite keeps (dropping one there rebuilds the table).
-_SQLITE_ONLY_KEYS = {("notifications", "api_keys"), ("notifications", "contacts")}
+_SQLITE_ONLY_KEYS = {("notifications", "api_keys"), ("notifications", "contacts"),
+                     ("notifications", "devices"), ("notifications", "template_versions")}
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
