@@ -71,3 +71,14 @@ def test_rate_limit_window_slides(redis):
     assert rules.admit(redis, [(key, 1, 60)] * 2, now=1000.0) == [True, False]
     assert rules.admit(redis, [(key, 1, 60)], now=1059.0) == [False]
     assert rules.admit(redis, [(key, 1, 60)], now=1061.0) == [True]
+
+
+def test_a_send_counted_once_is_admitted_again_within_its_window(redis):
+    key = rules.rate_limit_key("orders", "sms", 3)
+    assert rules.admit(redis, [(key, 1, 60)], now=1000.0, send="request-a") == [True]
+    assert rules.admit(redis, [(key, 1, 60)], now=1010.0, send="request-a") == [True]
+    assert rules.admit(redis, [(key, 1, 60)], now=1010.0, send="request-b") == [False]
+    assert redis.zcard(key) == 1
+    # Once its window has passed it is a send like any other.
+    assert rules.admit(redis, [(key, 1, 60)], now=1070.0, send="request-b") == [True]
+    assert rules.admit(redis, [(key, 1, 60)], now=1075.0, send="request-a") == [False]

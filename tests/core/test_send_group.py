@@ -4,14 +4,14 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from app.core.delivery import together
 from app.core.delivery.dispatch import SendRequest
 from app.core.delivery.send import send
 from app.errors import ValidationFailed
 from app.extensions import db as db_
-from app.models import Notification
+from app.models import Category, Notification
 from app.queues import due_key
 from tests import factories
 
@@ -145,6 +145,32 @@ def test_an_error_after_writing_rolls_the_group_back_then_sends_each_alone(
     assert sorted(rows_of(db, []).keys()) == ["+14155550001", "+14155550002", "+14155550004"]
     ids = {n.id_text for s in others for n in s.accepted.notifications}
     assert ids <= queued_ids(redis) and len(queued_ids(redis)) == 3
+
+
+def test_a_request_sent_alone_after_its_group_failed_is_not_counted_twice(
+        app, db, redis, config, contacts):
+    """Counted once against a per-contact rate limit of one SMS an hour while its group
+    was accepted, a request is not then refused by its own count when it is sent alone."""
+    db.session.execute(update(Category).values(
+        rate_limits={"sms": {"limit": 1, "per_seconds": 3600}}))
+    db.session.commit()
+    requests = {n: request_for(n) for n in ("user-1", "user-2", "user-3")}
+
+    def broken(session):
+        send(session, redis, config, requests["user-3"])
+        raise RuntimeError("lost after writing")
+
+    works = [lambda session, r=requests[n]: send(session, redis, config, r)
+             for n in ("user-1", "user-2")]
+    outcomes = run_together(app, redis, config, [*works, broken])
+    assert isinstance(outcomes[2][0], RuntimeError)
+    assert set(rows_of(db, []).values()) == {"queued"}
+    assert len(queued_ids(redis)) == 2
+    # A new request is a new send: the limit holds.
+    again = send(db.session, redis, config, request_for("user-1"))
+    db.session.commit()
+    assert [(n.status, n.reason) for n in again.accepted.notifications] == \
+        [("suppressed", "rate_limited")]
 
 
 def test_a_large_request_is_written_alone(app, db, redis, config, contacts):

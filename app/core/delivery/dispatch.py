@@ -6,6 +6,7 @@ job is in Redis, so nothing is lost if Redis is down (the sweeper queues it late
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -50,6 +51,9 @@ class SendRequest:
     content: dict | None = None  # inline {"push": {...}, "sms": {...}, "email": {...}}
     send_at: datetime | None = None
     event_id: str | None = None
+    # What its rate limits count it as, set when first counted: the same request run
+    # again (its group commit failed, and it is sent alone) is not counted twice.
+    counted_as: str | None = None
 
 
 @dataclass
@@ -103,7 +107,7 @@ def accept(
     contacts = _known_contacts(found, request.recipients)
     plans = _expand(session, contacts, request.channels)
     _render(plans, request, version, RenderLimits.from_config(config))
-    _apply_rules(session, redis, config, category, plans, request.send_at or now)
+    _apply_rules(session, redis, config, category, plans, request, request.send_at or now)
     rows = _write(session, config, plans, request, category, version, api_key_id, source, now)
     return Accepted(rows)
 
@@ -234,7 +238,8 @@ def _render(plans: list[_Plan], request: SendRequest, version, limits: RenderLim
         raise ValidationFailed("The notification cannot be rendered", unique)
 
 
-def _apply_rules(session, redis, config, category, plans: list[_Plan], at: datetime) -> None:
+def _apply_rules(session, redis, config, category, plans: list[_Plan], request: SendRequest,
+                 at: datetime) -> None:
     live = [p for p in plans if p.status != SUPPRESSED]
     tokens = rules.suppressed_addresses(
         session, {(p.channel, p.address) for p in live if p.channel not in _ADDRESS})
@@ -251,10 +256,12 @@ def _apply_rules(session, redis, config, category, plans: list[_Plan], at: datet
             plan.status, plan.reason = SUPPRESSED, "opted_out"
         elif until := rules.quiet_until(at, plan.contact.timezone, window):
             plan.status, plan.reason, plan.send_at = ACCEPTED, "quiet_hours", until
-    _apply_rate_limits(redis, config, category, [p for p in live if p.status != SUPPRESSED])
+    _apply_rate_limits(redis, config, category, [p for p in live if p.status != SUPPRESSED],
+                       request)
 
 
-def _apply_rate_limits(redis, config, category, plans: list[_Plan]) -> None:
+def _apply_rate_limits(redis, config, category, plans: list[_Plan],
+                       request: SendRequest) -> None:
     """Count one send per contact and channel (all of a contact's devices are one push)."""
     limits = {channel: rules.limit_for(category, channel, config)
               for channel in {plan.channel for plan in plans}}
@@ -266,7 +273,11 @@ def _apply_rate_limits(redis, config, category, plans: list[_Plan]) -> None:
     for (contact_id, channel), group in firsts.items():
         hits.append((rules.rate_limit_key(category.key, channel, contact_id), *limits[channel]))
         groups.append(group)
-    for allowed, group in zip(rules.admit(redis, hits), groups, strict=True):
+    if not hits:
+        return
+    request.counted_as = request.counted_as or uuid.uuid4().hex
+    admitted = rules.admit(redis, hits, send=request.counted_as)
+    for allowed, group in zip(admitted, groups, strict=True):
         if not allowed:
             for plan in group:
                 plan.status, plan.reason, plan.send_at = SUPPRESSED, "rate_limited", None

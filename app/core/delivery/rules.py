@@ -18,6 +18,9 @@ from app.models.contacts import CHANNELS
 # admit and record the hit only while fewer than `limit` remain.
 _SLIDING_WINDOW = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1] - ARGV[2])
+if redis.call('ZSCORE', KEYS[1], ARGV[4]) then
+  return 1
+end
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
   redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
   redis.call('PEXPIRE', KEYS[1], math.ceil(ARGV[2] * 1000))
@@ -139,9 +142,13 @@ def rate_limit_key(category: str, channel: str, contact_id: int) -> str:
     return f"herald:rl:{category}:{channel}:{contact_id}"
 
 
-def admit(redis, hits: list[tuple[str, int, int]], now: float | None = None) -> list[bool]:
+def admit(redis, hits: list[tuple[str, int, int]], now: float | None = None,
+          send: str | None = None) -> list[bool]:
     """Count one send per (key, limit, per_seconds) and say which ones are within limits.
 
+    `send` names what is counted (one name for keys of one send; each hit is its own send
+    without it): a send already counted under a key within its window (the same request
+    run again, as after its group commit failed) is admitted without being counted twice.
     One pipeline for the whole batch; each key's check-and-record is atomic in Redis.
     """
     if not hits:
@@ -150,7 +157,8 @@ def admit(redis, hits: list[tuple[str, int, int]], now: float | None = None) -> 
     now = now if now is not None else time.time()
     with redis.pipeline(transaction=False) as pipe:
         for key, limit, per_seconds in hits:
-            script(keys=[key], args=[now, per_seconds, limit, uuid.uuid4().hex], client=pipe)
+            script(keys=[key], args=[now, per_seconds, limit, send or uuid.uuid4().hex],
+                   client=pipe)
         return [bool(result) for result in pipe.execute()]
 
 

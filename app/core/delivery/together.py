@@ -14,8 +14,8 @@ before their ids are queued, and each request is accepted on its own terms. A re
 refused (ValidationFailed: unknown contact, content that does not render, ...) wrote
 nothing, as every refusal comes before the rows are written, and the others go on. Any
 other error rolls the group back and each of its requests is then sent alone, so one
-request's failure is never another's (a request accepted before the failure then counts
-twice against a per-contact rate limit, as a retried request does).
+request's failure is never another's (a request is counted against a per-contact rate
+limit once, however many times it is run: see SendRequest.counted_as).
 
 Only requests without an Idempotency-Key or event id are grouped: a replay must roll back
 the keys its request claimed, which a shared transaction cannot do for one request.
