@@ -2,11 +2,12 @@
 channel, with the right reason for everyone else."""
 from collections import Counter
 
+import pytest
 import sqlalchemy as sa
 
 from app.core.campaigns import runs
 from app.extensions import db
-from app.models import Device, Notification, NotificationStatus, Preference, Suppression
+from app.models import Contact, Device, Notification, NotificationStatus, Preference, Suppression
 from app.models.campaigns import RunStatus
 from tests.campaigns.conftest import add_contacts
 
@@ -116,3 +117,32 @@ def test_a_run_that_cannot_be_written_fails_and_alerts(make_campaign, launch, re
     assert run.status == RunStatus.FAILED and "vanished" in run.failure
     assert campaign.status == CampaignStatus.FAILED
     assert recent_alerts(redis)[0]["kind"] == "campaign_failed"
+
+
+@pytest.mark.postgresql
+def test_a_chunk_writes_rows_only_for_the_contacts_it_locked(make_campaign, launch):
+    """A contact committed between the chunk's locking SELECT and its INSERT (its id taken
+    earlier, so inside the chunk's range) is not written unlocked: an erasure of it would
+    not wait for the chunk."""
+    ids = add_contacts(3)
+    late = ids[1]
+    db.session.execute(sa.delete(Contact).where(Contact.id == late))
+    db.session.commit()
+
+    committed = []
+
+    def commit_a_contact_first(conn, cursor, statement, *args):
+        if "INSERT INTO notifications" in statement and not committed:
+            committed.append(statement)
+            with db.engine.begin() as other:
+                other.execute(sa.insert(Contact).values(
+                    id=late, external_id="late", email="late@example.com", attributes={},
+                    tags=[]))
+
+    sa.event.listen(db.engine, "before_cursor_execute", commit_a_contact_first)
+    try:
+        run = launch(make_campaign())
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", commit_a_contact_first)
+    assert db.session.get(Contact, late) is not None
+    assert sorted(r.contact_id for r in rows_of(run)) == [ids[0], ids[2]]

@@ -19,6 +19,8 @@ from sqlalchemy import (
     BigInteger,
     String,
     and_,
+    any_,
+    bindparam,
     case,
     cast,
     exists,
@@ -31,6 +33,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.core.segments.store import segment_condition
 from app.models import Category, Contact, Device, Notification, Preference, Segment, Suppression
@@ -76,6 +79,7 @@ class Scope:
     high: int | None = None  # … up to this one
     winner: int | None = None  # the final phase's variant
     run_id: int | None = None  # frequency caps do not count the run's own rows
+    ids: list[int] | None = None  # … and of those, only these (PostgreSQL: a chunk's, locked)
 
 
 def contacts_in(session, campaign, scope: Scope, now: datetime):
@@ -86,6 +90,9 @@ def contacts_in(session, campaign, scope: Scope, now: datetime):
     conditions = [segment_condition(session, segment.rules, now), Contact.id > scope.low]
     if scope.high is not None:
         conditions.append(Contact.id <= scope.high)
+    if scope.ids is not None:
+        conditions.append(Contact.id == any_(bindparam("chunk_ids", scope.ids,
+                                                       type_=ARRAY(BigInteger))))
     if campaign.exclusion_segment_id:
         excluded = session.get(Segment, campaign.exclusion_segment_id)
         if excluded is not None:

@@ -73,11 +73,17 @@ def write_chunk(session, config, run: CampaignRun, times: dict, now: datetime | 
     category = session.scalar(select(Category).where(Category.key == campaign.category))
     scope = audience.Scope(phase=run.phase, low=run.cursor, winner=run.winner, run_id=run.id)
     # The chunk's contacts are locked as the log's foreign key did (PostgreSQL): an erasure
-    # waits for the chunk's commit, then clears its rows.
+    # waits for the chunk's commit, then clears its rows. The rows are written for those
+    # contacts alone: the INSERT's own snapshot may see a contact committed since, which
+    # the lock did not cover.
     ids = select(Contact.id).where(audience.contacts_in(session, campaign, scope, now)) \
         .order_by(Contact.id).limit(config.CAMPAIGN_CHUNK) \
         .with_for_update(read=True, key_share=True).subquery()
-    high = session.scalar(select(func.max(ids.c.id)))
+    if is_postgres(session):
+        scope.ids = session.scalars(select(ids.c.id)).all()
+        high = max(scope.ids, default=None)
+    else:  # one writer at a time: nothing commits between the two statements
+        high = session.scalar(select(func.max(ids.c.id)))
     if high is None:
         return None
     scope.high = high
