@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, insert, select, update
 
+from app.core.ops.partitions import first_id
 from app.core.tracking import machines, tokens
 from app.core.tracking.app_events import COPIED, copied_columns
 from app.core.tracking.hits import HITS
@@ -18,6 +19,7 @@ from app.models import Event, Notification, ShortLink, TrackedLink
 
 BATCH = 5000
 LOCK = "herald:hits:drain"
+CLOCK_SKEW = timedelta(minutes=10)  # the hit servers' clocks against the drain's
 
 
 def drain(session, redis, config, batch: int = BATCH) -> int:
@@ -97,12 +99,15 @@ def _stored_clicks(session, clicks: list[tuple]) -> list[tuple]:
         return []
     times = [t for nid, t in clicks if nid is not None]
     window = timedelta(seconds=machines.ALL_LINKS_SECONDS)
+    earliest = datetime.fromtimestamp(min(times), UTC) - window
     found = session.execute(
         select(Event.id, Event.notification_id, Event.at, Event.link_id)
         .where(Event.notification_id.in_(ids), Event.kind == "clicked",
                Event.link_id.is_not(None),
-               Event.at.between(datetime.fromtimestamp(min(times), UTC) - window,
-                                datetime.fromtimestamp(max(times), UTC) + window)))
+               Event.at.between(earliest, datetime.fromtimestamp(max(times), UTC) + window),
+               # An event's id is when it was stored, after its click: only the days
+               # since are read (partitions), with room for clocks that differ.
+               Event.id >= first_id(earliest - CLOCK_SKEW)))
     return [(event, (str(nid), at.timestamp(), link, 0)) for event, nid, at, link in found]
 
 
