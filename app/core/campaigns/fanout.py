@@ -79,14 +79,12 @@ def write_chunk(session, config, run: CampaignRun, times: dict, now: datetime | 
     ids = select(Contact.id).where(audience.contacts_in(session, campaign, scope, now)) \
         .order_by(Contact.id).limit(config.CAMPAIGN_CHUNK) \
         .with_for_update(read=True, key_share=True).subquery()
-    if is_postgres(session):
-        scope.ids = session.scalars(select(ids.c.id)).all()
-        high = max(scope.ids, default=None)
-    else:  # one writer at a time: nothing commits between the two statements
-        high = session.scalar(select(func.max(ids.c.id)))
-    if high is None:
+    locked = session.scalars(select(ids.c.id)).all()
+    if not locked:
         return None
-    scope.high = high
+    scope.high = max(locked)
+    if is_postgres(session):  # SQLite has one writer: nothing commits in between
+        scope.ids = locked
     candidates = audience.rows(session, campaign, category, scope, now).subquery("r")
     select_rows = _row_values(session, config, campaign, run, category, candidates, times, now)
     stmt = dialect_insert(session, Notification).from_select(COLUMNS, select_rows)
@@ -95,7 +93,7 @@ def write_chunk(session, config, run: CampaignRun, times: dict, now: datetime | 
             result = _insert_with_history(session, stmt, now)
     except IntegrityError:  # … and should it ever repeat, write what is missing
         result = _insert_with_history(session, stmt.on_conflict_do_nothing(), now)
-    run.cursor, run.heartbeat_at = high, now
+    run.cursor, run.heartbeat_at = scope.high, now
     return result
 
 

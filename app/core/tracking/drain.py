@@ -79,13 +79,12 @@ def _all_links_at_once(session, hits: list[dict], rows: list[dict]) -> None:
     if not new:
         return
     earlier = _stored_clicks(session, [(rows[i]["notification_id"], c[1]) for i, c in new])
-    found = machines.all_links_at_once([c for _, c in new] + [c for _, c in earlier])
-    for position in found:
-        if position < len(new):
-            row = rows[new[position][0]]
-            if not row["machine"]:
-                row.update(machine=True, reason="all_links")
-    marked = [earlier[p - len(new)][0] for p in found if p >= len(new)]
+    marked = []  # stored events to mark
+    for position in machines.all_links_at_once([c for _, c in new] + [c for _, c in earlier]):
+        if position >= len(new):
+            marked.append(earlier[position - len(new)][0])
+        elif not (row := rows[new[position][0]])["machine"]:
+            row.update(machine=True, reason="all_links")
     if marked:
         session.execute(update(Event).where(Event.id.in_(marked), Event.machine.is_(False))
                         .values(machine=True, reason="all_links"))
