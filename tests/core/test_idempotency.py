@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 from app.core.access.api_keys import create_api_key
 from app.core.access.audit import SYSTEM
 from app.core.delivery import idempotency
+from app.core.delivery.dispatch import SendRequest
+from app.core.delivery.send import idempotency_payload
 from app.models import IdempotencyKey
 from app.models.types import utcnow
 
@@ -101,3 +103,10 @@ def test_request_keys_and_fingerprint():
     a = idempotency.fingerprint("POST", "/x", {"a": 1, "b": 2})
     assert a == idempotency.fingerprint("POST", "/x", {"b": 2, "a": 1})
     assert a != idempotency.fingerprint("POST", "/x", {"a": 1, "b": 3})
+
+
+def test_a_request_s_fingerprint_is_what_it_asks_not_how_it_was_counted():
+    request = SendRequest(["user-1"], "orders", ["sms"], content={"sms": {"text": "Hi"}})
+    before = idempotency_payload(request)
+    request.counted_as = "counted-once"  # as a rate limit sets it when it is accepted
+    assert idempotency_payload(request) == before

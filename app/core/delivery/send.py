@@ -86,5 +86,8 @@ def _ids(accepted: Accepted) -> dict:
 
 
 def idempotency_payload(request: SendRequest):
-    """The request as JSON-safe data, for its idempotency fingerprint."""
-    return json.loads(json.dumps(asdict(request), default=str))
+    """The request as JSON-safe data, for its idempotency fingerprint: what it asks, not
+    how its rate limits counted it (`counted_as`, set once it is accepted)."""
+    asked = asdict(request)
+    del asked["counted_as"]
+    return json.loads(json.dumps(asked, default=str))
