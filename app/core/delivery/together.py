@@ -5,9 +5,8 @@ A single send's own work is small; what it costs is mostly the transaction aroun
 trip that queues its ids). Sends that arrive while another group is being written wait
 for it, then one of them writes all of theirs: each request accepted in turn on that
 thread's session (their recipients read in one SELECT), all their rows in one INSERT, one
-COMMIT, one enqueue. Under load a
-group holds about as many requests as the process has threads; alone, a request is a
-group of one.
+COMMIT, one enqueue. Under load a group holds about as many requests as the process has
+threads; alone, a request is a group of one.
 
 The promises are a lone send's: a request's rows are committed before its response and
 before their ids are queued, and each request is accepted on its own terms. A request
