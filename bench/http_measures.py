@@ -2,6 +2,7 @@
 tracking pixel, and single sends end to end under sustained load (with memory)."""
 import contextlib
 import json
+import statistics
 import threading
 import time
 
@@ -11,13 +12,15 @@ import sqlalchemy as sa
 from app.core.tracking import tokens
 from app.core.tracking.outgoing import LINK_KEY
 from app.extensions import db
-from app.models import Notification
+from app.models import Contact, Notification
 from app.models.types import new_uuid, utcnow
 from bench import load, raw_load
 from bench.report import Row
 from bench.tracking import _seed as seed_tracking
 
 CONCURRENCY = 32
+BATCH_CONCURRENCY = 4
+BATCH_ROUNDS = 3  # of each side; the medians are reported
 HIT_RATE = 5000  # hits/s of the paced run whose p99 the tracking target names
 HIT_REQUESTS = 4  # × a size's requests: a hit is cheap, and CPU time is counted in ticks
 EMAIL = {"email": {"subject": "Your order shipped", "text": "It is on its way."}}
@@ -81,22 +84,34 @@ def copy_seconds(rows: int, contact_ids: list[int]) -> float:
 
 
 def api_batch(stack, key: str, size) -> list[Row]:
-    """1,000-recipient POSTs (notifications/s accepted) vs COPY of the same rows."""
+    """1,000-recipient POSTs (notifications/s accepted) vs COPY of the same rows: each the
+    median of BATCH_ROUNDS runs, taking turns (one run of ten requests swung 30,000-46,000/s,
+    and one COPY its ceiling 63,000-118,000/s, on the same tree)."""
     recipients = [f"mail-{i}" for i in range(min(1000, size.contacts))]
     body = json.dumps({"recipients": recipients, "category": "orders", "channels": ["email"],
                        "content": EMAIL})
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     request = lambda i: ("POST", f"{stack.url}/api/v1/notifications",  # noqa: E731
                          {"data": body, "headers": headers})
-    ours = load.run(request, count=size.batches, seconds=size.seconds * 2, concurrency=4)
-    rate = ours.rate * len(recipients)
+    # Every web worker's first 1,000-recipient requests (as the single sends warm up):
+    # their cold statements and caches are not this figure's.
+    load.run(request, count=BATCH_CONCURRENCY * 2, seconds=10, concurrency=BATCH_CONCURRENCY)
+    rates, ceilings, errors = [], [], 0
     with stack.app.app_context():
-        contact_ids = db.session.scalars(sa.select(Notification.contact_id).limit(1000)).all()
-        ceiling = size.batches * len(recipients) / copy_seconds(
-            size.batches * len(recipients), contact_ids)
+        contact_ids = db.session.scalars(sa.select(Contact.id).where(
+            Contact.external_id.in_(recipients))).all()
+    for _ in range(BATCH_ROUNDS):
+        ours = load.run(request, count=size.batches, seconds=size.seconds * 2,
+                        concurrency=BATCH_CONCURRENCY)
+        rates.append(ours.rate * len(recipients))
+        errors += ours.errors
+        with stack.app.app_context():
+            rows = size.batches * len(recipients)
+            ceilings.append(rows / copy_seconds(rows, contact_ids))
+    rate, ceiling = statistics.median(rates), statistics.median(ceilings)
     return [Row(f"batch API, {len(recipients):,} recipients/request", rate, "notif/s",
                 ceiling, ">= 50,000/s and >= 0.5x COPY",
-                rate >= 50_000 and rate / ceiling >= 0.5 and ours.errors == 0)]
+                rate >= 50_000 and rate / ceiling >= 0.5 and errors == 0)]
 
 
 def tracking_hits(stack, size) -> list[Row]:
