@@ -46,6 +46,19 @@
     }
   });
 
+  // A form submitted the plain way (not by htmx) leaves the page: first drop the page's
+  // htmx requests still in flight (a preview sent as the last field lost focus, a poll).
+  // Every answer sends the session cookie again, as its request found it; one coming
+  // back after the submission's redirect would put back the session from before it, and
+  // lose what the submission stored there (its "saved" message).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !window.htmx ||
+        (form.target && form.target !== "_self")) return;
+    document.querySelectorAll("form, [hx-get], [hx-post], [hx-put], [hx-patch], [hx-delete]")
+      .forEach(function (element) { htmx.trigger(element, "htmx:abort"); });
+  });
+
   // An htmx request that failed (403, 500, network): say so instead of doing nothing.
   document.addEventListener("htmx:responseError", function (event) {
     showFlash("error", event.detail.xhr.status === 403

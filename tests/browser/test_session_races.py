@@ -1,0 +1,40 @@
+"""A page's background htmx request must not undo what a form's submission put in the
+session. Every answer sends the session cookie again (it extends the idle timeout), as
+the request found it: a preview still in flight when a form was submitted could come
+back after the submission's redirect, with the session from before it, and the flash the
+submission set ("Segment … saved.") was lost before the next page showed it."""
+import pytest
+from playwright.sync_api import expect
+
+from tests.helpers.browser import settled, sign_in
+from tests.helpers.console import make_operator
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_form_submission_cancels_the_pages_requests_in_flight(page, live_server):
+    make_operator("ada@example.com", "editor", name="Ada Lovelace")
+    sign_in(page)
+    page.goto(f"{live_server}/segments/new")
+    page.wait_for_load_state()
+    page.get_by_label("Name").fill("VIPs")
+    page.get_by_test_id("add-condition").click()
+    settled(page)
+    row = page.locator("#row-r-0")
+    row.get_by_label("Value").fill("vip")
+    settled(page)
+
+    events, held = [], []
+    page.route("**/segments/preview", lambda route: held.append(route))  # never answered
+    page.on("requestfailed", lambda r: r.url.endswith("/segments/preview")
+            and events.append("preview cancelled"))
+    page.on("request", lambda r: r.method == "POST" and r.url.endswith("/segments/new")
+            and events.append("save sent"))
+
+    row.get_by_label("Value").fill("vip2")
+    page.get_by_test_id("save").click()  # leaving the field sends a preview first
+    expect(page.locator("#flash")).to_contain_text("saved")
+    assert held, "no preview was in flight when the form was submitted"
+    # The page dropped the preview before sending the form: its answer, whenever it
+    # comes, sets no cookie.
+    assert events[:2] == ["preview cancelled", "save sent"], events
