@@ -33,6 +33,9 @@ PUSH = {"push": {"title": "Order shipped", "body": "Your order A-1001 is on its 
                  "data": {"order": "A-1001"}}}
 CONTENT = {"push": PUSH, "email": EMAIL}
 DRAIN_TIMEOUT = 300
+# Email worker processes of the target's row: one per core here. One process leaves a
+# quarter of the CPU idle, its two batches in flight waiting on PostgreSQL or SendGrid.
+EMAIL_WORKERS = 2
 
 
 def drain(stack, key: str, kind: str, channel: str, n: int, workers: int) -> float:
@@ -159,10 +162,13 @@ def push(stack, key: str, size) -> list[Row]:
 
 
 def email(stack, key: str, size) -> list[Row]:
-    """Email recipients through SendGrid vs a bare client posting 1,000-recipient sends."""
-    stack.reset()  # no job left from an earlier measure ahead of this one's
+    """Email recipients through SendGrid, drained by one worker process and by
+    EMAIL_WORKERS (the target's row), vs a bare client posting 1,000-recipient sends."""
     recipients = size.batches * 1000
-    ours = drain(stack, key, "mail", "email", recipients, size.workers)
+    rates = {}
+    for workers in sorted({size.workers, EMAIL_WORKERS}):
+        stack.reset()  # no job left from an earlier measure ahead of this one's
+        rates[workers] = drain(stack, key, "mail", "email", recipients, workers)
     per_request = min(1000, size.contacts)
     body = json.dumps({
         "personalizations": [{"to": [{"email": f"mail-{i}@example.com"}],
@@ -177,8 +183,11 @@ def email(stack, key: str, size) -> list[Row]:
     bare = load.run(request, count=max(recipients // per_request, 100), seconds=120,
                     concurrency=4)
     ceiling = bare.rate * per_request
-    return [Row("email recipients through SendGrid", ours, "recipients/s", ceiling,
-                ">= 20,000/s", ours >= 20_000)]
+    return [Row(f"email recipients through SendGrid, {n} worker process"
+                f"{'es' if n > 1 else ''}", rate, "recipients/s", ceiling,
+                ">= 20,000/s" if n == EMAIL_WORKERS else "shown",
+                rate >= 20_000 if n == EMAIL_WORKERS else rate > 0)
+            for n, rate in rates.items()]
 
 
 def scale(stack, key: str, size) -> list[Row]:
