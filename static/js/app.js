@@ -46,17 +46,44 @@
     }
   });
 
-  // A form submitted the plain way (not by htmx) leaves the page: first drop the page's
-  // htmx requests still in flight (a preview sent as the last field lost focus, a poll).
-  // Every answer sends the session cookie again, as its request found it; one coming
-  // back after the submission's redirect would put back the session from before it, and
-  // lose what the submission stored there (its "saved" message).
+  // Leaving the page by a plain link or form (not one htmx handles): first drop the
+  // page's htmx requests still in flight (a search or preview sent as the field lost
+  // focus, a poll), and send no new one while the next page loads. A late answer would
+  // put back the session as its request found it (every answer sends the cookie again,
+  // to extend the idle timeout), losing what the navigation stored there, such as its
+  // "saved" message; and a late search's URL push cancels the navigation itself.
+  var REQUESTERS = "form, [hx-get], [hx-post], [hx-put], [hx-patch], [hx-delete]";
+  var leaving = false;
+
+  function leave() {
+    if (!window.htmx) return;
+    leaving = true;
+    setTimeout(function () { leaving = false; }, 10000);  // the page stayed after all
+    document.querySelectorAll(REQUESTERS).forEach(function (element) {
+      htmx.trigger(element, "htmx:abort");
+    });
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (leaving) event.preventDefault();
+  });
+  window.addEventListener("pageshow", function () { leaving = false; });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (event.defaultPrevented || !window.htmx ||
-        (form.target && form.target !== "_self")) return;
-    document.querySelectorAll("form, [hx-get], [hx-post], [hx-put], [hx-patch], [hx-delete]")
-      .forEach(function (element) { htmx.trigger(element, "htmx:abort"); });
+    if (event.defaultPrevented || (form.target && form.target !== "_self")) return;
+    leave();
+  });
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey ||
+        event.ctrlKey || event.shiftKey || event.altKey || link.hasAttribute("download") ||
+        (link.target && link.target !== "_self")) return;
+    var url = new URL(link.href, location.href);
+    if (url.hash && url.origin + url.pathname + url.search ===
+        location.origin + location.pathname + location.search) return;  // same page
+    leave();
   });
 
   // An htmx request that failed (403, 500, network): say so instead of doing nothing.

@@ -1,8 +1,9 @@
-"""A page's background htmx request must not undo what a form's submission put in the
-session. Every answer sends the session cookie again (it extends the idle timeout), as
-the request found it: a preview still in flight when a form was submitted could come
-back after the submission's redirect, with the session from before it, and the flash the
-submission set ("Segment … saved.") was lost before the next page showed it."""
+"""Leaving a page by a plain link or form first cancels the page's htmx requests in flight
+(static/js/app.js). Every answer sends the session cookie again (it extends the idle
+timeout), as its request found it: a preview still in flight when a form was submitted
+could come back after the submission's redirect, with the session from before it, and
+the flash the submission set ("Segment … saved.") was lost before the next page showed
+it (seen once in a full test run)."""
 import pytest
 from playwright.sync_api import expect
 
