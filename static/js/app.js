@@ -69,18 +69,21 @@
   });
   window.addEventListener("pageshow", function () { leaving = false; });
 
-  document.addEventListener("submit", function (event) {
+  // On window, so that they run after every handler on the document: a confirmation
+  // declined or a file too large (preventDefault there) keeps the page, and its requests.
+  window.addEventListener("submit", function (event) {
     var form = event.target;
     if (event.defaultPrevented || (form.target && form.target !== "_self")) return;
     leave();
   });
 
-  document.addEventListener("click", function (event) {
+  window.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[href]");
     if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey ||
         event.ctrlKey || event.shiftKey || event.altKey || link.hasAttribute("download") ||
         (link.target && link.target !== "_self")) return;
     var url = new URL(link.href, location.href);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return;  // mailto:, tel:
     if (url.hash && url.origin + url.pathname + url.search ===
         location.origin + location.pathname + location.search) return;  // same page
     leave();

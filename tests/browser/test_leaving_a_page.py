@@ -32,10 +32,33 @@ def test_a_form_submission_cancels_the_pages_requests_in_flight(page, live_serve
     page.on("request", lambda r: r.method == "POST" and r.url.endswith("/segments/new")
             and events.append("save sent"))
 
-    row.get_by_label("Value").fill("vip2")
-    page.get_by_test_id("save").click()  # leaving the field sends a preview first
-    expect(page.locator("#flash")).to_contain_text("saved")
+    row.get_by_label("Value").fill("vip2")  # previewed 400 ms later: held
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(25)
     assert held, "no preview was in flight when the form was submitted"
+    page.get_by_test_id("save").click()
+    expect(page.locator("#flash")).to_contain_text("saved")
     # The page dropped the preview before sending the form: its answer, whenever it
     # comes, sets no cookie.
     assert events[:2] == ["preview cancelled", "save sent"], events
+
+
+def test_a_declined_confirmation_keeps_the_page_and_its_requests(page, live_server):
+    make_operator("ada@example.com", "editor", name="Ada Lovelace")
+    sign_in(page)
+    page.goto(f"{live_server}/segments/new")
+    page.wait_for_load_state()
+    page.get_by_label("Name").fill("VIPs")
+    page.get_by_test_id("add-condition").click()
+    settled(page)
+    page.locator("#row-r-0").get_by_label("Value").fill("vip")
+    settled(page)
+    page.get_by_test_id("save").click()
+    expect(page.locator("#flash")).to_contain_text("saved")
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_test_id("delete").click()  # declined: the page stays, and goes on working
+    with page.expect_request(lambda r: r.url.endswith("/segments/preview"), timeout=5000):
+        page.locator("#row-r-0").get_by_label("Value").fill("vip2")
