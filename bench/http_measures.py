@@ -97,6 +97,7 @@ def api_batch(stack, key: str, size) -> list[Row]:
     # their cold statements and caches are not this figure's.
     load.run(request, count=BATCH_CONCURRENCY * 2, seconds=10, concurrency=BATCH_CONCURRENCY)
     rates, ceilings, errors = [], [], 0
+    rows = size.batches * len(recipients)
     with stack.app.app_context():
         contact_ids = db.session.scalars(sa.select(Contact.id).where(
             Contact.external_id.in_(recipients))).all()
@@ -106,7 +107,6 @@ def api_batch(stack, key: str, size) -> list[Row]:
         rates.append(ours.rate * len(recipients))
         errors += ours.errors
         with stack.app.app_context():
-            rows = size.batches * len(recipients)
             ceilings.append(rows / copy_seconds(rows, contact_ids))
     rate, ceiling = statistics.median(rates), statistics.median(ceilings)
     return [Row(f"batch API, {len(recipients):,} recipients/request", rate, "notif/s",
