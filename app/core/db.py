@@ -241,17 +241,22 @@ class Replica:
         self._down_until = 0.0
 
     def session(self) -> Session | None:
-        """A new session on the replica, or None while it is down."""
+        """A new session on the replica, or None while it is down. A pooled connection
+        the server has just ended can pass the checkout check (its socket not closed yet):
+        its failed ping drops it, and one more try takes a new connection."""
         if self._clock() < self._down_until:
             return None
-        session = self._sessions()
-        try:
-            session.execute(text("SELECT 1"))
-        except OperationalError:
-            session.close()
-            self._down_until = self._clock() + self.RETRY_SECONDS
-            return None
-        return session
+        for _ in range(2):
+            session = self._sessions()
+            try:
+                session.execute(text("SELECT 1"))
+                return session
+            except OperationalError as exc:
+                session.close()
+                if not exc.connection_invalidated:
+                    break
+        self._down_until = self._clock() + self.RETRY_SECONDS
+        return None
 
     def close(self) -> None:
         self.engine.dispose()

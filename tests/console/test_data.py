@@ -1,4 +1,9 @@
 """Settings → Data (partitions, retention) and the read replica console reads go to."""
+import contextlib
+import os
+import signal
+import threading
+
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -127,5 +132,33 @@ def test_a_replica_connection_the_server_ended_is_replaced_not_handed_out(replic
     assert session is not None  # still the replica, on a new connection
     assert session.scalar(sa.text("SELECT pg_backend_pid()")) != pid
     assert session.scalar(select(Contact.external_id)) == "only-on-the-replica"
+    session.close()
+    replica.close()
+
+
+def test_a_replica_connection_ended_after_its_checkout_is_replaced(replica_url):
+    """The server ends a pooled connection whose socket is still open at checkout: its
+    backend, stopped, is told to terminate and goes on once the ping is sent. The ping
+    fails, and the replica answers on a new connection instead of counting as down."""
+    replica = Replica(replica_url)
+    session = replica.session()
+    pid = session.scalar(sa.text("SELECT pg_backend_pid()"))
+    session.close()
+    try:
+        os.kill(pid, signal.SIGSTOP)
+    except PermissionError:
+        pytest.skip("the database's processes are another user's")
+    try:
+        admin = sa.create_engine(replica_url.rsplit("/", 1)[0] + "/postgres")
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        admin.dispose()
+        threading.Timer(0.5, os.kill, (pid, signal.SIGCONT)).start()
+        session = replica.session()  # checked out at once; its ping waits for the backend
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # gone once it went on
+            os.kill(pid, signal.SIGCONT)
+    assert session is not None  # still the replica, on a new connection
+    assert session.scalar(sa.text("SELECT pg_backend_pid()")) != pid
     session.close()
     replica.close()
