@@ -198,6 +198,16 @@ def copy_rows(session, table, rows: list, columns: tuple[str, ...] | None = None
                 copy.write_row(values)
 
 
+def copy_csv(session, table, columns: tuple[str, ...], data: bytes) -> None:
+    """PostgreSQL: COPY CSV (made by the caller, in `columns`' order) into a table,
+    inside the session's transaction, in one write."""
+    statement = psql.SQL("COPY {} ({}) FROM STDIN (FORMAT CSV)").format(
+        psql.Identifier(table.name), psql.SQL(", ").join(map(psql.Identifier, columns)))
+    with (session.connection().connection.driver_connection.cursor() as cursor,
+          cursor.copy(statement) as copy):
+        copy.write(data)
+
+
 class _DumpedJsonb(Dumper):
     """JSON the app dumped, in PostgreSQL's binary jsonb form: a version byte, the text."""
 

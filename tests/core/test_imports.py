@@ -1,4 +1,5 @@
 """CSV contact imports: reading the upload, the mapping, bad rows, upserts, resuming."""
+import sys
 import time
 
 import pytest
@@ -6,6 +7,7 @@ from sqlalchemy import select, update
 
 from app.core.delivery.sweeper import sweep
 from app.core.imports import run as import_run
+from app.core.imports import writer as writer_module
 from app.core.imports.mapping import (
     check_mapping,
     guess_mapping,
@@ -126,6 +128,20 @@ def test_lines_count_physical_lines_of_quoted_cells_and_skip_blank_rows(db):
     [error] = error_rows(db, imp)
     assert (error.line, error.values) == (5, ["user-2", "nope", "x"])
     assert contacts(db)["user-1"].attributes == {"note": "two\nlines"}
+
+
+def test_cells_with_quotes_commas_backslashes_and_line_breaks_are_stored_as_they_are(db):
+    # The chunk reaches PostgreSQL as CSV: each of these must survive its quoting.
+    note = 'say "hi",\\o/\r\nnext\ttab \\N é'
+    text = ('external_id,email,note\n'
+            '"user,""1""\\",a@example.com,"' + note.replace('"', '""') + '"\n'
+            'user-2,b@example.com,\\.\n')
+    imp, counts = import_csv(db, text)
+
+    assert counts == {"created": 2, "updated": 0, "errors": 0}
+    stored = contacts(db)
+    assert stored['user,"1"\\'].attributes == {"note": note}
+    assert stored["user-2"].attributes == {"note": "\\."}
 
 
 def test_an_import_updates_existing_contacts_field_by_field(db):
@@ -355,6 +371,17 @@ def test_the_chunk_writer_writes_in_order_one_at_a_time_and_raises_a_write_s_err
         for n in range(6):
             writer.write(write, n)
     assert written == [0, 1, 2, 3]  # nothing after the failed write
+
+
+def test_the_chunk_writer_hands_the_interpreter_over_often_while_it_writes():
+    before, during = sys.getswitchinterval(), []
+    with ChunkWriter(background=True) as writer:
+        writer.write(lambda: during.append(sys.getswitchinterval()))
+    assert during == [pytest.approx(writer_module.SWITCH_SECONDS)]
+    assert sys.getswitchinterval() == before
+    with ChunkWriter(background=False) as writer:  # inline: nothing to hand over to
+        writer.write(lambda: during.append(sys.getswitchinterval()))
+    assert during[-1] == before
 
 
 def test_the_chunk_writer_lets_the_write_in_flight_end_when_the_caller_fails():

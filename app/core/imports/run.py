@@ -23,7 +23,7 @@ from app.core.access import audit
 from app.core.db import is_postgres
 from app.core.imports.mapping import check_mapping, mapping_from, read_upload, records, upload_text
 from app.core.imports.rows import CheckedRow, Column, Options, RowChecker
-from app.core.imports.upsert import upsert_contacts, upsert_statement
+from app.core.imports.upsert import staged_csv, upsert_contacts, upsert_statement
 from app.core.imports.writer import ChunkWriter
 from app.errors import ValidationFailed
 from app.models import ContactImport, ContactImportError, Operator
@@ -33,6 +33,9 @@ from app.queues import queue
 
 log = logging.getLogger(__name__)
 CHUNK_ROWS = 5000
+# The first chunk's rows: while it is checked nothing is written, so it is kept small and
+# each chunk after it is twice the one before, up to CHUNK_ROWS.
+FIRST_CHUNK_ROWS = 1000
 IMPORT_JOB = "workers.jobs.run_import"
 IMPORT_QUEUE = "imports"
 JOB_TIMEOUT = 3600
@@ -162,18 +165,22 @@ def _run(session, imp: ContactImport, chunk_rows: int) -> None:
     start = done = imp.processed_rows
     chunk = _Chunk()
     # On PostgreSQL a chunk is written on a thread of its own while the next is checked
-    # (SQLite's connections stay on the thread that made them).
-    with ChunkWriter(background=is_postgres(session)) as writer:
+    # (SQLite's connections stay on the thread that made them); this thread makes its
+    # COPY data, so that the writer's is mostly waiting on PostgreSQL.
+    postgres = is_postgres(session)
+    size = min(FIRST_CHUNK_ROWS, chunk_rows)
+    with ChunkWriter(background=postgres) as writer:
         write = partial(_write_chunk, session, target, upsert=upsert)
         for index, (line, cells) in enumerate(records(upload_text(imp), imp.delimiter)):
             row = checker.check(line, cells)  # rows done before a resume: checked for repeats
             if index < start:
                 continue
             chunk.add(row)
-            if chunk.rows == chunk_rows:
-                writer.write(write, done, chunk)
-                done, chunk = done + chunk.rows, _Chunk()
-        writer.write(write, done, chunk)
+            if chunk.rows == size:
+                writer.write(write, done, chunk.sealed(postgres))
+                done, chunk, size = done + chunk.rows, _Chunk(), min(size * 2, chunk_rows)
+        if chunk.rows:
+            writer.write(write, done, chunk.sealed(postgres))
     imp.status, imp.finished_at, imp.data = DONE, utcnow(), None
     operator = session.get(Operator, imp.operator_id) if imp.operator_id else None
     audit.record(session, operator, "contact.import_finish", "contact_import", imp.id,
@@ -200,6 +207,7 @@ class _Chunk:
     rows: int = 0
     good: list[dict] = field(default_factory=list)
     bad: list[CheckedRow] = field(default_factory=list)
+    staged: bytes | None = None  # the good rows' COPY data (PostgreSQL)
 
     def add(self, row: CheckedRow) -> None:
         self.rows += 1
@@ -207,6 +215,12 @@ class _Chunk:
             self.bad.append(row)
         else:
             self.good.append(row.record)
+
+    def sealed(self, postgres: bool) -> "_Chunk":
+        """The chunk, complete, its COPY data made where PostgreSQL takes it."""
+        if postgres and self.good:
+            self.staged = staged_csv(self.good)
+        return self
 
 
 def _write_chunk(session, imp: _Target, done: int, chunk: _Chunk, upsert) -> None:
@@ -216,7 +230,7 @@ def _write_chunk(session, imp: _Target, done: int, chunk: _Chunk, upsert) -> Non
     resumed this import while this worker was only slow), this one stops, writing nothing.
     """
     good, bad = chunk.good, chunk.bad
-    created = upsert_contacts(session, upsert, good)
+    created = upsert_contacts(session, upsert, good, chunk.staged)
     if bad:
         session.execute(insert(ContactImportError), [_error_row(imp, row) for row in bad])
     moved = session.execute(

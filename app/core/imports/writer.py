@@ -3,10 +3,19 @@
 Checking rows is this process's work and writing them is PostgreSQL's, another process:
 with one chunk's write in flight while the next one is checked, the two share the time
 instead of taking turns.
+
+The writer needs the interpreter only for moments, between its round trips, but each
+time it had to wait for the checking thread to let go of it, which Python asks of a busy
+thread every 5 ms (its switch interval): a 1,000-row write took 40 ms instead of 15.
+While writes run beside the checks, the interval is SWITCH_SECONDS; the import worker
+runs one job at a time, so nothing else in the process is affected.
 """
 
+import sys
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextvars import copy_context
+
+SWITCH_SECONDS = 0.0002
 
 
 class ChunkWriter:
@@ -20,6 +29,7 @@ class ChunkWriter:
     def __init__(self, background: bool):
         self._pool = ThreadPoolExecutor(1, "import-writer") if background else None
         self._pending: Future | None = None
+        self._switch = sys.getswitchinterval()
 
     def write(self, fn, *args) -> None:
         """Call fn(*args) once the previous write is done: here, or on the writer thread."""
@@ -37,6 +47,8 @@ class ChunkWriter:
             pending.result()
 
     def __enter__(self) -> "ChunkWriter":
+        if self._pool is not None:
+            sys.setswitchinterval(SWITCH_SECONDS)
         return self
 
     def __exit__(self, error_type, *_) -> None:
@@ -48,4 +60,5 @@ class ChunkWriter:
         finally:
             if self._pool is not None:
                 self._pool.shutdown()
+                sys.setswitchinterval(self._switch)
 
