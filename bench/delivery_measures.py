@@ -153,9 +153,11 @@ def apns_ceiling(stack, n: int) -> float:
 def push(stack, key: str, size) -> list[Row]:
     rows = []
     stack.reset()  # no job left from an earlier measure ahead of this one's
-    for provider, ceiling in (("fcm", fcm_ceiling), ("apns", apns_ceiling)):
-        ours = drain(stack, key, provider, "push", size.drained, size.workers)
-        bare = ceiling(stack, size.drained)
+    # APNs' simulator (HTTP/2) is the slower: half as many messages take about as long.
+    for provider, ceiling, n in (("fcm", fcm_ceiling, size.drained),
+                                 ("apns", apns_ceiling, size.drained // 2)):
+        ours = drain(stack, key, provider, "push", n, size.workers)
+        bare = ceiling(stack, n)
         rows.append(Row(f"push delivered and logged through {provider.upper()}", ours,
                         "msgs/s", bare, ">= 0.5x bare client", ours / bare >= 0.5))
     return rows

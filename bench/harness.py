@@ -36,7 +36,7 @@ class Size:
 
 SIZES = {
     "full": Size(5000, 20_000, 20, 50, 60, 1, 30, 100_000, 10_000),
-    "quick": Size(1000, 3000, 5, 30, 10, 1, 8, 10_000, 4000),
+    "quick": Size(1000, 3000, 5, 30, 10, 1, 4, 10_000, 4000),
     "tiny": Size(20, 60, 1, 2, 2, 1, 3, 100, 40, scale=(1, 2)),
 }
 MEASURES = ("api", "batch", "tracking", "e2e", "email", "push", "scale", "naive", "sms",

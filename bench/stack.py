@@ -131,24 +131,25 @@ class Stack:
         return [psutil.Process(p.pid) for p in self.workers if p.poll() is None]
 
     @staticmethod
-    def _stop(process: subprocess.Popen) -> None:
-        if process.poll() is None:
+    def _stop(processes: list[subprocess.Popen | None]) -> None:
+        """SIGTERM to them all at once, then wait for each (SIGKILL after 15 s)."""
+        running = [p for p in processes if p is not None and p.poll() is None]
+        for process in running:
             os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in running:
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
     def stop_web(self) -> None:
-        for process in (self.web, self.ceiling, self.hits, self.hits_ceiling):
-            if process is not None:
-                self._stop(process)
+        self._stop([self.web, self.ceiling, self.hits, self.hits_ceiling])
         self.web = self.ceiling = self.hits = self.hits_ceiling = None
 
     def stop_workers(self) -> None:
-        for process in self.workers:
-            self._stop(process)
+        self._stop(self.workers)
         self.workers = []
         from rq import Worker
 
