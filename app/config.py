@@ -192,10 +192,10 @@ class CoreSettings(HeraldSettings):
     # Flask's and its extensions' own, passed by code (tests), never read from HERALD_*.
     TESTING: bool = Field(False, json_schema_extra=NO_ENV)
     WTF_CSRF_ENABLED: bool = Field(True, json_schema_extra=NO_ENV)
-    # A connection for each of a web worker's threads (the Procfile runs 8) and a few
+    # A connection for each of a web worker's threads (the Procfile runs 16) and a few
     # more: past pool_size every checkout opened and closed a connection of its own. No
     # pool_pre_ping: app.extensions checks a connection at checkout without a round trip.
-    SQLALCHEMY_ENGINE_OPTIONS: dict = Field({"pool_size": 10},
+    SQLALCHEMY_ENGINE_OPTIONS: dict = Field({"pool_size": 20},
                                             json_schema_extra=NO_ENV)
 
 
