@@ -1,11 +1,16 @@
 """Template versions: drafts, immutable publishing, rollback, diff, locale fallback."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jinja2 import TemplateError
 
 from app.core.delivery.dispatch import SendRequest, accept
 from app.core.templates import content as checks
 from app.core.templates import diff as template_diff
 from app.core.templates import preview as template_preview
 from app.core.templates import store as core
+from app.core.templates.environment import compile_template
+from app.core.templates.rendering import render_string
 from app.errors import Conflict, ValidationFailed
 from app.models import Notification, TemplateVersion
 from tests import factories
@@ -267,3 +272,22 @@ def test_test_send_request_uses_the_contact_locale(db, orders):
     assert (request.recipients, request.category, request.channels) == (
         ["user-1"], "orders", ["sms"])
     assert request.content == {"sms": {"text": "fr"}} and request.data == {"a": 1}
+
+
+@given(st.text(alphabet=st.sampled_from("ab <>&\"'{}%#\n\r\t\u00e9\U0001f600"), max_size=40),
+       st.booleans())
+@settings(max_examples=500, deadline=None)
+def test_text_without_template_syntax_renders_as_jinja_would(source, html):
+    # A literal is returned as it is, without Jinja's work: it must be what Jinja makes.
+    jinja = "".join(compile_template(source, html).generate({})) if _jinja_reads(source) \
+        else None
+    if jinja is not None:
+        assert render_string(source, {}, html=html) == jinja
+
+
+def _jinja_reads(source: str) -> bool:
+    try:
+        compile_template(source, False)
+    except TemplateError:
+        return False
+    return True

@@ -55,7 +55,16 @@ def render_string(source: str, context: dict, *, html: bool = False, field: str 
     """Render one template string within budget; errors become RenderError naming the field."""
     with budget.scope(limits) as spent, _as_render_errors(spent, field):
         spent.for_output(max_chars)
+        if _is_literal(source) and len(source) <= max_chars:
+            return source  # what Jinja would make of it, without a template's work
         return _generate(compile_template(source, html), context, max_chars)
+
+
+def _is_literal(source: str) -> bool:
+    """True if Jinja renders the source as it is: no "{" (no tag can start), no carriage
+    return (Jinja writes line ends as "\n") and no final line end (which it drops).
+    Most subjects and texts sent inline are such, and a single send renders each once."""
+    return "{" not in source and "\r" not in source and not source.endswith("\n")
 
 
 def check_syntax(source: str, *, html: bool = False, field: str = "",
