@@ -384,6 +384,17 @@ def test_the_chunk_writer_hands_the_interpreter_over_often_while_it_writes():
     assert during[-1] == before
 
 
+def test_overlapping_chunk_writers_restore_the_switch_interval_when_the_last_ends():
+    before = sys.getswitchinterval()
+    first, second = ChunkWriter(background=True), ChunkWriter(background=True)
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert sys.getswitchinterval() == pytest.approx(writer_module.SWITCH_SECONDS)
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before
+
+
 def test_the_chunk_writer_lets_the_write_in_flight_end_when_the_caller_fails():
     written = []
 

@@ -8,14 +8,41 @@ The writer needs the interpreter only for moments, between its round trips, but 
 time it had to wait for the checking thread to let go of it, which Python asks of a busy
 thread every 5 ms (its switch interval): a 1,000-row write took 40 ms instead of 15.
 While writes run beside the checks, the interval is SWITCH_SECONDS; the import worker
-runs one job at a time, so nothing else in the process is affected.
+runs one job at a time, so nothing else in the process is affected. (Writers that overlap
+in one process, as tests may run them, keep it short until the last one ends.)
 """
 
 import sys
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextvars import copy_context
 
 SWITCH_SECONDS = 0.0002
+
+
+class _ShortSwitch:
+    """The process's switch interval at SWITCH_SECONDS while any writer is open."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open = 0
+        self._saved = sys.getswitchinterval()
+
+    def hold(self) -> None:
+        with self._lock:
+            if not self._open:
+                self._saved = sys.getswitchinterval()
+                sys.setswitchinterval(SWITCH_SECONDS)
+            self._open += 1
+
+    def release(self) -> None:
+        with self._lock:
+            self._open -= 1
+            if not self._open:
+                sys.setswitchinterval(self._saved)
+
+
+_SHORT_SWITCH = _ShortSwitch()
 
 
 class ChunkWriter:
@@ -29,7 +56,6 @@ class ChunkWriter:
     def __init__(self, background: bool):
         self._pool = ThreadPoolExecutor(1, "import-writer") if background else None
         self._pending: Future | None = None
-        self._switch = sys.getswitchinterval()
 
     def write(self, fn, *args) -> None:
         """Call fn(*args) once the previous write is done: here, or on the writer thread."""
@@ -48,7 +74,7 @@ class ChunkWriter:
 
     def __enter__(self) -> "ChunkWriter":
         if self._pool is not None:
-            sys.setswitchinterval(SWITCH_SECONDS)
+            _SHORT_SWITCH.hold()
         return self
 
     def __exit__(self, error_type, *_) -> None:
@@ -60,5 +86,5 @@ class ChunkWriter:
         finally:
             if self._pool is not None:
                 self._pool.shutdown()
-                sys.setswitchinterval(self._switch)
+                _SHORT_SWITCH.release()
 
