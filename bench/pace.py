@@ -78,7 +78,7 @@ def _lumps() -> list[tuple[float, int]]:
 
 
 def sms_pace(stack, size) -> list[Row]:
-    window = max(size.sustained, 2 * TICK)
+    window = max(size.sustained / 2, 2 * TICK)  # two ticks' lumps counted, at least
     recipients = 3 * size.contacts  # every seeded contact has a number
     pace = max(1, min(PACE, int(recipients // (window + 10))))
     stack.reset()
