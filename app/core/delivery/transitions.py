@@ -35,7 +35,7 @@ from sqlalchemy.sql.elements import Label
 from sqlalchemy.types import Text
 
 from app import json_numbers
-from app.core.db import copy_rows, execute_cached
+from app.core.db import copy_rows, execute_cached, is_postgres
 from app.models import Notification, NotificationStatus
 from app.models.notifications import Status
 from app.models.types import UTCDateTime
@@ -117,12 +117,12 @@ def insert_created(session, rows: list[dict]) -> None:
     """Write new rows record_created() stamped, and their first history rows."""
     if not rows:
         return
-    if _postgres(session) and len(rows) <= FEW:
+    if is_postgres(session) and len(rows) <= FEW:
         execute_cached(session, _create_statement(tuple(rows[0])), {"rows": _rows_json(rows)})
         return
     history = [(r["id"], r["status"], r.get("attempts", 0), r.get("provider"), r["created_at"],
                 r.get("reason")) for r in rows]
-    if _postgres(session):
+    if is_postgres(session):
         copy_rows(session, N, rows)
         copy_rows(session, H, history, columns=FIRST_HISTORY)
         return
@@ -203,7 +203,7 @@ def _move_alike(session, ids, to: Status, now, detail, columns, values_) -> list
     sets = {**values_, "status": to.value, "updated_at": now}
     if to in STAMPS:
         sets.setdefault(STAMPS[to], now)
-    pg = _postgres(session)
+    pg = is_postgres(session)
     if not isinstance(ids, list):
         id_in = N.c.id.in_(ids.scalar_subquery())
     elif pg:  # one array parameter: the same statement text whatever the number of ids
@@ -228,7 +228,7 @@ def _move_each(session, changes: list[dict], now, columns) -> list:
             for k in keys]
     data = [(c["id"], Status(c["status"]).value, c.get("at", now), c.get("detail"),
              *(c[k] for k in keys[4:])) for c in changes]
-    pg = _postgres(session)
+    pg = is_postgres(session)
     v = _arrays(cols, data) if pg else _json_rows(session, cols, data)
     targets = {Status(c["status"]) for c in changes}
     sets = {k: v.c[k] for k in keys[4:]}
@@ -303,7 +303,3 @@ def _insert_history(session, rows, sets_error: bool, detail_and_at) -> None:
                      strict=True))
             for row in rows
         ])
-
-
-def _postgres(session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.schema import CreateTable
 
 from app import json_numbers
-from app.core.db import copy_csv, dialect_insert
+from app.core.db import copy_csv, dialect_insert, is_postgres
 from app.core.imports.rows import Column, Options
 from app.models import Contact
 from app.models.types import UTCDateTime, utcnow
@@ -65,7 +65,7 @@ def upsert_contacts(session, upsert, records_: list[dict], staged: bytes | None 
     if not records_:
         return 0
     now = utcnow()
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         session.execute(CreateTable(STAGING, if_not_exists=True))
         copy_csv(session, STAGING, STAGED, staged_csv(records_) if staged is None else staged)
         return session.scalar(upsert, {"now": now})
@@ -85,7 +85,7 @@ def upsert_statement(session, columns: list[Column], options: Options):
     PostgreSQL the rows come from the chunk's staging table (COPY): a statement of one
     parameter, which answers how many contacts it created.
     """
-    postgres = session.get_bind().dialect.name == "postgresql"
+    postgres = is_postgres(session)
     stmt = dialect_insert(session, Contact.__table__)  # Core: the ORM would bulk-insert
     if postgres:
         stmt = stmt.from_select([*STAGED, "created_at", "updated_at"],
