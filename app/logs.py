@@ -17,8 +17,6 @@ notification_ids: ContextVar[list[str] | None] = ContextVar("herald_notification
                                                            default=None)
 TEXT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 MAX_IDS = 100  # a batch's ids in a line; the rest are counted, not listed
-ACCESS_LOGGER = "gunicorn.access"
-ACCESS_REQUEST_ID = "{x-request-id}o"  # gunicorn's atom: the response's X-Request-ID
 # Clients that log every HTTP request at INFO: a worker sending thousands a second wrote
 # a line per request (with its batch's ids), costing more than the request; the batch's
 # own line says what was sent, so these keep their warnings and up.
@@ -42,18 +40,10 @@ class Context(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "request_id", None) is None:
-            record.request_id = request_id.get() or _access_request_id(record)
+            record.request_id = request_id.get()
         if getattr(record, "notification_ids", None) is None:
             record.notification_ids = notification_ids.get()
         return True
-
-
-def _access_request_id(record) -> str | None:
-    """gunicorn's access lines are written after the request: read the response header."""
-    if record.name == ACCESS_LOGGER and isinstance(record.args, dict):
-        value = record.args.get(ACCESS_REQUEST_ID)
-        return value if value and value != "-" else None
-    return None
 
 
 class TextFormatter(logging.Formatter):

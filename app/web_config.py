@@ -16,6 +16,7 @@ import gc
 import os
 import shutil
 import tempfile
+import traceback
 from pathlib import Path
 
 from gunicorn.glogging import Logger as GunicornLogger
@@ -28,7 +29,19 @@ logger_class = "app.web_config.Logger"
 
 
 class Logger(GunicornLogger):
-    """gunicorn's logger, its handlers writing HERALD_LOG_FORMAT."""
+    """gunicorn's logger, its handlers writing HERALD_LOG_FORMAT; an access line carries
+    the request id the app answered with, as the app's own lines carry theirs."""
+
+    def access(self, resp, req, environ, request_time) -> None:
+        if not self.access_log_enabled:
+            return
+        atoms = self.atoms_wrapper_class(self.atoms(resp, req, environ, request_time))
+        request_id = atoms["{x-request-id}o"]
+        try:
+            self.access_log.info(self.cfg.access_log_format, atoms, extra={
+                "request_id": None if request_id == "-" else request_id})
+        except Exception:  # noqa: BLE001 - as gunicorn's own: a bad line is not the request's
+            self.error(traceback.format_exc())
 
     def setup(self, cfg) -> None:
         super().setup(cfg)

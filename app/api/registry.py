@@ -131,8 +131,11 @@ def _authorize(scope) -> None:
             headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
         )
     g.api_caller = Caller(key.id, key.name, tuple(key.scopes or ()))
-    if db.session().in_transaction():
-        db.session.commit()  # keeps last_used_at even if the request fails later
+    # Keeps last_used_at even if the request fails later. A key found in the cache made
+    # no session: none is made to ask (a small send's own may never be used, see
+    # delivery.together).
+    if db.session.registry.has() and db.session().in_transaction():
+        db.session.commit()
     _count_request(key)
     if not api_keys.has_scope(key, scope):
         needed = scope if isinstance(scope, str) else " or ".join(scope)

@@ -9,7 +9,10 @@ COMMIT, one enqueue. Under load a group holds about as many requests as the proc
 threads; alone, a request is a group of one.
 
 The promises are a lone send's: a request's rows are committed before its response and
-before their ids are queued, and each request is accepted on its own terms. A request
+before their ids are queued, and each request is accepted on its own terms. Once the
+group has committed, its other requests answer while the thread that wrote it queues
+their ids: a response waits for its rows, not for Redis (had the queue failed, the
+sweeper would queue them, as for a lone send's). A request
 refused (ValidationFailed: unknown contact, content that does not render, ...) wrote
 nothing, as every refusal comes before the rows are written, and the others go on. Any
 other error rolls the group back and each of its requests is then sent alone, so one
@@ -110,12 +113,11 @@ class SendGroup:
             else:
                 group[0].error = exc
         else:
+            _answer(group)  # committed: their responses need not wait for the queue
             enqueue(redis, config, Accepted([row for turn in group if turn.error is None
                                              for row in turn.result.accepted.rows]))
         finally:
-            for turn in group:
-                turn.done = True
-                turn.woken.set()
+            _answer(group)
 
     def _hand_on(self) -> None:
         """The requests that came meanwhile are the next group, accepted by one of them."""
@@ -124,6 +126,14 @@ class SendGroup:
             self._accepting = following is not None
         if following is not None:
             following.woken.set()
+
+
+def _answer(group: list[_Turn]) -> None:
+    """Let each request of the group return what it has (once)."""
+    for turn in group:
+        if not turn.done:
+            turn.done = True
+            turn.woken.set()
 
 
 def _accept(session, group: list[_Turn]) -> list[dict]:

@@ -160,8 +160,14 @@ def _json_value(value):
     if isinstance(value, UUID):
         return str(value)
     if isinstance(value, datetime):
-        return _UTC.process_bind_param(value, None).isoformat()
+        return _utc_text(value)
     raise TypeError(f"{type(value).__name__} is not a notification column's value")
+
+
+@lru_cache(maxsize=64)
+def _utc_text(value: datetime) -> str:
+    """A time as a new row holds it (a group's rows share a handful of times)."""
+    return _UTC.process_bind_param(value, None).isoformat()
 
 
 _rows_json = json_numbers.encoder(separators=(",", ":"), default=_json_value)
