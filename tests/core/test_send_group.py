@@ -1,9 +1,13 @@
 """Small sends that arrive together share one transaction (group commit), each accepted
 or refused on its own terms."""
+import socket
 import threading
 import time
 
 import pytest
+from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy import event, select, update
 
 from app.core.delivery import together
@@ -31,11 +35,12 @@ def request_for(external_id: str) -> SendRequest:
     return SendRequest([external_id], "orders", ["sms"], content=CONTENT)
 
 
-def run_together(app, redis, config, works: list, reads: list | None = None) -> list:
+def run_together(app, redis, config, works: list, reads: list | None = None,
+                 answered: dict | None = None) -> list:
     """Run each work in a thread of its own through one group (with what each reads, if
     given). The first holds its group open until all the others wait, so they are written
     together after it. Returns each thread's outcome: (Sent or error, the thread the work
-    ran on)."""
+    ran on); `answered` gets the seconds each thread waited for it."""
     group, outcomes = together.SendGroup(), [None] * len(works)
     ran_on = [None] * len(works)
 
@@ -50,6 +55,7 @@ def run_together(app, redis, config, works: list, reads: list | None = None) -> 
         return run
 
     def thread(i, work):
+        started = time.monotonic()
         with app.app_context():
             try:
                 outcomes[i] = group.send(db_.session, redis, config, traced(i, work),
@@ -57,6 +63,8 @@ def run_together(app, redis, config, works: list, reads: list | None = None) -> 
             except Exception as exc:  # noqa: BLE001 - the test looks at it
                 outcomes[i] = exc
             finally:
+                if answered is not None:
+                    answered[i] = time.monotonic() - started
                 db_.session.remove()
 
     threads = [threading.Thread(target=thread, args=(i, w)) for i, w in enumerate(works)]
@@ -183,3 +191,29 @@ def test_a_large_request_is_written_alone(app, db, redis, config, contacts):
                          category="orders", recipients=big.recipients)
     assert sent.status == 202 and len(queued_ids(redis)) == together.SMALL + 1
     assert not group._accepting and group._waiting == []
+
+
+def test_a_groups_requests_answer_once_committed_without_waiting_for_the_queue(
+        app, db, redis, config, contacts):
+    """Queueing is the wait of the thread that wrote the group: the others answer once
+    their rows are committed. Here Redis takes its time (a server that accepts connections
+    and never answers): the rows are committed, and the two that did not write answered
+    long before the writers' enqueue gave up (the sweeper then queues the rows, as after
+    any Redis outage)."""
+    silent = socket.create_server(("127.0.0.1", 0))
+    slow = Redis(*silent.getsockname(), socket_timeout=2, retry=Retry(NoBackoff(), 0))
+    names = [f"user-{i}" for i in range(1, 5)]
+    answered: dict[int, float] = {}
+    try:
+        outcomes = run_together(app, slow, config, [sending(slow, config, n) for n in names],
+                                [("orders", [n]) for n in names], answered=answered)
+    finally:
+        silent.close()
+        slow.close()
+    assert all(sent.status == 202 for sent, _ in outcomes)
+    assert set(rows_of(db, names).values()) == {"queued"}  # all committed
+    # The first, alone, and the writer of the three that waited behind it, each waited
+    # for its enqueue to give up; the other two had answered by then.
+    waits = sorted(answered.values())
+    assert waits[2] >= 1.9 and waits[1] < 1.5, waits
+    assert not queued_ids(redis)  # nothing reached the queue: the sweeper's to queue
