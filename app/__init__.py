@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.config import Config
 from app.core.ops import startup
 from app.core.providers.accounts import ProviderSettings
+from app.edge import Edge
 from app.extensions import db, init_redis, migrate
 
 
@@ -54,15 +55,16 @@ def create_app(config: Config | None = None) -> Flask:
         models,  # noqa: F401  (register every table with the metadata)
         probes,
         replica,
-        request_ids,
         security,
         tracking,
         unavailable,
     )
 
-    for surface in (request_ids, http_limits, security, api, console, tracking, metrics,
-                    probes, cli, replica, unavailable):
+    for surface in (http_limits, security, api, console, tracking, metrics, probes, cli,
+                    replica, unavailable):
         surface.init_app(app)
+    # Around everything but ProxyFix: each response's id and common headers.
+    app.wsgi_app = Edge(app.wsgi_app, app.extensions[security.APP_HEADERS_KEY])
     if config.TRUSTED_PROXIES:
         # Behind a load balancer: the client's address (sign-in limits per IP, audit
         # entries, tracking's network checks) and scheme come from its X-Forwarded-*

@@ -1,5 +1,6 @@
 """App-wide request policy: CSRF on every state-changing request, security headers on
-every response. Installed once by create_app().
+every response (app.edge adds them), signed-in pages never cached. Installed once by
+create_app().
 
 A surface that authenticates otherwise (API keys, provider signatures, signed links)
 declares so itself with `exempt(app, blueprint, *paths)`: its views skip the CSRF check,
@@ -79,18 +80,13 @@ def app_headers(secure: bool) -> list[tuple[str, str]]:
     return [*APP_HEADERS, *hsts]
 
 
-def security_headers(response):
-    """After every request: the app-wide security headers (a surface may set its own)."""
-    # A surface with other needs (the API docs page) may set its own policy: only the
-    # headers it left unset are added, in one pass over the few it has.
-    headers = response.headers
-    present = {name.lower() for name, _ in headers}
-    headers.extend([(name, value) for name, value in current_app.extensions[APP_HEADERS_KEY]
-                    if name.lower() not in present])
+def no_store_for_operators(response):
+    """After every request: signed-in pages can show secrets once (API keys, invite
+    links), so they are never cached. (The security headers every response carries are
+    added by app.edge.)"""
     user = g.get("_login_user")  # only if this request loaded one; no query for static files
     if user is not None and user.is_authenticated and response.mimetype == "text/html":
-        # Signed-in pages can show secrets once (API keys, invite links): never cache.
-        headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
@@ -100,4 +96,4 @@ def init_app(app) -> None:
     csrf.init_app(app)
     app.session_interface = CookielessSessions()
     app.extensions[APP_HEADERS_KEY] = app_headers(app.config.get("SESSION_COOKIE_SECURE", False))
-    app.after_request(security_headers)
+    app.after_request(no_store_for_operators)

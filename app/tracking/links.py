@@ -3,11 +3,11 @@
 A hit is answered ahead of Flask by `Hits`, a WSGI middleware: the token check and one
 Redis round trip (app.core.tracking.hits), then the response. Flask's request context,
 session, routing and hooks cost most of a hit's time and do nothing for a pixel; the
-response still carries the app's security headers and X-Request-ID, and is counted in
-the latency histogram. What it cannot answer alone goes on to Flask: a URL past
-MAX_URL_BYTES (414), anything but a genuine token (a plain 404), a click whose stored
-link is not cached in Redis, and any hit while Redis is down (the views below read the
-database and store the hit there).
+response is counted in the latency histogram, and gets the app's security headers and
+X-Request-ID on its way out as every response does (app.edge). What it cannot answer
+alone goes on to Flask: a URL past MAX_URL_BYTES (414), anything but a genuine token (a
+plain 404), a click whose stored link is not cached in Redis, and any hit while Redis is
+down (the views below read the database and store the hit there).
 """
 import base64
 import time
@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, request
 from redis.exceptions import RedisError
 from werkzeug.urls import iri_to_uri
 
-from app import herald_config, redis_client, request_ids, security
+from app import herald_config, redis_client
 from app.core.tracking.hits import Request, record_click, record_open, record_short
 from app.extensions import db
 from app.http_limits import target_length
@@ -75,7 +75,6 @@ class Hits:
     def __init__(self, wsgi_app, app):
         self.wsgi_app = wsgi_app
         self.extensions, self.config = app.extensions, app.extensions["herald_config"]
-        self.headers = app.extensions[security.APP_HEADERS_KEY]  # security.init_app built them
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
@@ -90,9 +89,7 @@ class Hits:
         if answer is None:
             return self.wsgi_app(environ, start_response)
         status, headers, body = answer
-        request_id = request_ids.accept(environ.get("HTTP_X_REQUEST_ID", ""))
-        start_response(STATUS[status], [*headers, *self.headers,
-                                        (request_ids.HEADER, request_id)])
+        start_response(STATUS[status], headers)
         observe_request(ROUTES[prefix], method, status, started)
         return [b""] if method == "HEAD" else [body]
 

@@ -5,8 +5,10 @@ import json
 import logging
 
 import pytest
+from werkzeug.test import Client
 
 from app import logs
+from app.edge import Edge
 from tests import factories
 from tests.helpers.api import send
 
@@ -44,9 +46,13 @@ def test_a_requests_lines_carry_its_request_id(app, client, json_lines):
     assert answer.headers["X-Request-ID"] == "edge-42"
     forged = client.get("/healthz", headers={"X-Request-ID": "x\" INFO fake line"})
     assert "fake" not in forged.headers["X-Request-ID"]
-    with app.test_request_context(headers={"X-Request-ID": "edge-43"}):
-        app.preprocess_request()
+
+    def logging_app(environ, start_response):  # what any view does that logs
         logging.getLogger("herald.test").warning("inside")
+        start_response("204 No Content", [])
+        return []
+
+    Client(Edge(logging_app, [])).get("/", headers={"X-Request-ID": "edge-43"})
     logging.getLogger("herald.test").warning("outside")
     inside, outside = [line for line in json_lines() if line["logger"] == "herald.test"]
     assert (inside["request_id"], outside["request_id"]) == ("edge-43", None)
