@@ -8,7 +8,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.config import Config
 from app.core.ops import startup
 from app.core.providers.accounts import ProviderSettings
-from app.edge import Edge
 from app.extensions import db, init_redis, migrate
 
 
@@ -50,6 +49,7 @@ def create_app(config: Config | None = None) -> Flask:
         api,
         cli,
         console,
+        edge,
         http_limits,
         metrics,
         models,  # noqa: F401  (register every table with the metadata)
@@ -64,7 +64,7 @@ def create_app(config: Config | None = None) -> Flask:
                     replica, unavailable):
         surface.init_app(app)
     # Around everything but ProxyFix: each response's id and common headers.
-    app.wsgi_app = Edge(app.wsgi_app, app.extensions[security.APP_HEADERS_KEY])
+    app.wsgi_app = edge.Edge(app.wsgi_app, app.extensions[security.APP_HEADERS_KEY])
     if config.TRUSTED_PROXIES:
         # Behind a load balancer: the client's address (sign-in limits per IP, audit
         # entries, tracking's network checks) and scheme come from its X-Forwarded-*

@@ -1,5 +1,5 @@
 """GET /metrics: Prometheus text format (bearer token when HERALD_METRICS_TOKEN is set),
-and the request latency histogram every request feeds.
+and the request latency histogram every request feeds (app.edge times them).
 
 Under gunicorn each worker process keeps its own histogram; with PROMETHEUS_MULTIPROC_DIR
 set (app.web_config sets it before the workers start) they write it to files there and a
@@ -12,7 +12,7 @@ import os
 import time
 from functools import lru_cache
 
-from flask import Blueprint, Response, abort, g, request
+from flask import Blueprint, Response, abort, request
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest, multiprocess
 from prometheus_client.registry import CollectorRegistry
 
@@ -47,18 +47,6 @@ def metrics():
                     headers={"Cache-Control": "no-store"})
 
 
-def start_timer() -> None:
-    g.request_started = time.perf_counter()
-
-
-def observe(response: Response) -> Response:
-    started = g.pop("request_started", None)
-    if started is not None:
-        route = request.url_rule.rule if request.url_rule else UNMATCHED
-        observe_request(route, request.method, response.status_code, started)
-    return response
-
-
 def observe_request(route: str, method: str, status: int, started: float) -> None:
     """Count one answered request in the latency histogram (started: perf_counter)."""
     _series(route, method, status // 100).observe(time.perf_counter() - started)
@@ -71,7 +59,4 @@ def _series(route: str, method: str, status_class: int):
 
 
 def init_app(app) -> None:
-    app.register_blueprint(bp)
-    # First, so a request another hook refuses (a 414, a 429) is timed too.
-    app.before_request_funcs.setdefault(None, []).insert(0, start_timer)
-    app.after_request(observe)
+    app.register_blueprint(bp)  # every request is timed by app.edge
