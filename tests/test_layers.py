@@ -10,7 +10,7 @@ import pytest
 
 APP = Path(__file__).resolve().parent.parent / "app"
 SURFACES = ("app.api", "app.console", "app.tracking", "app.sandbox", "app.cli",
-            "app.metrics", "app.probes", "app.http_limits", "app.web_worker",
+            "app.metrics", "app.probes", "app.http_limits", "app.edge", "app.web_worker",
             "app.web_config", "workers")
 FLASK = ("flask", "flask_htmx", "flask_login", "flask_migrate", "flask_sqlalchemy",
          "flask_wtf", "werkzeug")
