@@ -23,8 +23,9 @@ from gunicorn.glogging import Logger as GunicornLogger
 from sqlalchemy.orm import configure_mappers
 
 # gunicorn's default access line, and the request id the app answered with.
+REQUEST_ID_ATOM = "{x-request-id}o"  # gunicorn's name for the response's X-Request-ID
 access_log_format = ('%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
-                     'request_id=%({x-request-id}o)s')
+                     f'request_id=%({REQUEST_ID_ATOM})s')
 logger_class = "app.web_config.Logger"
 
 
@@ -36,7 +37,7 @@ class Logger(GunicornLogger):
         if not self.access_log_enabled:
             return
         atoms = self.atoms_wrapper_class(self.atoms(resp, req, environ, request_time))
-        request_id = atoms["{x-request-id}o"]
+        request_id = atoms[REQUEST_ID_ATOM]
         try:
             self.access_log.info(self.cfg.access_log_format, atoms, extra={
                 "request_id": None if request_id == "-" else request_id})

@@ -59,15 +59,16 @@ def staged_csv(records_: list[dict]) -> bytes:
     return buffer.getvalue().encode()
 
 
-def upsert_contacts(session, upsert, records_: list[dict], staged: bytes | None = None) -> int:
+def upsert_contacts(session, upsert, records_: list[dict], staged: bytes | None) -> int:
     """Write the contacts in one statement (executemany on SQLite); return how many are
-    new. On PostgreSQL `staged` is staged_csv(records_), if the caller made it already."""
+    new. `staged` is staged_csv(records_) on PostgreSQL (made by the caller, on the
+    thread that checks the rows), None elsewhere."""
     if not records_:
         return 0
     now = utcnow()
     if is_postgres(session):
         session.execute(CreateTable(STAGING, if_not_exists=True))
-        copy_csv(session, STAGING, STAGED, staged_csv(records_) if staged is None else staged)
+        copy_csv(session, STAGING, STAGED, staged)
         return session.scalar(upsert, {"now": now})
     ids = [r["external_id"] for r in records_]
     existing = session.scalar(select(func.count()).where(Contact.external_id.in_(ids)))
