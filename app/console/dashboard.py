@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 
 from app.console.security import role_required
 from app.core.access.operators import has_role
+from app.core.db import is_postgres
 from app.extensions import db
 from app.models import ApiKey, AuditLog, Contact, Notification, Template
 from app.models.notifications import STATUSES
@@ -22,7 +23,7 @@ ESTIMATE_ABOVE = 100_000
 def row_count(model) -> tuple[int, bool]:
     """Return (rows, is_estimate): PostgreSQL's planner estimate for big tables."""
     session = db.session
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         estimate = session.scalar(
             text("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:t)"),
             {"t": model.__tablename__},

@@ -42,7 +42,7 @@ _PG_NOW_MS = "floor(extract(epoch from clock_timestamp()) * 1000)"
 
 def dialect_insert(session, model):
     """Return an INSERT for the session's dialect, one that supports ON CONFLICT."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = postgresql if is_postgres(session) else sqlite
     return dialect.insert(model)
 
 
@@ -67,7 +67,7 @@ def upsert(session, model, rows: list[dict], conflict: list[str], columns: list[
 def new_uuid_sql(session, at: datetime | None = None):
     """A SQL expression making a new time-ordered id per row (INSERT … SELECT); with `at`,
     ids of that time (on PostgreSQL the log is partitioned by the time in its ids)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         millis = _PG_NOW_MS if at is None else str(int(at.timestamp() * 1000))
         return literal_column(_PG_UUID7.format(millis=millis), Uuid())
     return func.herald_uuid7(type_=Uuid())  # registered on every SQLite connection

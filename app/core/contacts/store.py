@@ -9,7 +9,7 @@ from sqlalchemy import delete, exists, func, null, or_, select, type_coerce, upd
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.core.access import audit
-from app.core.db import upsert
+from app.core.db import is_postgres, upsert
 from app.errors import NotFound
 from app.models import AuditLog, Contact, Event, EventKey, Notification, NotificationStatus
 from app.models.types import utcnow
@@ -163,7 +163,7 @@ def list_contacts(
 
 
 def _has_tag(session, tag: str):
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         return type_coerce(Contact.tags, JSONB).contains([tag])
     each = func.json_each(Contact.tags).table_valued("value")
     return exists(select(1).select_from(each).where(each.c.value == tag))

@@ -120,8 +120,7 @@ def insert_created(session, rows: list[dict]) -> None:
     if is_postgres(session) and len(rows) <= FEW:
         execute_cached(session, _create_statement(tuple(rows[0])), {"rows": _rows_json(rows)})
         return
-    history = [(r["id"], r["status"], r.get("attempts", 0), r.get("provider"), r["created_at"],
-                r.get("reason")) for r in rows]
+    history = first_history(rows)
     if is_postgres(session):
         copy_rows(session, N, rows)
         copy_rows(session, H, history, columns=FIRST_HISTORY)
@@ -129,6 +128,12 @@ def insert_created(session, rows: list[dict]) -> None:
     session.execute(insert(Notification), rows)
     session.execute(insert(NotificationStatus), [dict(zip(FIRST_HISTORY, h, strict=True))
                                                  for h in history])
+
+
+def first_history(rows: list[dict]) -> list[tuple]:
+    """Each new row's first history row, as FIRST_HISTORY's values."""
+    return [(r["id"], r["status"], r.get("attempts", 0), r.get("provider"), r["created_at"],
+             r.get("reason")) for r in rows]
 
 
 @lru_cache(maxsize=16)

@@ -23,6 +23,7 @@ from sqlalchemy import Select, func, select, true
 from sqlalchemy.exc import IntegrityError
 
 from app.core.access.audit import snapshot as _snapshot
+from app.core.db import is_postgres
 from app.core.segments.rules import RulesInvalid, RuleTree, validate_tree
 from app.core.segments.sql import compile_tree
 from app.core.segments.vocabulary import describe_rules
@@ -165,7 +166,7 @@ def known_values(session, limit: int = 2000) -> dict[str, list[str]]:
     table of millions.
     """
     recent = select(Contact).order_by(Contact.id.desc()).limit(limit).subquery()
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         key_rows = select(func.jsonb_object_keys(recent.c.attributes).label("v")).distinct()
         tag_rows = select(func.jsonb_array_elements_text(recent.c.tags).label("v")).distinct()
     else:
