@@ -86,31 +86,41 @@ def sources(to: Status) -> list[str]:
     return [s.value for s, targets in MOVES.items() if s is not None and to in targets]
 
 
-def record_created(session, rows: list[dict], now: datetime) -> None:
+def record_created(session, rows: list[dict], now: datetime, *, stamped: bool = False) -> None:
     """Insert new notification rows and the first history row of each. On PostgreSQL a
     few rows go in one statement (one round trip), more with two COPYs; elsewhere two
     bulk INSERTs.
 
-    Stamps each row's times in place (created, updated, and its status's time column).
-    While the session holds new rows (session.info[HELD] is a list), they are added to
-    it instead, for one insert_created() of many sends' rows.
+    Stamps each row's times in place (created, updated, and its status's time column),
+    unless the caller built them in already (`stamped`: each row holds
+    creation_times(now)[its status]). While the session holds new rows
+    (session.info[HELD] is a list), they are added to it instead, for one
+    insert_created() of many sends' rows.
     """
     refused = {s for s in {row["status"] for row in rows} if not allowed(None, s)}
     if refused:
         raise ValueError(f"a notification cannot start as {sorted(refused)}")
     if not rows:
         return
-    stamps = {STAMPS[s] for s in MOVES[None] if s in STAMPS}
-    times = {s: {"created_at": now, "updated_at": now,
-                 **{c: now if STAMPS.get(s) == c else None for c in stamps}}
-             for s in MOVES[None]}
-    for row in rows:  # every row the same keys: one executemany
-        row.update(times[row["status"]])
+    if not stamped:
+        times = creation_times(now)
+        for row in rows:  # every row the same keys: one executemany
+            row.update(times[row["status"]])
     held = session.info.get(HELD)
     if held is not None:
         held.extend(row.copy() for row in rows)  # as they are now: callers add keys after
         return
     insert_created(session, rows)
+
+
+def creation_times(now: datetime) -> dict[Status, dict]:
+    """The time columns of a new row by the status it starts in: created and updated at
+    `now`, and each status's own time column (`now` for its status, else None), in the
+    same order whatever the status."""
+    stamps = sorted({STAMPS[s] for s in MOVES[None] if s in STAMPS})
+    return {s: {"created_at": now, "updated_at": now,
+                **{c: now if STAMPS.get(s) == c else None for c in stamps}}
+            for s in MOVES[None]}
 
 
 def insert_created(session, rows: list[dict]) -> None:
