@@ -5,8 +5,9 @@ A single send's own work is small; what it costs is mostly the transaction aroun
 trip that queues its ids). Sends that arrive while another group is being written wait
 for it, then one of them writes all of theirs: each request accepted in turn on that
 thread's session (their recipients read in one SELECT), all their rows in one INSERT, one
-COMMIT, one enqueue. Under load a group holds about as many requests as the process has
-threads; alone, a request is a group of one.
+COMMIT, one enqueue. Under load a group holds several requests (about 6 under the
+benchmark's 32 connections on two processes of 16 threads); alone, a request is a group
+of one.
 
 The promises are a lone send's: a request's rows are committed before its response and
 before their ids are queued, and each request is accepted on its own terms. Once the
@@ -69,9 +70,11 @@ class _Turn:
 class SendGroup:
     """Runs concurrent sends of one process in shared transactions (see the module).
 
-    One thread at a time accepts a group's requests (its reads and checks, on its
-    session); once it has, the requests that came meanwhile are handed to the next
-    thread while it writes, commits and queues its own group."""
+    One thread at a time accepts and writes a group's requests (its reads, checks and
+    INSERT, on its session); once it has, the requests that came meanwhile are handed
+    to the next thread while it commits and queues its own group. (Handed on before
+    the INSERT, as they were, the next groups were smaller: about 4 requests against
+    6 under the benchmark's 32 connections, and 5-10% fewer sends a second.)"""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -102,9 +105,9 @@ class SendGroup:
         try:
             try:
                 rows = _accept(session, group)
+                transitions.insert_created(session, rows)
             finally:
-                self._hand_on()
-            transitions.insert_created(session, rows)
+                self._hand_on()  # the next group is accepted while this one commits
             session.commit()
         except Exception as exc:
             session.rollback()
