@@ -3,7 +3,7 @@ import copy
 import pickle
 import uuid
 
-from app.models.types import new_uuid, new_uuid_and_text
+from app.models.types import new_uuid, new_uuids_and_texts
 
 
 def test_a_new_id_is_a_uuid_like_any_other():
@@ -16,7 +16,9 @@ def test_a_new_id_is_a_uuid_like_any_other():
 
 
 def test_ids_come_in_time_order_with_their_text():
-    pairs = [new_uuid_and_text() for _ in range(1000)]
-    ids = [made for made, _ in pairs]
-    assert ids == sorted(ids) and len(set(ids)) == len(ids)
-    assert all(text == str(made) for made, text in pairs)
+    ids, texts = new_uuids_and_texts(1000)
+    assert ids == sorted(ids) and len(set(ids)) == len(ids) == len(texts)
+    assert all(isinstance(made, uuid.UUID) and made.version == 7 for made in ids)
+    assert [str(made) for made in ids] == texts
+    made = ids[0]
+    assert made == uuid.UUID(texts[0]) and hash(made) == hash(uuid.UUID(texts[0]))

@@ -31,8 +31,8 @@ from app.errors import ValidationFailed
 from app.models import Device, Template
 from app.models.contacts import CHANNELS
 from app.models.notifications import Status
-from app.models.types import new_uuid_and_text, utcnow
-from app.queues import by_channel, enqueue_ids
+from app.models.types import new_uuids_and_texts, utcnow
+from app.queues import enqueue_ids
 
 # A send_at this far back is taken as "now" (clocks differ); earlier ones are refused.
 SEND_AT_GRACE = timedelta(minutes=5)
@@ -67,9 +67,12 @@ class Accepted:
         return [SimpleNamespace(**row) for row in self.rows]
 
     def due_ids(self) -> dict[str, list[str]]:
-        """Group the ids ready to queue now by channel."""
-        return by_channel((row["id_text"], row["channel"]) for row in self.rows
-                          if row["status"] == QUEUED)
+        """Group the ids ready to queue now by channel (as text: the queue's form)."""
+        grouped: dict[str, list[str]] = {}
+        for row in self.rows:
+            if row["status"] == QUEUED:
+                grouped.setdefault(row["channel"], []).append(row["id_text"])
+        return grouped
 
 
 @dataclass(slots=True)
@@ -178,20 +181,23 @@ def _expand(session, contacts: list, channels: list[str] | None) -> list[_Plan]:
     plans = []
     named = list(dict.fromkeys(channels)) if channels else None
     for contact in contacts:
-        reachable = {
-            "push": bool(devices.get(contact.id)),
-            "sms": bool(contact.phone),
-            "email": bool(contact.email),
-        }
-        for channel in named or [c for c in CHANNELS if reachable[c]]:
-            if channel == "push" and reachable["push"]:
-                plans += [_Plan(contact, "push", d.token, d) for d in devices[contact.id]]
-            elif channel != "push" and reachable[channel]:
-                plans.append(_Plan(contact, channel, getattr(contact, _ADDRESS[channel])))
-            else:
-                plans.append(_Plan(contact, channel, None, status=SUPPRESSED,
-                                   reason="no_address"))
+        mine = devices.get(contact.id)
+        for channel in named or _reachable(contact, mine):
+            if channel == "push":
+                if mine:
+                    plans += [_Plan(contact, "push", d.token, d) for d in mine]
+                    continue
+            elif address := getattr(contact, _ADDRESS[channel]):
+                plans.append(_Plan(contact, channel, address))
+                continue
+            plans.append(_Plan(contact, channel, None, status=SUPPRESSED, reason="no_address"))
     return plans
+
+
+def _reachable(contact, devices: list | None) -> list[str]:
+    """The channels a contact can receive: push with an active device, SMS with a phone,
+    email with an email address."""
+    return [c for c in CHANNELS if (devices if c == "push" else getattr(contact, _ADDRESS[c]))]
 
 
 _ADDRESS = recipients.ADDRESS_COLUMN
@@ -305,7 +311,9 @@ def _write(session, config, plans, request, category, version, api_key_id, sourc
     hashes: dict[int, str | None] = {}
     dues: dict[tuple, datetime | None] = {}
     blanks: dict[Status, dict] = {}
-    rows, texts = [], []
+    rows = []
+    made, texts = new_uuids_and_texts(len(plans))
+    ids = iter(made)
     for plan in plans:
         send_at = plan.send_at or request.send_at
         status = plan.status
@@ -318,10 +326,8 @@ def _write(session, config, plans, request, category, version, api_key_id, sourc
             due_at = dues[status, send_at] = _first_due(status, send_at, now, config)
         if (blank := blanks.get(status)) is None:
             blank = blanks[status] = _blank_row(shared, status, times[status])
-        id_, text = new_uuid_and_text()
-        texts.append(text)
         row = blank.copy()
-        row["id"], row["contact_id"] = id_, plan.contact.id
+        row["id"], row["contact_id"] = next(ids), plan.contact.id
         if device is not None:
             row["device_id"], row["provider"] = device.id, device.provider
         row["channel"], row["address"], row["content"] = plan.channel, plan.address, content
