@@ -82,3 +82,17 @@ def test_a_send_counted_once_is_admitted_again_within_its_window(redis):
     # Once its window has passed it is a send like any other.
     assert rules.admit(redis, [(key, 1, 60)], now=1070.0, send="request-b") == [True]
     assert rules.admit(redis, [(key, 1, 60)], now=1075.0, send="request-a") == [False]
+
+
+def test_a_redis_without_the_script_loads_it_and_counts_each_send_once(redis):
+    """The script goes by its digest; a Redis that has not seen it (new, restarted, its
+    scripts flushed) is given it once and the calls run again, none counted twice."""
+    keys = [rules.rate_limit_key("orders", "sms", n) for n in (4, 5)]
+    redis.script_flush()
+    hits = [(keys[0], 1, 60), (keys[0], 1, 60), (keys[1], 2, 60)]
+    assert rules.admit(redis, hits, now=1000.0, send="request-a") == [True, True, True]
+    assert [redis.zcard(key) for key in keys] == [1, 1]
+    redis.script_flush()
+    assert rules.admit(redis, [(keys[1], 2, 60)], now=1001.0) == [True]
+    assert rules.admit(redis, [(keys[1], 2, 60)], now=1002.0) == [False]
+    assert redis.zcard(keys[1]) == 2
