@@ -312,9 +312,8 @@ def _write(session, config, plans, request, category, version, api_key_id, sourc
     dues: dict[tuple, datetime | None] = {}
     blanks: dict[Status, dict] = {}
     rows = []
-    made, texts = new_uuids_and_texts(len(plans))
-    ids = iter(made)
-    for plan in plans:
+    ids, texts = new_uuids_and_texts(len(plans))
+    for plan, id_ in zip(plans, ids, strict=True):
         send_at = plan.send_at or request.send_at
         status = plan.status
         if status == QUEUED and send_at and send_at > now:
@@ -327,7 +326,7 @@ def _write(session, config, plans, request, category, version, api_key_id, sourc
         if (blank := blanks.get(status)) is None:
             blank = blanks[status] = _blank_row(shared, status, times[status])
         row = blank.copy()
-        row["id"], row["contact_id"] = next(ids), plan.contact.id
+        row["id"], row["contact_id"] = id_, plan.contact.id
         if device is not None:
             row["device_id"], row["provider"] = device.id, device.provider
         row["channel"], row["address"], row["content"] = plan.channel, plan.address, content
