@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.config import Config
 from app.core.ops import startup
 from app.core.providers.accounts import ProviderSettings
-from app.extensions import db, init_redis, migrate
+from app.extensions import Commands, db, init_redis
 
 
 class Herald(Flask):
@@ -18,6 +18,7 @@ class Herald(Flask):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._coroutine: WeakKeyDictionary = WeakKeyDictionary()
+        self.cli = Commands()
 
     def ensure_sync(self, func):
         try:
@@ -42,7 +43,6 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["herald_config"] = config
     app.extensions["provider_settings"] = ProviderSettings(config)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     init_redis(app)
 
     from app import (

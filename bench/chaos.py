@@ -24,14 +24,13 @@ from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 from app import create_app
 from app.channels.sms.twilio import TIMEOUT_SECONDS
 from app.config import Config
 from app.core.access.api_keys import create_api_key
 from app.core.access.audit import SYSTEM
-from app.extensions import db
+from app.extensions import db, upgrade
 from app.models import Category, Contact, Device, Notification
 from bench.chaos_stack import (
     WORKERS,

@@ -4,10 +4,10 @@ import os
 import time
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 from app import create_app
 from app.config import Config
+from app.extensions import upgrade
 
 PG = os.environ.get("HERALD_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("HERALD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")  # tests use dbs 1-15

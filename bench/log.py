@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 from app import create_app
 from app.channels.pool import ProviderPool
@@ -33,7 +32,7 @@ from app.core.ops import (
     retention,
     template_rollups,
 )
-from app.extensions import db
+from app.extensions import db, upgrade
 from app.models import (
     Category,
     Contact,

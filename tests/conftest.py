@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 import redis as redis_lib
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 from app import create_app
 from app.config import Config
 from app.extensions import db as _db
+from app.extensions import upgrade
 from tests.sandbox_client import Sandbox
 
 PG_URL = os.environ.get("HERALD_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")

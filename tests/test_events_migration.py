@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 from app.core.ops import partitions
 from app.extensions import db as _db
+from app.extensions import upgrade
 from app.models.types import new_uuid
 from tests.test_log_migration import _insert_old_log, old_database  # noqa: F401
 

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 from app.core.ops import partitions
 from app.extensions import db as _db
+from app.extensions import upgrade
 from app.models.types import utcnow
 from tests.helpers.console import app_with
 

@@ -4,12 +4,11 @@ import sqlite3
 import stat
 
 import pytest
-from flask_migrate import upgrade
 
 from app import create_app
 from app.channels.push.vapid import ensure_key_file
 from app.config import Config
-from app.extensions import db
+from app.extensions import db, upgrade
 from app.sandbox.certs import WEBHOOK_KEY_FILE, ensure_certificate, ensure_webhook_key
 from tests.helpers.processes import load_run_script
 

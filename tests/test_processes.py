@@ -20,7 +20,7 @@ from rq import Queue
 
 from app.config import Config
 from app.queues import QUEUES
-from tests.helpers.processes import load_run_script
+from tests.helpers.processes import load_run_script, worker_env
 from tests.sandbox_client import free_port
 from workers import jobs, run, scheduler
 
@@ -247,3 +247,47 @@ def test_a_web_worker_leaves_the_app_it_made_out_of_garbage_collection():
         assert gc.get_freeze_count() >= before + len(made)
     finally:
         gc.unfreeze()
+
+
+# Imported by no channel worker: migrations (alembic, and mako behind it) and the
+# console's charts; nor the console's HTTP client (httpx, which loads pygments for its
+# command line) by a worker whose providers do not use it. Together they were 12 MB of
+# the 150 MB a channel worker may hold (the benchmark's memory row).
+NOT_IN_WORKERS = ("flask_migrate", "alembic", "mako", "plotly")
+WORKER_MODULES = """
+import sys
+from app import create_app
+from app.config import Config
+from workers import jobs
+jobs.use_app(create_app(Config()))
+jobs.warm(sys.argv[1])
+print(" ".join(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+@pytest.mark.parametrize("channel", ["email", "sms", "push"])
+def test_a_channel_worker_loads_no_migrations_charts_or_console_client(config, sandbox,
+                                                                       channel):
+    """A worker's modules as `python -m workers.run` loads them (the app, then its
+    channel's providers): what the console or a migration needs stays out of memory."""
+    env = worker_env(config, sandbox)
+    found = subprocess.run([sys.executable, "-c", WORKER_MODULES, channel], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=120, check=True)
+    loaded = set(found.stdout.split())
+    assert "sqlalchemy" in loaded and "rq" in loaded  # the list is the worker's own
+    assert not loaded & set(NOT_IN_WORKERS)
+    if channel != "push":  # the push providers speak HTTP/2 through httpx
+        assert not loaded & {"httpx", "pygments"}
+
+
+def test_flask_db_commands_are_there_when_asked_for(config):
+    """`flask db …` (Flask-Migrate) is made on demand, with its options."""
+    env = {**os.environ, "HERALD_DATABASE_URL": config.SQLALCHEMY_DATABASE_URI,
+           "HERALD_REDIS_URL": config.REDIS_URL}
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    listed = subprocess.run([*flask, "--help"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120, check=True)
+    assert "Perform database migrations." in listed.stdout
+    current = subprocess.run([*flask, "db", "--directory", "migrations", "current"], cwd=ROOT,
+                             env=env, capture_output=True, text=True, timeout=120, check=True)
+    assert "(head)" in current.stdout

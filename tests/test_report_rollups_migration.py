@@ -3,9 +3,9 @@ written, both ways."""
 from datetime import date
 
 import sqlalchemy as sa
-from flask_migrate import downgrade, upgrade
 
 from app.extensions import db as _db
+from app.extensions import downgrade, upgrade
 from tests.test_log_migration import old_database  # noqa: F401
 
 BEFORE, AFTER = "3f8c1d2e6a75", "8e2f4a6c1d93"

@@ -6,12 +6,12 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 from sqlalchemy import select
 
 from app.core.db import Replica
 from app.core.ops import retention
 from app.extensions import db as _db
+from app.extensions import upgrade
 from app.models import AuditLog, Contact, Notification, RetentionPolicy
 from tests import factories
 from tests.helpers.console import app_with

@@ -1,7 +1,5 @@
 """The report's and overview's charts as plotly figures (JSON for plotly.js, which the
 console serves itself). Every chart's numbers are also on the page as a table."""
-from plotly import graph_objects as go
-
 from app.core.analytics.experiment import VariantResult
 from app.core.analytics.funnel import Funnel
 
@@ -9,6 +7,14 @@ PALETTE = ["#4f46e5", "#0891b2", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#6
 FONT = {"family": "Inter, system-ui, -apple-system, Segoe UI, sans-serif", "size": 12,
         "color": "#334155"}
 STAGES = ("targeted", "sent", "delivered", "opened", "clicked", "converted")
+
+
+def _plotly():
+    """plotly's graph objects, imported when a chart is drawn: the channel workers load
+    the console with the app and never draw one."""
+    from plotly import graph_objects
+
+    return graph_objects
 
 
 def _layout(**extra) -> dict:
@@ -21,6 +27,7 @@ def _layout(**extra) -> dict:
 
 
 def funnel_chart(funnel: Funnel) -> str:
+    go = _plotly()
     values = [funnel.targeted - funnel.holdout if s == "targeted" else getattr(funnel, s)
               for s in STAGES]
     figure = go.Figure(go.Funnel(
@@ -35,6 +42,7 @@ def funnel_chart(funnel: Funnel) -> str:
 def time_chart(points, keys: tuple[str, ...], labels: dict[str, str], kind: str = "line",
                date_format: str = "%Y-%m-%dT%H:%M") -> str:
     """Lines (or stacked bars) of counts over time, one trace per key."""
+    go = _plotly()
     x = [at.strftime(date_format) for at, _ in points]
     trace = go.Scatter if kind == "line" else go.Bar
     style = {"mode": "lines", "line": {"width": 2, "shape": "spline"}} if kind == "line" \
@@ -46,6 +54,7 @@ def time_chart(points, keys: tuple[str, ...], labels: dict[str, str], kind: str 
 
 def variant_chart(results: list[VariantResult]) -> str:
     """Open, click and conversion rates per variant, side by side."""
+    go = _plotly()
     metrics = {"opened": "Open rate", "clicked": "Click rate", "converted": "Conversion"}
     figure = go.Figure([go.Bar(
         x=list(metrics.values()), y=[100 * (r.rates[m] or 0) for m in metrics],
@@ -57,6 +66,7 @@ def variant_chart(results: list[VariantResult]) -> str:
 
 def rate_chart(names: list[str], series: dict[str, list[float | None]]) -> str:
     """Rates (0–1) per name as grouped bars in percent, one bar per series."""
+    go = _plotly()
     figure = go.Figure([go.Bar(x=names, y=[100 * (v or 0) for v in values], name=label)
                         for label, values in series.items()])
     layout = _layout(barmode="group", hovermode="closest")

@@ -19,7 +19,6 @@ import logging
 import time
 from datetime import UTC, datetime
 
-import httpx
 from sqlalchemy import select
 
 from app.core.delivery.dispatch import SendRequest, accept, enqueue
@@ -133,6 +132,8 @@ def _event_summary(alert: dict) -> str:
 def deliver(session, redis, config, message: dict, health) -> None:
     """Post to the webhook and email the operators; a failure is logged, never raised."""
     if config.ALERT_WEBHOOK_URL:
+        import httpx  # here: every process loads this module, few of them ever post
+
         try:
             httpx.post(config.ALERT_WEBHOOK_URL, json=message, timeout=5).raise_for_status()
         except httpx.HTTPError as exc:

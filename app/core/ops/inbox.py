@@ -8,14 +8,13 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-import httpx
 from sqlalchemy import select
 
 from app.channels.sms.parts import count
 from app.models import Notification
 
 LIMIT = 300
-TIMEOUT = httpx.Timeout(5.0)
+TIMEOUT_SECONDS = 5.0
 # The inbox's channels and the simulators each shows.
 CHANNELS = {"email": ("sendgrid", "smtp"), "sms": ("twilio", "vonage"),
             "push": ("apns", "fcm"), "webpush": ("webpush",)}
@@ -81,17 +80,29 @@ def control_url(config) -> str:
     return f"http://{config.SANDBOX_HOST}:{config.SANDBOX_HTTP_PORT}/_sandbox"
 
 
+def _control(config, method: str, path: str, check: bool = True, **kwargs):
+    """Call a control route of the simulators (an error status raises too when `check`);
+    SandboxUnavailable when that fails. httpx is imported here: only the console's inbox
+    uses it, and the channel workers, which load the same app, would carry it for nothing."""
+    import httpx
+
+    try:
+        answer = httpx.request(method, f"{control_url(config)}{path}", timeout=TIMEOUT_SECONDS,
+                               **kwargs)
+        if check:
+            answer.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise SandboxUnavailable(str(exc)) from exc
+    return answer
+
+
 def fetch(config, channel: str = "", search: str = "", limit: int = LIMIT) -> dict:
     """The newest messages (of a channel, matching a search) and the queued faults."""
     providers = CHANNELS.get(channel) or (None,)
     entries, faults = [], []
     for provider in providers:
         params = {"limit": limit, "q": search[:200], **({"provider": provider} if provider else {})}
-        try:
-            answer = httpx.get(f"{control_url(config)}/outbox", params=params, timeout=TIMEOUT)
-            answer.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise SandboxUnavailable(str(exc)) from exc
+        answer = _control(config, "GET", "/outbox", params=params)
         entries += answer.json()["entries"]
         faults = answer.json().get("faults", [])
     entries.sort(key=lambda e: e["id"], reverse=True)
@@ -99,18 +110,12 @@ def fetch(config, channel: str = "", search: str = "", limit: int = LIMIT) -> di
 
 
 def get(config, entry_id: int) -> Message | None:
-    try:
-        answer = httpx.get(f"{control_url(config)}/outbox/{entry_id}", timeout=TIMEOUT)
-    except httpx.HTTPError as exc:
-        raise SandboxUnavailable(str(exc)) from exc
+    answer = _control(config, "GET", f"/outbox/{entry_id}", check=False)
     return message(answer.json()) if answer.status_code == 200 else None
 
 
 def clear(config) -> None:
-    try:
-        httpx.delete(f"{control_url(config)}/outbox", timeout=TIMEOUT).raise_for_status()
-    except httpx.HTTPError as exc:
-        raise SandboxUnavailable(str(exc)) from exc
+    _control(config, "DELETE", "/outbox")
 
 
 def add_fault(config, provider: str, outcome: str, match: str | None, times: int,
@@ -118,11 +123,7 @@ def add_fault(config, provider: str, outcome: str, match: str | None, times: int
     """Queue a fault; the caller has checked that the simulator knows the outcome."""
     body = {"provider": provider, "kind": FAULTS[provider][outcome], "match": match or None,
             "times": times, "retry_after": retry_after}
-    try:
-        httpx.post(f"{control_url(config)}/faults", json=body,
-                   timeout=TIMEOUT).raise_for_status()
-    except httpx.HTTPError as exc:
-        raise SandboxUnavailable(str(exc)) from exc
+    _control(config, "POST", "/faults", json=body)
 
 
 def link_notifications(session, messages: list[Message]) -> None:
