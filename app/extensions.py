@@ -53,7 +53,6 @@ def init_migrations(app) -> None:
         Migrate(app, db, directory=str(app.root_path + "/../migrations"))
 
 
-
 class Commands(AppGroup):
     """The app's `flask …` commands, Flask-Migrate's `db` made when it is asked for."""
 
@@ -65,20 +64,23 @@ class Commands(AppGroup):
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), "db"})
 
+
 def upgrade(revision: str = "head") -> None:
     """Migrate the current app's database up to `revision`."""
-    init_migrations(current_app)
-    import flask_migrate
-
-    flask_migrate.upgrade(revision=revision)
+    _migrations().upgrade(revision=revision)
 
 
 def downgrade(revision: str) -> None:
     """Migrate the current app's database down to `revision`."""
+    _migrations().downgrade(revision=revision)
+
+
+def _migrations():
+    """Flask-Migrate's functions, on the current app."""
     init_migrations(current_app)
     import flask_migrate
 
-    flask_migrate.downgrade(revision=revision)
+    return flask_migrate
 
 
 @event.listens_for(Engine, "do_connect")
