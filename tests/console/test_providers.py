@@ -68,7 +68,7 @@ def test_forgetting_stored_settings_restores_the_defaults(admin_client, config):
     save(admin_client, TWILIO_FROM="+15005550009")
     assert admin_client.post("/settings/providers/twilio/forget").status_code == 302
     assert db.session.get(ProviderAccount, "twilio") is None
-    actions = db.session.scalars(select(AuditLog.action)).all()
+    actions = db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)).all()
     assert actions == ["provider.settings", "provider.forget"]
 
 

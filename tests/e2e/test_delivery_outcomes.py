@@ -61,7 +61,8 @@ def test_erasure_removes_the_number_quoted_in_provider_errors(client, api_header
     assert (row.contact_id, row.address, row.error_message) == (None, None, None)
     assert (row.status, row.error_code) == ("failed", "21211")  # the log keeps the outcome
     statuses = db.session.execute(select(NotificationStatus.status, NotificationStatus.error_code,
-                                         NotificationStatus.detail)).all()
+                                         NotificationStatus.detail)
+                                  .order_by(NotificationStatus.id)).all()
     assert [tuple(s) for s in statuses] == [("queued", None, None), ("sending", None, None),
                                              ("failed", "21211", None)]
 
