@@ -68,16 +68,23 @@ class FixedTokenCredentials(google.auth.credentials.Credentials):
         """Keep the fixed token."""
 
 
-class _AsyncClient(_http_client.HttpxAsyncClient):
-    """The SDK's async client sending straight through aiohttp (IN_FLIGHT keep-alive
-    connections, our TLS trust, no retries: the SDK retries 500/503 four times, ~7 s, and
-    our delivery loop owns retries). httpx's client around an aiohttp transport spent about
-    as much CPU per message as aiohttp itself (request building, cookies, auth and redirect
-    flows, response streaming): the SDK still gets an httpx.Response, raised for its status,
-    and httpx errors for transport failures, which its error mapping reads."""
+class _AsyncClient:
+    """The client the SDK's messaging service sends with, straight through aiohttp
+    (IN_FLIGHT keep-alive connections, our TLS trust, no retries: the SDK retries 500/503
+    four times, ~7 s, and our delivery loop owns retries). The service calls `request`
+    and `aclose`, as on its own HttpxAsyncClient: httpx's client around an aiohttp
+    transport spent about as much CPU per message as aiohttp itself (request building,
+    cookies, auth and redirect flows, response streaming). The SDK still gets an
+    httpx.Response, raised for its status, and httpx errors for transport failures,
+    which its error mapping reads.
+
+    Not a subclass of the SDK's client: its constructor builds an httpx client with two
+    HTTP/2 retry transports, three TLS contexts in all, that nothing here would use
+    (170-250 ms and 2.5-6 MB a provider, measured)."""
 
     def __init__(self, credential, timeout: float, ca_file: str):
-        super().__init__(credential=credential, timeout=timeout)
+        self.timeout = timeout
+        self._headers = dict(_http_client.METRICS_HEADERS)  # the SDK's own, as it sends
         self._credential = credential
         self._refresher = google_requests.Request()  # one session for token refreshes
         self._tls = tls_context(ca_file)
@@ -96,7 +103,6 @@ class _AsyncClient(_http_client.HttpxAsyncClient):
     async def request(self, method: str, url: str, *, headers: dict | None = None,
                       json: dict | None = None, timeout=None) -> httpx.Response:
         """POST as the SDK asks; the credential's bearer token, refreshed once on a 401."""
-        url = self.base_url + url
         headers = {**self._headers, **(headers or {})}
         body = None if json is None else jsonlib.dumps(json).encode()
         self._credential.before_request(self._refresher, method, url, headers)
@@ -123,7 +129,6 @@ class _AsyncClient(_http_client.HttpxAsyncClient):
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()
-        await super().aclose()
 
 
 def _point_service(app, base_url: str, ca_file: str = "") -> messaging._MessagingService:
