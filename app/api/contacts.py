@@ -1,5 +1,6 @@
 """Contacts: upsert, partial update, read, list, erase, batch upsert."""
 
+from app import redis_client
 from app.api.pagination import decode_cursor, next_link, paginate
 from app.api.registry import current_actor, route
 from app.api.schemas.contacts import (
@@ -16,6 +17,7 @@ from app.api.schemas.contacts import (
 )
 from app.core.contacts import store as contacts
 from app.core.contacts.preferences import effective_preferences
+from app.core.tracking import erasure
 from app.extensions import db
 
 TAG = "Contacts"
@@ -64,8 +66,9 @@ def get_contact(external_id: str):
        description="Deletes the contact, its devices and preferences. Its notifications "
                    "stay in the log, anonymised: no contact, address or content.")
 def delete_contact(external_id: str):
-    contacts.erase_contact(db.session, external_id, actor=current_actor())
+    cached = contacts.erase_contact(db.session, external_id, actor=current_actor())
     db.session.commit()
+    erasure.drop_cached(redis_client(), cached)
 
 
 @route("/contacts", query=ContactQuery, response=ContactPage, scope="manage", tag=TAG,

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from app.core.access import audit
 from app.core.db import is_postgres, upsert
+from app.core.tracking import erasure
 from app.errors import NotFound
 from app.models import AuditLog, Contact, Event, EventKey, Notification, NotificationStatus
 from app.models.types import utcnow
@@ -91,20 +92,24 @@ def update_contact(session, external_id: str, changes: dict, *, actor) -> Contac
     return contact
 
 
-def erase_contact(session, external_id: str, *, actor) -> None:
+def erase_contact(session, external_id: str, *, actor) -> list[str]:
     """Delete a contact's personal data: the row, devices and preferences (by FK cascade),
     its events (their addresses and user agents) from every day of them, the addresses and
-    content of its notifications, which stay as anonymous rows, and the values in its audit
-    entries (which keep who did what, and when).
+    content of its notifications, which stay as anonymous rows, the values in its audit
+    entries (which keep who did what, and when), and the tracked links whose address names
+    it (core.tracking.erasure). Return the Redis keys of those links' cached destinations,
+    to drop once this is committed (erasure.drop_cached).
 
     The log keeps no foreign key to the contact or its devices on PostgreSQL: its rows
     lose their contact_id and device_id here. The contact is locked first, so sends that
     read it (and lock it, core.delivery.recipients) are committed before their rows are
     cleared, and later sends find no contact."""
-    contact_id = session.scalar(select(Contact.id).where(Contact.external_id == external_id)
-                                .with_for_update())
-    if contact_id is None:
+    found = session.execute(select(Contact.id, Contact.email, Contact.phone)
+                            .where(Contact.external_id == external_id)
+                            .with_for_update()).first()
+    if found is None:
         raise NotFound(f"No contact with external id {external_id!r}")
+    contact_id, email, phone = found
     # Provider error messages can quote the number or address, so they go too, from the
     # row and from its status history.
     theirs = select(Notification.id).where(Notification.contact_id == contact_id)
@@ -121,6 +126,7 @@ def erase_contact(session, external_id: str, *, actor) -> None:
         .values(detail=None)
         .execution_options(synchronize_session=False)
     )
+    cached = erasure.forget(session, erasure.identifiers(email, phone, external_id), theirs)
     session.execute(
         update(Notification)
         .where(Notification.contact_id == contact_id)
@@ -138,6 +144,7 @@ def erase_contact(session, external_id: str, *, actor) -> None:
         delete(Contact).where(Contact.id == contact_id).execution_options(synchronize_session=False)
     )
     audit.record(session, actor, "contact.erase", "contact", contact_id)
+    return cached
 
 
 def list_contacts(
