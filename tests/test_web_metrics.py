@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 from honcho.environ import parse_procfile
-from prometheus_client.parser import text_string_to_metric_families
 
+from tests.helpers.metrics import request_counts
 from tests.sandbox_client import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,12 +52,6 @@ def two_workers(database_url, app, tmp_path_factory):
         os.killpg(web.pid, signal.SIGTERM)
         web.wait(timeout=20)
         output.close()
-
-
-def request_counts(text: str) -> dict:
-    return {(s.labels["route"], s.labels["status"]): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples
-            if s.name == "herald_http_request_duration_seconds_count"}
 
 
 def test_request_counts_are_summed_across_gunicorn_workers(two_workers):

@@ -11,9 +11,13 @@ Whatever it cannot answer alone goes to the web app itself, run in this process 
 thread pool, exactly as in a single-process deployment: anything but a genuine token
 (404), a URL past MAX_URL_BYTES (414), a link not cached in Redis, any hit while Redis is
 down (the views read the database and store the hit there), and every other path (such as
-/metrics, which then reports this process's histogram).
+/metrics: the hit server's histograms, summed over its processes).
 """
+import contextlib
 import gc
+import os
+import shutil
+import tempfile
 import time
 
 import redis.asyncio
@@ -30,6 +34,7 @@ from app.tracking.links import PIXEL, PIXEL_HEADERS, ROUTES, go, hit_token, seen
 
 # Thread pool of the web app's requests (the fallback): as many as a gunicorn worker's.
 FALLBACK_THREADS = 8
+MULTIPROC = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def encoded(headers) -> list[tuple[bytes, bytes]]:
@@ -137,10 +142,34 @@ def serve(app: str, bind: str, workers: int, log_format: str = "text") -> None:
     """Serve an ASGI app ("module:factory") the way the hit server runs: its lines, and
     uvicorn's, in HERALD_LOG_FORMAT."""
     host, _, port = bind.rpartition(":")
-    uvicorn.run(app, factory=True, host=host.strip("[]"), port=int(port), workers=workers,
-                loop="uvloop", http="httptools", lifespan="on", access_log=False,
-                proxy_headers=False, server_header=False,
-                log_config=logs.dict_config(log_format))
+    with shared_histograms(workers):
+        uvicorn.run(app, factory=True, host=host.strip("[]"), port=int(port),
+                    workers=workers, loop="uvloop", http="httptools", lifespan="on",
+                    access_log=False, proxy_headers=False, server_header=False,
+                    log_config=logs.dict_config(log_format))
+
+
+@contextlib.contextmanager
+def shared_histograms(workers: int):
+    """With several processes, each writes its latency histogram to files in a directory
+    of this server's own (prometheus_client's multiprocess mode, as gunicorn's workers
+    do), so a scrape of /metrics, whichever process answers it, sums them all. The
+    processes are spawned, so they import prometheus_client after it is set. Never the
+    web process's directory: its master empties that one when it starts."""
+    if workers < 2:
+        yield  # one process: its histogram in memory
+        return
+    path = tempfile.mkdtemp(prefix="herald-hits-metrics-")
+    before = os.environ.get(MULTIPROC)
+    os.environ[MULTIPROC] = path
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(MULTIPROC, None)
+        else:
+            os.environ[MULTIPROC] = before
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def main() -> None:

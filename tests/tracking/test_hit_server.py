@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -17,11 +18,13 @@ from app.core.tracking.outgoing import LINK_KEY
 from app.models import Event, TrackedLink
 from app.tracking import server
 from app.tracking.server import client_ip
+from tests.helpers.metrics import request_counts
 from tests.sandbox_client import free_port
 from tests.tracking.test_links import altered, click_path, open_path
 
 pytestmark = pytest.mark.usefixtures("tracking")
 ROOT = Path(__file__).resolve().parents[2]
+HITS = 40
 UA = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 
 
@@ -160,6 +163,22 @@ def test_with_json_logs_every_line_of_the_hit_server_is_json(config):
     assert any("Uvicorn running" in r["message"] for r in records)
     assert {r["logger"] for r in records} >= {"uvicorn.error"}
     assert all(r["level"] in ("INFO", "WARNING") for r in records)
+
+
+def test_with_two_processes_every_scrape_counts_the_hits_of_both(config, db, sent_email):
+    process, url = start(config, config.REDIS_URL, HERALD_TRACKING_WORKERS="2")
+    try:
+        pixel = open_path(config, sent_email.id)
+        with ThreadPoolExecutor(8) as pool:  # a connection each, at once: both answer
+            statuses = set(pool.map(lambda _: httpx.get(
+                url + pixel, headers={"Connection": "close"}).status_code, range(HITS)))
+        assert statuses == {200}
+        for _ in range(8):  # whichever process answers the scrape
+            scrape = httpx.get(f"{url}/metrics", headers={"Connection": "close"})
+            assert scrape.status_code == 200
+            assert request_counts(scrape.text)[("/o/<token>.gif", "2xx")] == HITS
+    finally:
+        stop(process)
 
 
 def test_the_apps_objects_are_left_out_of_garbage_collection(app, monkeypatch):
