@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -27,6 +27,16 @@ class TrackedLink(db.Model):
     url: Mapped[str] = mapped_column(String(2048))
     url_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When a message last carried it, to the day (app.core.tracking.outgoing): a template
+    # version's link unused for HERALD_TRACKING_LINK_DAYS goes (core.ops.retention), as a
+    # notification's goes with its day of the log.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# The template versions' links, oldest use first, for retention.
+Index("ix_tracked_links_template_used", TrackedLink.used_at,
+      postgresql_where=text("notification_id IS NULL"),
+      sqlite_where=text("notification_id IS NULL"))
 
 
 class ShortLink(db.Model):

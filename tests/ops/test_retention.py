@@ -7,7 +7,13 @@ from sqlalchemy import func, select
 
 from app.core.analytics import funnel
 from app.core.ops import retention
-from app.models import Notification, NotificationRollup, NotificationStatus
+from app.models import (
+    Notification,
+    NotificationRollup,
+    NotificationStatus,
+    ShortLink,
+    TrackedLink,
+)
 from app.models.types import utcnow
 from tests import factories
 
@@ -65,3 +71,36 @@ def test_sqlite_deletes_expired_events_in_batches_and_the_report_counts_them_the
     assert db.session.scalar(select(func.sum(EventRollup.events))) == 4
     assert [(f.total.opened, f.total.clicked) for f in (
         funnel.breakdown(db.session, [7]), funnel.breakdown(db.session, [7], False))] == engaged
+
+
+def test_template_links_no_message_carried_for_the_link_days_are_deleted(
+        db, config, monkeypatch):
+    monkeypatch.setattr(retention, "BATCH", 2)
+    now = utcnow()
+    version = factories.template("promo").published_version_id
+    contact = factories.contact()
+    days = config.TRACKING_LINK_DAYS
+    links = {}
+    for name, used in (("old-1", days + 2), ("old-2", days + 1), ("old-3", days + 5),
+                       ("recent", days - 1), ("today", 0)):
+        links[name] = TrackedLink(scope=f"v{version}", template_version_id=version,
+                                  url=f"https://shop.example/{name}", url_hash=name,
+                                  created_at=now - timedelta(days=days + 9),
+                                  used_at=now - timedelta(days=used))
+    sent = factories.notification(contact, created_at=now)
+    # A notification's own link, made long ago: it goes with its notification, not here.
+    links["own"] = TrackedLink(scope=f"n{sent.id.hex}", notification_id=sent.id,
+                               url="https://shop.example/own", url_hash="own",
+                               created_at=now, used_at=now - timedelta(days=days + 9))
+    db.session.add_all(links.values())
+    db.session.flush()
+    db.session.add(ShortLink(code="abc12345", link_id=links["old-1"].id,
+                             notification_id=sent.id, expires_at=now))
+    db.session.commit()
+
+    done = retention.apply(db.session, config, now)
+
+    assert done.deleted["tracked_links"] == 3
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(TrackedLink.url_hash))) == ["own", "recent", "today"]
+    assert db.session.scalar(select(ShortLink.code)) is None

@@ -1,12 +1,14 @@
 """A real send through the simulators carries tracked links; following them records events."""
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 from uuid import UUID
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.models import Event, Notification, ShortLink, TrackedLink
+from app.models.types import utcnow
 from tests import factories
 from tests.helpers.api import send
 
@@ -174,3 +176,23 @@ def test_opens_only(client, api_headers, drain, sandbox, config, ada, monkeypatc
     [received] = sandbox.received("sendgrid")
     html = {c["type"]: c["value"] for c in received["payload"]["content"]}["text/html"]
     assert "/c/" not in html and "/o/" in html and html.startswith(HTML)
+
+
+def test_a_template_link_is_stamped_used_again_once_a_day(client, api_headers, drain, db, ada):
+    factories.template("promo", content={"en": {"email": {
+        "subject": "Sale", "html": '<a href="https://shop.example/sale">Sale</a>'}}})
+
+    def send_and_read():
+        send(client, api_headers, channels=["email"], template="promo")
+        drain()
+        db.session.expire_all()
+        return db.session.scalars(select(TrackedLink.used_at)).all()
+
+    [first] = send_and_read()
+    assert abs(first - utcnow()) < timedelta(minutes=1)
+    for ago, stamped_again in ((timedelta(hours=20), False), (timedelta(days=2), True)):
+        before = utcnow() - ago
+        db.session.execute(update(TrackedLink).values(used_at=before))
+        db.session.commit()
+        [used] = send_and_read()  # the same link: one row
+        assert (used > before) is stamped_again

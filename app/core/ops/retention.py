@@ -54,7 +54,8 @@ class Applied:
     dropped: list[str] = field(default_factory=list)  # partitions (PostgreSQL)
     held: dict[str, int] = field(default_factory=dict)  # partition -> unfinished rows
     archived: list[str] = field(default_factory=list)  # files written
-    deleted: dict[str, int] = field(default_factory=dict)  # table -> rows (SQLite)
+    # table -> rows deleted (SQLite's log; on both, unused template links)
+    deleted: dict[str, int] = field(default_factory=dict)
 
 
 def policies(session, config) -> dict[str, int]:
@@ -93,8 +94,13 @@ def apply(session, config, now: datetime | None = None) -> Applied:
     now = now or utcnow()
     days = policies(session, config)
     if is_postgres(session):
-        return _apply_postgres(session, config, days, now)
-    return _apply_sqlite(session, days, now)
+        done = _apply_postgres(session, config, days, now)
+    else:
+        done = _apply_sqlite(session, days, now)
+    unused = _forget_unused_links(session, now - timedelta(days=config.TRACKING_LINK_DAYS))
+    if unused:
+        done.deleted["tracked_links"] = done.deleted.get("tracked_links", 0) + unused
+    return done
 
 
 def expired(session, table: partitions.LogTable, days: int, now: datetime) -> list:
@@ -204,6 +210,18 @@ def _forget_links(session, part) -> None:
     within = id_range(part)
     for model in (ShortLink, TrackedLink):
         session.execute(delete(model).where(*within(model.__table__, "notification_id")))
+
+
+def _forget_unused_links(session, cutoff: datetime) -> int:
+    """Delete the template versions' tracked links no message has carried since `cutoff`
+    (HERALD_TRACKING_LINK_DAYS: how long a link keeps working), with their short codes (by
+    foreign key); a notification's own go with its day of the log."""
+    unused = [TrackedLink.notification_id.is_(None), TrackedLink.used_at < cutoff]
+    gone = 0
+    while ids := session.scalars(select(TrackedLink.id).where(*unused).limit(BATCH)).all():
+        gone += session.execute(delete(TrackedLink).where(TrackedLink.id.in_(ids))).rowcount
+        session.commit()
+    return gone
 
 
 def _apply_sqlite(session, days: dict, now: datetime) -> Applied:

@@ -11,7 +11,7 @@ import uuid
 from datetime import timedelta
 
 from redis.exceptions import RedisError
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.channels.base import Message
 from app.core.db import dialect_insert, insert_ignore
@@ -21,6 +21,7 @@ from app.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
+USED_EVERY = timedelta(days=1)  # how often a stored link's use is written again
 LINK_KEY = "herald:link:{}"
 SHORT_KEY = "herald:short:{}"
 PIXEL = ('<img src="{}" width="1" height="1" alt="" '
@@ -113,14 +114,22 @@ class LinkTracker:
         now = utcnow()
         insert_ignore(self.session, TrackedLink, [
             {"scope": scope, "url": url, "url_hash": _hash(url), "created_at": now,
-             "template_version_id": owner[scope].template_version_id,
+             "used_at": now, "template_version_id": owner[scope].template_version_id,
              "notification_id": None if scope.startswith("v") else owner[scope].id}
             for scope, url in sorted(pairs)])
         stored = self.session.execute(
-            select(TrackedLink.id, TrackedLink.scope, TrackedLink.url).where(
-                TrackedLink.scope.in_({s for s, _ in pairs}),
-                TrackedLink.url_hash.in_({_hash(u) for _, u in pairs})))
-        return {(scope, url): id_ for id_, scope, url in stored if (scope, url) in pairs}
+            select(TrackedLink.id, TrackedLink.scope, TrackedLink.url, TrackedLink.used_at)
+            .where(TrackedLink.scope.in_({s for s, _ in pairs}),
+                   TrackedLink.url_hash.in_({_hash(u) for _, u in pairs}))).all()
+        # Stored before: stamped used again, once a day at most (retention deletes a
+        # template version's links unused for TRACKING_LINK_DAYS); only those rows are locked,
+        # not every link a concurrent batch of the same template stores too.
+        stale = [id_ for id_, _, _, used in stored if used and used < now - USED_EVERY]
+        if stale:
+            self.session.execute(update(TrackedLink).where(
+                TrackedLink.id.in_(stale), TrackedLink.used_at < now - USED_EVERY)
+                .values(used_at=now))
+        return {(scope, url): id_ for id_, scope, url, _ in stored if (scope, url) in pairs}
 
     def _short_codes(self, wanted: list[tuple[str, int]]) -> dict:
         """{(notification id, link id): code} for SMS links; a code taken is drawn again."""
