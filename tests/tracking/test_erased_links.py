@@ -1,16 +1,20 @@
 """Erasing a contact takes its identifiers out of the tracking data: the tracked links
 (and SMS short codes) made for it from a personalised address, their cached
-destinations, and the addresses in the campaigns' per-link roll-ups."""
+destinations, the addresses in the campaigns' per-link roll-ups, and who opened or
+clicked its messages after it."""
 import re
 from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select, text
 
+from app.core.access.audit import SYSTEM
+from app.core.contacts.store import erase_contact
 from app.core.tracking.outgoing import LINK_KEY, SHORT_KEY
-from app.models import LinkRollup, Notification, ShortLink, TrackedLink
+from app.models import Event, LinkRollup, Notification, ShortLink, TrackedLink
 from tests import factories
 from tests.helpers.api import send
+from tests.tracking.test_links import open_path
 
 pytestmark = pytest.mark.usefixtures("app_ctx", "tracking")
 
@@ -114,3 +118,17 @@ def test_erasure_forgets_the_links_personalised_for_the_contact(
     assert redis.get(LINK_KEY.format(grace_link)) is not None
     assert db.session.scalar(select(Notification.id).where(
         Notification.contact_id == grace.id).limit(1)) is not None
+
+
+def test_hits_on_an_erased_contacts_messages_keep_no_address_or_user_agent(
+        client, db, config, sent_email, store_hits):
+    agent = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101"}
+    before = client.get(open_path(config, sent_email.id), headers=agent)  # still in Redis
+    erase_contact(db.session, "user-1", actor=SYSTEM)
+    db.session.commit()
+    after = client.get(open_path(config, sent_email.id), headers=agent)  # an old mail opened
+    assert before.status_code == after.status_code == 200
+    assert store_hits() == 2
+    rows = db.session.execute(select(Event.notification_id, Event.contact_id, Event.ip,
+                                     Event.user_agent, Event.kind)).all()
+    assert rows == [(sent_email.id, None, None, None, "opened")] * 2  # counted, no one's

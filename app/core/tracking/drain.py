@@ -58,13 +58,17 @@ def _events(session, config, hits: list[dict]) -> list[dict]:
                             hit.get("l") == tokens.HONEYPOT, hit["ip"], hit["user_agent"])
         contact_id, sent_at, copied = sent.get(hit.get("n"), (None, None, {}))
         why = machines.reason(seen, sent_at, config.TRACKING_MIN_SECONDS)
+        # A message whose contact was erased (its row kept, anonymous) is still counted,
+        # but who opened or clicked it is not kept: no address, no user agent.
+        erased = hit.get("n") in sent and contact_id is None
         rows.append({
             "notification_id": uuid.UUID(hit["n"]) if hit.get("n") in sent else None,
             "contact_id": contact_id, **dict.fromkeys(COPIED), **copied, "kind": hit["k"],
             "at": at,
             "link_id": hit.get("l") if hit.get("l") in urls else None,
             "url": urls.get(hit.get("l")), "machine": why is not None, "reason": why,
-            "ip": hit["ip"], "user_agent": (hit["user_agent"] or "")[:512] or None,
+            "ip": None if erased else hit["ip"],
+            "user_agent": None if erased else (hit["user_agent"] or "")[:512] or None,
             "data": {"method": hit["method"], "prefetch": hit["prefetch"]},
         })
     _all_links_at_once(session, hits, rows)
