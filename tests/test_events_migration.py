@@ -2,7 +2,6 @@
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from app.core.ops import partitions
@@ -59,14 +58,14 @@ def test_unpartitioned_events_are_converted_without_losing_a_row(old_database): 
             assert names[0] == "events_legacy"
             assert f"events_p{today + timedelta(days=7):%Y%m%d}" in names
             assert conn.scalar(sa.text("SELECT count(*) FROM events_legacy")) == 200
-            # A new event lands in today's partition; the contact's foreign key still holds.
+            # A new event lands in today's partition. Naming no contact it is stored too: the
+            # contact's foreign key went later (a8c0e2f4b6d8).
             new = new_uuid()
             conn.execute(sa.text("INSERT INTO events (id, contact_id, kind, at) "
                                  "VALUES (:id, 1, 'opened', now())"), {"id": new})
             assert conn.scalar(sa.text("SELECT tableoid::regclass::text FROM events "
                                        "WHERE id = :id"), {"id": new}) \
                 == f"events_p{today:%Y%m%d}"
-            with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
-                conn.execute(sa.text("INSERT INTO events (id, contact_id, kind, at) "
-                                     "VALUES (:id, 999, 'opened', now())"),
-                             {"id": uuid.UUID(int=new.int + 1)})
+            conn.execute(sa.text("INSERT INTO events (id, contact_id, kind, at) "
+                                 "VALUES (:id, 999, 'opened', now())"),
+                         {"id": uuid.UUID(int=new.int + 1)})

@@ -192,9 +192,12 @@ class Event(db.Model):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
     # No foreign key: the log's days are dropped on their own schedule (retention).
     notification_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
-    # Indexed: erasing a contact deletes its events without a scan of every day.
-    contact_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    # Indexed: erasing a contact deletes its events without a scan of every day. Neither
+    # this nor link_id is a foreign key on PostgreSQL (migration a8c0e2f4b6d8): each
+    # event stored locked its contact's and its link's rows, and deleting a link made
+    # PostgreSQL scan every day of events for it (what deletes either deletes or keeps
+    # the events itself: an erasure deletes them, a deleted link's events keep its url).
+    contact_id: Mapped[int | None] = mapped_column(BigId, index=True)
     kind: Mapped[str] = mapped_column(String(16))
     # The notification's campaign run, variant, channel and provider, copied when the event
     # is stored: a campaign's report reads its events from one index range and groups them
@@ -204,8 +207,7 @@ class Event(db.Model):
     channel: Mapped[str | None] = mapped_column(String(8))
     provider: Mapped[str | None] = mapped_column(String(16))
     url: Mapped[str | None] = mapped_column(String(2048))
-    link_id: Mapped[int | None] = mapped_column(
-        ForeignKey("tracked_links.id", ondelete="SET NULL"))
+    link_id: Mapped[int | None] = mapped_column(BigId)
     # Every hit is kept; the ones a machine made (a proxy, a scanner, a prefetch) say why.
     machine: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reason: Mapped[str | None] = mapped_column(String(32))
