@@ -12,7 +12,8 @@ from app.models.types import BigId, UTCDateTime, utcnow
 
 class TrackedLink(db.Model):
     """One destination of a tracked link, stored once per scope (a template version, or a
-    notification sent without one): a click can only ever redirect to one of these."""
+    notification: one sent without a template, or a link that names its recipient's
+    address): a click can only ever redirect to one of these."""
 
     __tablename__ = "tracked_links"
     __table_args__ = (UniqueConstraint("scope", "url_hash", name="uq_tracked_links_scope_url"),)

@@ -1,6 +1,7 @@
 """Which links a message's content holds, which are tracked, and how they are swapped."""
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -117,3 +118,19 @@ def test_addresses_with_spaces_controls_or_placeholders_are_not_tracked():
                 "https://a.example/\x00", "javascript:alert(1)"):
         assert not links.trackable(url, "", BASE)
     assert links.trackable("https://a.example/ünï", "", BASE)
+
+
+@pytest.mark.parametrize(("url", "named"), [
+    ("https://shop.example/w?email=ada%40example.com", True),
+    ("https://shop.example/w?email=ADA@Example.com&x=1", True),
+    ("https://shop.example/u/ada@example.com/", True),
+    ("https://shop.example/w?email=mada%40example.com", False),  # someone else's
+    ("https://shop.example/w?email=ada%40example.community", False),
+    ("https://shop.example/t?to=%2B14155550100", True),
+    ("https://shop.example/t?to=+14155550100", True),
+    ("https://shop.example/t?to=14155550100", True),  # the number without its plus
+    ("https://shop.example/t?to=141555501001", False),
+    ("https://shop.example/sale", False),
+])
+def test_an_address_names_a_value_standing_whole_in_it_decoded_in_any_case(url, named):
+    assert links.names(url, ["ada@example.com", "+14155550100", "14155550100"]) is named

@@ -82,6 +82,13 @@ def test_erasure_forgets_the_links_personalised_for_the_contact(
                    clicks=5, machine_clicks=1, notifications=4, humans=3)])
     db.session.commit()
     assert "ada@example.com" in everything_stored(db, redis)
+    scopes = {url: notification is not None for url, notification in db.session.execute(
+        select(TrackedLink.url, TrackedLink.notification_id))}
+    # A link naming its recipient's address is the message's own; the others, the template's.
+    assert scopes["https://shop.example/welcome?email=ada%40example.com"] is True
+    assert scopes["https://shop.example/t?to=%2B14155550100"] is True
+    assert scopes["https://shop.example/u/user-ada-1/orders"] is False
+    assert scopes["https://shop.example/sale"] is False
     links_before = db.session.scalar(select(TrackedLink.id).where(
         TrackedLink.url == "https://shop.example/sale"))
 

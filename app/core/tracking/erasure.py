@@ -1,8 +1,9 @@
 """A contact's erasure in the tracking data: the links whose address names the contact.
 
 A template's link can carry who it was sent to (`https://shop.example/welcome?email=
-{{ contact.email }}`): rendered, each recipient gets a tracked link of their own, and
-clicks roll up per address. Once the contact's events and message contents are gone,
+{{ contact.email }}`): rendered, each recipient gets a tracked link of their own (stored
+with the message when it names the message's address, else with the template version:
+by the contact's external id, say), and clicks roll up per address. Once the contact's events and message contents are gone,
 those addresses are what is left of them. Erasure deletes the tracked links (and their
 SMS short codes) whose address carries the contact's email, phone or external id, and
 takes the identifier out of the addresses in the campaigns' per-link roll-ups, whose
@@ -21,12 +22,12 @@ template versions' links (by theirs: they outlive the messages that named them),
 roll-ups (read whole: a run's clicked links). The LIKE read a million links in about 3 s.
 """
 import logging
-import re
 from urllib.parse import quote, quote_plus, unquote
 
 from redis.exceptions import RedisError
 from sqlalchemy import delete, func, or_, select, update
 
+from app.core.tracking import links
 from app.core.tracking.outgoing import LINK_KEY, SHORT_KEY
 from app.models import LinkRollup, ShortLink, TrackedLink
 
@@ -43,12 +44,6 @@ def identifiers(email: str | None, phone: str | None, external_id: str) -> list[
     if len(external_id) >= MIN_ID:
         values.append(external_id)
     return sorted({v.lower() for v in values if v})
-
-
-def _pattern(values: list[str]) -> re.Pattern:
-    """Any of the values standing whole: no letter or digit just before or after."""
-    either = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
-    return re.compile(rf"(?<![0-9a-z])(?:{either})(?![0-9a-z])", re.I)
 
 
 def _forms(values: list[str]) -> set[str]:
@@ -70,25 +65,24 @@ def forget(session, values: list[str], notifications) -> list[str]:
     return the Redis keys of the deleted links' cached destinations."""
     if not values:
         return []
-    names = _pattern(values)
     ids = session.scalars(notifications).all()
     found = _candidates(session, TrackedLink.id, TrackedLink.url, values,
                         TrackedLink.template_version_id.is_not(None))
     for start in range(0, len(ids), CHUNK):  # each an index look-up, never a scan
         found += _candidates(session, TrackedLink.id, TrackedLink.url, values,
                              TrackedLink.notification_id.in_(ids[start:start + CHUNK]))
-    links = [id_ for id_, url in found if names.search(unquote(url))]
-    keys = [LINK_KEY.format(id_) for id_ in links]
-    if links:
-        codes = session.scalars(select(ShortLink.code).where(ShortLink.link_id.in_(links)))
+    gone = [id_ for id_, url in found if links.names(url, values)]
+    keys = [LINK_KEY.format(id_) for id_ in gone]
+    if gone:
+        codes = session.scalars(select(ShortLink.code).where(ShortLink.link_id.in_(gone)))
         keys += [SHORT_KEY.format(code) for code in codes]
-        session.execute(delete(ShortLink).where(ShortLink.link_id.in_(links)))
-        session.execute(delete(TrackedLink).where(TrackedLink.id.in_(links)))
+        session.execute(delete(ShortLink).where(ShortLink.link_id.in_(gone)))
+        session.execute(delete(TrackedLink).where(TrackedLink.id.in_(gone)))
+    named = links.naming(values)
     for id_, url in _candidates(session, LinkRollup.id, LinkRollup.url, values):
-        decoded = unquote(url)
-        if names.search(decoded):
+        if links.names(url, values):
             session.execute(update(LinkRollup).where(LinkRollup.id == id_)
-                            .values(url=names.sub(ERASED, decoded)))
+                            .values(url=named.sub(ERASED, unquote(url))))
     return keys
 
 

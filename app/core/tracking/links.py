@@ -8,6 +8,7 @@ are never tracked, nor are mailto:, tel: or other schemes.
 import re
 from collections.abc import Callable
 from html import escape, unescape
+from urllib.parse import unquote
 
 # Bounded pieces only, as in app.core.templates.html_text: no quadratic backtracking.
 _ANCHOR = re.compile(r"<a\b[^>]{0,500}?\bhref\s*=\s*([\"'])([^\"']{1,2048})\1[^>]{0,500}>"
@@ -109,3 +110,18 @@ def append_to_body(html: str, extra: str) -> str:
         return html + extra
     at = matches[-1].start()
     return html[:at] + extra + html[at:]
+
+
+def naming(values: list[str]) -> re.Pattern:
+    """Any of the values standing whole in a percent-decoded address, in any case: no
+    letter or digit just before or after (`mada@example.com` does not name
+    ada@example.com)."""
+    either = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+    return re.compile(rf"(?<![0-9a-z])(?:{either})(?![0-9a-z])", re.I)
+
+
+def names(url: str, values: list[str]) -> bool:
+    """Whether an address names one of the (lower-case) values, as `naming` reads it."""
+    decoded = unquote(url).lower()
+    present = [v for v in values if v and v in decoded]
+    return bool(present) and naming(present).search(decoded) is not None

@@ -30,8 +30,13 @@ PIXEL = ('<img src="{}" width="1" height="1" alt="" '
 HONEYPOT = '<a href="{}" style="display:none" aria-hidden="true" tabindex="-1"></a>'
 
 
-def _scope(row) -> str:
-    return f"v{row.template_version_id}" if row.template_version_id else f"n{row.id.hex}"
+def _scope(row, message: Message, url: str) -> str:
+    """Where a link is stored: once per template version, unless it names its recipient
+    (`?email={{ contact.email | urlencode }}`): such a link is the message's own, so it
+    goes with the message's day of the log, and an erasure finds it by the message."""
+    if row.template_version_id and not links.names(url, [message.to.lower()]):
+        return f"v{row.template_version_id}"
+    return f"n{row.id.hex}"
 
 
 def _hash(url: str) -> str:
@@ -51,18 +56,19 @@ class LinkTracker:
         if not (self.config.TRACK_CLICKS or self.config.TRACK_OPENS) or not messages:
             return messages
         by_id = {str(r.id): r for r in rows}
-        found = {m.id: links.urls_in(m.channel, m.content, self.base)
-                 for m in messages} if self.config.TRACK_CLICKS else {}
-        ids = self._store({(_scope(by_id[m.id]), url) for m in messages
-                           for url in found.get(m.id, ())}, by_id, messages)
-        shorts = self._short_codes([(m.id, ids[_scope(by_id[m.id]), u]) for m in messages
-                                    if m.channel == "sms" for u in found.get(m.id, ())])
+        scoped = {m.id: {url: _scope(by_id[m.id], m, url)
+                         for url in links.urls_in(m.channel, m.content, self.base)}
+                  for m in messages} if self.config.TRACK_CLICKS else {}
+        ids = self._store({(scope, url): by_id[nid] for nid, urls in scoped.items()
+                           for url, scope in urls.items()})
+        shorts = self._short_codes([(m.id, ids[scope, u]) for m in messages
+                                    if m.channel == "sms"
+                                    for u, scope in scoped.get(m.id, {}).items()])
         self._cache(ids, shorts)
         self.session.commit()  # stored before any message that names them goes out
         out = []
         for message in messages:
-            scope, urls = _scope(by_id[message.id]), found.get(message.id, [])
-            link_of = {u: ids[scope, u] for u in urls}
+            link_of = {u: ids[scope, u] for u, scope in scoped.get(message.id, {}).items()}
             if message.channel == "email":
                 content, tags = self._tag_email(message, link_of)
                 out.append(dataclasses.replace(message, content=content, substitutions=tags))
@@ -106,17 +112,17 @@ class LinkTracker:
             content["html"] = links.append_to_body(content["html"], extra)
         return content, tags
 
-    def _store(self, pairs: set, by_id: dict, messages) -> dict:
-        """{(scope, url): link id}, inserting the links not stored yet."""
+    def _store(self, pairs: dict) -> dict:
+        """{(scope, url): link id} for {(scope, url): a row of the batch that carries it},
+        inserting the links not stored yet."""
         if not pairs:
             return {}
-        owner = {_scope(by_id[m.id]): by_id[m.id] for m in messages}
         now = utcnow()
         insert_ignore(self.session, TrackedLink, [
             {"scope": scope, "url": url, "url_hash": _hash(url), "created_at": now,
-             "used_at": now, "template_version_id": owner[scope].template_version_id,
-             "notification_id": None if scope.startswith("v") else owner[scope].id}
-            for scope, url in sorted(pairs)])
+             "used_at": now, "template_version_id": row.template_version_id,
+             "notification_id": None if scope.startswith("v") else row.id}
+            for (scope, url), row in sorted(pairs.items(), key=lambda item: item[0])])
         stored = self.session.execute(
             select(TrackedLink.id, TrackedLink.scope, TrackedLink.url, TrackedLink.used_at)
             .where(TrackedLink.scope.in_({s for s, _ in pairs}),
