@@ -127,6 +127,8 @@ class Outbox:
 
     def take_fault(self, provider: str, recipient: str) -> Fault | None:
         """Return (and use up one of) the first fault matching this request."""
+        if not self._faults:  # the usual case: no lock, no list made a request
+            return None
         now = time.monotonic()
         with self._lock:
             self._faults = [f for f in self._faults if f.until is None or f.until > now]

@@ -76,12 +76,13 @@ def _personalization_problems(body: dict) -> list[tuple[str, str]]:
                              "and must have at least one email object with a valid email "
                              "address.", f"personalizations.{i}.to"))
         counters: dict[str, int] = {}
-        for kind, email in _recipients(p):
+        found = _recipients(p)
+        for kind, email in found:
             j = counters[kind] = counters.get(kind, -1) + 1
             if not EMAIL.match(email):
                 problems.append(("Does not contain a valid address.",
                                  f"personalizations.{i}.{kind}.{j}.email"))
-        total += len(_recipients(p))
+        total += len(found)
         problems += _substitution_problems(p.get("substitutions"), i)
         for key, value in (p.get("custom_args") or {}).items():
             if not isinstance(value, str):
@@ -187,23 +188,25 @@ async def mail_send(request: Request) -> Response:
     problems = problems_in(body)
     if problems:
         return errors(400, *problems)
+    people = [_recipients(p) for p in body["personalizations"]]
     bounced = set()
-    for index, personalization in enumerate(body["personalizations"]):
-        for _, email in _recipients(personalization):
+    for index, found in enumerate(people):
+        for _, email in found:
             fault = await outbox.answer_fault("sendgrid", email)
             if fault is not None and fault.kind == "bounce":
                 bounced.add(email)
             elif fault is not None:
                 return _fault_response(fault, index)
     message_id = secrets.token_urlsafe(16)[:22]
+    response = {"status": 202, "headers": {"X-Message-Id": message_id}}
     events = []
-    for index, personalization in enumerate(body["personalizations"]):
-        payload = _as_delivered(body, personalization)
-        for kind, email in _recipients(personalization):
+    for index, (personalization, found) in enumerate(zip(body["personalizations"], people,
+                                                         strict=True)):
+        # Counting only (the benchmark's processes), the outbox keeps no payload to show.
+        payload = {} if outbox.shared else _as_delivered(body, personalization)
+        for kind, email in found:
             entry = outbox.record("sendgrid", email, payload, message_id=message_id, kind=kind,
-                                  personalization=index,
-                                  response={"status": 202,
-                                            "headers": {"X-Message-Id": message_id}})
+                                  personalization=index, response=response)
             events.append((email, personalization.get("custom_args") or {}, email in bounced,
                            entry["id"]))
     task = None
