@@ -3,12 +3,12 @@
 A template's link can carry who it was sent to (`https://shop.example/welcome?email=
 {{ contact.email }}`): rendered, each recipient gets a tracked link of their own (stored
 with the message when it names the message's address, else with the template version:
-by the contact's external id, say), and clicks roll up per address. Once the contact's events and message contents are gone,
-those addresses are what is left of them. Erasure deletes the tracked links (and their
-SMS short codes) whose address carries the contact's email, phone or external id, and
-takes the identifier out of the addresses in the campaigns' per-link roll-ups, whose
-counts stay. The redirects' cached destinations are dropped once the erasure is
-committed (`drop_cached`).
+by the contact's external id, say), and clicks roll up per address. Once the contact's
+events and message contents are gone, those addresses are what is left of them. Erasure
+deletes the tracked links (and their SMS short codes) whose address carries the contact's
+email, phone or external id, and takes the identifier out of the addresses in the
+campaigns' per-link roll-ups, whose counts stay. The redirects' cached destinations are
+dropped once the erasure is committed (`drop_cached`).
 
 An address carries a value when the value stands whole in it, percent-decoded and in any
 case: `?email=ada%40example.com` and `/u/ADA@example.com/` name ada@example.com,
@@ -18,8 +18,9 @@ looked for either ("premium" in `/plans/premium` is no one's).
 
 Candidates are found with a LIKE on each form the values can take in an address, then
 checked here: among the links of the contact's own messages (by their index), the
-template versions' links (by theirs: they outlive the messages that named them), and the
-roll-ups (read whole: a run's clicked links). The LIKE read a million links in about 3 s.
+template versions' links (by their partial index: they outlive the messages that named
+them; a message's own links, personal ones included, are not among them), and the roll-ups
+(read whole: a run's clicked links). The LIKE read a million links in about 3 s.
 """
 import logging
 from urllib.parse import quote, quote_plus, unquote
@@ -67,7 +68,7 @@ def forget(session, values: list[str], notifications) -> list[str]:
         return []
     ids = session.scalars(notifications).all()
     found = _candidates(session, TrackedLink.id, TrackedLink.url, values,
-                        TrackedLink.template_version_id.is_not(None))
+                        TrackedLink.notification_id.is_(None))  # the template versions'
     for start in range(0, len(ids), CHUNK):  # each an index look-up, never a scan
         found += _candidates(session, TrackedLink.id, TrackedLink.url, values,
                              TrackedLink.notification_id.in_(ids[start:start + CHUNK]))
