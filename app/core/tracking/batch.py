@@ -66,10 +66,10 @@ class Batcher:
 
     def __init__(self, redis):
         self.redis = redis
-        self.waiting: list[tuple[str | None, str, asyncio.Future]] = []
+        self.waiting: list[tuple[str | None, bytes, asyncio.Future]] = []
         self.sending: asyncio.Task | None = None
 
-    async def take(self, key: str | None, hit: str) -> str | None:
+    async def take(self, key: str | None, hit: bytes) -> str | None:
         """Append the hit (with a key: only when the key holds a destination) and return
         that destination, None on a miss; raises the RedisError of its call."""
         loop = asyncio.get_running_loop()
