@@ -79,7 +79,8 @@ async def _drive(url: str, path: Callable[[int], str], headers: dict, count: int
             conn.transport.close()
 
     # Every connection is open before the clock starts: the measure is of requests, not
-    # of 32 handshakes at once (which made up most of a paced run's slowest hundredth).
+    # of the handshakes (with the clock running, they and the first requests landed at
+    # once and were among a paced run's slowest).
     opened = await asyncio.gather(*(loop.create_connection(_Connection, host, port)
                                     for _ in range(concurrency)))
     began = time.perf_counter()

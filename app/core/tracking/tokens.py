@@ -63,7 +63,6 @@ def read_click(config, token: str) -> Click | None:
     return Click(payload[0], str(uuid_utils.UUID(payload[1])), int(payload[3]))
 
 
-
 def short_code() -> str:
     return "".join(secrets.choice(_BASE62) for _ in range(SHORT_CODE_LENGTH))
 
