@@ -1,5 +1,6 @@
 """Which links a message's content holds, which are tracked, and how they are swapped."""
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 import pytest
 from hypothesis import given, settings
@@ -134,3 +135,18 @@ def test_addresses_with_spaces_controls_or_placeholders_are_not_tracked():
 ])
 def test_an_address_names_a_value_standing_whole_in_it_decoded_in_any_case(url, named):
     assert links.names(url, ["ada@example.com", "+14155550100", "14155550100"]) is named
+
+
+_PIECES = st.sampled_from(["ada", "a", "@", "example.com", ".", "%40", "%2B", "+", "1", "/",
+                           "?x=", "&", "-", "_", "Ü", "ſ", "K", " "])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join),
+       st.lists(st.sampled_from(["ada@example.com", "a", "1", "+1", "ada", "s", "k"]),
+                min_size=1, max_size=3))
+def test_names_reads_an_address_as_its_pattern_does(url, values):
+    decoded = unquote(url).lower()
+    present = [v for v in values if v in decoded]  # the pattern of the values present
+    assert links.names(url, values) is (
+        bool(present) and links.naming(present).search(decoded) is not None)
