@@ -99,7 +99,7 @@ def apply(session, config, now: datetime | None = None) -> Applied:
         done = _apply_sqlite(session, days, now)
     unused = _forget_unused_links(session, now - timedelta(days=config.TRACKING_LINK_DAYS))
     if unused:
-        done.deleted["tracked_links"] = done.deleted.get("tracked_links", 0) + unused
+        done.deleted["tracked_links"] = unused  # nothing else deletes links by count
     return done
 
 
